@@ -1,0 +1,3 @@
+from shigongtu.cli import main
+
+main()

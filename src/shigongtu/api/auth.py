@@ -1,0 +1,41 @@
+"""API authentication: the browser session (with CSRF) or a bearer token."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.security import HttpBearer, SessionAuth
+
+from shigongtu.orgs.models import ApiToken
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user: Any, name: str = "cli") -> str:
+    """Create a token for ``user``; the plain token is shown once and never stored."""
+    token = "sgt_" + secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, name=name, digest=digest(token))
+    return token
+
+
+class _Bearer(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        row = ApiToken.objects.select_related("user").filter(digest=digest(token)).first()
+        if row is None or not row.user.is_active:
+            return None
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        request.user = row.user
+        return row.user
+
+
+class SessionOrToken:
+    """Tried in order by django-ninja when given as a list."""
+
+    def __new__(cls) -> Any:  # type: ignore[misc]
+        return [_Bearer(), SessionAuth(csrf=True)]

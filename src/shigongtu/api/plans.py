@@ -1,0 +1,386 @@
+"""API for the blueprint: plans, tree, warnings, nodes, indicators and reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+
+from shigongtu.audit import services as audit
+from shigongtu.core.errors import InputRejected, NotAllowed
+from shigongtu.orgs.access import MANAGE, REPORT, VIEW, get_scoped
+from shigongtu.orgs.models import OrgUnit
+from shigongtu.plans import services
+from shigongtu.plans.compute import default_as_of
+from shigongtu.plans.models import Indicator, Node, Plan, Report
+from shigongtu.plans.present import tree_document, warnings_document
+
+router = Router(tags=["blueprint"])
+
+
+class PlanOut(Schema):
+    code: str
+    name: str
+    year: int
+    status: str
+    unit: str
+    version: int
+
+    @staticmethod
+    def resolve_unit(obj: Plan) -> str:
+        return obj.unit.name
+
+
+class PlanIn(Schema):
+    code: str
+    name: str
+    year: int
+    org: str | None = None
+
+
+class NodeOut(Schema):
+    code: str
+    parent: str | None
+    title: str
+    lead_unit: str | None
+    leader: str
+    start: dt.date | None
+    due: dt.date | None
+    weight: Decimal
+    cancelled: bool
+    notes: str
+    version: int
+
+    @staticmethod
+    def resolve_parent(obj: Node) -> str | None:
+        return obj.parent_code
+
+    @staticmethod
+    def resolve_lead_unit(obj: Node) -> str | None:
+        return obj.lead_unit.name if obj.lead_unit_id and obj.lead_unit else None
+
+
+class NodeIn(Schema):
+    code: str | None = None
+    title: str | None = None
+    lead_unit: str | None = None
+    leader: str | None = None
+    start: dt.date | None = None
+    due: dt.date | None = None
+    weight: Decimal | None = Field(None, ge=0)
+    cancelled: bool | None = None
+    notes: str | None = None
+    version: int | None = None
+
+
+class MoveIn(Schema):
+    parent: str | None
+
+
+class IndicatorSchema(Schema):
+    id: int
+    node: str
+    name: str
+    unit: str
+    kind: str
+    target: Decimal
+    curve: list[float] | None
+    source: str
+    version: int
+
+    @staticmethod
+    def resolve_node(obj: Indicator) -> str:
+        return obj.node.code
+
+
+class IndicatorIn(Schema):
+    name: str | None = None
+    unit: str | None = None
+    kind: str | None = None
+    target: Decimal | None = None
+    curve: list[float] | None = None
+    version: int | None = None
+
+
+class ReportOut(Schema):
+    id: int
+    node: str
+    period: str
+    status: str
+    progress: Decimal
+    narrative: str
+    problems: str
+    next_steps: str
+    return_reason: str
+    submitted_at: dt.datetime | None
+    version: int
+    values: dict[str, Decimal]
+
+    @staticmethod
+    def resolve_node(obj: Report) -> str:
+        return obj.node.code
+
+    @staticmethod
+    def resolve_values(obj: Report) -> dict[str, Decimal]:
+        return {v.indicator.name: v.value for v in obj.values.all()}
+
+
+class ReportIn(Schema):
+    period: str
+    progress: Decimal | str
+    narrative: str = ""
+    problems: str = ""
+    next_steps: str = ""
+    values: dict[str, Decimal | str | None] = {}
+    submit: bool = True
+
+
+class ReportEdit(Schema):
+    progress: Decimal | str
+    narrative: str = ""
+    problems: str = ""
+    next_steps: str = ""
+    values: dict[str, Decimal | str | None] = {}
+    submit: bool = False
+    version: int
+
+
+class ReturnIn(Schema):
+    reason: str
+    version: int | None = None
+
+
+class VersionIn(Schema):
+    version: int | None = None
+
+
+def _plan(request: HttpRequest, code: str, action: str = VIEW) -> Plan:
+    return get_scoped(Plan.objects.select_related("unit"), request.user, action, code=code)  # type: ignore[no-any-return]
+
+
+def _node(request: HttpRequest, plan: Plan, node_code: str, action: str = VIEW) -> Node:
+    return get_scoped(  # type: ignore[no-any-return]
+        Node.objects.select_related("lead_unit", "plan"), request.user, action, plan=plan, code=node_code
+    )
+
+
+def _as_of(plan: Plan, as_of: dt.date | None) -> dt.date:
+    return as_of or default_as_of(plan)
+
+
+@router.get("/plans", response=list[PlanOut])
+def list_plans(request: HttpRequest) -> Any:
+    return Plan.objects.for_user(request.user, VIEW).select_related("unit")
+
+
+@router.post("/plans", response={201: PlanOut})
+def create_plan(request: HttpRequest, payload: PlanIn) -> Any:
+    return 201, services.create_plan(payload.code, payload.name, payload.year, payload.org, user=request.user)
+
+
+@router.get("/plans/{code}", response=PlanOut)
+def get_plan(request: HttpRequest, code: str) -> Any:
+    return _plan(request, code)
+
+
+@router.get("/plans/{code}/tree")
+def plan_tree(request: HttpRequest, code: str, as_of: dt.date | None = None, depth: int | None = None) -> Any:
+    """The plan tree with roll-up (contract §4); ``depth`` limits levels (0 = fronts only)."""
+    plan = _plan(request, code)
+    return tree_document(plan, _as_of(plan, as_of), depth)
+
+
+@router.get("/plans/{code}/warnings")
+def plan_warnings(request: HttpRequest, code: str, as_of: dt.date | None = None) -> Any:
+    plan = _plan(request, code)
+    return warnings_document(plan, _as_of(plan, as_of))
+
+
+@router.get("/plans/{code}/nodes", response=list[NodeOut])
+def list_nodes(request: HttpRequest, code: str) -> Any:
+    plan = _plan(request, code)
+    return Node.objects.filter(plan=plan).select_related("lead_unit").order_by("sort_key")
+
+
+def _node_data(plan: Plan, payload: NodeIn) -> dict[str, Any]:
+    data = payload.dict(exclude_unset=True)
+    data.pop("code", None)
+    data.pop("version", None)
+    if "lead_unit" in data:
+        name = data["lead_unit"]
+        if name:
+            unit = services.find_unit(name, plan.unit)
+            if unit is None:
+                raise InputRejected(f"单位「{name}」不存在", field="lead_unit", value=name)
+            data["lead_unit"] = unit
+        else:
+            data["lead_unit"] = None
+    for key in ("leader", "notes", "title"):
+        if key in data and data[key] is None:
+            data[key] = ""
+    return data
+
+
+@router.post("/plans/{code}/nodes", response={201: NodeOut})
+def create_node(request: HttpRequest, code: str, payload: NodeIn) -> Any:
+    plan = _plan(request, code, MANAGE)
+    if not payload.code:
+        raise InputRejected("缺少编号", field="code")
+    if Node.objects.filter(plan=plan, code=payload.code).exists():
+        raise InputRejected(f"编号 {payload.code} 已存在", field="code", value=payload.code)
+    node, _ = services.save_node(plan, payload.code, _node_data(plan, payload), user=request.user)
+    return 201, node
+
+
+@router.get("/plans/{code}/nodes/{node_code}", response=NodeOut)
+def get_node(request: HttpRequest, code: str, node_code: str) -> Any:
+    return _node(request, _plan(request, code), node_code)
+
+
+@router.patch("/plans/{code}/nodes/{node_code}", response=NodeOut)
+def update_node(request: HttpRequest, code: str, node_code: str, payload: NodeIn) -> Any:
+    plan = _plan(request, code)
+    node = _node(request, plan, node_code, MANAGE)
+    node, _ = services.save_node(plan, node.code, _node_data(plan, payload), user=request.user,
+                                 expected_version=payload.version)
+    return Node.objects.select_related("lead_unit").get(pk=node.pk)
+
+
+@router.post("/plans/{code}/nodes/{node_code}/move", response=NodeOut)
+def move_node(request: HttpRequest, code: str, node_code: str, payload: MoveIn) -> Any:
+    plan = _plan(request, code)
+    node = _node(request, plan, node_code, MANAGE)
+    return services.move_node(node, payload.parent, user=request.user)
+
+
+@router.delete("/plans/{code}/nodes/{node_code}", response={204: None})
+def delete_node(request: HttpRequest, code: str, node_code: str) -> Any:
+    """Delete a node without reports; nodes with reports are cancelled instead (their history stays)."""
+    plan = _plan(request, code)
+    node = _node(request, plan, node_code, MANAGE)
+    with transaction.atomic():
+        subtree = Node.objects.filter(plan=plan, code__startswith=node.code + ".") | Node.objects.filter(pk=node.pk)
+        if Report.objects.filter(node__in=subtree).exists():
+            raise InputRejected("该任务或其下级已有月报，不能删除；请改为取消", field="code", value=node.code)
+        label = f"{node.code} {node.title}"
+        audit.record("delete", "node", node.pk, {"code": [node.code, None]}, services.actor_name(request.user),
+                     label, plan.code)
+        node.delete()
+        services.bump_revision(plan)
+    return 204, None
+
+
+@router.get("/plans/{code}/nodes/{node_code}/indicators", response=list[IndicatorSchema])
+def list_indicators(request: HttpRequest, code: str, node_code: str) -> Any:
+    node = _node(request, _plan(request, code), node_code)
+    return node.indicators.select_related("node")
+
+
+@router.post("/plans/{code}/nodes/{node_code}/indicators", response={201: IndicatorSchema})
+def create_indicator(request: HttpRequest, code: str, node_code: str, payload: IndicatorIn) -> Any:
+    node = _node(request, _plan(request, code), node_code, MANAGE)
+    data = payload.dict(exclude_unset=True)
+    data.pop("version", None)
+    return 201, services.save_indicator(node, data, user=request.user)
+
+
+@router.get("/plans/{code}/indicators", response=list[IndicatorSchema])
+def plan_indicators(request: HttpRequest, code: str) -> Any:
+    plan = _plan(request, code)
+    return Indicator.objects.filter(plan=plan).select_related("node")
+
+
+@router.patch("/plans/{code}/indicators/{indicator_id}", response=IndicatorSchema)
+def update_indicator(request: HttpRequest, code: str, indicator_id: int, payload: IndicatorIn) -> Any:
+    plan = _plan(request, code, MANAGE)
+    ind = get_object_or_404(Indicator.objects.select_related("node"), plan=plan, pk=indicator_id)
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version", None)
+    return services.save_indicator(ind.node, data, user=request.user, indicator=ind, expected_version=version)
+
+
+def _report_qs() -> Any:
+    return Report.objects.select_related("node").prefetch_related("values__indicator")
+
+
+@router.get("/plans/{code}/nodes/{node_code}/reports", response=list[ReportOut])
+def node_reports(request: HttpRequest, code: str, node_code: str) -> Any:
+    node = _node(request, _plan(request, code), node_code)
+    return _report_qs().filter(node=node).order_by("-period", "-submitted_seq", "-id")
+
+
+@router.post("/plans/{code}/nodes/{node_code}/reports", response={201: ReportOut})
+def file_report(request: HttpRequest, code: str, node_code: str, payload: ReportIn) -> Any:
+    node = _node(request, _plan(request, code), node_code, REPORT)
+    report = services.file_report(node, payload.period, payload.dict(), user=request.user, submit=payload.submit)
+    return 201, _report_qs().get(pk=report.pk)
+
+
+@router.get("/plans/{code}/reports", response=list[ReportOut])
+def plan_reports(request: HttpRequest, code: str, status: str | None = None, period: str | None = None,
+                 limit: int = 200, offset: int = 0) -> Any:
+    """Reports of a plan; ``status=submitted`` is the coordinator's review queue."""
+    plan = _plan(request, code)
+    qs = _report_qs().filter(node__plan=plan).order_by("-period", "node__sort_key", "-submitted_seq")
+    if status:
+        qs = qs.filter(status=status)
+    if period:
+        qs = qs.filter(period=period)
+    return qs[offset: offset + min(limit, 1000)]
+
+
+def _report(request: HttpRequest, report_id: int, action: str) -> Report:
+    return get_scoped(_report_qs(), request.user, action, pk=report_id)  # type: ignore[no-any-return]
+
+
+@router.get("/reports/{report_id}", response=ReportOut)
+def get_report(request: HttpRequest, report_id: int) -> Any:
+    return _report(request, report_id, VIEW)
+
+
+@router.patch("/reports/{report_id}", response=ReportOut)
+def edit_report(request: HttpRequest, report_id: int, payload: ReportEdit) -> Any:
+    report = _report(request, report_id, REPORT)
+    services.file_report(report.node, report.period, payload.dict(), user=request.user, submit=payload.submit,
+                         report=report, expected_version=payload.version)
+    return _report_qs().get(pk=report.pk)
+
+
+@router.post("/reports/{report_id}/approve", response=ReportOut)
+def approve_report(request: HttpRequest, report_id: int, payload: VersionIn | None = None) -> Any:
+    report = _report(request, report_id, MANAGE)
+    services.review_report(report, True, user=request.user, expected_version=payload.version if payload else None)
+    return _report_qs().get(pk=report.pk)
+
+
+@router.post("/reports/{report_id}/return", response=ReportOut)
+def return_report(request: HttpRequest, report_id: int, payload: ReturnIn) -> Any:
+    report = _report(request, report_id, MANAGE)
+    services.review_report(report, False, user=request.user, reason=payload.reason,
+                           expected_version=payload.version)
+    return _report_qs().get(pk=report.pk)
+
+
+@router.get("/units")
+def list_units(request: HttpRequest) -> Any:
+    """Units the user can reach (for pickers)."""
+    from shigongtu.orgs.access import Scope
+
+    scope = Scope.of(request.user)
+    qs = OrgUnit.objects.all()
+    if not scope.superuser:
+        from django.db.models import Q
+
+        q = Q(pk__in=[])
+        for g in scope.grants:
+            q |= Q(path__startswith=g.path)
+        qs = qs.filter(q)
+    return [{"id": u.pk, "name": u.name, "kind": u.kind, "path": u.path} for u in qs]
+
+
+_ = NotAllowed  # re-exported for handlers

@@ -1,0 +1,64 @@
+"""The JSON API (/api/v1): one NinjaAPI, routers per domain, errors in one shape."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from shigongtu.api.auth import SessionOrToken
+from shigongtu.core.errors import Conflict, InputRejected, NotAllowed
+
+api = NinjaAPI(
+    title="Shigongtu API",
+    version="1",
+    description="施工图 — plans, nodes, indicators, reports, warnings, projects, ledgers, bulletins.",
+    auth=SessionOrToken(),
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(InputRejected)
+def on_rejected(request: HttpRequest, exc: InputRejected) -> HttpResponse:
+    return api.create_response(request, {"detail": [p.as_dict() for p in exc.problems]}, status=422)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    detail = []
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "path")]
+        detail.append({"field": ".".join(loc), "message": err.get("msg", "invalid"), "value": err.get("input")})
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(Conflict)
+def on_conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc), "current_version": exc.current_version}, status=409)
+
+
+@api.exception_handler(NotAllowed)
+def on_not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
+    return api.create_response(request, {"detail": "forbidden"}, status=403)
+
+
+@api.exception_handler(PermissionDenied)
+def on_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": "forbidden"}, status=403)
+
+
+@api.exception_handler(Http404)
+def on_missing(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": "not found"}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"detail": "authentication required"}, status=401)
+
+
+from shigongtu.api import plans as _plans  # noqa: E402
+
+api.add_router("/", _plans.router)

@@ -1,0 +1,42 @@
+"""The ``shigongtu`` console script: forwards to the project's management commands.
+
+``shigongtu plan create X --name N --year 2023`` runs the ``plan`` command, and so on;
+any Django command (``migrate``, ``createsuperuser``, ``changepassword``) works too.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shigongtu.settings")
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help", "help"}:
+        sys.stdout.write(
+            "usage: shigongtu COMMAND [options]\n\n"
+            "  demo [--port N] [--no-serve]      fresh demo database, demo accounts, serve\n"
+            "  serve [--host H] [--port N]       production-style server of the current database\n"
+            "  plan create CODE --name N --year Y [--org UNIT]\n"
+            "  tree --plan CODE [--as-of D] --json\n"
+            "  warnings --plan CODE [--as-of D] --json\n"
+            "  projects --plan CODE [--as-of D] --json\n"
+            "  import FILE --kind KIND [--plan CODE] [--dry-run] [--create-units] [--sheet S] [--json]\n"
+            "  export --kind KIND [--plan CODE] -o FILE.xlsx\n"
+            "  bulletin --plan CODE --period YYYY-MM -o FILE(.docx|.xlsx|.pdf)\n"
+            "  audit verify\n"
+            "  bench tree|projects|import|web|bulletin --json\n"
+            "  token create USER                 an API token\n\n"
+            "Database: DATABASE_URL (default ./shigongtu.sqlite3).\n"
+        )
+        if not args:
+            sys.exit(2)
+        return
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["shigongtu", *args])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class PlansConfig(AppConfig):
+    name = "shigongtu.plans"
+    label = "plans"
+    verbose_name = "施工图"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,161 @@
+"""One settings module, driven by the environment.
+
+Demo and development defaults are safe on a laptop (SQLite file, loopback only);
+``SHIGONGTU_ENV=production`` fails closed: no DEBUG, a real SECRET_KEY and
+ALLOWED_HOSTS are required, cookies are secure.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+from shigongtu.env import ConfigError, env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent
+ENVIRONMENT = env_str("SHIGONGTU_ENV", "development")
+if ENVIRONMENT not in {"development", "production", "test"}:
+    raise ConfigError(f"SHIGONGTU_ENV must be development, production or test, got {ENVIRONMENT!r}")
+PRODUCTION = ENVIRONMENT == "production"
+
+DEBUG = env_bool("SHIGONGTU_DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise ConfigError("SHIGONGTU_DEBUG cannot be on when SHIGONGTU_ENV=production")
+
+SECRET_KEY = env_str("SHIGONGTU_SECRET_KEY")
+if not SECRET_KEY:
+    if PRODUCTION:
+        raise ConfigError("SHIGONGTU_SECRET_KEY must be set when SHIGONGTU_ENV=production")
+    # Outside production a per-process random key keeps sessions working without
+    # ever shipping a fixed secret in the code.
+    SECRET_KEY = os.environ.setdefault("SHIGONGTU_SECRET_KEY", os.urandom(32).hex())
+
+ALLOWED_HOSTS = env_list("SHIGONGTU_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ConfigError("SHIGONGTU_ALLOWED_HOSTS must list the host names when SHIGONGTU_ENV=production")
+CSRF_TRUSTED_ORIGINS = env_list("SHIGONGTU_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "shigongtu.core",
+    "shigongtu.orgs",
+    "shigongtu.audit",
+    "shigongtu.plans",
+    "shigongtu.projects",
+    "shigongtu.ledgers",
+    "shigongtu.bulletins",
+    "shigongtu.web",
+    "shigongtu.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "shigongtu.urls"
+WSGI_APPLICATION = "shigongtu.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    }
+]
+
+DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{Path.cwd() / 'shigongtu.sqlite3'}"
+if DATABASE_URL.startswith("postgresql://"):
+    DATABASE_URL = "postgres://" + DATABASE_URL[len("postgresql://"):]
+try:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("SHIGONGTU_CONN_MAX_AGE", 60))}
+except Exception as exc:  # dj_database_url raises several kinds; all mean the same to the user
+    raise ConfigError(f"DATABASE_URL is not a database address: {exc}") from exc
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets pages read while an import writes; a busy timeout instead of "database is locked".
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+    }
+    DATABASES["default"]["TEST"] = {"NAME": ""}  # in-memory for the suite
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env_str("SHIGONGTU_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env_str("SHIGONGTU_STATIC_ROOT") or (Path.cwd() / ".shigongtu-static"))
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = not PRODUCTION
+MEDIA_ROOT = Path(env_str("SHIGONGTU_MEDIA_ROOT") or (Path.cwd() / "shigongtu-files"))
+
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:login"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = PRODUCTION and env_bool("SHIGONGTU_HTTPS", True)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION and SESSION_COOKIE_SECURE:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("SHIGONGTU_UPLOAD_MAX_MB", 20) * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+LEDGER_MAX_BYTES = env_int("SHIGONGTU_UPLOAD_MAX_MB", 20) * 1024 * 1024
+
+REDIS_URL = env_str("SHIGONGTU_REDIS_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}
+    )
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr"}},
+    "root": {"handlers": ["stderr"], "level": env_str("SHIGONGTU_LOG_LEVEL", "WARNING")},
+}
+
+# Map tiles for the dashboard (a 天地图 or OSM-compatible URL template); empty = points only.
+MAP_TILE_URL = env_str("SHIGONGTU_MAP_TILE_URL")

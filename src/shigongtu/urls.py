@@ -1,0 +1,13 @@
+"""URL map: pages at the root, the JSON API under /api/v1, back office under /admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from shigongtu.api.urls import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("shigongtu.web.urls")),
+]

@@ -1,0 +1,342 @@
+/* 施工图 — page behaviour without a framework.
+ *
+ * Everything is wired by data- attributes, so templates never call this file directly,
+ * and it is applied again to whatever htmx swaps in:
+ *
+ *   <table data-tree="plan-7">             plan tree; rows carry data-code / data-parent
+ *   <button data-tree-action="expand-all|collapse-all|level" [data-tree-level="1"] [data-tree-target="#id"]>
+ *   <div class="chart" data-chart-url="…">  ECharts option fetched as JSON (or data-chart-json="<json_script id>")
+ *   <button data-confirm="确定删除？">      asks before the click or submit goes through
+ *   <button data-nav-toggle>, <button data-dismiss>, <select data-autosubmit>
+ *
+ * htmx requests get the CSRF token in X-CSRFToken.
+ */
+(function () {
+  "use strict";
+
+  var EN = /^en\b/i.test(document.documentElement.lang || "");
+  var T = EN
+    ? { expand: "Expand", collapse: "Collapse", loading: "Loading…", chartError: "The chart could not be loaded.", confirm: "Are you sure?" }
+    : { expand: "展开", collapse: "折叠", loading: "加载中…", chartError: "图表加载失败，请刷新重试。", confirm: "确定要执行此操作吗？" };
+
+  function each(root, selector, fn) {
+    if (root.matches && root.matches(selector)) fn(root);
+    Array.prototype.forEach.call(root.querySelectorAll(selector), fn);
+  }
+
+  /* ---------- CSRF for htmx ---------- */
+
+  function cookie(name) {
+    var parts = document.cookie ? document.cookie.split("; ") : [];
+    for (var i = 0; i < parts.length; i++) {
+      var eq = parts[i].indexOf("=");
+      if (parts[i].slice(0, eq) === name) return decodeURIComponent(parts[i].slice(eq + 1));
+    }
+    return "";
+  }
+
+  // The cookie is authoritative (Django rotates it at login); the meta tag covers
+  // CSRF_COOKIE_HTTPONLY / CSRF_USE_SESSIONS deployments.
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return cookie("csrftoken") || (meta ? meta.getAttribute("content") : "");
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (String(event.detail.verb).toUpperCase() !== "GET") {
+      event.detail.headers["X-CSRFToken"] = csrfToken();
+    }
+  });
+
+  /* ---------- plan tree: expand / collapse, remembered per tree in localStorage ---------- */
+
+  function storageGet(key) {
+    try { return JSON.parse(window.localStorage.getItem(key)); } catch (e) { return null; }
+  }
+  function storageSet(key, value) {
+    try { window.localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* private mode: state is just not kept */ }
+  }
+
+  function Tree(table) {
+    this.table = table;
+    this.key = "shigongtu:tree:" + (table.getAttribute("data-tree") || window.location.pathname);
+    this.collapsed = null;
+    this.index();
+  }
+
+  // (Re)read the rows: called again when htmx swaps rows in. Parents must precede children.
+  Tree.prototype.index = function () {
+    var self = this;
+    this.rows = Array.prototype.slice.call(this.table.querySelectorAll("tr[data-code]"));
+    this.byCode = {};
+    this.children = {};
+    this.depth = {};
+    this.rows.forEach(function (row) {
+      var code = row.getAttribute("data-code");
+      var parent = row.getAttribute("data-parent") || "";
+      self.byCode[code] = row;
+      self.depth[code] = parent && parent in self.depth ? self.depth[parent] + 1 : 0;
+      if (parent) (self.children[parent] = self.children[parent] || []).push(row);
+    });
+    if (this.collapsed === null) {
+      var stored = storageGet(this.key);
+      this.collapsed = {};
+      if (Array.isArray(stored)) {
+        stored.forEach(function (code) { self.collapsed[code] = true; });
+      } else if (this.table.hasAttribute("data-tree-collapse-level")) {
+        // First visit: fold everything at or below this depth (e.g. 1 = show fronts and tasks).
+        this.collapseFrom(parseInt(this.table.getAttribute("data-tree-collapse-level"), 10) || 0, false);
+      }
+    }
+    this.rows.forEach(function (row) { self.ensureToggle(row); });
+    this.apply();
+  };
+
+  Tree.prototype.ensureToggle = function (row) {
+    var button = row.querySelector(".tree-toggle");
+    if (!button) {
+      var cell = row.querySelector(".tree-cell-inner") || row.querySelector(".tree-cell") || row.cells[0];
+      if (!cell) return;
+      button = document.createElement("button");
+      button.type = "button";
+      button.className = "tree-toggle";
+      cell.insertBefore(button, cell.firstChild);
+    }
+    var leaf = !this.children[row.getAttribute("data-code")];
+    button.classList.toggle("is-leaf", leaf);
+    button.tabIndex = leaf ? -1 : 0;
+    if (leaf) button.setAttribute("aria-hidden", "true"); else button.removeAttribute("aria-hidden");
+  };
+
+  Tree.prototype.apply = function () {
+    var self = this;
+    this.rows.forEach(function (row) {
+      var code = row.getAttribute("data-code");
+      var parentCode = row.getAttribute("data-parent");
+      var parent = parentCode && self.byCode[parentCode];
+      row.hidden = !!parent && (parent.hidden || !!self.collapsed[parentCode]);
+      var button = row.querySelector(".tree-toggle");
+      if (button && self.children[code]) {
+        var open = !self.collapsed[code];
+        var label = row.querySelector(".tree-label");
+        button.setAttribute("aria-expanded", open ? "true" : "false");
+        button.title = open ? T.collapse : T.expand;
+        button.setAttribute("aria-label", button.title + (label ? " " + label.textContent.trim() : ""));
+        row.classList.toggle("is-collapsed", !open);
+      }
+    });
+  };
+
+  Tree.prototype.save = function () {
+    var self = this;
+    storageSet(this.key, Object.keys(this.collapsed).filter(function (code) { return self.children[code]; }));
+  };
+
+  Tree.prototype.toggle = function (code, deep) {
+    var collapse = !this.collapsed[code];
+    var self = this;
+    (function visit(c) {
+      if (!self.children[c]) return;
+      if (collapse) self.collapsed[c] = true; else delete self.collapsed[c];
+      if (deep) self.children[c].forEach(function (row) { visit(row.getAttribute("data-code")); });
+    })(code);
+    this.apply();
+    this.save();
+  };
+
+  // Collapse every node at depth >= level, expand the ones above it.
+  Tree.prototype.collapseFrom = function (level, persist) {
+    var self = this;
+    this.collapsed = {};
+    Object.keys(this.children).forEach(function (code) {
+      if ((self.depth[code] || 0) >= level) self.collapsed[code] = true;
+    });
+    if (persist !== false) { this.apply(); this.save(); }
+  };
+
+  function initTree(table) {
+    if (table._sgtTree) table._sgtTree.index(); else table._sgtTree = new Tree(table);
+  }
+
+  function treeFor(control) {
+    var target = control.getAttribute("data-tree-target");
+    var table = target ? document.querySelector(target)
+      : (control.closest(".card") || document).querySelector("[data-tree]");
+    if (!table) return null;
+    if (!table._sgtTree) initTree(table);
+    return table._sgtTree;
+  }
+
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest(".tree-toggle");
+    if (toggle && !toggle.classList.contains("is-leaf")) {
+      var table = toggle.closest("[data-tree]");
+      var row = toggle.closest("tr[data-code]");
+      if (table && row) {
+        if (!table._sgtTree) initTree(table);
+        // Alt/Shift-click folds or unfolds the whole branch.
+        table._sgtTree.toggle(row.getAttribute("data-code"), event.altKey || event.shiftKey);
+      }
+      return;
+    }
+    var control = event.target.closest("[data-tree-action]");
+    if (!control) return;
+    var tree = treeFor(control);
+    if (!tree) return;
+    var action = control.getAttribute("data-tree-action");
+    if (action === "expand-all") tree.collapseFrom(Infinity);
+    else if (action === "collapse-all") tree.collapseFrom(0);
+    else if (action === "level") tree.collapseFrom(parseInt(control.getAttribute("data-tree-level"), 10) || 0);
+  });
+
+  /* ---------- charts: <div class="chart" data-chart-url="/…/chart.json"> ---------- */
+
+  var echartsPromise = null;
+
+  // ECharts is a megabyte: only pages that show a chart load it (path from <body data-echarts-src>).
+  function loadEcharts() {
+    if (window.echarts) return Promise.resolve(window.echarts);
+    if (echartsPromise) return echartsPromise;
+    var src = document.body.getAttribute("data-echarts-src");
+    if (!src) return Promise.reject(new Error("no data-echarts-src on <body>"));
+    echartsPromise = new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = src;
+      script.onload = function () { resolve(window.echarts); };
+      script.onerror = function () { echartsPromise = null; reject(new Error("cannot load " + src)); };
+      document.head.appendChild(script);
+    });
+    return echartsPromise;
+  }
+
+  function chartOption(el) {
+    var jsonId = el.getAttribute("data-chart-json");
+    if (jsonId) {
+      return new Promise(function (resolve) {
+        var node = document.getElementById(jsonId);
+        if (!node) throw new Error("no #" + jsonId);
+        resolve(JSON.parse(node.textContent));
+      });
+    }
+    return fetch(el.getAttribute("data-chart-url"), {
+      credentials: "same-origin",
+      headers: { Accept: "application/json", "X-Requested-With": "XMLHttpRequest" }
+    }).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status + " for " + response.url);
+      return response.json();
+    });
+  }
+
+  function initChart(el) {
+    if (el._sgtChart) return;
+    el._sgtChart = "loading";
+    if (!el.firstElementChild && !el.textContent.trim()) {
+      el.innerHTML = '<div class="chart-error"></div>';
+      el.firstChild.textContent = T.loading;
+    }
+    Promise.all([loadEcharts(), chartOption(el)]).then(function (result) {
+      var echarts = result[0];
+      var option = result[1];
+      if (!el.isConnected) return;
+      var dark = !!el.closest(".bigscreen");
+      if (dark && option.backgroundColor === undefined) option.backgroundColor = "transparent";
+      el.textContent = "";
+      var chart = echarts.init(el, dark ? "dark" : null, { renderer: el.getAttribute("data-chart-renderer") || "canvas" });
+      chart.setOption(option);
+      el._sgtChart = chart;
+    }).catch(function (error) {
+      el._sgtChart = null;
+      el.innerHTML = '<div class="chart-error" role="alert"></div>';
+      el.firstChild.textContent = el.getAttribute("data-chart-error") || T.chartError;
+      if (window.console) console.error("chart", el.getAttribute("data-chart-url") || el.getAttribute("data-chart-json"), error);
+    });
+  }
+
+  function resizeCharts() {
+    each(document, "[data-chart-url], [data-chart-json]", function (el) {
+      if (el._sgtChart && el._sgtChart.resize) el._sgtChart.resize();
+    });
+  }
+
+  var resizeTimer = 0;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(resizeTimer);
+    resizeTimer = window.setTimeout(resizeCharts, 150);
+  });
+
+  document.addEventListener("htmx:beforeCleanupElement", function (event) {
+    var el = event.target;
+    if (el._sgtChart && el._sgtChart.dispose) { el._sgtChart.dispose(); el._sgtChart = null; }
+  });
+
+  /* ---------- confirmation: data-confirm on buttons, links or forms ---------- */
+
+  function confirmed(el) {
+    return window.confirm(el.getAttribute("data-confirm") || T.confirm);
+  }
+
+  // Capture phase, so a "no" also stops htmx's own listeners on the element.
+  document.addEventListener("click", function (event) {
+    var el = event.target.closest("[data-confirm]");
+    if (!el || el.tagName === "FORM" || el.disabled) return;
+    if (!confirmed(el)) { event.preventDefault(); event.stopImmediatePropagation(); }
+  }, true);
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var submitter = event.submitter;
+    if (!form.hasAttribute("data-confirm") || (submitter && submitter.hasAttribute("data-confirm"))) return;
+    if (!confirmed(form)) { event.preventDefault(); event.stopImmediatePropagation(); }
+  }, true);
+
+  /* ---------- small layout helpers ---------- */
+
+  document.addEventListener("click", function (event) {
+    var navToggle = event.target.closest("[data-nav-toggle]");
+    if (navToggle) {
+      var open = document.body.classList.toggle("nav-open");
+      navToggle.setAttribute("aria-expanded", open ? "true" : "false");
+      return;
+    }
+    if (document.body.classList.contains("nav-open") && !event.target.closest(".sidenav")) closeNav();
+    var dismiss = event.target.closest("[data-dismiss]");
+    if (dismiss) {
+      var box = dismiss.closest(".flash, [data-dismissible]");
+      if (box) box.remove();
+    }
+  });
+
+  function closeNav() {
+    document.body.classList.remove("nav-open");
+    each(document, "[data-nav-toggle]", function (b) { b.setAttribute("aria-expanded", "false"); });
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && document.body.classList.contains("nav-open")) closeNav();
+  });
+
+  document.addEventListener("change", function (event) {
+    var el = event.target.closest("[data-autosubmit]");
+    if (el && el.form) {
+      if (el.form.requestSubmit) el.form.requestSubmit(); else el.form.submit();
+    }
+  });
+
+  /* ---------- wiring ---------- */
+
+  function init(root) {
+    root = root || document;
+    each(root, "[data-tree]", function (table) { if (!table._sgtTree) initTree(table); });
+    if (root !== document && root.closest) {
+      var tree = root.closest("[data-tree]");
+      if (tree && tree !== root) initTree(tree);   // rows swapped into an existing tree
+    }
+    each(root, "[data-chart-url], [data-chart-json]", initChart);
+  }
+
+  document.addEventListener("htmx:load", function (event) { init(event.detail.elt || event.target); });
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { init(document); });
+  else init(document);
+
+  window.Shigongtu = { init: init, csrfToken: csrfToken, loadEcharts: loadEcharts, resizeCharts: resizeCharts };
+})();
