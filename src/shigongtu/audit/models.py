@@ -45,6 +45,14 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("the change history is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("the change history is append-only")
+
     def payload(self) -> dict[str, Any]:
         return {
             "seq": self.seq,
@@ -58,14 +66,6 @@ class AuditEntry(models.Model):
             "changes": self.changes,
         }
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise PermissionError("the change history is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("the change history is append-only")
-
 
 class ChainHead(models.Model):
     """A single row holding the chain's tip; locking it serialises appends."""
@@ -75,3 +75,6 @@ class ChainHead(models.Model):
 
     class Meta:
         verbose_name = _("链头")
+
+    def __str__(self) -> str:
+        return f"#{self.last_seq} {self.last_hash[:12]}"

@@ -59,7 +59,7 @@ class Scope:
 
         grants = [
             Grant(unit_id, path, role)
-            for unit_id, path, role in Membership.objects.filter(user_id=user.pk).values_list(
+            for unit_id, path, role in Membership.objects.filter(user_id=int(user.pk or 0)).values_list(
                 "unit_id", "unit__path", "role"
             )
         ]

@@ -144,7 +144,7 @@ def get_rollup(plan: Plan, as_of: dt.date) -> Rollup:
             .values_list("node_id", flat=True)
         )
         if len(deltas) == revision - cached.revision and None not in deltas and len(set(deltas)) <= 500:
-            changed = set(deltas)
+            changed = {d for d in deltas if d is not None}
             fresh = leaf_progress(_load_reports(plan, as_of, changed), as_of)
             for node_id in changed:
                 if node_id in cached.state.results and cached.state.results[node_id].is_leaf:

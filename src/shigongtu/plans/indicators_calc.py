@@ -8,12 +8,13 @@ complete month m: completion c = actual / target against the expected share m/12
 
 from __future__ import annotations
 
-import calendar
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from shigongtu.lib.errors import ValueProblem
+from shigongtu.lib.periods import last_complete_month as last_complete_month
 from shigongtu.plans.lights import DEFAULT_THRESHOLDS, Thresholds, completion_light
 
 FLOW = "flow"  # 流量: monthly amounts add up (投资, 产值)
@@ -66,33 +67,6 @@ class IndicatorOut:
         return 100 * (self.expected_share - self.completion)
 
 
-def last_complete_month(as_of: date, year: int) -> int:
-    """The last complete month m of plan year ``year`` at ``as_of`` (0..12).
-
-    ``as_of``'s month if it is that month's last day, else the month before — so 0 in
-    January before the 31st. Before the plan year 0, after it 12.
-    """
-    if as_of.year < year:
-        return 0
-    if as_of.year > year:
-        return 12
-    if as_of.day == calendar.monthrange(as_of.year, as_of.month)[1]:
-        return as_of.month
-    return as_of.month - 1
-
-
-def year_values(period_values: Mapping[str, float], year: int) -> dict[int, float]:
-    """``{"2023-03": v, ...}`` → ``{3: v, ...}``, keeping only periods of ``year``."""
-    prefix = f"{year:04d}-"
-    values: dict[int, float] = {}
-    for period, value in period_values.items():
-        if period.startswith(prefix) and period[len(prefix) :].isdecimal():
-            month = int(period[len(prefix) :])
-            if 1 <= month <= 12:
-                values[month] = value
-    return values
-
-
 def expected_share(curve: Sequence[float] | None, month: int) -> float:
     """The share of the target due by the end of ``month``: the plan curve there, or month/12."""
     if month <= 0:
@@ -112,10 +86,10 @@ def indicator_status(
     """Judge one indicator at ``as_of``.
 
     ``values`` maps month (1..12) → the period value of plan year ``year``, already taken
-    from the latest non-returned report of that period (see ``rollup.latest_by_period``).
-    A flow's actual is the sum over months 1..m; a stock's is the value of the latest month
-    ≤ m that has one, else 0. Light: ``done`` once completion ≥ 1, else by the lag in
-    points against the expected share, with the plan's thresholds.
+    from the latest non-returned report of that period. A flow's actual is the sum over
+    months 1..m; a stock's is the value of the latest month ≤ m that has one, else 0.
+    Light: ``done`` once completion ≥ 1, else by the lag in points against the expected
+    share, with the plan's thresholds.
     """
     if ind.kind not in KINDS:
         raise ValueError(f"indicator {ind.name!r}: kind must be flow or stock, got {ind.kind!r}")
@@ -151,25 +125,37 @@ def validate_curve(values: Sequence[float]) -> tuple[float, ...]:
 
     Accepts fractions (0.25) or percentages (25): if any value exceeds 1 all are read as
     percentages. The values must be non-decreasing, each within 0..1 (0..100 %), and the
-    last must be 1 (100 %), within 1e-9. Raises ValueError saying what is wrong.
+    last must be 1 (100 %), within 1e-9. Raises ValueProblem (a ValueError, Chinese and
+    English) naming the month that is wrong.
     """
-    shares = [float(value) for value in values]
-    if len(shares) != 12:
-        raise ValueError(f"a plan curve needs 12 monthly values, got {len(shares)}")
-    for month, share in enumerate(shares, start=1):
+    if len(values) != 12:
+        raise ValueProblem(f"应有12个月的值，实际{len(values)}个", f"needs 12 monthly values, got {len(values)}")
+    shares = []
+    for month, value in enumerate(values, start=1):
+        try:
+            share = float(value)
+        except (TypeError, ValueError):
+            share = math.nan
         if not math.isfinite(share):
-            raise ValueError(f"plan curve: month {month} is not a number ({values[month - 1]!r})")
+            raise ValueProblem(f"{month}月的值不是数字：{value!r}", f"month {month} is not a number: {value!r}")
+        shares.append(share)
     if any(share > 1.0 for share in shares):
         shares = [share / 100 for share in shares]
     for month, share in enumerate(shares, start=1):
         if not -CURVE_TOLERANCE <= share <= 1 + CURVE_TOLERANCE:
-            raise ValueError(f"plan curve: month {month} ({values[month - 1]}) is outside 0–1 (or 0–100%)")
+            raise ValueProblem(
+                f"{month}月的值{values[month - 1]}超出0–1（或0–100%）",
+                f"month {month} ({values[month - 1]}) is outside 0–1 (or 0–100%)",
+            )
     for month in range(1, 12):
         if shares[month] < shares[month - 1]:
-            raise ValueError(
-                f"plan curve: the cumulative share falls from month {month} ({values[month - 1]}) "
-                f"to month {month + 1} ({values[month]}); it must not decrease"
+            raise ValueProblem(
+                f"累计比例应逐月不减，{month + 1}月（{values[month]}）小于{month}月（{values[month - 1]}）",
+                f"the cumulative share must not decrease, but month {month + 1} ({values[month]}) "
+                f"is below month {month} ({values[month - 1]})",
             )
     if abs(shares[-1] - 1) > CURVE_TOLERANCE:
-        raise ValueError(f"plan curve: the December share must be 1 (100%), got {values[-1]}")
-    return tuple(min(max(share, 0.0), 1.0) for share in shares)
+        raise ValueProblem(
+            f"12月应为1（100%），实际{values[-1]}", f"the December share must be 1 (100%), got {values[-1]}"
+        )
+    return (*(min(max(share, 0.0), 1.0) for share in shares[:-1]), 1.0)

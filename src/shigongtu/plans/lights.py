@@ -17,10 +17,9 @@ DONE = "done"
 PENDING = "pending"
 CANCELLED = "cancelled"
 
-LIGHTS = (GREEN, YELLOW, RED, DONE, PENDING, CANCELLED)
 WARNING_LIGHTS = frozenset({YELLOW, RED})
 
-# Float noise from a division (100 · 3 / 7, 0.25 − 0.15) must not flip a light that a
+# Float noise (100 · (0.5 − 0.4) is 9.999999999999998) must not flip a light that a
 # person computing by hand puts exactly on a threshold; 1e-9 points is far below any
 # precision anyone reports in.
 EPSILON = 1e-9

@@ -248,3 +248,6 @@ class RollupDelta(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["plan", "revision"])]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}@{self.revision}:{self.node_id}"

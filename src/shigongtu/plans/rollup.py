@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+from shigongtu.lib.periods import Period
 from shigongtu.plans.lights import DEFAULT_THRESHOLDS, Thresholds, expected_progress, node_light
 
 # Report statuses that count towards progress and towards "a report was made".
@@ -32,7 +33,7 @@ from shigongtu.plans.lights import DEFAULT_THRESHOLDS, Thresholds, expected_prog
 # has submitted yet — counting it would let a half-typed figure move the dashboard.
 COUNTED_STATUSES = frozenset({"submitted", "approved"})
 
-_PERIOD_RE = re.compile(r"(\d{4})-(\d{2})")
+_PERIOD_RE = re.compile(r"[0-9]{4}-(?:0[1-9]|1[0-2])")
 
 
 @dataclass(frozen=True)
@@ -102,17 +103,11 @@ def natural_code_key(code: str) -> tuple[tuple[int, int, str], ...]:
     return tuple((0, int(part), "") if part.isdecimal() else (1, 0, part) for part in code.strip().split("."))
 
 
-def parse_period(period: str) -> tuple[int, int]:
-    """``"2023-03"`` → ``(2023, 3)``; anything else raises ValueError."""
-    match = _PERIOD_RE.fullmatch(period)
-    if match is None or not 1 <= int(match[2]) <= 12:
-        raise ValueError(f"period must be YYYY-MM, got {period!r}")
-    return int(match[1]), int(match[2])
-
-
-def format_period(year: int, month: int) -> str:
-    """``(2023, 3)`` → ``"2023-03"``."""
-    return f"{year:04d}-{month:02d}"
+def _checked_period(period: str) -> str:
+    """A report period in its stored form ``YYYY-MM``; anything else raises ValueError."""
+    if _PERIOD_RE.fullmatch(period) is None:
+        raise ValueError(f"report period must be YYYY-MM, got {period!r}")
+    return period
 
 
 def clamp_progress(value: float) -> float:
@@ -122,29 +117,12 @@ def clamp_progress(value: float) -> float:
     return 0.0 if value < 0 else 100.0 if value > 100 else float(value)
 
 
-def latest_by_period(reports: Iterable[ReportIn]) -> dict[tuple[int, str], ReportIn]:
-    """The report that counts for each (node, period): the last submitted non-returned one.
-
-    Drafts do not count (see :data:`COUNTED_STATUSES`). On equal ``seq`` the later one in
-    ``reports`` wins. Indicator period values are read from these reports.
-    """
-    best: dict[tuple[int, str], ReportIn] = {}
-    for report in reports:
-        if report.status not in COUNTED_STATUSES:
-            continue
-        key = (report.node_id, format_period(*parse_period(report.period)))
-        current = best.get(key)
-        if current is None or report.seq >= current.seq:
-            best[key] = report
-    return best
-
-
 def reported_periods(reports: Iterable[ReportIn]) -> dict[int, set[str]]:
     """node id → the periods (``YYYY-MM``) for which it has a counted (non-returned, non-draft) report."""
     periods: dict[int, set[str]] = {}
     for report in reports:
         if report.status in COUNTED_STATUSES:
-            periods.setdefault(report.node_id, set()).add(format_period(*parse_period(report.period)))
+            periods.setdefault(report.node_id, set()).add(_checked_period(report.period))
     return periods
 
 
@@ -157,26 +135,23 @@ def leaf_progress(reports: Iterable[ReportIn], as_of: date) -> dict[int, float]:
     the contract, and drafts because nobody has submitted them. Values are clamped to
     0..100. Nodes without such a report are absent (the roll-up reads them as 0).
     """
-    cutoff = (as_of.year, as_of.month)
-    best: dict[int, tuple[tuple[int, int, int], float]] = {}
+    cutoff = Period.of(as_of).key  # "YYYY-MM" strings order like the months they name
+    best: dict[int, tuple[str, int, float]] = {}
     for report in reports:
         if report.status not in COUNTED_STATUSES:
             continue
-        year, month = parse_period(report.period)
-        if (year, month) > cutoff:
+        period = _checked_period(report.period)
+        if period > cutoff:
             continue
-        key = (year, month, report.seq)
         current = best.get(report.node_id)
-        if current is None or key >= current[0]:
-            best[report.node_id] = (key, report.progress)
-    return {node_id: clamp_progress(value) for node_id, (_, value) in best.items()}
+        if current is None or (period, report.seq) >= current[:2]:
+            best[report.node_id] = (period, report.seq, report.progress)
+    return {node_id: clamp_progress(value) for node_id, (_, _, value) in best.items()}
 
 
-def _rolled_up(
-    children: Sequence[int], weights: Sequence[float], total: float, progress: Mapping[int, float]
-) -> float:
+def _rolled_up(children: Sequence[int], weights: Sequence[float], total: float, outs: Mapping[int, NodeOut]) -> float:
     """Σ wᵢ·pᵢ / Σ wᵢ, held inside [min pᵢ, max pᵢ] so float noise never leaves the children's range."""
-    values = [progress[child] for child in children]
+    values = [outs[child].progress for child in children]
     value = math.fsum(map(operator.mul, weights, values)) / total
     low, high = min(values), max(values)
     return low if value < low else high if value > high else value
@@ -279,7 +254,6 @@ class _Tree:
             if node_id in by_id
         }
         self.own = own
-        rolled: dict[int, float] = {}
         light_of = node_light
         for node_id in reversed(order):
             out = outs[node_id]
@@ -287,11 +261,10 @@ class _Tree:
             if group is None:
                 p = own.get(node_id, 0.0)
             else:
-                p = _rolled_up(*group, rolled)
+                p = _rolled_up(*group, outs)
                 out.is_leaf = False
-            rolled[node_id] = out.progress = p
+            out.progress = p
             out.light = light_of(p, out.expected, out.start, out.due, as_of, out.cancelled_effective, th)
-        self.rolled = rolled
         # The caller's order, not the walk's.
         self.results = {node.id: outs[node.id] for node in nodes}
 
@@ -307,7 +280,6 @@ class _Tree:
         th = self.th
         current, p = node_id, value
         while True:
-            self.rolled[current] = p
             out = self.results[current]
             light = node_light(p, out.expected, out.start, out.due, self.as_of, out.cancelled_effective, th)
             if p == out.progress and light == out.light:
@@ -318,7 +290,7 @@ class _Tree:
             if node.parent_id is None or node.cancelled:
                 break  # a cancelled node is left out of its parent
             current = node.parent_id
-            p = _rolled_up(*self.active[current], self.rolled)
+            p = _rolled_up(*self.active[current], self.results)
         return changed
 
 
@@ -336,7 +308,7 @@ def compute_tree(
     leaves read it, missing means 0. A parent's progress is Σ wᵢ·pᵢ / Σ wᵢ over its
     children that are not cancelled (all weights 0 → equal weights), unrounded. Cancelled
     nodes and their descendants get the light ``cancelled``. The result keeps the order of
-    ``nodes``; :func:`in_tree_order` gives the display order.
+    ``nodes``; sort by :func:`natural_code_key` of the code for the display order.
 
     Raises ValueError on duplicate ids, unknown parents, parent cycles or bad weights.
     Iterative and linear in the number of nodes.
@@ -380,20 +352,3 @@ class RollupState:
         nothing shown, so it returns ``[]``. Unknown ids raise KeyError.
         """
         return self._tree.set_own_progress(node_id, p)
-
-
-def in_tree_order(results: Mapping[int, NodeOut]) -> list[NodeOut]:
-    """The rows in display order: depth-first, siblings by :func:`natural_code_key`."""
-    children: dict[int | None, list[NodeOut]] = {}
-    for out in results.values():
-        parent = out.parent_id if out.parent_id in results else None
-        children.setdefault(parent, []).append(out)
-    for group in children.values():
-        group.sort(key=lambda out: natural_code_key(out.code))
-    ordered: list[NodeOut] = []
-    stack = list(reversed(children.get(None, [])))
-    while stack:
-        out = stack.pop()
-        ordered.append(out)
-        stack.extend(reversed(children.get(out.id, [])))
-    return ordered

@@ -319,7 +319,7 @@ def next_seq() -> int:
 
 def _values_for(plan: Plan, values: dict[str, Any] | None) -> tuple[dict[int, Decimal], list[Problem]]:
     out: dict[int, Decimal] = {}
-    problems = []
+    problems: list[Problem] = []
     if not values:
         return out, problems
     by_name = {i.name: i for i in Indicator.objects.filter(plan=plan)}
@@ -376,7 +376,9 @@ def file_report(node: Node, period: str, data: dict[str, Any], user: Any = None,
             raise InputRejected("已提交的月报不能修改；如需更正请重新填报", field="status", value=report.status)
     created = report is None
     old = None if created else {f: getattr(report, f) for f in REPORT_FIELDS}
-    old_values = {} if created else {v.indicator.name: v.value for v in report.values.select_related("indicator")}
+    old_values = (
+        {} if report is None else {v.indicator.name: v.value for v in report.values.select_related("indicator")}
+    )
     if report is None:
         report = Report(node=node, period=period, created_at=timezone.now())
     report.period = period

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from shigongtu.lib.periods import Period
 from shigongtu.plans.indicators_calc import IndicatorOut
 from shigongtu.plans.lights import DONE, WARNING_LIGHTS, YELLOW
-from shigongtu.plans.rollup import NodeOut, format_period, natural_code_key
+from shigongtu.plans.rollup import NodeOut, natural_code_key
 
 LAG = "lag"
 OVERDUE = "overdue"
@@ -31,7 +32,7 @@ DEFAULT_DEADLINE_DAY = 5
 
 
 @dataclass(frozen=True)
-class Warning:  # shadows the builtin inside this module only; import it qualified elsewhere
+class Warning:  # the domain's name; it shadows the builtin in modules that import it
     """One warning on a node: its ``kind``, the node's id and ``code``, and the ``light``.
 
     ``indicator`` names the indicator for ``indicator_lag``. ``detail`` holds the numbers
@@ -44,15 +45,6 @@ class Warning:  # shadows the builtin inside this module only; import it qualifi
     light: str
     indicator: str | None = None
     detail: dict[str, Any] = field(default_factory=dict, hash=False)
-
-    def as_json(self) -> dict[str, Any]:
-        """The §4 shape: ``{"kind", "node", "light", ["indicator"], ...detail}``."""
-        data: dict[str, Any] = {"kind": self.kind, "node": self.code, "light": self.light}
-        if self.indicator is not None:
-            data["indicator"] = self.indicator
-        for key, value in self.detail.items():
-            data.setdefault(key, value)
-        return data
 
 
 def warning_sort_key(warning: Warning) -> tuple[Any, ...]:
@@ -101,13 +93,6 @@ def indicator_warnings(outs: Iterable[IndicatorOut], codes_by_node: Mapping[int,
     return sorted(warnings, key=warning_sort_key)
 
 
-def report_month(as_of: date) -> tuple[int, int]:
-    """The month M whose report is due in ``as_of``'s month: the month before it."""
-    if as_of.month == 1:
-        return as_of.year - 1, 12
-    return as_of.year, as_of.month - 1
-
-
 def missing_reports(
     results: Mapping[int, NodeOut],
     reported_periods: Mapping[int, Collection[str]],
@@ -125,13 +110,12 @@ def missing_reports(
     """
     if not 1 <= deadline_day <= 31:
         raise ValueError(f"the report deadline day must be 1..31, got {deadline_day}")
-    year, month = report_month(as_of)
-    if year != plan_year or as_of.day <= deadline_day:
+    month = Period.of(as_of).prev()  # M: its reports are due by day D of as_of's month
+    if month.year != plan_year or as_of.day <= deadline_day:
         return []
-    period = format_period(year, month)
-    month_end = date(year, month, calendar.monthrange(year, month)[1])
+    period, month_end = month.key, month.last_day
     days_in_month = calendar.monthrange(as_of.year, as_of.month)[1]
-    deadline = date(as_of.year, as_of.month, min(deadline_day, days_in_month))
+    deadline = as_of.replace(day=min(deadline_day, days_in_month))
     warnings = []
     for out in results.values():
         if not out.is_leaf or out.cancelled_effective or out.light == DONE or out.start > month_end:

@@ -240,6 +240,13 @@
       if (!el.isConnected) return;
       var dark = !!el.closest(".bigscreen");
       if (dark && option.backgroundColor === undefined) option.backgroundColor = "transparent";
+      // Same Chinese font as the page; bigger text on the wall screen.
+      option.textStyle = Object.assign({ fontFamily: window.getComputedStyle(el).fontFamily }, dark ? { fontSize: 16 } : {}, option.textStyle);
+      if (dark) {
+        ["xAxis", "yAxis"].forEach(function (name) {
+          [].concat(option[name] || []).forEach(function (axis) { axis.axisLabel = Object.assign({ fontSize: 14 }, axis.axisLabel); });
+        });
+      }
       el.textContent = "";
       var chart = echarts.init(el, dark ? "dark" : null, { renderer: el.getAttribute("data-chart-renderer") || "canvas" });
       chart.setOption(option);
@@ -263,6 +270,10 @@
     window.clearTimeout(resizeTimer);
     resizeTimer = window.setTimeout(resizeCharts, 150);
   });
+
+  // Paper is narrower than the screen: redraw for print and back again.
+  window.addEventListener("beforeprint", resizeCharts);
+  window.addEventListener("afterprint", resizeCharts);
 
   document.addEventListener("htmx:beforeCleanupElement", function (event) {
     var el = event.target;
@@ -299,6 +310,7 @@
       return;
     }
     if (document.body.classList.contains("nav-open") && !event.target.closest(".sidenav")) closeNav();
+    each(document, "details.menu[open]", function (menu) { if (!menu.contains(event.target)) menu.open = false; });
     var dismiss = event.target.closest("[data-dismiss]");
     if (dismiss) {
       var box = dismiss.closest(".flash, [data-dismissible]");

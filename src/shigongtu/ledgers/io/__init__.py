@@ -1,0 +1,27 @@
+"""The ledger engine (台账): read any kind of ledger from Excel or CSV, write it back styled,
+and annotate the user's own file with the errors found in it.
+
+Pure Python (openpyxl and python-calamine only, no Django), so that the importer, the exporter,
+the CLI and the benchmarks share it and it can be tested on its own.
+"""
+
+from .annotate import annotate_errors
+from .errors import CellError, LedgerFileError
+from .header import HeaderCell
+from .reader import LedgerTable, RawRow, read_ledger
+from .spec import Column, LedgerSpec, normalize_header
+from .writer import write_ledger
+
+__all__ = [
+    "CellError",
+    "Column",
+    "HeaderCell",
+    "LedgerFileError",
+    "LedgerSpec",
+    "LedgerTable",
+    "RawRow",
+    "annotate_errors",
+    "normalize_header",
+    "read_ledger",
+    "write_ledger",
+]

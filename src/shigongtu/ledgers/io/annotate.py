@@ -1,0 +1,233 @@
+"""The clerk's own file, handed back with the errors on it (错误标注).
+
+Each faulty cell is filled light red and carries the message as a comment (批注); a problem
+with a row as a whole marks the whole row. A last sheet, 错误清单, lists every error. A small
+.xlsx upload is annotated in place, keeping its formatting and other sheets; anything else
+(CSV, .xls, .ods, or an .xlsx too large for openpyxl to load quickly) is rebuilt as a plain
+.xlsx from the values read, at the same row numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import warnings
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from io import BytesIO
+from pathlib import PurePath
+from typing import Any
+
+import openpyxl
+from openpyxl.cell.cell import MergedCell
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter, quote_sheetname
+
+from .errors import CellError
+from .reader import LedgerTable, open_sheet
+from .safety import Limits, sniff
+from .sheetxml import CellStyles, FastSheet, cell_xml, safe_text, save_workbook
+from .spec import normalize_header
+
+logger = logging.getLogger(__name__)
+
+ERROR_FILL = "FFFFC7CE"
+ERRORS_SHEET = "错误清单"
+AUTHOR = "施工图校验"
+IN_PLACE_MAX_BYTES = 600_000
+IN_PLACE_MAX_ERRORS = 5_000
+MAX_COMMENTS = 2_000  # beyond this the cells are still filled and listed, but carry no comment
+_ERROR_HEADERS = ("行号", "列", "单元格", "值", "问题")
+
+__all__ = ["AUTHOR", "ERRORS_SHEET", "CellError", "annotate_errors", "annotated_filename"]
+
+Marks = dict[tuple[int, int | None], list[CellError]]
+
+
+def annotated_filename(filename: str) -> str:
+    """The name to offer the annotated copy under: ``台账.csv`` → ``台账-错误标注.xlsx``."""
+    return f"{PurePath(filename).stem or 'ledger'}-错误标注.xlsx"
+
+
+def annotate_errors(data: bytes, filename: str, errors: Sequence[CellError], table: LedgerTable) -> bytes:
+    """An .xlsx copy of the upload ``data`` with ``errors`` marked on it.
+
+    ``table`` is what :func:`read_ledger` returned for the same bytes (only its header layout
+    is used; its rows need not be unread). An error's ``column`` is the header as written (or
+    a canonical name); None, or a header not found in the file, marks the whole row.
+    """
+    marks = _group(errors, table)
+    if table.format == "xlsx" and len(data) <= IN_PLACE_MAX_BYTES and len(errors) <= IN_PLACE_MAX_ERRORS:
+        sniff(data, Limits())
+        try:
+            return _in_place(data, marks, errors, table)
+        except Exception:  # openpyxl cannot load every file calamine can; the rebuilt copy still helps
+            logger.warning("annotating %s in place failed; rebuilding it", filename, exc_info=True)
+    return _rebuilt(data, filename, marks, errors, table)
+
+
+def _group(errors: Sequence[CellError], table: LedgerTable) -> Marks:
+    exact = {text: index for index, text in table.header_texts.items()}
+    normal = {normalize_header(text): index for index, text in table.header_texts.items()}
+    marks: Marks = defaultdict(list)
+    for error in errors:
+        index = None
+        if error.column is not None:
+            index = exact.get(error.column)
+            if index is None:
+                index = normal.get(normalize_header(error.column))
+            if index is None and error.column in table.columns:
+                index = table.columns[error.column].col_index
+        marks[(error.row, index)].append(error)
+    return marks
+
+
+def _message(errors: list[CellError]) -> str:
+    return "\n".join(dict.fromkeys(e.message for e in errors))
+
+
+def _row_span(table: LedgerTable) -> tuple[int, int]:
+    """First and last column (0-based) of the header, which is what a row mark covers."""
+    indexes = list(table.header_texts) or [0]
+    return min(indexes), max(indexes)
+
+
+def _in_place(data: bytes, marks: Marks, errors: Sequence[CellError], table: LedgerTable) -> bytes:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "extension not supported" and the like, about parts kept as is
+        wb = openpyxl.load_workbook(BytesIO(data))
+    ws = wb[table.sheet_name] if table.sheet_name in wb.sheetnames else wb.worksheets[0]
+    _clear_previous(ws)
+    fill = PatternFill("solid", fgColor=ERROR_FILL)
+    first, last = _row_span(table)
+    for n, ((row, col), errs) in enumerate(sorted(marks.items(), key=_order)):
+        if row < 1:
+            continue
+        targets = [col] if col is not None else list(range(first, last + 1))
+        for c in targets:
+            cell = ws.cell(row=row, column=c + 1)
+            if not isinstance(cell, MergedCell):
+                cell.fill = fill
+        anchor = ws.cell(row=row, column=(col if col is not None else first) + 1)
+        if n < MAX_COMMENTS and not isinstance(anchor, MergedCell):
+            text = _message(errs)
+            if anchor.comment is not None and anchor.comment.author != AUTHOR:
+                text = f"{text}\n\n（原批注）{anchor.comment.text}"
+            anchor.comment = Comment(safe_text(text), AUTHOR, width=260, height=110)
+    if ERRORS_SHEET in wb.sheetnames:
+        del wb[ERRORS_SHEET]
+    es = wb.create_sheet(ERRORS_SHEET)
+    es.append(list(_ERROR_HEADERS))
+    for cell in es[1]:
+        cell.font = Font(bold=True)
+    for values, ref in _error_rows(errors, table):
+        es.append(values)
+        for cell in es[es.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # the clerk's text, never a formula
+        if ref:
+            es.cell(row=es.max_row, column=3).hyperlink = f"#{quote_sheetname(ws.title)}!{ref}"
+    for letter, width in zip("ABCDE", (8, 16, 10, 24, 60), strict=True):
+        es.column_dimensions[letter].width = width
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _order(item: tuple[tuple[int, int | None], list[CellError]]) -> tuple[int, int]:
+    (row, col), _ = item
+    return row, -1 if col is None else col
+
+
+def _clear_previous(ws: Any) -> None:
+    """Remove the marks of an earlier annotation, for a clerk who uploads the annotated copy."""
+    for row in ws.iter_rows():
+        for cell in row:
+            comment = getattr(cell, "comment", None)
+            if comment is not None and comment.author == AUTHOR:
+                cell.comment = None
+            if cell.fill is not None and cell.fill.fgColor is not None and cell.fill.fgColor.rgb == ERROR_FILL:
+                cell.fill = PatternFill()
+
+
+def _display(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ", timespec="minutes" if value.second == 0 else "seconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _error_rows(errors: Sequence[CellError], table: LedgerTable) -> Iterator[tuple[list[object], str | None]]:
+    """The 错误清单 rows, in row order: row, column, cell reference, value, message."""
+    marks = _group(errors, table)
+    for (row, col), errs in sorted(marks.items(), key=_order):
+        ref = f"{get_column_letter(col + 1)}{row}" if col is not None and row >= 1 else None
+        for e in errs:
+            yield [row if row >= 1 else None, e.column or "（整行）", ref or "", _display(e.value), e.message], ref
+
+
+def _rebuilt(data: bytes, filename: str, marks: Marks, errors: Sequence[CellError], table: LedgerTable) -> bytes:
+    raw = open_sheet(data, filename, sheet=table.sheet_name)
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet(raw.name or PurePath(filename).stem[:31] or "Sheet1")
+    ws.freeze_panes = f"A{table.header_row + 1}"
+    fast = FastSheet(wb, ws)
+    es = wb.create_sheet(ERRORS_SHEET)
+    for letter, width in zip("ABCDE", (8, 16, 10, 24, 60), strict=True):
+        es.column_dimensions[letter].width = width
+    errors_fast = FastSheet(wb, es)
+
+    plain = fast.cell_styles()
+    marked = fast.cell_styles(fill=ERROR_FILL)
+    header = CellStyles(*(fast.style(bold=True),) * 5)
+    first, last = _row_span(table)
+    cell_marks: dict[int, set[int]] = defaultdict(set)
+    for n, ((row, col), errs) in enumerate(sorted(marks.items(), key=_order)):
+        if row < 1:
+            continue
+        cell_marks[row].update([col] if col is not None else range(first, last + 1))
+        if n < MAX_COMMENTS:
+            fast.comment(row, (col if col is not None else first) + 1, _message(errs), AUTHOR, 260, 110)
+
+    def rows() -> Iterator[str]:
+        offset = raw.col_offset
+        for number, values in raw.rows:
+            n = str(number)
+            st = header if table.header_top_row <= number <= table.header_row else plain
+            hit = cell_marks.get(number)
+            if not hit:
+                cells = "".join(
+                    cell_xml(get_column_letter(offset + j + 1) + n, v, st)
+                    for j, v in enumerate(values)
+                    if v is not None and v != ""
+                )
+            else:
+                present = {offset + j: v for j, v in enumerate(values) if v is not None and v != ""}
+                parts = []
+                for index in sorted(present.keys() | hit):
+                    ref = get_column_letter(index + 1) + n
+                    style = marked if index in hit else st
+                    parts.append(cell_xml(ref, present.get(index), style) or f'<c r="{ref}"{style.text}/>')
+                cells = "".join(parts)
+            yield f'<row r="{n}">{cells}</row>'
+
+    bold = errors_fast.style(bold=True)
+    text_style = errors_fast.cell_styles()
+
+    def error_rows() -> Iterator[str]:
+        head = "".join(
+            f'<c r="{get_column_letter(i)}1"{bold} t="inlineStr"><is><t>{h}</t></is></c>'
+            for i, h in enumerate(_ERROR_HEADERS, start=1)
+        )
+        yield f'<row r="1">{head}</row>'
+        for number, (values, _) in enumerate(_error_rows(errors, table), start=2):
+            cells = "".join(cell_xml(f"{get_column_letter(i)}{number}", v, text_style) for i, v in enumerate(values, 1))
+            yield f'<row r="{number}">{cells}</row>'
+
+    return save_workbook(wb, [(fast, rows()), (errors_fast, error_rows())])
