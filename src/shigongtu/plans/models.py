@@ -55,6 +55,12 @@ class Plan(models.Model):
         verbose_name = _("施工图")
         verbose_name_plural = _("施工图")
         ordering = ["-year", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(yellow_threshold__gte=0) & models.Q(red_threshold__gte=models.F("yellow_threshold")),
+                name="plan_thresholds_ordered",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"

@@ -5,10 +5,11 @@ Pure Python (openpyxl and python-calamine only, no Django), so that the importer
 the CLI and the benchmarks share it and it can be tested on its own.
 """
 
-from .annotate import annotate_errors
+from .annotate import annotate_errors, annotated_filename
 from .errors import CellError, LedgerFileError
 from .header import HeaderCell
-from .reader import LedgerTable, RawRow, read_ledger
+from .reader import LedgerTable, RawRow, RowStream, read_ledger
+from .safety import Limits
 from .spec import Column, LedgerSpec, normalize_header
 from .writer import write_ledger
 
@@ -19,8 +20,11 @@ __all__ = [
     "LedgerFileError",
     "LedgerSpec",
     "LedgerTable",
+    "Limits",
     "RawRow",
+    "RowStream",
     "annotate_errors",
+    "annotated_filename",
     "normalize_header",
     "read_ledger",
     "write_ledger",

@@ -23,6 +23,7 @@ from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.hyperlink import Hyperlink
 
 from .errors import CellError
 from .reader import LedgerTable, open_sheet
@@ -50,21 +51,25 @@ def annotated_filename(filename: str) -> str:
     return f"{PurePath(filename).stem or 'ledger'}-错误标注.xlsx"
 
 
-def annotate_errors(data: bytes, filename: str, errors: Sequence[CellError], table: LedgerTable) -> bytes:
+def annotate_errors(
+    data: bytes, filename: str, errors: Sequence[CellError], table: LedgerTable, *, limits: Limits | None = None
+) -> bytes:
     """An .xlsx copy of the upload ``data`` with ``errors`` marked on it.
 
     ``table`` is what :func:`read_ledger` returned for the same bytes (only its header layout
     is used; its rows need not be unread). An error's ``column`` is the header as written (or
-    a canonical name); None, or a header not found in the file, marks the whole row.
+    a canonical name); None, or a header not found in the file, marks the whole row. ``limits``
+    must be those the file was read with, if they were not the defaults.
     """
+    limits = limits or Limits()
     marks = _group(errors, table)
     if table.format == "xlsx" and len(data) <= IN_PLACE_MAX_BYTES and len(errors) <= IN_PLACE_MAX_ERRORS:
-        sniff(data, Limits())
+        sniff(data, limits)
         try:
             return _in_place(data, marks, errors, table)
         except Exception:  # openpyxl cannot load every file calamine can; the rebuilt copy still helps
             logger.warning("annotating %s in place failed; rebuilding it", filename, exc_info=True)
-    return _rebuilt(data, filename, marks, errors, table)
+    return _rebuilt(data, filename, marks, errors, table, limits)
 
 
 def _group(errors: Sequence[CellError], table: LedgerTable) -> Marks:
@@ -127,7 +132,9 @@ def _in_place(data: bytes, marks: Marks, errors: Sequence[CellError], table: Led
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # the clerk's text, never a formula
         if ref:
-            es.cell(row=es.max_row, column=3).hyperlink = f"#{quote_sheetname(ws.title)}!{ref}"
+            link = es.cell(row=es.max_row, column=3)
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{quote_sheetname(ws.title)}!{ref}")
+            link.font = Font(color="FF0563C1", underline="single")
     for letter, width in zip("ABCDE", (8, 16, 10, 24, 60), strict=True):
         es.column_dimensions[letter].width = width
     out = BytesIO()
@@ -172,11 +179,15 @@ def _error_rows(errors: Sequence[CellError], table: LedgerTable) -> Iterator[tup
             yield [row if row >= 1 else None, e.column or "（整行）", ref or "", _display(e.value), e.message], ref
 
 
-def _rebuilt(data: bytes, filename: str, marks: Marks, errors: Sequence[CellError], table: LedgerTable) -> bytes:
-    raw = open_sheet(data, filename, sheet=table.sheet_name)
+def _rebuilt(
+    data: bytes, filename: str, marks: Marks, errors: Sequence[CellError], table: LedgerTable, limits: Limits
+) -> bytes:
+    raw = open_sheet(data, filename, sheet=table.sheet_name, limits=limits)
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet(raw.name or PurePath(filename).stem[:31] or "Sheet1")
     ws.freeze_panes = f"A{table.header_row + 1}"
+    for index, text in table.header_texts.items():
+        ws.column_dimensions[get_column_letter(index + 1)].width = max(10, min(40, 2 * len(text) + 4))
     fast = FastSheet(wb, ws)
     es = wb.create_sheet(ERRORS_SHEET)
     for letter, width in zip("ABCDE", (8, 16, 10, 24, 60), strict=True):

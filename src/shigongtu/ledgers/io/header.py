@@ -92,9 +92,7 @@ def _is_lower_header(upper: list[str], lower: list[str], lower_raw: Sequence[obj
     if not known_upper or any(j < len(lower) and lower[j] for j in known_upper):
         return False
     filled = [j for j, t in enumerate(lower) if t]
-    return bool(filled) and all(
-        isinstance(lower_raw[j], str) and not _looks_numeric(lower[j]) for j in filled
-    )
+    return bool(filled) and all(isinstance(lower_raw[j], str) and not _looks_numeric(lower[j]) for j in filled)
 
 
 def find_header(head: Sequence[tuple[int, Sequence[object]]], spec: LedgerSpec, col_offset: int = 0) -> HeaderLayout:

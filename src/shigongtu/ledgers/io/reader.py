@@ -174,10 +174,11 @@ def _open_workbook(data: bytes, fmt: str, sheet: str | None, limits: Limits) -> 
     if not names:
         raise fail("工作簿中没有工作表", "The workbook has no sheets")
     name = _choose_sheet(wb, names, sheet)
+    error_cells: dict[tuple[int, int], str] = {}
     if fmt == "xlsx":
         member = xlsx_sheet_member(data, name)
         if member is not None:
-            scan_xlsx_sheet(inflate(data, member), limits)
+            error_cells = scan_xlsx_sheet(inflate(data, member), limits)
     try:
         ws = wb.get_sheet_by_name(name)
     except PasswordError as exc:
@@ -190,7 +191,28 @@ def _open_workbook(data: bytes, fmt: str, sheet: str | None, limits: Limits) -> 
     if fmt != "xlsx" and ws.height * ws.width > limits.max_cells:
         raise fail(f"工作表「{name}」过大", f"Sheet {name!r} is too large")
     # iter_rows pads the rows above the used range but starts each row at its first used column.
-    return RawSheet(fmt, name, names, enumerate(ws.iter_rows(), start=1), start[1])
+    rows: Iterator[tuple[int, Sequence[Value]]] = enumerate(ws.iter_rows(), start=1)
+    if error_cells:
+        rows = _with_errors(rows, error_cells, start[1])
+    return RawSheet(fmt, name, names, rows, start[1])
+
+
+def _with_errors(
+    rows: Iterator[tuple[int, Sequence[Value]]], errors: dict[tuple[int, int], str], offset: int
+) -> Iterator[tuple[int, Sequence[Value]]]:
+    """Put error values (#DIV/0!, #N/A) back where the parser left the cells empty, so that the
+    caller reports them instead of taking them for blanks."""
+    by_row: dict[int, list[tuple[int, str]]] = {}
+    for (row, col), text in errors.items():
+        by_row.setdefault(row, []).append((col - offset, text))
+    for number, values in rows:
+        if number in by_row:
+            patched = list(values)
+            for j, text in by_row[number]:
+                if 0 <= j < len(patched):
+                    patched[j] = text
+            values = patched
+        yield number, values
 
 
 def _unreadable(exc: Exception) -> LedgerFileError:

@@ -28,6 +28,7 @@ MAX_RATIO = 100.0
 MAX_CELLS = 10_000_000
 _CHUNK = 1 << 20
 _MAX_MEMBERS = 10_000
+_MAX_ERROR_CELLS = 100_000
 _RATIO_FLOOR = 1 << 20  # below this uncompressed size a member cannot hurt, whatever its ratio
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -307,10 +308,15 @@ def _safe_cut(buf: bytes) -> int:
     return len(buf)
 
 
-def scan_xlsx_sheet(chunks: Iterable[bytes], limits: Limits) -> None:
+def scan_xlsx_sheet(chunks: Iterable[bytes], limits: Limits) -> dict[tuple[int, int], str]:
     """Stream a worksheet's XML once: refuse it when its used rectangle is too big to hold,
-    or when a formula has no cached value (files written by programs that never calculated)."""
+    or when a formula has no cached value (files written by programs that never calculated).
+
+    Returns the cells holding an error value (``#DIV/0!``, ``#N/A``...) by (row, 0-based column),
+    which the parser would otherwise hand over as empty.
+    """
     max_row = max_col = rows_seen = 0
+    error_cells: dict[tuple[int, int], str] = {}
     single = _REF_SINGLE[0]
     pending = b""
     for chunk in itertools.chain(chunks, [b""]):
@@ -338,8 +344,24 @@ def scan_xlsx_sheet(chunks: Iterable[bytes], limits: Limits) -> None:
                     f"Cell {ref} holds a formula without a calculated value; "
                     "open the file in Excel, save it and re-upload",
                 )
+        if b't="e"' in part and len(error_cells) < _MAX_ERROR_CELLS:
+            error_cells.update(_error_values(part))
         if max(max_row, rows_seen) * max(max_col, 1) > limits.max_cells:
             raise _too_many_cells(limits)
+    return error_cells
+
+
+def _error_values(part: bytes) -> Iterator[tuple[tuple[int, int], str]]:
+    for m in _CELL.finditer(part):
+        if b't="e"' not in m.group(2):
+            continue
+        ref = _ATTR_R.search(m.group(2))
+        v = _V.search(m.group(3) or b"")
+        if ref is None or v is None:
+            continue
+        letters = ref.group(1).rstrip(b"0123456789")
+        row = int(ref.group(1)[len(letters) :])
+        yield (row, _col_number(letters) - 1), (v.group(2) or b"#ERROR").decode(errors="replace")
 
 
 def _too_many_cells(limits: Limits) -> LedgerFileError:

@@ -1,0 +1,166 @@
+"""Import and export of ledgers (台账): check every row, then apply all of it or nothing.
+
+The engine is the one write path for files: the CLI, the API and the upload page call
+``import_ledger``; ``export_ledger`` writes what they read back, unchanged.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from shigongtu.core.errors import InputRejected, NotAllowed
+from shigongtu.ledgers import kinds as registry
+from shigongtu.ledgers.io import CellError, LedgerFileError, LedgerTable, annotate_errors, read_ledger, write_ledger
+from shigongtu.ledgers.kinds.base import CREATE, UNCHANGED, UPDATE, ImportContext, RowPlan
+from shigongtu.ledgers.models import ImportRecord
+from shigongtu.orgs.access import MANAGE
+from shigongtu.plans.models import Plan
+
+log = logging.getLogger(__name__)
+PREVIEW_LIMIT = 2000
+
+
+@dataclass
+class ImportResult:
+    ok: bool
+    dry_run: bool
+    kind: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[CellError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    changes: list[RowPlan] = field(default_factory=list)
+    file_error: str | None = None
+    table: LedgerTable | None = None
+    record_id: int | None = None
+
+    def as_dict(self, preview_limit: int = PREVIEW_LIMIT) -> dict[str, Any]:
+        doc: dict[str, Any] = {
+            "ok": self.ok,
+            "dry_run": self.dry_run,
+            "kind": self.kind,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": [
+                {"row": e.row, "column": e.column, "value": _plain(e.value), "message": e.message}
+                for e in self.errors
+            ],
+            "warnings": self.warnings,
+        }
+        if self.file_error:
+            doc["file_error"] = self.file_error
+        doc["changes"] = [
+            {"row": c.row, "key": c.key, "action": c.action, "fields": c.changes}
+            for c in self.changes[:preview_limit] if c.action != UNCHANGED
+        ]
+        if len([c for c in self.changes if c.action != UNCHANGED]) > preview_limit:
+            doc["changes_truncated"] = True
+        if self.record_id:
+            doc["import_id"] = self.record_id
+        return doc
+
+
+def _plain(value: Any) -> Any:
+    return value if isinstance(value, str | int | float | bool) or value is None else str(value)
+
+
+def kind_or_error(name: str) -> Any:
+    kind = registry.get(name)
+    if kind is None:
+        known = ", ".join(sorted(registry.load_all()))
+        raise InputRejected(f"未知的台账类型：{name}（可用：{known}）", field="kind", value=name)
+    return kind
+
+
+def _check_plan(kind: Any, plan: Plan | None, user: Any) -> None:
+    if kind.needs_plan and plan is None:
+        raise InputRejected(f"导入{kind.title_zh}需要指定施工图（--plan）", field="plan")
+    if plan is not None and user is not None and not Plan.objects.for_user(user, MANAGE).filter(pk=plan.pk).exists():
+        raise NotAllowed("no manage right on the plan")
+    if plan is not None and plan.is_closed:
+        raise InputRejected(f"施工图 {plan.code} 已关闭，不能导入", field="plan", value=plan.code)
+
+
+def import_ledger(data: bytes, filename: str, kind_name: str, plan: Plan | None = None, user: Any = None, *,
+                  dry_run: bool = False, create_units: bool = False, sheet: str | None = None,
+                  keep_record: bool = True) -> ImportResult:
+    """Read, check every row, and (unless ``dry_run`` or any error) apply the whole file in one transaction."""
+    kind = kind_or_error(kind_name)
+    _check_plan(kind, plan, user)
+    result = ImportResult(ok=False, dry_run=dry_run, kind=kind.name)
+    try:
+        table = read_ledger(data, filename, kind.spec, sheet=sheet, max_bytes=settings.LEDGER_MAX_BYTES)
+    except LedgerFileError as exc:
+        result.file_error = exc.message_zh
+        result.errors = [CellError(0, None, filename, exc.message_zh)]
+        _keep(result, data, filename, plan, user, keep_record)
+        return result
+    result.table = table
+    headers = {canonical: cell.text for canonical, cell in table.columns.items()}
+    ctx = ImportContext(plan=plan, user=user, create_units=create_units, headers=headers,
+                        extra_headers=list(table.extra_columns))
+    if table.unknown_headers:
+        ctx.warnings.append("已忽略无法识别的列：" + "、".join(table.unknown_headers))
+    try:
+        rows = list(table.rows)
+    except LedgerFileError as exc:
+        result.file_error = exc.message_zh
+        result.errors = [CellError(0, None, filename, exc.message_zh)]
+        _keep(result, data, filename, plan, user, keep_record)
+        return result
+    if not rows:
+        ctx.warnings.append("文件中没有数据行")
+    with transaction.atomic():
+        kind.prepare(ctx, rows)
+        plans = list(kind.check(ctx, rows))
+        result.changes = plans
+        result.errors = sorted(ctx.errors, key=lambda e: (e.row, e.column or ""))
+        result.warnings = ctx.warnings
+        result.created = sum(1 for p in plans if p.action == CREATE)
+        result.updated = sum(1 for p in plans if p.action == UPDATE)
+        result.unchanged = sum(1 for p in plans if p.action == UNCHANGED)
+        result.ok = not result.errors
+        if result.ok and not dry_run and (result.created or result.updated):
+            kind.apply(ctx, [p for p in plans if p.action != UNCHANGED])
+    _keep(result, data, filename, plan, user, keep_record)
+    return result
+
+
+def _keep(result: ImportResult, data: bytes, filename: str, plan: Plan | None, user: Any, keep: bool) -> None:
+    if not keep:
+        return
+    record = ImportRecord.objects.create(
+        kind=result.kind, plan=plan, user=user if getattr(user, "pk", None) else None, filename=filename[:255],
+        content=data, dry_run=result.dry_run, ok=result.ok,
+        applied=result.ok and not result.dry_run and bool(result.created or result.updated),
+        created=result.created, updated=result.updated, unchanged=result.unchanged,
+        error_count=len(result.errors), result=result.as_dict(preview_limit=200),
+    )
+    result.record_id = record.pk
+
+
+def annotated_copy(data: bytes, filename: str, result: ImportResult) -> bytes | None:
+    """The user's own file with the faulty cells marked and an error sheet, or None without row errors."""
+    if result.table is None or not result.errors:
+        return None
+    return annotate_errors(data, filename, result.errors, result.table)
+
+
+def export_ledger(kind_name: str, plan: Plan | None = None, user: Any = None,
+                  filters: Mapping[str, Any] | None = None, blank: bool = False) -> bytes:
+    """The ledger as styled .xlsx bytes (scoped to the user; ``blank`` gives an empty template)."""
+    kind = kind_or_error(kind_name)
+    if kind.needs_plan and plan is None:
+        raise InputRejected(f"导出{kind.title_zh}需要指定施工图（--plan）", field="plan")
+    rows = [] if blank else kind.export_rows(plan, user, filters or {})
+    title = f"{plan.name} · {kind.title_zh}" if plan is not None else kind.title_zh
+    extra = kind.extra_columns(plan) if plan is not None else []
+    return write_ledger(kind.spec, rows, title=title, notes=kind.notes, extra_columns=extra)

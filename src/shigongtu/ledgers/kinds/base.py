@@ -1,0 +1,70 @@
+"""What every ledger kind provides to the engine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from shigongtu.ledgers.cells import RowErrors
+from shigongtu.ledgers.io import CellError, LedgerSpec, RawRow
+
+CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
+
+
+@dataclass
+class RowPlan:
+    """What one row will do: create, update (with field → [old, new]) or nothing."""
+
+    row: int
+    key: str
+    action: str
+    changes: dict[str, list[Any]] = field(default_factory=dict)
+    payload: dict[str, Any] = field(default_factory=dict)
+    target: Any = None  # the existing object for updates
+
+
+@dataclass
+class ImportContext:
+    """Everything a kind needs while checking and applying one file."""
+
+    plan: Any
+    user: Any
+    create_units: bool
+    headers: dict[str, str]  # canonical → header as written
+    extra_headers: list[str]
+    errors: list[CellError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    state: dict[str, Any] = field(default_factory=dict)
+
+    def row_errors(self, row: RawRow) -> RowErrors:
+        return RowErrors(row.number, self.headers)
+
+    def keep(self, errs: RowErrors) -> bool:
+        self.errors.extend(errs.errors)
+        return not errs
+
+
+class LedgerKind:
+    """A kind of ledger: its columns, how a row is checked and applied, and how it is exported."""
+
+    name: ClassVar[str]
+    title_zh: ClassVar[str]
+    spec: ClassVar[LedgerSpec]
+    needs_plan: ClassVar[bool] = True
+    notes: ClassVar[tuple[str, ...]] = ()
+
+    def prepare(self, ctx: ImportContext, rows: list[RawRow]) -> None:
+        """Load what the checks need (existing objects by key), in a bounded number of queries."""
+
+    def check(self, ctx: ImportContext, rows: list[RawRow]) -> Iterator[RowPlan]:
+        raise NotImplementedError
+
+    def apply(self, ctx: ImportContext, plans: list[RowPlan]) -> None:
+        raise NotImplementedError
+
+    def export_rows(self, plan: Any, user: Any, filters: Mapping[str, Any] | None = None) -> Iterable[dict[str, Any]]:
+        raise NotImplementedError
+
+    def extra_columns(self, plan: Any) -> list[str]:
+        return []

@@ -1,0 +1,330 @@
+"""The nodes ledger (分施工图): a plan's tree as rows, keyed by dotted code (contract §3)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal
+from typing import Any
+
+from shigongtu.audit import services as audit
+from shigongtu.ledgers import cells
+from shigongtu.ledgers.io import Column, LedgerSpec, RawRow
+from shigongtu.ledgers.kinds import register
+from shigongtu.ledgers.kinds.base import CREATE, UNCHANGED, UPDATE, ImportContext, LedgerKind, RowPlan
+from shigongtu.orgs.models import OrgUnit
+from shigongtu.plans import services
+from shigongtu.plans.indicators_calc import validate_curve
+from shigongtu.plans.models import Indicator, Node, code_sort_key
+
+CODE_RE = re.compile(r"^\d+(\.\d+)*$")
+CANCELLED_WORDS = {"取消", "已取消", "cancelled", "canceled"}
+ACTIVE_WORDS = {"正常", "进行中", "推进中", "未取消", "active", "normal", "open"}
+KIND_WORDS = {"流量": "flow", "flow": "flow", "存量": "stock", "stock": "stock"}
+KIND_LABELS = {"flow": "流量", "stock": "存量"}
+CURVE_SPLIT = re.compile(r"[,，;；、\s]+")
+
+SPEC = LedgerSpec(
+    kind="nodes",
+    title_zh="分施工图任务台账",
+    columns=(
+        Column("编号", ("code",), required=True, help_zh="点分层级编号：1、1.2、1.2.3；上级编号须已存在或在本表中", width=10),
+        Column("任务名称", ("title", "名称"), required=True, width=48),
+        Column("牵头单位", ("lead unit", "责任单位"), help_zh="单位名称；未知单位需使用“自动创建单位”", width=18),
+        Column("责任领导", ("leader", "包保领导"), width=14),
+        Column("开始时间", ("start",), help_zh="日期，如 2023-03-01；只填月份视为当月1日", width=13),
+        Column("完成时限", ("due", "截止时间"), help_zh="日期，不早于开始时间；只填月份视为当月最后一天", width=13),
+        Column("权重", ("weight",), help_zh="不小于0的数，默认1", number_format="0.####", width=8),
+        Column("状态", ("status",), help_zh="填“取消”表示该任务已取消", choices=("正常", "取消"), width=8),
+        Column("指标名称", ("indicator",), help_zh="可选：该任务的量化指标", width=20),
+        Column("目标值", ("target",), help_zh="大于0；金额可写 222.5亿元、3500万", number_format="#,##0.####", width=12),
+        Column("单位", ("unit",), help_zh="元/万元/亿元可互相换算；其他单位照录", width=8),
+        Column("指标类型", ("kind",), help_zh="流量（按月累加）或存量（取最新值）", choices=("流量", "存量"), width=10),
+        Column("分月计划", ("plan curve",), help_zh="12个累计比例，用逗号分隔，最后一个为1或100%", width=30),
+    ),
+)
+
+
+def _parse_curve(raw: Any) -> list[float]:
+    if isinstance(raw, int | float):
+        raise ValueError("应填写12个用逗号分隔的累计比例")
+    parts = [p for p in CURVE_SPLIT.split(str(raw).strip()) if p]
+    values = []
+    for part in parts:
+        percent = part.endswith(("%", "％"))
+        number = float(part.rstrip("%％"))
+        values.append(number / 100 if percent else number)
+    if any(p.endswith(("%", "％")) for p in parts):
+        values = [v if v <= 1 else v / 100 for v in values]
+    return list(validate_curve(values))
+
+
+def _curve_text(curve: list[float] | None) -> str:
+    return "" if not curve else ",".join(f"{float(v):g}" for v in curve)
+
+
+class NodesKind(LedgerKind):
+    name = "nodes"
+    title_zh = "分施工图任务台账"
+    spec = SPEC
+    notes = ("导入只新增或更新，不删除；表中没有的任务保持不变。", "编号决定层级：1.2 的上级是 1。")
+
+    def prepare(self, ctx: ImportContext, rows: list[RawRow]) -> None:
+        plan = ctx.plan
+        ctx.state["nodes"] = {n.code: n for n in Node.objects.filter(plan=plan).select_related("lead_unit")}
+        ctx.state["indicators"] = {i.name: i for i in Indicator.objects.filter(plan=plan).select_related("node")}
+        reach = OrgUnit.objects.filter(path__startswith=plan.unit.path) | OrgUnit.objects.filter(
+            pk__in=plan.unit.ancestor_ids)
+        units: dict[str, OrgUnit] = {}
+        for unit in reach.order_by("-depth"):
+            units[unit.name] = unit  # nearest to the top wins only when names repeat
+        ctx.state["units"] = units
+
+    def check(self, ctx: ImportContext, rows: list[RawRow]) -> Iterator[RowPlan]:
+        existing: dict[str, Node] = ctx.state["nodes"]
+        units: dict[str, OrgUnit] = ctx.state["units"]
+        indicators: dict[str, Indicator] = ctx.state["indicators"]
+        present = set(ctx.headers)
+        seen: dict[str, int] = {}
+        file_codes = {cells.text(r.values, "编号") for r in rows}
+        for row in rows:
+            v = row.values
+            errs = ctx.row_errors(row)
+            code = cells.text(v, "编号")
+            if code is None:
+                errs.add("编号", v.get("编号"), "必填：编号")
+            elif not CODE_RE.match(code):
+                errs.add("编号", code, "编号应为以点分隔的数字，如 1、1.2、1.2.3")
+                code = None
+            elif code in seen:
+                errs.add("编号", code, f"编号 {code} 在本表中重复（第 {seen[code]} 行已有）")
+                code = None
+            if code:
+                seen[code] = row.number
+                parent = code.rsplit(".", 1)[0] if "." in code else None
+                if parent and parent not in existing and parent not in file_codes:
+                    errs.add("编号", code, f"上级编号 {parent} 不存在，也不在本表中")
+            title = cells.text(v, "任务名称")
+            if title is None:
+                errs.add("任务名称", v.get("任务名称"), "必填：任务名称")
+            node = existing.get(code) if code else None
+            data: dict[str, Any] = {"title": title}
+            if "牵头单位" in present:
+                name = cells.text(v, "牵头单位")
+                if name is None:
+                    data["lead_unit"] = None
+                elif name in units:
+                    data["lead_unit"] = units[name]
+                elif ctx.create_units:
+                    data["lead_unit"] = ("new", name)
+                else:
+                    errs.add("牵头单位", name, f"单位「{name}」不存在；如需自动创建，请勾选“自动创建单位”（--create-units）")
+            if "责任领导" in present:
+                data["leader"] = cells.text(v, "责任领导") or ""
+            if "开始时间" in present:
+                data["start"] = cells.date_cell(v, "开始时间", errs)
+            if "完成时限" in present:
+                data["due"] = cells.date_cell(v, "完成时限", errs, as_end=True)
+            start = data.get("start", node.start if node else None)
+            due = data.get("due", node.due if node else None)
+            if start and due and due < start:
+                errs.add("完成时限", v.get("完成时限"), f"完成时限 {due} 早于开始时间 {start}")
+            if "权重" in present:
+                weight = cells.number_cell(v, "权重", errs, minimum=0)
+                data["weight"] = Decimal(1) if weight is None else weight
+            if "状态" in present:
+                status = (cells.text(v, "状态") or "").lower()
+                if status in CANCELLED_WORDS:
+                    data["cancelled"] = True
+                elif status in ACTIVE_WORDS or status == "":
+                    data["cancelled"] = False
+                else:
+                    errs.add("状态", v.get("状态"), "状态只能填“取消”或“正常”（或留空）")
+            indicator = self._check_indicator(ctx, v, errs, code, indicators, seen_names=ctx.state.setdefault(
+                "seen_indicators", {}), row=row.number)
+            if not ctx.keep(errs) or code is None:
+                continue
+            yield self._plan_row(row.number, code, node, data, indicator)
+
+    def _check_indicator(self, ctx: ImportContext, v: Mapping[str, Any], errs: cells.RowErrors, code: str | None,
+                         indicators: dict[str, Indicator], seen_names: dict[str, int], row: int) -> dict[str, Any] | None:
+        name = cells.text(v, "指标名称")
+        others = [k for k in ("目标值", "单位", "指标类型", "分月计划") if cells.text(v, k) is not None]
+        if name is None:
+            if others:
+                errs.add(others[0], v.get(others[0]), "填写了指标信息但缺少指标名称")
+            return None
+        if name in seen_names:
+            errs.add("指标名称", name, f"指标「{name}」在本表中重复（第 {seen_names[name]} 行已有）")
+            return None
+        seen_names[name] = row
+        current = indicators.get(name)
+        if current is not None and code and current.node.code != code:
+            errs.add("指标名称", name, f"指标「{name}」已属于任务 {current.node.code}，不能重复")
+            return None
+        unit = cells.text(v, "单位")
+        unit = unit if unit is not None else (current.unit if current else "")
+        out: dict[str, Any] = {"name": name, "unit": unit}
+        target = cells.amount_cell(v, "目标值", errs, unit=unit or "个",
+                                   header_unit=cells.header_unit(ctx.headers.get("目标值")))
+        if target is not None:
+            if target <= 0:
+                errs.add("目标值", v.get("目标值"), "目标值应大于0")
+            out["target"] = target
+        elif current is None:
+            errs.add("目标值", v.get("目标值"), f"新指标「{name}」需要填写目标值")
+        kind = cells.text(v, "指标类型")
+        if kind is not None:
+            if kind.lower() not in KIND_WORDS:
+                errs.add("指标类型", kind, "指标类型应为“流量”或“存量”")
+            else:
+                out["kind"] = KIND_WORDS[kind.lower()]
+        curve = v.get("分月计划")
+        if "分月计划" in ctx.headers:
+            if cells.blank(curve):
+                out["curve"] = None
+            else:
+                try:
+                    out["curve"] = _parse_curve(curve)
+                except ValueError as exc:
+                    errs.add("分月计划", curve, f"分月计划无效：{exc}")
+        out["current"] = current
+        return out
+
+    def _plan_row(self, number: int, code: str, node: Node | None, data: dict[str, Any],
+                  indicator: dict[str, Any] | None) -> RowPlan:
+        changes: dict[str, list[Any]] = {}
+        for key, new in data.items():
+            old = getattr(node, key) if node is not None else None
+            if key == "lead_unit":
+                old_name = node.lead_unit.name if node is not None and node.lead_unit else None
+                new_name = new[1] if isinstance(new, tuple) else (new.name if new else None)
+                if node is None or old_name != new_name:
+                    changes["牵头单位"] = [old_name, new_name]
+                continue
+            if node is None or audit._plain(old) != audit._plain(new):
+                changes[key] = [audit._plain(old), audit._plain(new)]
+        if node is None:
+            changes = {k: v for k, v in changes.items() if v[1] not in (None, "", False)}
+        if indicator is not None:
+            current = indicator["current"]
+            for key in ("unit", "target", "kind", "curve"):
+                if key not in indicator:
+                    continue
+                old = getattr(current, key) if current is not None else None
+                new = indicator[key]
+                if key == "curve" and old is not None:
+                    old = [float(x) for x in old]
+                if current is None or audit._plain(old) != audit._plain(new):
+                    changes[f"指标:{indicator['name']}:{key}"] = [audit._plain(old), audit._plain(new)]
+        action = CREATE if node is None else (UPDATE if changes else UNCHANGED)
+        return RowPlan(number, code, action, changes, {"data": data, "indicator": indicator}, node)
+
+    def apply(self, ctx: ImportContext, plans: list[RowPlan]) -> None:
+        plan = ctx.plan
+        by_code: dict[str, Node] = dict(ctx.state["nodes"])
+        new_units: dict[str, OrgUnit] = {}
+
+        def unit_of(value: Any) -> OrgUnit | None:
+            if isinstance(value, tuple):
+                name = value[1]
+                if name not in new_units:
+                    new_units[name] = services.ensure_unit(name, plan.unit)
+                return new_units[name]
+            return value  # type: ignore[no-any-return]
+
+        creates = sorted((p for p in plans if p.target is None), key=lambda p: p.key.count("."))
+        depth_groups: dict[int, list[RowPlan]] = {}
+        for p in creates:
+            depth_groups.setdefault(p.key.count("."), []).append(p)
+        for depth in sorted(depth_groups):
+            batch = []
+            for p in depth_groups[depth]:
+                data = dict(p.payload["data"])
+                parent_code = p.key.rsplit(".", 1)[0] if "." in p.key else None
+                node = Node(plan=plan, code=p.key, sort_key=code_sort_key(p.key), depth=depth,
+                            parent=by_code[parent_code] if parent_code else None)
+                for key, value in data.items():
+                    if key == "lead_unit":
+                        node.lead_unit = unit_of(value)
+                    elif key == "weight":
+                        node.weight = value
+                    else:
+                        setattr(node, key, value)
+                batch.append(node)
+            for node in Node.objects.bulk_create(batch, batch_size=1000):
+                by_code[node.code] = node
+        updates = []
+        fields: set[str] = set()
+        for p in plans:
+            if p.target is None:
+                continue
+            node = p.target
+            node_changed = False
+            for key, value in p.payload["data"].items():
+                if key == "lead_unit":
+                    unit = unit_of(value)
+                    if node.lead_unit_id != (unit.pk if unit else None):
+                        node.lead_unit = unit
+                        fields.add("lead_unit")
+                        node_changed = True
+                elif audit._plain(getattr(node, key)) != audit._plain(value):
+                    setattr(node, key, value)
+                    fields.add(key)
+                    node_changed = True
+            if node_changed:
+                node.version += 1
+                fields.add("version")
+                updates.append(node)
+        if updates:
+            Node.objects.bulk_update(updates, sorted(fields), batch_size=1000)
+        for p in plans:
+            ind = p.payload.get("indicator")
+            if ind is None:
+                continue
+            indicator = ind["current"] or Indicator(plan=plan, node=by_code[p.key], name=ind["name"])
+            for key in ("unit", "target", "kind", "curve"):
+                if key in ind:
+                    setattr(indicator, key, ind[key])
+            if ind["current"] is not None:
+                indicator.version += 1
+            indicator.save()
+        actor = services.actor_name(ctx.user)
+        audit.record_many(
+            ({"action": "import-" + p.action, "object_type": "node", "object_id": by_code[p.key].pk,
+              "label": p.key, "plan_code": plan.code, "changes": p.changes} for p in plans),
+            actor,
+        )
+        services.bump_revision(plan)
+
+    def export_rows(self, plan: Any, user: Any, filters: Mapping[str, Any] | None = None) -> Iterable[dict[str, Any]]:
+        qs = Node.objects.filter(plan=plan).select_related("lead_unit").order_by("sort_key")
+        if user is not None:
+            qs = qs.for_user(user, "view")
+        if filters and filters.get("front"):
+            front = str(filters["front"])
+            qs = qs.filter(code__startswith=front + ".") | qs.filter(code=front)
+            qs = qs.order_by("sort_key")
+        indicators: dict[int, list[Indicator]] = {}
+        for ind in Indicator.objects.filter(plan=plan).order_by("id"):
+            indicators.setdefault(ind.node_id, []).append(ind)
+        for node in qs.iterator(2000):
+            base = {
+                "编号": node.code, "任务名称": node.title,
+                "牵头单位": node.lead_unit.name if node.lead_unit else None,
+                "责任领导": node.leader or None, "开始时间": node.start, "完成时限": node.due,
+                "权重": node.weight, "状态": "取消" if node.cancelled else "正常",
+            }
+            inds = indicators.get(node.pk, [])
+            if not inds:
+                yield base
+            for i, ind in enumerate(inds):
+                row = dict(base) if i == 0 else {"编号": node.code, "任务名称": node.title}
+                if i:
+                    row.update({k: base[k] for k in ("牵头单位", "责任领导", "开始时间", "完成时限", "权重", "状态")})
+                row.update({"指标名称": ind.name, "目标值": ind.target, "单位": ind.unit or None,
+                            "指标类型": KIND_LABELS.get(ind.kind, ind.kind), "分月计划": _curve_text(ind.curve) or None})
+                yield row
+
+
+register(NodesKind())

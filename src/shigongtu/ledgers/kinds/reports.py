@@ -1,0 +1,225 @@
+"""The reports ledger (月报台账): progress and indicator values by node code and month (contract §3)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from shigongtu.audit import services as audit
+from shigongtu.ledgers import cells
+from shigongtu.ledgers.io import Column, LedgerSpec, RawRow, normalize_header
+from shigongtu.ledgers.kinds import register
+from shigongtu.ledgers.kinds.base import CREATE, UNCHANGED, UPDATE, ImportContext, LedgerKind, RowPlan
+from shigongtu.orgs.access import REPORT
+from shigongtu.plans import services
+from shigongtu.plans.models import Indicator, Node, Report, ReportValue
+
+COUNTING = (Report.Status.SUBMITTED, Report.Status.APPROVED)
+TEXT_FIELDS = {"本月进展": "narrative", "存在问题": "problems", "下步计划": "next_steps"}
+
+SPEC = LedgerSpec(
+    kind="reports",
+    title_zh="月度进展台账",
+    dynamic_columns=True,
+    columns=(
+        Column("编号", ("code",), required=True, help_zh="施工图中已有的任务编号", width=10),
+        Column("填报月份", ("period", "月份", "报告期"), required=True, help_zh="如 2023-03 或 2023年3月；须在施工图年度内",
+               width=12),
+        Column("进度", ("progress", "完成进度"), required=True, help_zh="0–100，可写 65 或 65%", number_format="0.0",
+               width=8),
+        Column("本月进展", ("narrative", "this month"), width=40),
+        Column("存在问题", ("problems",), width=30),
+        Column("下步计划", ("next steps",), width=30),
+    ),
+)
+
+
+class ReportsKind(LedgerKind):
+    name = "reports"
+    title_zh = "月度进展台账"
+    spec = SPEC
+    notes = (
+        "每个指标一列，列名为指标名称，填当月值（流量填当月发生额，存量填月末数）。",
+        "同一任务同一月份再次导入会替换该月的月报，原数据保留在变更记录中。导入的月报视为已提交。",
+    )
+
+    def extra_columns(self, plan: Any) -> list[str]:
+        return list(Indicator.objects.filter(plan=plan).order_by("node__sort_key", "id").values_list("name", flat=True))
+
+    def prepare(self, ctx: ImportContext, rows: list[RawRow]) -> None:
+        plan = ctx.plan
+        codes = {cells.text(r.values, "编号") for r in rows} - {None}
+        nodes = {n.code: n for n in Node.objects.filter(plan=plan, code__in=codes)}
+        ctx.state["nodes"] = nodes
+        cancelled = set(Node.objects.filter(plan=plan, cancelled=True).values_list("code", flat=True))
+        ctx.state["cancelled"] = cancelled
+        ctx.state["reportable"] = None
+        if ctx.user is not None:
+            ctx.state["reportable"] = set(
+                Node.objects.for_user(ctx.user, REPORT).filter(plan=plan, code__in=codes).values_list("code", flat=True)
+            )
+        indicators = {normalize_header(i.name): i for i in Indicator.objects.filter(plan=plan)}
+        ctx.state["indicator_columns"] = {h: indicators[normalize_header(h)] for h in ctx.extra_headers
+                                          if normalize_header(h) in indicators}
+        unknown = [h for h in ctx.extra_headers if normalize_header(h) not in indicators]
+        if unknown:
+            ctx.warnings.append("已忽略无法识别的列（不是本施工图的指标）：" + "、".join(unknown))
+        latest: dict[tuple[int, str], Report] = {}
+        for report in Report.objects.filter(node__in=nodes.values()).prefetch_related("values").order_by(
+            "submitted_seq", "id"
+        ):
+            latest[(report.node_id, report.period)] = report
+        ctx.state["latest"] = latest
+
+    def check(self, ctx: ImportContext, rows: list[RawRow]) -> Iterator[RowPlan]:
+        plan = ctx.plan
+        nodes: dict[str, Node] = ctx.state["nodes"]
+        cancelled: set[str] = ctx.state["cancelled"]
+        reportable: set[str] | None = ctx.state["reportable"]
+        columns: dict[str, Indicator] = ctx.state["indicator_columns"]
+        latest: dict[tuple[int, str], Report] = ctx.state["latest"]
+        seen: dict[tuple[str, str], int] = {}
+        for row in rows:
+            v = row.values
+            errs = ctx.row_errors(row)
+            code = cells.text(v, "编号")
+            node = None
+            if code is None:
+                errs.add("编号", v.get("编号"), "必填：编号")
+            elif code not in nodes:
+                errs.add("编号", code, f"施工图 {plan.code} 中没有编号为 {code} 的任务")
+            else:
+                node = nodes[code]
+                parts = code.split(".")
+                if any(".".join(parts[:i]) in cancelled for i in range(1, len(parts) + 1)):
+                    errs.add("编号", code, f"任务 {code} 已取消，不能填报")
+                elif reportable is not None and code not in reportable:
+                    errs.add("编号", code, f"您没有任务 {code} 的填报权限")
+            period = cells.period_cell(v, "填报月份", errs)
+            if period is not None and period.year != plan.year:
+                errs.add("填报月份", v.get("填报月份"), f"填报月份 {period.key} 不在施工图年度 {plan.year} 内")
+                period = None
+            if period is not None and code is not None:
+                key = (code, period.key)
+                if key in seen:
+                    errs.add("填报月份", v.get("填报月份"), f"任务 {code} 的 {period.key} 月报在本表中重复（第 {seen[key]} 行已有）")
+                seen[key] = row.number
+            progress = cells.percent_cell(v, "进度", errs)
+            if progress is None and not any(e.column == ctx.headers.get("进度") for e in errs.errors):
+                errs.add("进度", v.get("进度"), "必填：进度（0–100）")
+            texts = {field: cells.text(v, header) or "" for header, field in TEXT_FIELDS.items() if header in ctx.headers}
+            values: dict[int, Decimal] = {}
+            for header, indicator in columns.items():
+                raw = row.extras.get(header)
+                if cells.blank(raw):
+                    continue
+                cell_errs = cells.RowErrors(row.number, {header: header})
+                value = cells.amount_cell({header: raw}, header, cell_errs, unit=indicator.unit or "个",
+                                          header_unit=cells.header_unit(header))
+                errs.errors.extend(cell_errs.errors)
+                if value is not None:
+                    values[indicator.pk] = value
+            if not ctx.keep(errs) or node is None or period is None or progress is None:
+                continue
+            current = latest.get((node.pk, period.key))
+            payload = {"node": node, "period": period.key, "progress": progress, "texts": texts, "values": values}
+            yield self._plan_row(row.number, code or "", current, payload, columns)
+
+    def _plan_row(self, number: int, code: str, current: Report | None, payload: dict[str, Any],
+                  columns: dict[str, Indicator]) -> RowPlan:
+        key = f"{code} {payload['period']}"
+        names = {i.pk: i.name for i in columns.values()}
+        if current is None:
+            changes: dict[str, list[Any]] = {"进度": [None, audit._plain(payload["progress"])]}
+            changes.update({f"指标:{names[i]}": [None, audit._plain(val)] for i, val in payload["values"].items()})
+            return RowPlan(number, key, CREATE, changes, payload)
+        changes = {}
+        if current.progress != payload["progress"]:
+            changes["进度"] = [audit._plain(current.progress), audit._plain(payload["progress"])]
+        for field, text in payload["texts"].items():
+            if getattr(current, field) != text:
+                changes[field] = [getattr(current, field), text]
+        old_values = {rv.indicator_id: rv.value for rv in current.values.all()}
+        for ind_id, val in payload["values"].items():
+            if old_values.get(ind_id) != val:
+                changes[f"指标:{names[ind_id]}"] = [audit._plain(old_values.get(ind_id)), audit._plain(val)]
+        if current.status not in COUNTING:
+            changes["status"] = [current.status, Report.Status.SUBMITTED]
+        return RowPlan(number, key, UPDATE if changes else UNCHANGED, changes, payload, current)
+
+    def apply(self, ctx: ImportContext, plans: list[RowPlan]) -> None:
+        now = timezone.now()
+        seq = services.next_seq()
+        user = ctx.user if getattr(ctx.user, "pk", None) else None
+        creates, updates = [], []
+        for p in plans:
+            data = p.payload
+            report = p.target or Report(node=data["node"], period=data["period"], created_at=now)
+            report.progress = data["progress"]
+            for field, text in data["texts"].items():
+                setattr(report, field, text)
+            report.status = Report.Status.SUBMITTED
+            report.submitted_seq = seq
+            report.submitted_at = now
+            report.submitted_by = user
+            seq += 1
+            if p.target is None:
+                creates.append(report)
+            else:
+                report.version += 1
+                updates.append(report)
+        Report.objects.bulk_create(creates, batch_size=1000)
+        if updates:
+            Report.objects.bulk_update(updates, ["progress", "narrative", "problems", "next_steps", "status",
+                                                 "submitted_seq", "submitted_at", "submitted_by", "version"],
+                                       batch_size=1000)
+        reports = {id(r): r for r in (*creates, *updates)}
+        by_plan = {p.row: p for p in plans}
+        value_rows = []
+        touched = []
+        for p in by_plan.values():
+            report = p.target if p.target is not None else next(
+                r for r in creates if r.node_id == p.payload["node"].pk and r.period == p.payload["period"])
+            if p.payload["values"]:
+                touched.append(report.pk)
+                value_rows += [ReportValue(report=report, indicator_id=i, value=val) for i, val in
+                               p.payload["values"].items()]
+        if touched:
+            ReportValue.objects.filter(report_id__in=touched,
+                                       indicator_id__in={rv.indicator_id for rv in value_rows}).delete()
+            ReportValue.objects.bulk_create(value_rows, batch_size=2000)
+        del reports
+        audit.record_many(
+            ({"action": "import-" + ("create" if p.target is None else "update"), "object_type": "report",
+              "object_id": (p.target.pk if p.target is not None else p.payload["node"].pk), "label": p.key,
+              "plan_code": ctx.plan.code, "changes": p.changes} for p in plans),
+            services.actor_name(ctx.user),
+        )
+        services.bump_revision(ctx.plan)
+
+    def export_rows(self, plan: Any, user: Any, filters: Mapping[str, Any] | None = None) -> Iterable[dict[str, Any]]:
+        qs = Report.objects.filter(node__plan=plan, status__in=COUNTING)
+        if user is not None:
+            qs = qs.for_user(user, "view")
+        if filters and filters.get("period"):
+            qs = qs.filter(period=filters["period"])
+        latest: dict[tuple[int, str], Report] = {}
+        for report in qs.select_related("node").prefetch_related("values__indicator").order_by(
+            "node__sort_key", "period", "submitted_seq", "id"
+        ):
+            latest[(report.node_id, report.period)] = report
+        for report in latest.values():
+            row: dict[str, Any] = {
+                "编号": report.node.code, "填报月份": report.period, "进度": report.progress,
+                "本月进展": report.narrative or None, "存在问题": report.problems or None,
+                "下步计划": report.next_steps or None,
+            }
+            for rv in report.values.all():
+                row[rv.indicator.name] = rv.value
+            yield row
+
+
+register(ReportsKind())
