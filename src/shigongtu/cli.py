@@ -33,6 +33,12 @@ def main(argv: list[str] | None = None) -> None:
         if not args:
             sys.exit(2)
         return
+    if args[0] == "bench" and not os.environ.get("DATABASE_URL"):
+        # Benchmarks build large synthetic data: keep it out of the working database.
+        import tempfile
+
+        scratch = tempfile.mkdtemp(prefix="shigongtu-bench-")
+        os.environ["DATABASE_URL"] = f"sqlite:///{scratch}/bench.sqlite3"
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["shigongtu", *args])

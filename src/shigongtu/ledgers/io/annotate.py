@@ -149,13 +149,14 @@ def _order(item: tuple[tuple[int, int | None], list[CellError]]) -> tuple[int, i
 
 def _clear_previous(ws: Any) -> None:
     """Remove the marks of an earlier annotation, for a clerk who uploads the annotated copy."""
-    for row in ws.iter_rows():
-        for cell in row:
-            comment = getattr(cell, "comment", None)
-            if comment is not None and comment.author == AUTHOR:
-                cell.comment = None
-            if cell.fill is not None and cell.fill.fgColor is not None and cell.fill.fgColor.rgb == ERROR_FILL:
-                cell.fill = PatternFill()
+    # Only the cells that exist: iter_rows would create one for every position of the used range.
+    for cell in list(ws._cells.values()):
+        if isinstance(cell, MergedCell):
+            continue
+        if cell.comment is not None and cell.comment.author == AUTHOR:
+            cell.comment = None
+        if cell.fill is not None and cell.fill.fgColor is not None and cell.fill.fgColor.rgb == ERROR_FILL:
+            cell.fill = PatternFill()
 
 
 def _display(value: object) -> str:

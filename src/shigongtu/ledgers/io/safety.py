@@ -86,7 +86,7 @@ def sniff(data: bytes, limits: Limits) -> str:
             f"文件过大（{_mb(len(data))}），上限为 {_mb(limits.max_bytes)}",
             f"The file is too large ({_mb(len(data))}); the limit is {_mb(limits.max_bytes)}",
         )
-    if data[:2] == b"PK":
+    if data[:4] in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"):
         return _check_zip(data, limits)
     if data[:8] == _OLE_MAGIC:
         return _check_ole(data)
@@ -139,7 +139,7 @@ def _check_zip(data: bytes, limits: Limits) -> str:
     if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
         fmt = "xlsx"
     elif "mimetype" in names or "content.xml" in names:
-        mime = zf.read("mimetype")[:100] if "mimetype" in names else b""
+        mime = next(inflate(data, zf.getinfo("mimetype")), b"")[:100] if "mimetype" in names else b""
         if mime and not mime.startswith(_ODS_MIME):
             raise _not_spreadsheet("其他 OpenDocument 文档")
         if "content.xml" not in names:
@@ -150,15 +150,15 @@ def _check_zip(data: bytes, limits: Limits) -> str:
     else:
         raise _not_spreadsheet("压缩包")
 
+    # An encrypted .ods keeps a plain manifest but encrypts content.xml: tell before inflating it.
+    if fmt == "ods" and b"encryption-data" in _read_small(data, zf, "META-INF/manifest.xml"):
+        raise encrypted()
     for info in infos:
         if fmt == "xlsx" and info.filename.startswith("xl/worksheets/"):
             continue  # checked by scan_xlsx_sheet, for the one sheet that is read
         for _ in inflate(data, info):
             pass
     if fmt == "ods":
-        manifest = _read_small(data, zf, "META-INF/manifest.xml")
-        if b"encryption-data" in manifest:
-            raise encrypted()
         scan_ods_content(inflate(data, zf.getinfo("content.xml")), limits)
     return fmt
 

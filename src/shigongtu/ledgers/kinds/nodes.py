@@ -28,7 +28,8 @@ SPEC = LedgerSpec(
     kind="nodes",
     title_zh="分施工图任务台账",
     columns=(
-        Column("编号", ("code",), required=True, help_zh="点分层级编号：1、1.2、1.2.3；上级编号须已存在或在本表中", width=10),
+        Column("编号", ("code",), required=True, width=10,
+               help_zh="点分层级编号：1、1.2、1.2.3；上级编号须已存在或在本表中"),
         Column("任务名称", ("title", "名称"), required=True, width=48),
         Column("牵头单位", ("lead unit", "责任单位"), help_zh="单位名称；未知单位需使用“自动创建单位”", width=18),
         Column("责任领导", ("leader", "包保领导"), width=14),
@@ -37,7 +38,8 @@ SPEC = LedgerSpec(
         Column("权重", ("weight",), help_zh="不小于0的数，默认1", number_format="0.####", width=8),
         Column("状态", ("status",), help_zh="填“取消”表示该任务已取消", choices=("正常", "取消"), width=8),
         Column("指标名称", ("indicator",), help_zh="可选：该任务的量化指标", width=20),
-        Column("目标值", ("target",), help_zh="大于0；金额可写 222.5亿元、3500万", number_format="#,##0.####", width=12),
+        Column("目标值", ("target",), help_zh="大于0；金额可写 222.5亿元、3500万", number_format="#,##0.####",
+               width=12),
         Column("单位", ("unit",), help_zh="元/万元/亿元可互相换算；其他单位照录", width=8),
         Column("指标类型", ("kind",), help_zh="流量（按月累加）或存量（取最新值）", choices=("流量", "存量"), width=10),
         Column("分月计划", ("plan curve",), help_zh="12个累计比例，用逗号分隔，最后一个为1或100%", width=30),
@@ -118,7 +120,8 @@ class NodesKind(LedgerKind):
                 elif ctx.create_units:
                     data["lead_unit"] = ("new", name)
                 else:
-                    errs.add("牵头单位", name, f"单位「{name}」不存在；如需自动创建，请勾选“自动创建单位”（--create-units）")
+                    errs.add("牵头单位", name,
+                             f"单位「{name}」不存在；如需自动创建，请勾选“自动创建单位”（--create-units）")
             if "责任领导" in present:
                 data["leader"] = cells.text(v, "责任领导") or ""
             if "开始时间" in present:
@@ -147,7 +150,8 @@ class NodesKind(LedgerKind):
             yield self._plan_row(row.number, code, node, data, indicator)
 
     def _check_indicator(self, ctx: ImportContext, v: Mapping[str, Any], errs: cells.RowErrors, code: str | None,
-                         indicators: dict[str, Indicator], seen_names: dict[str, int], row: int) -> dict[str, Any] | None:
+                         indicators: dict[str, Indicator], seen_names: dict[str, int],
+                         row: int) -> dict[str, Any] | None:
         name = cells.text(v, "指标名称")
         others = [k for k in ("目标值", "单位", "指标类型", "分月计划") if cells.text(v, k) is not None]
         if name is None:
@@ -323,7 +327,8 @@ class NodesKind(LedgerKind):
                 if i:
                     row.update({k: base[k] for k in ("牵头单位", "责任领导", "开始时间", "完成时限", "权重", "状态")})
                 row.update({"指标名称": ind.name, "目标值": ind.target, "单位": ind.unit or None,
-                            "指标类型": KIND_LABELS.get(ind.kind, ind.kind), "分月计划": _curve_text(ind.curve) or None})
+                            "指标类型": KIND_LABELS.get(ind.kind, ind.kind),
+                            "分月计划": _curve_text(ind.curve) or None})
                 yield row
 
 

@@ -26,8 +26,8 @@ SPEC = LedgerSpec(
     dynamic_columns=True,
     columns=(
         Column("编号", ("code",), required=True, help_zh="施工图中已有的任务编号", width=10),
-        Column("填报月份", ("period", "月份", "报告期"), required=True, help_zh="如 2023-03 或 2023年3月；须在施工图年度内",
-               width=12),
+        Column("填报月份", ("period", "月份", "报告期"), required=True, width=12,
+               help_zh="如 2023-03 或 2023年3月；须在施工图年度内"),
         Column("进度", ("progress", "完成进度"), required=True, help_zh="0–100，可写 65 或 65%", number_format="0.0",
                width=8),
         Column("本月进展", ("narrative", "this month"), width=40),
@@ -105,12 +105,14 @@ class ReportsKind(LedgerKind):
             if period is not None and code is not None:
                 key = (code, period.key)
                 if key in seen:
-                    errs.add("填报月份", v.get("填报月份"), f"任务 {code} 的 {period.key} 月报在本表中重复（第 {seen[key]} 行已有）")
+                    errs.add("填报月份", v.get("填报月份"),
+                             f"任务 {code} 的 {period.key} 月报在本表中重复（第 {seen[key]} 行已有）")
                 seen[key] = row.number
             progress = cells.percent_cell(v, "进度", errs)
             if progress is None and not any(e.column == ctx.headers.get("进度") for e in errs.errors):
                 errs.add("进度", v.get("进度"), "必填：进度（0–100）")
-            texts = {field: cells.text(v, header) or "" for header, field in TEXT_FIELDS.items() if header in ctx.headers}
+            texts = {field: cells.text(v, header) or ""
+                     for header, field in TEXT_FIELDS.items() if header in ctx.headers}
             values: dict[int, Decimal] = {}
             for header, indicator in columns.items():
                 raw = row.extras.get(header)
