@@ -45,6 +45,12 @@ ROLES = ("coordinator", "reporter", "viewer", "outsider")
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # The production hasher is deliberately slow; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rollup_cache() -> Any:
     clear_cache()
     yield
