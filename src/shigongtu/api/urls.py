@@ -62,3 +62,5 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 from shigongtu.api import plans as _plans  # noqa: E402
 
 api.add_router("/", _plans.router)
+api.add_router("/", "shigongtu.api.projects.router")
+api.add_router("/", "shigongtu.api.ledgers.router")

@@ -40,6 +40,8 @@ class ImportResult:
     file_error: str | None = None
     table: LedgerTable | None = None
     record_id: int | None = None
+    create_units: bool = False
+    sheet: str | None = None
 
     def as_dict(self, preview_limit: int = PREVIEW_LIMIT) -> dict[str, Any]:
         doc: dict[str, Any] = {
@@ -65,6 +67,13 @@ class ImportResult:
             doc["changes_truncated"] = True
         if self.record_id:
             doc["import_id"] = self.record_id
+        if self.create_units:
+            doc["create_units"] = True
+        if self.sheet:
+            doc["sheet"] = self.sheet
+        if self.table is not None:
+            doc["header_row"] = self.table.header_row
+            doc["sheet_name"] = self.table.sheet_name
         return doc
 
 
@@ -95,7 +104,7 @@ def import_ledger(data: bytes, filename: str, kind_name: str, plan: Plan | None 
     """Read, check every row, and (unless ``dry_run`` or any error) apply the whole file in one transaction."""
     kind = kind_or_error(kind_name)
     _check_plan(kind, plan, user)
-    result = ImportResult(ok=False, dry_run=dry_run, kind=kind.name)
+    result = ImportResult(ok=False, dry_run=dry_run, kind=kind.name, create_units=create_units, sheet=sheet)
     try:
         table = read_ledger(data, filename, kind.spec, sheet=sheet, max_bytes=settings.LEDGER_MAX_BYTES)
     except LedgerFileError as exc:

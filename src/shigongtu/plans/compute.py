@@ -249,9 +249,24 @@ def compute_warnings(plan: Plan, as_of: dt.date, rollup: Rollup | None = None,
 
 
 def default_as_of(plan: Plan, today: dt.date | None = None) -> dt.date:
-    """Today inside the plan year; the year's end after it; its start before it."""
+    """The date a plan is looked at when none is given.
+
+    Inside the plan year: today. Before it: its first day. After it: the end of the last
+    month anyone reported for (a finished plan is read as its reports left it), or the
+    year's end when nothing was reported.
+    """
     today = today or dt.date.today()
-    return min(max(today, plan.start_date), plan.end_date)
+    if today < plan.start_date:
+        return plan.start_date
+    if today <= plan.end_date:
+        return today
+    last = (
+        Report.objects.filter(node__plan=plan, status__in=COUNTING)
+        .order_by("-period").values_list("period", flat=True).first()
+    )
+    if last is None:
+        return plan.end_date
+    return min(Period.parse(last).last_day, plan.end_date)
 
 
 def month_of(as_of: dt.date, plan: Plan) -> int:

@@ -1,0 +1,57 @@
+"""API for ledgers: import (multipart, dry run), export, templates and the import history."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Form, Router
+from ninja.files import UploadedFile
+
+from shigongtu.ledgers.engine import export_ledger, import_ledger
+from shigongtu.ledgers.models import ImportRecord
+from shigongtu.orgs.access import MANAGE, VIEW, get_scoped
+from shigongtu.plans.models import Plan
+
+router = Router(tags=["ledgers"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _plan(request: HttpRequest, code: str, action: str) -> Plan:
+    return get_scoped(Plan.objects.select_related("unit"), request.user, action, code=code)  # type: ignore[no-any-return]
+
+
+@router.post("/plans/{code}/ledgers/{kind}/import", response={200: dict, 422: dict})
+def import_file(request: HttpRequest, code: str, kind: str, file: File[UploadedFile],
+                dry_run: Form[bool] = False, create_units: Form[bool] = False,
+                sheet: Form[str] = "") -> Any:
+    """Upload a ledger; the answer has the contract's import shape (ok, created, updated, unchanged, errors)."""
+    plan = _plan(request, code, MANAGE)
+    result = import_ledger(file.read(), file.name or "upload", kind, plan, request.user, dry_run=dry_run,
+                           create_units=create_units, sheet=sheet or None)
+    return (200 if result.ok else 422), result.as_dict()
+
+
+@router.get("/plans/{code}/ledgers/{kind}/export")
+def export_file(request: HttpRequest, code: str, kind: str, template: bool = False, front: str = "",
+                period: str = "") -> HttpResponse:
+    plan = _plan(request, code, VIEW)
+    filters = {k: v for k, v in (("front", front), ("period", period)) if v}
+    data = export_ledger(kind, plan, request.user, filters, blank=template)
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{plan.code}-{kind}.xlsx')}"
+    return response
+
+
+@router.get("/plans/{code}/imports")
+def import_history(request: HttpRequest, code: str, limit: int = 50, offset: int = 0) -> Any:
+    plan = _plan(request, code, VIEW)
+    rows = ImportRecord.objects.filter(plan=plan).select_related("user").defer("content")
+    rows = rows[offset: offset + min(limit, 500)]
+    return [
+        {"id": r.pk, "kind": r.kind, "filename": r.filename, "at": r.at.isoformat(),
+         "user": r.user.username if r.user else None, "dry_run": r.dry_run, "ok": r.ok, "applied": r.applied,
+         "created": r.created, "updated": r.updated, "unchanged": r.unchanged, "errors": r.error_count}
+        for r in rows
+    ]

@@ -1,0 +1,168 @@
+"""Ledger pages: upload → preview (diff and errors) → confirm; exports, templates, import history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from shigongtu.core.errors import InputRejected
+from shigongtu.ledgers import kinds as registry
+from shigongtu.ledgers.engine import annotated_copy, export_ledger, import_ledger
+from shigongtu.ledgers.io import annotated_filename
+from shigongtu.ledgers.models import ImportRecord
+from shigongtu.orgs.access import MANAGE, VIEW
+from shigongtu.plans.models import Node
+from shigongtu.web.views.common import may, plan_for, plan_nav
+
+CHANGES_PER_PAGE = 100
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _kinds() -> list[Any]:
+    return sorted(registry.load_all().values(), key=lambda k: ["nodes", "reports", "projects", "investment"].index(
+        k.name) if k.name in ("nodes", "reports", "projects", "investment") else 99)
+
+
+def _download(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@login_required
+@require_GET
+def ledgers_home(request: HttpRequest, code: str) -> HttpResponse:
+    plan = plan_for(request, code, VIEW)
+    manage = may(request.user, plan, MANAGE)
+    history = ImportRecord.objects.filter(plan=plan).select_related("user").defer("content").order_by("-at")
+    page = Paginator(history, 20).get_page(request.GET.get("page"))
+    fronts = Node.objects.filter(plan=plan, depth=0).select_related("lead_unit").order_by("sort_key")
+    return render(request, "web/ledgers/index.html", {
+        **plan_nav(request, plan, "ledgers"),
+        "kinds": _kinds(), "manage": manage, "page": page, "fronts": fronts,
+        "max_mb": request.META.get("SHIGONGTU_MAX_MB") or 20,
+    })
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest, code: str) -> HttpResponse:
+    plan = plan_for(request, code, MANAGE)
+    upload = request.FILES.get("file")
+    kind = request.POST.get("kind", "")
+    if upload is None:
+        messages.error(request, _("请选择要上传的文件。"))
+        return redirect("ledgers_web:home", code=plan.code)
+    data = upload.read()
+    try:
+        result = import_ledger(data, upload.name or "upload", kind, plan, request.user, dry_run=True,
+                               create_units=bool(request.POST.get("create_units")),
+                               sheet=(request.POST.get("sheet") or "").strip() or None)
+    except InputRejected as exc:
+        messages.error(request, "；".join(p.message for p in exc.problems))
+        return redirect("ledgers_web:home", code=plan.code)
+    url = reverse("ledgers_web:preview", args=[plan.code, result.record_id])
+    if request.headers.get("HX-Request") == "true":
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def _record(request: HttpRequest, plan: Any, record_id: int) -> ImportRecord:
+    record = ImportRecord.objects.filter(plan=plan, pk=record_id).select_related("user").first()
+    if record is None:
+        raise Http404
+    return record
+
+
+@login_required
+@require_GET
+def preview(request: HttpRequest, code: str, record_id: int) -> HttpResponse:
+    plan = plan_for(request, code, VIEW)
+    record = _record(request, plan, record_id)
+    result = record.result
+    changes = Paginator(result.get("changes", []), CHANGES_PER_PAGE).get_page(request.GET.get("page"))
+    kind = registry.get(record.kind)
+    return render(request, "web/ledgers/preview.html", {
+        **plan_nav(request, plan, "ledgers"),
+        "record": record, "result": result, "changes": changes, "kind": kind,
+        "errors": result.get("errors", [])[:500], "error_total": len(result.get("errors", [])),
+        "manage": may(request.user, plan, MANAGE),
+        "can_apply": record.dry_run and record.ok and (record.created or record.updated),
+        "create_units": bool(result.get("create_units")),
+    })
+
+
+@login_required
+@require_POST
+def apply(request: HttpRequest, code: str, record_id: int) -> HttpResponse:
+    """Apply a previewed file: it is checked again as a whole and written all or nothing."""
+    plan = plan_for(request, code, MANAGE)
+    record = _record(request, plan, record_id)
+    if not record.dry_run or not record.ok:
+        messages.error(request, _("这份预览不能直接导入，请重新上传。"))
+        return redirect("ledgers_web:preview", code=plan.code, record_id=record.pk)
+    result = import_ledger(bytes(record.content), record.filename, record.kind, plan, request.user,
+                           create_units=bool(record.result.get("create_units")), sheet=record.result.get("sheet"))
+    if result.ok:
+        messages.success(request, _("导入完成：新增 %(c)d 条，更新 %(u)d 条，未变 %(n)d 条。") % {
+            "c": result.created, "u": result.updated, "n": result.unchanged})
+    else:
+        messages.error(request, _("数据在预览后发生了变化，导入未执行，请查看新的检查结果。"))
+    return redirect("ledgers_web:preview", code=plan.code, record_id=result.record_id)
+
+
+@login_required
+@require_GET
+def original(request: HttpRequest, code: str, record_id: int) -> HttpResponse:
+    plan = plan_for(request, code, VIEW)
+    record = _record(request, plan, record_id)
+    response = HttpResponse(bytes(record.content), content_type="application/octet-stream")
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(record.filename)}"
+    return response
+
+
+@login_required
+@require_GET
+def errors_file(request: HttpRequest, code: str, record_id: int) -> HttpResponse:
+    """The uploaded workbook with every faulty cell marked and an error sheet."""
+    plan = plan_for(request, code, VIEW)
+    record = _record(request, plan, record_id)
+    data = bytes(record.content)
+    result = import_ledger(data, record.filename, record.kind, plan, None, dry_run=True, keep_record=False,
+                           create_units=bool(record.result.get("create_units")), sheet=record.result.get("sheet"))
+    copy = annotated_copy(data, record.filename, result)
+    if copy is None:
+        raise Http404
+    return _download(copy, annotated_filename(record.filename))
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, code: str) -> HttpResponse:
+    """A ledger out (or a blank template), filtered like the pages and scoped to the user."""
+    plan = plan_for(request, code, VIEW)
+    kind = request.GET.get("kind", "nodes")
+    filters = {k: request.GET[k] for k in ("front", "period", "stage", "q") if request.GET.get(k)}
+    blank = request.GET.get("template") == "1"
+    try:
+        data = export_ledger(kind, plan, request.user, filters, blank=blank)
+    except InputRejected:
+        raise Http404 from None
+    label = registry.get(kind).title_zh  # type: ignore[union-attr]
+    suffix = "模板" if blank else ""
+    front = f"-{filters['front']}" if filters.get("front") else ""
+    return _download(data, f"{plan.code}{front}-{label}{suffix}.xlsx")
