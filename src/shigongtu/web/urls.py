@@ -1,4 +1,17 @@
-"""Page URLs."""
+"""Page URLs.
+
+/                                   plan list (also /plans/)
+/login/, /logout/                   sign-in, sign-out (POST)
+/plans/<plan>/                      plan tree with indicators (?as_of=YYYY-MM-DD, filters)
+/plans/<plan>/tree/children         rows under one node (HTMX; ?parent=<node>&as_of=)
+/plans/<plan>/warnings/             warnings (?as_of=, ?kind=, ?light=)
+/plans/<plan>/review/               review queue (coordinators)
+/plans/<plan>/nodes/<node>/         node page (?as_of=, ?edit=<report id>)
+/plans/<plan>/nodes/<node>/edit     node facts (POST, coordinators)
+/plans/<plan>/nodes/<node>/reports  file or edit a monthly report (POST, HTMX)
+/plans/<plan>/nodes/<node>/report-form   report panel opened on a draft (HTMX; ?report=<id>)
+/plans/<plan>/reports/<id>/review   approve or return a report (POST)
+"""
 
 from django.urls import path
 
@@ -7,7 +20,17 @@ from shigongtu.web import views
 app_name = "web"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", views.plan_list, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("plans/", views.plan_list, name="plan_list"),
+    path("plans/<str:code>/", views.plan_tree, name="plan"),
+    path("plans/<str:code>/tree/children", views.tree_children, name="tree_children"),
+    path("plans/<str:code>/warnings/", views.warnings, name="warnings"),
+    path("plans/<str:code>/review/", views.review_queue, name="review"),
+    path("plans/<str:code>/nodes/<str:node_code>/", views.node_detail, name="node"),
+    path("plans/<str:code>/nodes/<str:node_code>/edit", views.node_edit, name="node_edit"),
+    path("plans/<str:code>/nodes/<str:node_code>/reports", views.report_submit, name="report_submit"),
+    path("plans/<str:code>/nodes/<str:node_code>/report-form", views.report_form, name="report_form"),
+    path("plans/<str:code>/reports/<int:report_id>/review", views.review, name="review_report"),
 ]

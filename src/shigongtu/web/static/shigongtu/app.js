@@ -4,6 +4,9 @@
  * and it is applied again to whatever htmx swaps in:
  *
  *   <table data-tree="plan-7">             plan tree; rows carry data-code / data-parent
+ *     [data-tree-persist="false"]          do not remember folds (filtered views)
+ *     <tr data-lazy>                        children not loaded yet: its own .tree-toggle carries
+ *                                           hx-get (hx-trigger="click once", hx-swap="afterend")
  *   <button data-tree-action="expand-all|collapse-all|level" [data-tree-level="1"] [data-tree-target="#id"]>
  *   <div class="chart" data-chart-url="…">  ECharts option fetched as JSON (or data-chart-json="<json_script id>")
  *   <button data-confirm="确定删除？">      asks before the click or submit goes through
@@ -61,6 +64,7 @@
     this.table = table;
     this.key = "shigongtu:tree:" + (table.getAttribute("data-tree") || window.location.pathname);
     this.collapsed = null;
+    this.persist = table.getAttribute("data-tree-persist") !== "false";
     this.index();
   }
 
@@ -79,7 +83,7 @@
       if (parent) (self.children[parent] = self.children[parent] || []).push(row);
     });
     if (this.collapsed === null) {
-      var stored = storageGet(this.key);
+      var stored = this.persist ? storageGet(this.key) : null;
       this.collapsed = {};
       if (Array.isArray(stored)) {
         stored.forEach(function (code) { self.collapsed[code] = true; });
@@ -102,7 +106,11 @@
       button.className = "tree-toggle";
       cell.insertBefore(button, cell.firstChild);
     }
-    var leaf = !this.children[row.getAttribute("data-code")];
+    var code = row.getAttribute("data-code");
+    var lazy = row.hasAttribute("data-lazy") && !this.children[code];
+    // A lazy branch opens when its children arrive, whatever fold was remembered for it.
+    if (lazy) delete this.collapsed[code];
+    var leaf = !this.children[code] && !lazy;
     button.classList.toggle("is-leaf", leaf);
     button.tabIndex = leaf ? -1 : 0;
     if (leaf) button.setAttribute("aria-hidden", "true"); else button.removeAttribute("aria-hidden");
@@ -116,7 +124,11 @@
       var parent = parentCode && self.byCode[parentCode];
       row.hidden = !!parent && (parent.hidden || !!self.collapsed[parentCode]);
       var button = row.querySelector(".tree-toggle");
-      if (button && self.children[code]) {
+      if (button && !self.children[code] && row.hasAttribute("data-lazy")) {
+        button.setAttribute("aria-expanded", "false");
+        button.title = T.expand;
+        row.classList.add("is-collapsed");
+      } else if (button && self.children[code]) {
         var open = !self.collapsed[code];
         var label = row.querySelector(".tree-label");
         button.setAttribute("aria-expanded", open ? "true" : "false");
@@ -129,6 +141,7 @@
 
   Tree.prototype.save = function () {
     var self = this;
+    if (!this.persist) return;
     storageSet(this.key, Object.keys(this.collapsed).filter(function (code) { return self.children[code]; }));
   };
 

@@ -1,0 +1,329 @@
+"""Plain rows for the pages' tables, built from the computed roll-up (no template logic, no N+1).
+
+The roll-up (``plans.compute``) already holds every node's numbers; these helpers pick the
+rows a page shows (filters keep the matches' ancestors, big plans show their top levels
+first) and attach what the tables print: unit names, labels, formatted percentages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from shigongtu.orgs.models import OrgUnit
+from shigongtu.plans.compute import Rollup
+from shigongtu.plans.indicators_calc import IndicatorOut
+from shigongtu.plans.models import Report
+from shigongtu.plans.warnings_calc import INDICATOR_LAG, LAG, MISSING_REPORT, OVERDUE, Warning
+
+# Same words (and msgids) as web/components/light.html, so a light reads the same everywhere.
+LIGHT_LABELS: dict[str, Promise] = {
+    "red": pgettext_lazy("light", "滞后"),
+    "yellow": pgettext_lazy("light", "预警"),
+    "green": pgettext_lazy("light", "正常"),
+    "pending": pgettext_lazy("light", "未开始"),
+    "done": pgettext_lazy("light", "完成"),
+    "cancelled": pgettext_lazy("light", "已取消"),
+}
+LIGHTS = tuple(LIGHT_LABELS)  # the order of the summary strip: what needs attention first
+
+KIND_LABELS: dict[str, Promise] = {
+    LAG: _("进度滞后"),
+    OVERDUE: _("逾期"),
+    MISSING_REPORT: _("未按时报送"),
+    INDICATOR_LAG: _("指标滞后"),
+}
+
+# Above this many nodes the tree page opens with the top three levels and loads branches on demand.
+BIG_TREE = 2000
+TOP_LEVELS = 3
+# A filter that matches more rows than this shows the first ones and says so.
+MAX_ROWS = 2000
+
+
+def unit_names(ids: Iterable[int | None]) -> dict[int, str]:
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    return dict(OrgUnit.objects.filter(pk__in=wanted).values_list("id", "name"))
+
+
+@dataclass(slots=True)
+class TreeRow:
+    """One node as a row of the plan tree."""
+
+    id: int
+    code: str
+    parent: str | None
+    title: str
+    depth: int
+    lead_unit: str
+    leader: str
+    start: dt.date
+    due: dt.date
+    progress: float
+    expected: float
+    light: str
+    has_children: bool
+    overdue: bool
+    lazy: bool = False      # has children that are not on the page yet
+    context: bool = False   # shown only as an ancestor of a filter match
+
+    @property
+    def level(self) -> int:
+        return min(self.depth, 5)
+
+    @property
+    def light_label(self) -> Any:
+        return LIGHT_LABELS.get(self.light, "")
+
+    @property
+    def progress_css(self) -> str:
+        return f"{self.progress:.2f}"
+
+    @property
+    def expected_css(self) -> str:
+        return f"{self.expected:.2f}"
+
+    @property
+    def progress_text(self) -> str:
+        return f"{self.progress:.1f}"
+
+    @property
+    def expected_text(self) -> str:
+        return f"{self.expected:.1f}"
+
+
+@dataclass
+class TreeFilter:
+    """The tree page's filter bar: text in title or code, light, lead unit, overdue only."""
+
+    q: str = ""
+    light: str = ""
+    unit: int | None = None
+    overdue: bool = False
+
+    @classmethod
+    def from_query(cls, params: Mapping[str, str]) -> TreeFilter:
+        light = (params.get("light") or "").strip()
+        unit = (params.get("unit") or "").strip()
+        return cls(
+            q=(params.get("q") or "").strip()[:100],
+            light=light if light in LIGHT_LABELS else "",
+            unit=int(unit) if unit.isdigit() else None,
+            overdue=(params.get("overdue") or "") in ("1", "on", "true"),
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.light or self.unit or self.overdue)
+
+    def matches(self, code: str, title: str, lead_unit_id: int | None, light: str, overdue: bool) -> bool:
+        if self.q:
+            needle = self.q.casefold()
+            if needle not in title.casefold() and not code.startswith(self.q) and needle != code:
+                return False
+        if self.light and light != self.light:
+            return False
+        if self.unit and lead_unit_id != self.unit:
+            return False
+        return not (self.overdue and not overdue)
+
+
+def is_overdue(res: Any, as_of: dt.date) -> bool:
+    return as_of > res.due and res.light not in ("done", "cancelled")
+
+
+def node_row(rollup: Rollup, node_id: int, names: Mapping[int, str], as_of: dt.date,
+         kids: Mapping[int | None, list[int]]) -> TreeRow:
+    meta = rollup.meta[node_id]
+    res = rollup.results[node_id]
+    return TreeRow(
+        id=node_id, code=meta.code, parent=meta.parent_code, title=meta.title, depth=res.depth,
+        lead_unit=names.get(meta.lead_unit_id or 0, ""), leader=meta.leader, start=res.start, due=res.due,
+        progress=res.progress, expected=res.expected, light=res.light, has_children=bool(kids.get(node_id)),
+        overdue=is_overdue(res, as_of),
+    )
+
+
+@dataclass
+class TreeView:
+    rows: list[TreeRow]
+    total: int                # nodes in the plan
+    matched: int              # nodes that pass the filter (all of them without a filter)
+    truncated: bool = False   # more matches than MAX_ROWS
+    lazy: bool = False        # big plan: top levels only, branches load on demand
+    counts: dict[str, int] = field(default_factory=dict)
+    units: list[tuple[int, str]] = field(default_factory=list)  # lead units in the plan, for the filter
+
+
+def tree_view(rollup: Rollup, flt: TreeFilter, as_of: dt.date) -> TreeView:
+    """The rows the tree page shows for ``flt``; matches keep their ancestors (marked as context)."""
+    results, meta, order = rollup.results, rollup.meta, rollup.order
+    kids = rollup.children()
+    names = unit_names(m.lead_unit_id for m in meta.values())
+    counts = Counter(res.light for res in results.values())
+    view = TreeView(rows=[], total=len(order), matched=len(order),
+                    counts={light: counts.get(light, 0) for light in LIGHTS},
+                    units=sorted(names.items(), key=lambda item: item[1]))
+    if flt.active:
+        matched = [
+            i for i in order
+            if flt.matches(meta[i].code, meta[i].title, meta[i].lead_unit_id, results[i].light,
+                           is_overdue(results[i], as_of))
+        ]
+        view.matched = len(matched)
+        if len(matched) > MAX_ROWS:
+            matched, view.truncated = matched[:MAX_ROWS], True
+        keep = set(matched)
+        context: set[int] = set()
+        for i in matched:
+            parent = results[i].parent_id
+            while parent is not None and parent not in keep:
+                keep.add(parent)
+                context.add(parent)
+                parent = results[parent].parent_id
+        for i in order:
+            if i in keep:
+                row = node_row(rollup, i, names, as_of, kids)
+                row.context = i in context
+                view.rows.append(row)
+        return view
+    if len(order) > BIG_TREE:
+        view.lazy = True
+        for i in order:
+            if results[i].depth < TOP_LEVELS:
+                row = node_row(rollup, i, names, as_of, kids)
+                row.lazy = row.has_children and row.depth == TOP_LEVELS - 1
+                view.rows.append(row)
+        return view
+    view.rows = [node_row(rollup, i, names, as_of, kids) for i in order]
+    return view
+
+
+def child_rows(rollup: Rollup, parent_id: int, as_of: dt.date) -> list[TreeRow]:
+    """The direct children of one node, each lazy when it has children of its own."""
+    kids = rollup.children()
+    ids = kids.get(parent_id, [])
+    names = unit_names(rollup.meta[i].lead_unit_id for i in ids)
+    rows = []
+    for i in ids:
+        row = node_row(rollup, i, names, as_of, kids)
+        row.lazy = row.has_children
+        rows.append(row)
+    return rows
+
+
+@dataclass(slots=True)
+class IndicatorRow:
+    """An indicator judged at the as-of date, with its node."""
+
+    out: IndicatorOut
+    code: str
+    title: str
+
+    @property
+    def completion_pct(self) -> float:
+        return self.out.completion * 100
+
+    @property
+    def expected_pct(self) -> float:
+        return self.out.expected_share * 100
+
+
+def indicator_rows(outs: Iterable[IndicatorOut], rollup: Rollup) -> list[IndicatorRow]:
+    rows = []
+    for out in outs:
+        meta = rollup.meta.get(out.node_id)
+        rows.append(IndicatorRow(out, meta.code if meta else "", meta.title if meta else ""))
+    return rows
+
+
+@dataclass(slots=True)
+class WarningRow:
+    kind: str
+    code: str
+    title: str
+    light: str
+    indicator: str | None
+    detail: dict[str, Any]
+    lead_unit: str
+    leader: str
+
+    @property
+    def kind_label(self) -> Any:
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    def pct(self, key: str, scale: float = 1.0) -> float | None:
+        value = self.detail.get(key)
+        return None if value is None else float(value) * scale
+
+    @property
+    def progress(self) -> float | None:
+        return self.pct("progress")
+
+    @property
+    def expected(self) -> float | None:
+        return self.pct("expected")
+
+    @property
+    def completion_pct(self) -> float | None:
+        return self.pct("completion", 100)
+
+    @property
+    def expected_share_pct(self) -> float | None:
+        return self.pct("expected_share", 100)
+
+
+def warning_rows(warnings: Iterable[Warning], rollup: Rollup) -> list[WarningRow]:
+    warnings = list(warnings)
+    names = unit_names(rollup.meta[w.node_id].lead_unit_id for w in warnings if w.node_id in rollup.meta)
+    rows = []
+    for w in warnings:
+        meta = rollup.meta.get(w.node_id)
+        rows.append(WarningRow(
+            kind=w.kind, code=w.code, title=meta.title if meta else "", light=w.light, indicator=w.indicator,
+            detail=dict(w.detail or {}), lead_unit=names.get(meta.lead_unit_id or 0, "") if meta else "",
+            leader=meta.leader if meta else "",
+        ))
+    return rows
+
+
+def previous_progress(reports: list[Report]) -> dict[int, Any]:
+    """For each report, the progress its node reported for the month before (latest counting report).
+
+    One query for the whole page: the review queue compares each figure with last month's.
+    """
+    from shigongtu.lib.periods import Period
+
+    wanted: dict[tuple[int, str], list[int]] = {}
+    for r in reports:
+        try:
+            prev = Period.parse(r.period).prev().key
+        except ValueError:
+            continue
+        wanted.setdefault((r.node_id, prev), []).append(r.pk)
+    if not wanted:
+        return {}
+    found: dict[tuple[int, str], tuple[int, int, Any]] = {}
+    rows = Report.objects.filter(
+        node_id__in={k[0] for k in wanted}, period__in={k[1] for k in wanted},
+        status__in=(Report.Status.SUBMITTED, Report.Status.APPROVED),
+    ).values_list("id", "node_id", "period", "submitted_seq", "progress")
+    for rid, node_id, period, seq, progress in rows:
+        key = (node_id, period)
+        if key in wanted and (key not in found or (seq, rid) > found[key][:2]):
+            found[key] = (seq, rid, progress)
+    out: dict[int, Any] = {}
+    for key, report_ids in wanted.items():
+        if key in found:
+            for rid in report_ids:
+                out[rid] = found[key][2]
+    return out

@@ -1,0 +1,144 @@
+"""Plan pages: the list, the tree with its indicators, warnings and the review queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from shigongtu.orgs.access import MANAGE, VIEW
+from shigongtu.plans.compute import compute_indicators, compute_warnings, default_as_of, get_rollup
+from shigongtu.plans.models import Plan, Report
+from shigongtu.plans.warnings_calc import KINDS
+from shigongtu.web import rows
+from shigongtu.web.forms import kind_choices, light_choices
+from shigongtu.web.views.common import as_of_for, bad_as_of, node_prefix, plan_for, plan_nav, today
+
+PLANS_PER_PAGE = 20  # the list computes each shown plan's lights, so a page stays small
+WARNINGS_PER_PAGE = 100
+REVIEWS_PER_PAGE = 50
+
+
+@login_required
+@require_GET
+def plan_list(request: HttpRequest) -> HttpResponse:
+    """The plans the user may see, with their red and yellow counts at each plan's default date."""
+    plans = Plan.objects.for_user(request.user, VIEW).select_related("unit").order_by("-year", "code")
+    page = Paginator(plans, PLANS_PER_PAGE).get_page(request.GET.get("page"))
+    items = []
+    for plan in page.object_list:
+        as_of = default_as_of(plan, today())
+        rollup = get_rollup(plan, as_of)
+        counts = {"red": 0, "yellow": 0}
+        for res in rollup.results.values():
+            if res.light in counts:
+                counts[res.light] += 1
+        items.append({"plan": plan, "as_of": as_of, "nodes": len(rollup.order), **counts})
+    return render(request, "web/plans/list.html", {"page": page, "items": items, "nav_active": "plans"})
+
+
+def _tree_context(request: HttpRequest, plan: Plan) -> dict[str, Any]:
+    as_of, chosen = as_of_for(request, plan)
+    flt = rows.TreeFilter.from_query(request.GET)
+    rollup = get_rollup(plan, as_of)
+    tree = rows.tree_view(rollup, flt, as_of)
+    indicators = rows.indicator_rows(compute_indicators(plan, as_of), rollup)
+    return {
+        **plan_nav(request, plan, "tree", as_of, chosen),
+        "as_of": as_of, "bad_as_of": bad_as_of(request),
+        "flt": flt, "tree": tree, "indicators": indicators, "node_prefix": node_prefix(plan),
+        "light_choices": light_choices(), "labels": rows.LIGHT_LABELS,
+        "summary": [(light, rows.LIGHT_LABELS[light], tree.counts[light]) for light in rows.LIGHTS],
+    }
+
+
+@login_required
+@require_GET
+def plan_tree(request: HttpRequest, code: str) -> HttpResponse:
+    """The plan tree (施工图) at an as-of date: indicators, a summary of lights, the filterable tree."""
+    plan = plan_for(request, code)
+    return render(request, "web/plans/tree.html", _tree_context(request, plan))
+
+
+@login_required
+@require_GET
+def tree_children(request: HttpRequest, code: str) -> HttpResponse:
+    """The rows under one node (HTMX, for big plans whose tree opens with the top levels only)."""
+    plan = plan_for(request, code)
+    as_of, chosen = as_of_for(request, plan)
+    rollup = get_rollup(plan, as_of)
+    parent = (request.GET.get("parent") or "").strip()
+    parent_id = next((i for i, m in rollup.meta.items() if m.code == parent), None)
+    if parent_id is None:
+        raise Http404
+    return render(request, "web/plans/_tree_rows.html", {
+        "plan": plan, "as_of": as_of, "tree_rows": rows.child_rows(rollup, parent_id, as_of),
+        "node_prefix": node_prefix(plan), "as_of_query": f"as_of={as_of.isoformat()}" if chosen else "",
+    })
+
+
+@login_required
+@require_GET
+def warnings(request: HttpRequest, code: str) -> HttpResponse:
+    """Warnings (预警) at an as-of date: lagging and overdue nodes, missing reports, lagging indicators."""
+    plan = plan_for(request, code)
+    as_of, chosen = as_of_for(request, plan)
+    rollup = get_rollup(plan, as_of)
+    found = compute_warnings(plan, as_of, rollup=rollup)
+    kind = request.GET.get("kind") or ""
+    light = request.GET.get("light") or ""
+    kind = kind if kind in KINDS else ""
+    light = light if light in ("red", "yellow") else ""
+    counts = {k: 0 for k in KINDS}
+    for w in found:
+        counts[w.kind] += 1
+    shown = [w for w in found if (not kind or w.kind == kind) and (not light or w.light == light)]
+    page = Paginator(shown, WARNINGS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "web/plans/warnings.html", {
+        **plan_nav(request, plan, "warnings", as_of, chosen),
+        "as_of": as_of, "bad_as_of": bad_as_of(request), "page": page,
+        "warning_rows": rows.warning_rows(page.object_list, rollup),
+        "total": len(found), "shown": len(shown), "kind": kind, "light": light,
+        "kind_choices": kind_choices(), "light_choices": [("", _("全部")), ("red", _("红灯")), ("yellow", _("黄灯"))],
+        "querystring": _without_page(request),
+        "kind_counts": [(k, rows.KIND_LABELS[k], counts[k]) for k in KINDS],
+        "node_prefix": node_prefix(plan),
+    })
+
+
+def _without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def review_rows(reports: list[Report]) -> list[dict[str, Any]]:
+    previous = rows.previous_progress(reports)
+    out = []
+    for r in reports:
+        before = previous.get(r.pk)
+        out.append({"report": r, "previous": before, "delta": None if before is None else r.progress - before})
+    return out
+
+
+@login_required
+@require_GET
+def review_queue(request: HttpRequest, code: str) -> HttpResponse:
+    """Submitted reports waiting for a coordinator (审核), each beside last month's figure."""
+    plan = plan_for(request, code, MANAGE)
+    reports = (
+        Report.objects.filter(node__plan=plan, status=Report.Status.SUBMITTED)
+        .select_related("node", "node__lead_unit", "submitted_by")
+        .prefetch_related("values__indicator")
+        .order_by("period", "node__sort_key", "submitted_seq")
+    )
+    page = Paginator(reports, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "web/plans/review.html", {
+        **plan_nav(request, plan, "review"),
+        "page": page, "items": review_rows(list(page.object_list)), "node_prefix": node_prefix(plan),
+    })
