@@ -11,5 +11,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("shigongtu.web.urls_projects")),
     path("", include("shigongtu.web.urls_ledgers")),
+    path("", include("shigongtu.web.urls_bulletins")),
     path("", include("shigongtu.web.urls")),
 ]

@@ -64,3 +64,4 @@ from shigongtu.api import plans as _plans  # noqa: E402
 api.add_router("/", _plans.router)
 api.add_router("/", "shigongtu.api.projects.router")
 api.add_router("/", "shigongtu.api.ledgers.router")
+api.add_router("/", "shigongtu.api.bulletins.router")

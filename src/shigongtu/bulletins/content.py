@@ -1,0 +1,197 @@
+"""The bulletin's content (调度通报内容): sections of paragraphs, tables and charts, as plain data.
+
+:func:`build_content` snapshots every figure of a plan at the last day of a reporting month.
+The result is plain dataclasses that turn into JSON and back (:meth:`BulletinContent.to_dict`,
+:meth:`BulletinContent.from_dict`): the API previews it, an issued bulletin stores it, and the
+Word, Excel, HTML and PDF renderers only lay it out. Table cells are the printed strings
+(rounded once by :mod:`.numbers`); each column says whether it is text, a number or a light.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from shigongtu.lib.periods import Period
+from shigongtu.plans.models import Plan
+
+TEXT, NUMBER, LIGHT = "text", "number", "light"
+
+
+@dataclass
+class Column:
+    """A table column: its header, what it holds (text, number, light), the decimals of a
+    number, and a relative width."""
+
+    label: str
+    kind: str = TEXT
+    digits: int = 0
+    width: float = 1.0
+
+
+@dataclass
+class Table:
+    """A table: ``rows`` of printed cells; ``levels`` (optional, one per row) is the row's depth
+    in the plan tree, for indentation and bold fronts."""
+
+    key: str
+    title: str
+    columns: list[Column]
+    rows: list[list[str]]
+    levels: list[int] = field(default_factory=list)
+    note: str = ""
+
+    def column(self, label: str) -> int:
+        return next(i for i, c in enumerate(self.columns) if c.label == label)
+
+
+@dataclass
+class Chart:
+    """A chart to draw: ``kind`` ``curve`` (cumulative actual vs plan curve and linear 序时) or
+    ``bars`` (progress vs 序时 per front); ``data`` is JSON-ready."""
+
+    key: str
+    title: str
+    kind: str
+    data: dict[str, Any]
+
+
+@dataclass
+class Block:
+    """One piece of a section: a paragraph (``para``, with an optional bold ``lead``), a
+    sub-heading (``sub``, （一）…), a note, a table or a chart."""
+
+    kind: str
+    text: str = ""
+    lead: str = ""
+    table: Table | None = None
+    chart: Chart | None = None
+
+
+@dataclass
+class Section:
+    key: str
+    heading: str
+    blocks: list[Block] = field(default_factory=list)
+
+    def para(self, text: str, lead: str = "") -> None:
+        self.blocks.append(Block("para", text=text, lead=lead))
+
+    def sub(self, text: str) -> None:
+        self.blocks.append(Block("sub", text=text))
+
+    def note(self, text: str) -> None:
+        self.blocks.append(Block("note", text=text))
+
+    def add_table(self, table: Table) -> None:
+        self.blocks.append(Block("table", table=table))
+
+    def add_chart(self, chart: Chart) -> None:
+        self.blocks.append(Block("chart", chart=chart))
+
+    def tables(self) -> list[Table]:
+        return [b.table for b in self.blocks if b.table is not None]
+
+
+@dataclass
+class BulletinContent:
+    """Everything a bulletin says, at ``as_of`` (the period's last day).
+
+    ``figures`` repeats the headline numbers as rounded strings keyed by name, for the API
+    and for checks; ``annexes`` are sections holding one table each (附件1, 附件2…).
+    """
+
+    plan_code: str
+    plan_name: str
+    year: int
+    period: str
+    as_of: str
+    issuer: str
+    title: str
+    recipients: str
+    opening: str
+    rounding_note: str
+    sections: list[Section] = field(default_factory=list)
+    annexes: list[Section] = field(default_factory=list)
+    figures: dict[str, Any] = field(default_factory=dict)
+    has_projects: bool = False
+
+    @property
+    def month(self) -> int:
+        return int(self.period[5:7])
+
+    def section(self, key: str) -> Section | None:
+        return next((s for s in [*self.sections, *self.annexes] if s.key == key), None)
+
+    def tables(self) -> list[Table]:
+        """Every table, in document order (annexes last)."""
+        return [t for s in [*self.sections, *self.annexes] for t in s.tables()]
+
+    def table(self, key: str) -> Table | None:
+        return next((t for t in self.tables() if t.key == key), None)
+
+    def charts(self) -> list[Chart]:
+        return [b.chart for s in self.sections for b in s.blocks if b.chart is not None]
+
+    def paragraphs(self) -> list[str]:
+        """All running text (leads joined to their paragraphs), for checks and search."""
+        return [b.lead + b.text for s in self.sections for b in s.blocks if b.kind in ("para", "sub", "note")]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> BulletinContent:
+        def table(raw: dict[str, Any] | None) -> Table | None:
+            if raw is None:
+                return None
+            return Table(raw["key"], raw["title"], [Column(**c) for c in raw["columns"]], raw["rows"],
+                         raw.get("levels", []), raw.get("note", ""))
+
+        def section(raw: dict[str, Any]) -> Section:
+            blocks = [Block(b["kind"], b.get("text", ""), b.get("lead", ""), table(b.get("table")),
+                            Chart(**b["chart"]) if b.get("chart") else None) for b in raw["blocks"]]
+            return Section(raw["key"], raw["heading"], blocks)
+
+        plain = {k: v for k, v in data.items() if k not in ("sections", "annexes")}
+        return cls(**plain, sections=[section(s) for s in data["sections"]],
+                   annexes=[section(s) for s in data["annexes"]])
+
+
+def build_content(plan: Plan, period: Period, issuer: str | None = None) -> BulletinContent:
+    """The bulletin of ``plan`` for ``period`` (a month of the plan year), every figure taken at
+    the period's last day from the same computations as the API (roll-up, indicators,
+    warnings, the project library when it is installed)."""
+    from shigongtu.bulletins import projects_part, sections, sentences
+    from shigongtu.bulletins.numbers import ROUNDING_NOTE
+
+    as_of = period.last_day
+    facts = sections.Facts.gather(plan, period)
+    content = BulletinContent(
+        plan_code=plan.code, plan_name=plan.name, year=plan.year, period=period.key, as_of=as_of.isoformat(),
+        issuer=issuer or plan.unit.name, title=sentences.issue_title(plan.name, period.year, period.month),
+        recipients="各战线牵头单位、各有关部门：", opening=sentences.opening(plan.name, period.year, period.month),
+        rounding_note=ROUNDING_NOTE,
+    )
+    projects = projects_part.build(plan, as_of)
+    content.has_projects = projects is not None
+    body = [sections.overview(facts, content.figures), sections.fronts(facts, content.figures)]
+    if projects is not None:
+        body.append(projects.section(content.figures))
+    body += [sections.problems(facts, projects), sections.reporting(facts, content.figures), sections.next_steps(facts)]
+    for n, section in enumerate(body, start=1):
+        section.heading = f"{sentences.ordinal(n)}、{section.heading}"
+    content.sections = body
+    annexes = [sections.task_annex(facts)]
+    if projects is not None:
+        annexes.append(projects.annex())
+    for n, annex in enumerate(annexes, start=1):
+        annex.heading = f"附件{n}"
+    content.annexes = annexes
+    return content
+
+
+def default_period(today: dt.date) -> Period:
+    """The month a bulletin is usually about: the last complete month before ``today``."""
+    return Period.of(today).prev()
