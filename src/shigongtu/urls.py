@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("shigongtu.web.urls_projects")),
     path("", include("shigongtu.web.urls_ledgers")),
     path("", include("shigongtu.web.urls_bulletins")),
+    path("", include("shigongtu.web.urls_dashboard")),
     path("", include("shigongtu.web.urls")),
 ]

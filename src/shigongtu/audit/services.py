@@ -15,9 +15,15 @@ from shigongtu.audit import chain
 from shigongtu.audit.models import AuditEntry, ChainHead
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def _plain(value: Any) -> Any:
+    if type(value) in _SCALARS:  # the common case first: most fields are text or numbers
+        return value
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+        # 2964.2400 and 2964.24 are the same figure: compare and record them normalised.
+        return format(value.normalize(), "f") if value.is_finite() else str(value)
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, list | tuple):

@@ -128,6 +128,25 @@ def _file_reports(plan: Plan, reviewer: Any, values: dict[str, list[float]] | No
         services.review_report(r, False, user=reviewer, reason="请补充本月形象进度和佐证材料。" + ILLUSTRATIVE)
 
 
+def _backdate_submissions(plan: Plan) -> None:
+    """ILLUSTRATIVE submission times: most units report by the 5th of the next month, a few late.
+
+    Reports are filed now when the demo is built; the 报送情况 of bulletins and rankings read
+    these times, so they are set to what a real year would have looked like.
+    """
+    from django.utils import timezone
+
+    tz = timezone.get_current_timezone()
+    for report in Report.objects.filter(node__plan=plan).select_related("node").order_by("id"):
+        rng = random.Random(f"{plan.code}:{report.node.code}:{report.period}")
+        year, month = int(report.period[:4]), int(report.period[5:7])
+        first = dt.date(year + month // 12, month % 12 + 1, 1)
+        day = rng.choice((2, 3, 3, 4, 4, 5, 5, 5, 5, 7, 9)) if rng.random() < 0.9 else rng.randint(1, 5)
+        at = dt.datetime.combine(first.replace(day=day), dt.time(9 + rng.randint(0, 8), rng.randint(0, 59)), tz)
+        reviewed = at + dt.timedelta(days=rng.randint(1, 3)) if report.reviewed_at else None
+        Report.objects.filter(pk=report.pk).update(submitted_at=at, reviewed_at=reviewed)
+
+
 @transaction.atomic
 def build(password: str | None = None) -> dict[str, Any]:
     """Create the demo organisations, accounts, plans and reports; returns the accounts."""
@@ -173,9 +192,13 @@ def build(password: str | None = None) -> dict[str, Any]:
     _file_reports(pj_plan, None, {"乡村振兴投入": [0, 0, 35, 62, 88, 71]})
     _file_reports(ls_plan, None, {"销售额同比增长率": [38, 36, 33, 31, 29, 28], "新建生产车间面积": [0, 0, 0, 0, 0, 0]})
     for plan in (jy_plan, sy_plan, pj_plan, ls_plan):
+        _backdate_submissions(plan)
         services.set_plan_status(plan, Plan.Status.PUBLISHED)
 
     context = {"units": units, "jy": jy, "plan": jy_plan, "coordinator": coord, "accounts": accounts}
     for extend in EXTENSIONS:
         extend(context)
     return {"accounts": accounts, "plans": [jy_plan.code, sy_plan.code, pj_plan.code, ls_plan.code]}
+
+
+import shigongtu.projects.demo  # noqa: E402, F401  (registers the project library's demo builder in EXTENSIONS)

@@ -19,6 +19,7 @@ from django.core.management.base import CommandParser
 from shigongtu.core.command import ShigongtuCommand
 
 BENCHES = ("tree", "projects", "import", "web", "bulletin")
+MODULES = {"import": "imports"}  # "import" is a keyword, not a module name
 
 
 class Command(ShigongtuCommand):
@@ -31,7 +32,7 @@ class Command(ShigongtuCommand):
             p.add_argument("--json", action="store_true")
             p.add_argument("--scale", type=float, default=1.0, help="fraction of the full synthetic size")
             try:
-                module = importlib.import_module(f"shigongtu.bench.{name}")
+                module = importlib.import_module(f"shigongtu.bench.{MODULES.get(name, name)}")
             except ModuleNotFoundError:
                 continue
             if hasattr(module, "add_arguments"):
@@ -40,7 +41,7 @@ class Command(ShigongtuCommand):
     def run(self, **options: Any) -> None:
         name = options["bench"]
         try:
-            module = importlib.import_module(f"shigongtu.bench.{name}")
+            module = importlib.import_module(f"shigongtu.bench.{MODULES.get(name, name)}")
         except ModuleNotFoundError:
             sys.stderr.write(f"bench {name}: not available yet\n")
             sys.exit(2)

@@ -1,0 +1,492 @@
+"""API for the project library: projects, monthly investment, approvals, problems, bonds, warnings.
+
+Handlers only find the object in the user's scope (404 out of sight, 403 seen but not
+allowed), call the service and shape the answer; every rule lives in ``shigongtu.projects``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from shigongtu.core.errors import InputRejected
+from shigongtu.orgs.access import MANAGE, REPORT, VIEW, get_scoped
+from shigongtu.plans.compute import default_as_of, month_of
+from shigongtu.plans.models import Plan
+from shigongtu.projects import bonds, services
+from shigongtu.projects.filters import ProjectFilter, attach_lights
+from shigongtu.projects.investment import review_investment, submit_investment
+from shigongtu.projects.models import (
+    ApprovalItem,
+    BondProject,
+    InvestmentReport,
+    Project,
+    ProjectProblem,
+    ProjectSettings,
+)
+from shigongtu.projects.warnings import project_warnings, warnings_document
+
+router = Router(tags=["projects"])
+
+Raw = Decimal | str | None  # amounts, dates and codes are read by the services like ledger cells
+
+
+class ProjectOut(Schema):
+    code: str
+    name: str
+    national_code: str
+    stats_code: str
+    level: str
+    nature: str
+    category: str
+    industry: str
+    owner: str
+    owner_credit_code: str
+    location: str
+    lng: Decimal | None
+    lat: Decimal | None
+    content: str
+    total_investment: Decimal
+    annual_plan: Decimal
+    annual_content: str
+    planned_start: dt.date | None
+    planned_completion: dt.date | None
+    actual_start: dt.date | None
+    actual_completion: dt.date | None
+    stage: str
+    in_statistics: bool
+    statistics_date: dt.date | None
+    leader: str
+    lead_unit: str | None
+    task_force: str
+    nodes: list[str]
+    year_kind: str
+    spring_start: bool
+    ytd_investment: Decimal
+    ytd_stats_investment: Decimal
+    last_period: str
+    light: str | None = None
+    lights: dict[str, str | None] | None = None
+    version: int
+
+    @staticmethod
+    def resolve_lead_unit(obj: Project) -> str | None:
+        return obj.lead_unit.name if obj.lead_unit_id and obj.lead_unit else None
+
+    @staticmethod
+    def resolve_nodes(obj: Project) -> list[str]:
+        return [n.code for n in obj.nodes.all()]
+
+
+class ProjectPage(Schema):
+    count: int
+    page: int
+    pages: int
+    as_of: dt.date
+    results: list[ProjectOut]
+
+
+class ProjectIn(Schema):
+    code: str | None = None
+    name: str | None = None
+    national_code: str | None = None
+    stats_code: str | None = None
+    level: str | None = None
+    nature: str | None = None
+    category: str | None = None
+    industry: str | None = None
+    owner: str | None = None
+    owner_credit_code: str | None = None
+    location: str | None = None
+    lng: Raw = None
+    lat: Raw = None
+    crs: str | None = None
+    content: str | None = None
+    total_investment: Raw = None
+    annual_plan: Raw = None
+    annual_content: str | None = None
+    planned_start: Raw = None
+    planned_completion: Raw = None
+    actual_start: Raw = None
+    actual_completion: Raw = None
+    stage: str | None = None
+    in_statistics: bool | str | None = None
+    statistics_date: Raw = None
+    leader: str | None = None
+    lead_unit: str | None = None
+    task_force: str | None = None
+    nodes: list[str] | str | None = None
+    year_kind: str | None = None
+    spring_start: bool | str | None = None
+    version: int | None = None
+
+
+class StageIn(Schema):
+    stage: str
+    on: dt.date | None = None
+    note: str = ""
+    version: int | None = None
+
+
+class InvestmentOut(Schema):
+    id: int
+    project: str
+    period: str
+    amount: Decimal
+    stats_amount: Decimal | None
+    funds_arrived: Decimal | None
+    progress_text: str
+    progress_pct: Decimal | None
+    next_steps: str
+    status: str
+    return_reason: str
+    version: int
+
+    @staticmethod
+    def resolve_project(obj: InvestmentReport) -> str:
+        return obj.project.code
+
+
+class InvestmentIn(Schema):
+    period: str
+    amount: Raw = None
+    stats_amount: Raw = None
+    funds_arrived: Raw = None
+    progress_text: str | None = None
+    progress_pct: Raw = None
+    next_steps: str | None = None
+    ytd: Raw = None
+    submit: bool = True
+    version: int | None = None
+
+
+class ReturnIn(Schema):
+    reason: str = ""
+    version: int | None = None
+
+
+class VersionIn(Schema):
+    version: int | None = None
+
+
+class ApprovalOut(Schema):
+    id: int
+    kind: str
+    required: bool
+    status: str
+    doc_no: str
+    issued_on: dt.date | None
+    valid_until: dt.date | None
+    planned_by: dt.date | None
+    handling_unit: str
+    version: int
+
+
+class ApprovalIn(Schema):
+    kind: str | None = None
+    required: bool | None = None
+    status: str | None = None
+    doc_no: str | None = None
+    issued_on: Raw = None
+    valid_until: Raw = None
+    planned_by: Raw = None
+    handling_unit: str | None = None
+    version: int | None = None
+
+
+class ProblemOut(Schema):
+    id: int
+    title: str
+    kind: str
+    needs_coordination: bool
+    responsible_unit: str | None
+    deadline: dt.date | None
+    status: str
+    resolution: str
+    resolved_on: dt.date | None
+    raised_period: str
+    version: int
+
+    @staticmethod
+    def resolve_responsible_unit(obj: ProjectProblem) -> str | None:
+        return obj.responsible_unit.name if obj.responsible_unit else None
+
+
+class ProblemIn(Schema):
+    title: str | None = None
+    kind: str | None = None
+    needs_coordination: bool | None = None
+    responsible_unit: str | None = None
+    deadline: Raw = None
+    status: str | None = None
+    resolution: str | None = None
+    resolved_on: Raw = None
+    raised_period: str | None = None
+    version: int | None = None
+
+
+class BondIn(Schema):
+    requested_amount: Raw = None
+    capital_use: bool | None = None
+    coverage_ratio: Raw = None
+    declared_on: Raw = None
+    has_plan_doc: bool | None = None
+    has_finance_report: bool | None = None
+    has_legal_opinion: bool | None = None
+    notes: str | None = None
+    state: str | None = None
+    version: int | None = None
+
+
+class MovementIn(Schema):
+    amount: Raw = None
+    date: Raw = None
+    batch: str | None = None
+    doc_no: str | None = None
+    kind: str | None = None
+    payee: str | None = None
+    contract_ref: str | None = None
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+def _plan(request: HttpRequest, code: str, action: str = VIEW) -> Plan:
+    return get_scoped(Plan.objects.select_related("unit"), request.user, action, code=code)  # type: ignore[no-any-return]
+
+
+def _project(request: HttpRequest, code: str, project: str, action: str = VIEW) -> Project:
+    plan = _plan(request, code)
+    qs = Project.objects.select_related("lead_unit", "plan", "plan__unit").prefetch_related("nodes")
+    return get_scoped(qs, request.user, action, plan=plan, code=project)  # type: ignore[no-any-return]
+
+
+def _data(payload: Schema) -> dict[str, Any]:
+    data = payload.dict(exclude_unset=True)
+    data.pop("version", None)
+    return data
+
+
+def _fresh(project: Project, as_of: dt.date | None = None) -> Project:
+    project = Project.objects.select_related("lead_unit", "plan").prefetch_related("nodes").get(pk=project.pk)
+    as_of = as_of or default_as_of(project.plan)
+    attach_lights([project], as_of, month_of(as_of, project.plan), ProjectSettings.rules_for(project.plan),
+                  project.plan.year)
+    return project
+
+
+def _bond_doc(bond: BondProject, as_of: dt.date) -> dict[str, Any]:
+    """A bond project with its money; reads the movements once (prefetch them for a list)."""
+    quotas, paid, spent = list(bond.quotas.all()), list(bond.disbursements.all()), list(bond.expenditures.all())
+    money = bonds.figures_from([(q.date, q.amount) for q in quotas], [(d.date, d.amount) for d in paid],
+                               [(e.date, e.amount) for e in spent], as_of)
+    return {"project": bond.project.code, "name": bond.project.name, "state": bond.state,
+            "requested_amount": bond.requested_amount, "declared_on": bond.declared_on,
+            "capital_use": bond.capital_use, "coverage_ratio": bond.coverage_ratio, "version": bond.version,
+            **money.as_dict(),
+            "quotas": [{"id": q.pk, "batch": q.batch, "date": q.date, "amount": q.amount, "doc_no": q.doc_no}
+                       for q in quotas],
+            "disbursements": [{"id": d.pk, "kind": d.kind, "date": d.date, "amount": d.amount} for d in paid],
+            "expenditures": [{"id": e.pk, "date": e.date, "amount": e.amount, "payee": e.payee,
+                              "contract_ref": e.contract_ref} for e in spent]}
+
+
+# -- projects -------------------------------------------------------------------------------
+
+@router.get("/plans/{code}/projects", response=ProjectPage)
+def list_projects(request: HttpRequest, code: str, page: int = 1, page_size: int = 50,
+                  as_of: dt.date | None = None) -> Any:
+    """Projects with filters (``stage``, ``industry``, ``level``, ``nature``, ``lead_unit`` id,
+    ``node`` code, ``light`` red/yellow/green, ``q`` text) and ``sort`` (a field, ``-`` descending)."""
+    plan = _plan(request, code)
+    flt = ProjectFilter.from_params(request.GET)
+    if flt.problems:
+        raise InputRejected(flt.problems)
+    as_of = as_of or default_as_of(plan)
+    r = ProjectSettings.rules_for(plan)
+    qs = flt.apply(Project.objects.of_visible_plan(plan), plan, as_of, r)
+    pages = Paginator(qs.select_related("lead_unit").prefetch_related("nodes"), max(1, min(page_size, 200)))
+    current = pages.get_page(page)
+    rows = list(current.object_list)
+    attach_lights(rows, as_of, month_of(as_of, plan), r, plan.year)
+    return {"count": pages.count, "page": current.number, "pages": pages.num_pages, "as_of": as_of, "results": rows}
+
+
+@router.post("/plans/{code}/projects", response={201: ProjectOut})
+def create_project(request: HttpRequest, code: str, payload: ProjectIn) -> Any:
+    plan = _plan(request, code, MANAGE)
+    return 201, _fresh(services.save_project(plan, _data(payload), user=request.user))
+
+
+@router.get("/plans/{code}/projects/warnings")
+def warnings(request: HttpRequest, code: str, as_of: dt.date | None = None) -> Any:
+    """The plan's project warnings: unstarted, not in statistics, investment lag, approvals, bonds."""
+    plan = _plan(request, code)
+    return warnings_document(plan, as_of or default_as_of(plan))
+
+
+@router.get("/plans/{code}/projects/{project}", response=ProjectOut)
+def get_project(request: HttpRequest, code: str, project: str, as_of: dt.date | None = None) -> Any:
+    return _fresh(_project(request, code, project), as_of)
+
+
+@router.patch("/plans/{code}/projects/{project}", response=ProjectOut)
+def update_project(request: HttpRequest, code: str, project: str, payload: ProjectIn) -> Any:
+    obj = _project(request, code, project, MANAGE)
+    return _fresh(services.save_project(obj.plan, _data(payload), request.user, obj, payload.version))
+
+
+@router.delete("/plans/{code}/projects/{project}", response={204: None})
+def delete_project(request: HttpRequest, code: str, project: str) -> Any:
+    services.delete_project(_project(request, code, project, MANAGE), request.user)
+    return 204, None
+
+
+@router.post("/plans/{code}/projects/{project}/stage", response=ProjectOut)
+def change_stage(request: HttpRequest, code: str, project: str, payload: StageIn) -> Any:
+    obj = _project(request, code, project, REPORT)
+    services.change_stage(obj, payload.stage, request.user, payload.on, payload.note, payload.version)
+    return _fresh(obj)
+
+
+@router.get("/plans/{code}/projects/{project}/warnings")
+def project_warning_list(request: HttpRequest, code: str, project: str, as_of: dt.date | None = None) -> Any:
+    obj = _project(request, code, project)
+    found = project_warnings(obj.plan, as_of or default_as_of(obj.plan), [obj.pk])
+    return [w.as_dict() for w in found]
+
+
+# -- monthly investment ---------------------------------------------------------------------
+
+@router.get("/plans/{code}/projects/{project}/reports", response=list[InvestmentOut])
+def list_reports(request: HttpRequest, code: str, project: str) -> Any:
+    return _project(request, code, project).reports.select_related("project").order_by("period")
+
+
+@router.post("/plans/{code}/projects/{project}/reports", response={201: InvestmentOut})
+def submit_report(request: HttpRequest, code: str, project: str, payload: InvestmentIn) -> Any:
+    obj = _project(request, code, project, REPORT)
+    data = _data(payload)
+    data.pop("submit", None)
+    report = submit_investment(obj, data, request.user, submit=payload.submit, expected_version=payload.version)
+    return 201, report
+
+
+def _report(request: HttpRequest, report_id: int, action: str) -> InvestmentReport:
+    return get_scoped(InvestmentReport.objects.select_related("project"), request.user, action,  # type: ignore[no-any-return]
+                      pk=report_id)
+
+
+@router.post("/project-reports/{report_id}/approve", response=InvestmentOut)
+def approve_report(request: HttpRequest, report_id: int, payload: VersionIn | None = None) -> Any:
+    report = _report(request, report_id, REPORT)
+    return review_investment(report, True, request.user, expected_version=payload.version if payload else None)
+
+
+@router.post("/project-reports/{report_id}/return", response=InvestmentOut)
+def return_report(request: HttpRequest, report_id: int, payload: ReturnIn) -> Any:
+    report = _report(request, report_id, REPORT)
+    return review_investment(report, False, request.user, payload.reason, payload.version)
+
+
+# -- approvals checklist --------------------------------------------------------------------
+
+@router.get("/plans/{code}/projects/{project}/approvals", response=list[ApprovalOut])
+def list_approvals(request: HttpRequest, code: str, project: str) -> Any:
+    return _project(request, code, project).approvals.all()
+
+
+@router.post("/plans/{code}/projects/{project}/approvals", response={201: ApprovalOut})
+def add_approval(request: HttpRequest, code: str, project: str, payload: ApprovalIn) -> Any:
+    obj = _project(request, code, project, REPORT)
+    return 201, services.save_approval(obj, _data(payload), request.user)
+
+
+def _approval(request: HttpRequest, item_id: int, action: str) -> ApprovalItem:
+    return get_scoped(ApprovalItem.objects.select_related("project"), request.user, action, pk=item_id)  # type: ignore[no-any-return]
+
+
+@router.patch("/project-approvals/{item_id}", response=ApprovalOut)
+def update_approval(request: HttpRequest, item_id: int, payload: ApprovalIn) -> Any:
+    item = _approval(request, item_id, REPORT)
+    return services.save_approval(item.project, _data(payload), request.user, item, payload.version)
+
+
+@router.delete("/project-approvals/{item_id}", response={204: None})
+def delete_approval(request: HttpRequest, item_id: int) -> Any:
+    services.delete_approval(_approval(request, item_id, REPORT), request.user)
+    return 204, None
+
+
+# -- problems -------------------------------------------------------------------------------
+
+@router.get("/plans/{code}/projects/{project}/problems", response=list[ProblemOut])
+def list_problems(request: HttpRequest, code: str, project: str) -> Any:
+    return _project(request, code, project).problems.select_related("responsible_unit")
+
+
+@router.post("/plans/{code}/projects/{project}/problems", response={201: ProblemOut})
+def add_problem(request: HttpRequest, code: str, project: str, payload: ProblemIn) -> Any:
+    obj = _project(request, code, project, REPORT)
+    return 201, services.save_problem(obj, _data(payload), request.user)
+
+
+@router.patch("/project-problems/{item_id}", response=ProblemOut)
+def update_problem(request: HttpRequest, item_id: int, payload: ProblemIn) -> Any:
+    item = get_scoped(ProjectProblem.objects.select_related("project"), request.user, REPORT, pk=item_id)
+    return services.save_problem(item.project, _data(payload), request.user, item, payload.version)
+
+
+# -- special bonds --------------------------------------------------------------------------
+
+@router.get("/plans/{code}/bonds")
+def list_bonds(request: HttpRequest, code: str, as_of: dt.date | None = None) -> Any:
+    """The plan's special-bond projects with quota, disbursed, spent, progress and idle days."""
+    plan = _plan(request, code)
+    as_of = as_of or default_as_of(plan)
+    rows = (BondProject.objects.for_user(request.user, VIEW).filter(project__plan=plan).select_related("project")
+            .prefetch_related("quotas", "disbursements", "expenditures"))
+    return {"plan": plan.code, "as_of": as_of, "totals": bonds.plan_totals(plan),
+            "bonds": [_bond_doc(b, as_of) for b in rows.order_by("project__code")]}
+
+
+@router.get("/plans/{code}/projects/{project}/bond")
+def get_bond(request: HttpRequest, code: str, project: str, as_of: dt.date | None = None) -> Any:
+    obj = _project(request, code, project)
+    bond = get_scoped(BondProject.objects.select_related("project"), request.user, VIEW, project=obj)
+    return _bond_doc(bond, as_of or default_as_of(obj.plan))
+
+
+@router.put("/plans/{code}/projects/{project}/bond")
+def save_bond(request: HttpRequest, code: str, project: str, payload: BondIn) -> Any:
+    obj = _project(request, code, project, MANAGE)
+    bond = bonds.save_bond(obj, _data(payload), request.user, payload.version)
+    return _bond_doc(bond, default_as_of(obj.plan))
+
+
+def _bond(request: HttpRequest, code: str, project: str) -> BondProject:
+    obj = _project(request, code, project, MANAGE)
+    return get_scoped(BondProject.objects.select_related("project"), request.user, MANAGE, project=obj)  # type: ignore[no-any-return]
+
+
+@router.post("/plans/{code}/projects/{project}/bond/state")
+def move_bond(request: HttpRequest, code: str, project: str, payload: StageIn) -> Any:
+    bond = bonds.move_bond(_bond(request, code, project), payload.stage, request.user, payload.on, payload.note,
+                           payload.version)
+    return _bond_doc(bond, default_as_of(bond.project.plan))
+
+
+@router.post("/plans/{code}/projects/{project}/bond/{kind}", response={201: dict[str, Any]})
+def add_movement(request: HttpRequest, code: str, project: str, kind: str, payload: MovementIn) -> Any:
+    """Record a quota batch (``quotas``), a disbursement (``disbursements``) or an expenditure (``expenditures``)."""
+    movement = {"quotas": "quota", "disbursements": "disbursement", "expenditures": "expenditure"}.get(kind)
+    if movement is None:
+        raise InputRejected("应为 quotas、disbursements 或 expenditures", field="kind", value=kind)
+    bond = _bond(request, code, project)
+    row = bonds.add_movement(bond, movement, _data(payload), request.user)
+    bond.refresh_from_db()
+    return 201, {"id": row.pk, "date": row.date, "amount": row.amount, "state": bond.state}

@@ -1,0 +1,133 @@
+"""``shigongtu bench import``: a 50,000-row projects ledger and a 200,000-row investment ledger.
+
+Figures: the time to merely read each file with the same reader (the physical floor), the
+check + dry run, the apply, and exporting the projects back, with rows/s and peak memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import random
+import resource
+import time
+import uuid
+from typing import Any
+
+from django.db import transaction
+
+from shigongtu.bench.util import timed
+from shigongtu.ledgers.engine import export_ledger, import_ledger
+from shigongtu.ledgers.io import read_ledger, write_ledger
+from shigongtu.lib.codes import credit_code_check_char
+from shigongtu.orgs.models import OrgUnit
+from shigongtu.plans import services
+from shigongtu.plans.models import Plan
+from shigongtu.projects.ledgers import INVESTMENT_SPEC, PROJECTS_SPEC
+from shigongtu.projects.models import InvestmentReport, Project
+
+STAGES = ("谋划", "前期", "具备开工条件", "在建", "在建", "在建", "竣工", "投产")
+NATURES = ("新建", "续建", "扩建", "改建")
+INDUSTRIES = ("数字经济", "智能制造", "生命健康", "影视文旅", "汽车零部件", "现代物流", "城市更新")
+
+
+def add_arguments(parser: Any) -> None:
+    parser.add_argument("--keep", action="store_true")
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _credit(i: int) -> str:
+    base = f"9122010{i:010d}"[:17]
+    return base + credit_code_check_char(base)
+
+
+def projects_file(n: int, rng: random.Random) -> bytes:
+    rows = []
+    for i in range(n):
+        total = rng.choice((800, 3500, 6000, 12000, 50000, 150000)) * rng.uniform(0.8, 1.2)
+        start = dt.date(2023, rng.randint(1, 9), rng.randint(1, 28))
+        rows.append({
+            "项目编号": f"B{i:06d}", "项目名称": f"合成项目{i:06d}", "建设单位": f"合成建设单位{i % 5000}",
+            "统一社会信用代码": _credit(i), "建设性质": rng.choice(NATURES), "项目阶段": rng.choice(STAGES),
+            "所属产业": rng.choice(INDUSTRIES), "总投资": round(total, 2), "年度计划投资": round(total * 0.4, 2),
+            "计划开工时间": start, "计划竣工时间": start + dt.timedelta(days=rng.randint(200, 900)),
+            "是否入统": rng.choice(("是", "否")), "包保领导": f"领导{i % 40}", "责任单位": f"部门{i % 20:02d}",
+            "经度": round(125.45 + rng.uniform(-0.1, 0.1), 6), "纬度": round(43.78 + rng.uniform(-0.08, 0.08), 6),
+            "建设地点": "净月高新区", "建设内容及规模": "合成数据：厂房、研发楼及配套设施",
+        })
+    return write_ledger(PROJECTS_SPEC, rows, title="合成重点项目台账")
+
+
+def investment_file(codes: list[str], months: int, rng: random.Random) -> bytes:
+    rows = []
+    for code in codes:
+        for m in range(1, months + 1):
+            amount = round(rng.uniform(10, 900), 2)
+            rows.append({"项目编号": code, "填报月份": f"2023-{m:02d}", "本月完成投资": amount,
+                         "统计口径完成投资": round(amount * 0.9, 2), "本月到位资金": round(amount * 0.8, 2),
+                         "形象进度": "主体施工", "形象进度百分比": min(100, m * 8)})
+    return write_ledger(INVESTMENT_SPEC, rows, title="合成月度投资台账")
+
+
+def _read_floor(data: bytes, spec: Any) -> tuple[float, int]:
+    t0 = time.perf_counter()
+    table = read_ledger(data, "bench.xlsx", spec)
+    count = sum(1 for _ in table.rows)
+    return time.perf_counter() - t0, count
+
+
+def run(options: dict[str, Any]) -> dict[str, Any]:
+    scale = float(options.get("scale", 1.0))
+    n_projects = max(100, round(50_000 * scale))
+    n_invest_projects = max(10, round(200_000 * scale / 12))
+    rng = random.Random(11)
+    code = "BIMP-" + uuid.uuid4().hex[:6].upper()
+    with transaction.atomic():
+        zone = services.ensure_unit(f"{code} 测试区", None, OrgUnit.Kind.DISTRICT)
+        for i in range(20):
+            services.ensure_unit(f"部门{i:02d}", zone)
+        plan = Plan.objects.create(code=code, name=f"{code} 导入基准", unit=zone, year=2023)
+    figures: dict[str, Any] = {"projects_rows": n_projects}
+    try:
+        gen_s, pdata = timed(lambda: projects_file(n_projects, rng))
+        figures["projects_file_mb"] = round(len(pdata) / 2**20, 2)
+        floor, count = _read_floor(pdata, PROJECTS_SPEC)
+        figures["projects_read_only_s"] = round(floor, 3)
+        gc.collect()
+        before = _rss_mb()
+        dry_s, dry = timed(lambda: import_ledger(pdata, "p.xlsx", "projects", plan, None, dry_run=True,
+                                                 keep_record=False))
+        assert dry.ok, dry.errors[:3]
+        figures["projects_dry_run_s"] = round(dry_s, 3)
+        apply_s, applied = timed(lambda: import_ledger(pdata, "p.xlsx", "projects", plan, None, keep_record=False))
+        assert applied.ok and applied.created == n_projects, (applied.created, applied.errors[:3])
+        figures["projects_apply_s"] = round(apply_s, 3)
+        figures["projects_apply_rows_per_s"] = round(n_projects / apply_s)
+        figures["projects_dry_run_rows_per_s"] = round(n_projects / dry_s)
+        figures["projects_read_rows_per_s"] = round(count / floor)
+        export_s, exported = timed(lambda: export_ledger("projects", plan))
+        figures["projects_export_s"] = round(export_s, 3)
+
+        codes = [f"B{i:06d}" for i in range(n_invest_projects)]
+        idata = investment_file(codes, 12, rng)
+        figures["investment_rows"] = len(codes) * 12
+        floor, count = _read_floor(idata, INVESTMENT_SPEC)
+        figures["investment_read_only_s"] = round(floor, 3)
+        inv_s, inv = timed(lambda: import_ledger(idata, "i.xlsx", "investment", plan, None, keep_record=False))
+        assert inv.ok, inv.errors[:3]
+        figures["investment_apply_s"] = round(inv_s, 3)
+        figures["investment_rows_per_s"] = round(count / inv_s)
+        figures["investment_read_rows_per_s"] = round(count / floor)
+        figures["peak_rss_mb"] = round(_rss_mb(), 1)
+        figures["rss_growth_during_imports_mb"] = round(_rss_mb() - before, 1)
+        del exported
+    finally:
+        if not options.get("keep"):
+            with transaction.atomic():
+                InvestmentReport.objects.filter(plan=plan).delete()
+                Project.objects.filter(plan=plan).delete()
+                plan.delete()
+    return figures

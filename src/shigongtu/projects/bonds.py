@@ -1,0 +1,267 @@
+"""Special-purpose bonds (专项债): a project's application through the pipeline and its money.
+
+Quota batches (额度下达), disbursements to the project unit (拨付) and expenditures on the
+works (支出) are recorded as they happen; each moves the bond forward in its pipeline and
+is checked against the one before it (no more paid than passed down, no more spent than
+paid). Spending progress (支付进度) = Σ expenditures / Σ quotas.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from shigongtu.audit import services as audit
+from shigongtu.core.errors import Conflict, InputRejected, Problem
+from shigongtu.lib.amounts import parse_amount
+from shigongtu.lib.periods import parse_date
+from shigongtu.orgs.access import MANAGE
+from shigongtu.plans.services import actor_name, bump_revision
+from shigongtu.projects import rules
+from shigongtu.projects.models import (
+    BondDisbursement,
+    BondExpenditure,
+    BondProject,
+    BondQuota,
+    BondStateChange,
+    Project,
+)
+
+BOND_FIELDS = ("state", "requested_amount", "capital_use", "coverage_ratio", "declared_on", "has_plan_doc",
+               "has_finance_report", "has_legal_opinion", "notes")
+MOVEMENTS: dict[str, tuple[type[BondQuota] | type[BondDisbursement] | type[BondExpenditure], str, frozenset[str]]] = {
+    "quota": (BondQuota, "额度下达", rules.QUOTA_FROM),
+    "disbursement": (BondDisbursement, "资金拨付", rules.DISBURSE_FROM),
+    "expenditure": (BondExpenditure, "资金支出", rules.SPEND_FROM),
+}
+
+
+def _label(bond: BondProject) -> str:
+    return f"{bond.project.code} {bond.project.name} · 专项债"
+
+
+def _lock(bond: BondProject, user: Any, expected_version: int | None = None) -> BondProject:
+    from shigongtu.projects.services import open_plan, require_project
+
+    fresh = BondProject.objects.select_for_update().select_related("project", "project__plan").get(pk=bond.pk)
+    if expected_version is not None and fresh.version != expected_version:
+        raise Conflict("专项债项目", fresh.version)
+    require_project(user, fresh.project, MANAGE)
+    open_plan(fresh.project.plan)
+    return fresh
+
+
+def _enter(bond: BondProject, state: str, on: dt.date, note: str, user: Any) -> None:
+    old = bond.state
+    bond.state = state
+    if state == rules.BOND_DECLARED and bond.declared_on is None:
+        bond.declared_on = on
+    BondStateChange.objects.create(bond=bond, from_state=old, to_state=state, effective=on, note=note,
+                                   by=user if getattr(user, "pk", None) else None)
+
+
+@transaction.atomic
+def save_bond(project: Project, data: Mapping[str, Any], user: Any = None, expected_version: int | None = None,
+              *, today: dt.date | None = None) -> BondProject:
+    """Open (or update) a project's special-bond record: requested amount, capital use, revenue
+    coverage, the 一案两书 documents. A new record starts at 谋划, or at ``state`` when given
+    (a project already further down the pipeline when the record is opened)."""
+    from shigongtu.projects.services import lock, open_plan, require_project
+
+    today = today or timezone.localdate()
+    project = lock(project)
+    require_project(user, project, MANAGE)
+    open_plan(project.plan)
+    bond = BondProject.objects.select_for_update().filter(project=project).first()
+    if bond is not None and expected_version is not None and bond.version != expected_version:
+        raise Conflict("专项债项目", bond.version)
+    problems: list[Problem] = []
+    clean: dict[str, Any] = {}
+    for key in ("requested_amount", "coverage_ratio"):
+        if key in data and data[key] not in (None, ""):
+            try:
+                clean[key] = parse_amount(data[key], "万元") if key == "requested_amount" else parse_amount(
+                    data[key], "倍")
+            except ValueError as exc:
+                problems.append(Problem(str(exc), field=key, value=str(data[key])))
+    if data.get("declared_on") not in (None, ""):
+        try:
+            clean["declared_on"] = parse_date(data["declared_on"])
+            if clean["declared_on"] > today:
+                problems.append(Problem("申报日期在今天之后", field="declared_on", value=str(data["declared_on"])))
+        except ValueError as exc:
+            problems.append(Problem(str(exc), field="declared_on", value=str(data["declared_on"])))
+    for key in ("capital_use", "has_plan_doc", "has_finance_report", "has_legal_opinion"):
+        if key in data:
+            clean[key] = bool(data[key])
+    if "notes" in data:
+        clean["notes"] = str(data["notes"] or "").strip()
+    state = data.get("state")
+    if state not in (None, "") and bond is None:
+        if state not in rules.BOND_STATES:
+            problems.append(Problem(f"未知的专项债状态（可用：{'、'.join(rules.BOND_STATES)}）", field="state",
+                                    value=state))
+    elif state not in (None, "") and bond is not None and state != bond.state:
+        problems.append(Problem("状态请通过状态变更提交", field="state", value=state))
+    if problems:
+        raise InputRejected(problems)
+    created = bond is None
+    old = None if created else {f: getattr(bond, f) for f in BOND_FIELDS}
+    bond = bond or BondProject(project=project)
+    for key, value in clean.items():
+        setattr(bond, key, value)
+    if not created:
+        bond.version += 1
+    bond.save()
+    if created:
+        BondStateChange.objects.create(bond=bond, to_state=bond.state, effective=today,
+                                       by=user if getattr(user, "pk", None) else None)
+        if state and state != bond.state:
+            _enter(bond, state, today, "建档", user)
+            if state in rules.BOND_DECLARED_STATES:
+                bond.declared_on = bond.declared_on or today
+            bond.save()
+    changes = audit.diff(old, {f: getattr(bond, f) for f in BOND_FIELDS})
+    if changes:
+        audit.record("create" if created else "update", "bond", bond.pk, changes, actor_name(user), _label(bond),
+                     project.plan.code)
+        bump_revision(project.plan)
+    return bond
+
+
+@transaction.atomic
+def move_bond(bond: BondProject, state: str, user: Any = None, on: dt.date | None = None, note: str = "",
+              expected_version: int | None = None) -> BondProject:
+    """Move a bond project along its pipeline (申报, 审核, 退回, 发行, 支出完毕, 存续期, 到期)."""
+    today = timezone.localdate()
+    bond = _lock(bond, user, expected_version)
+    on = on or today
+    problems = []
+    why = rules.bond_transition_problem(bond.state, state)
+    if why or state == bond.state:
+        problems.append(Problem(why or f"已处于「{state}」", field="state", value=state))
+    if on > today:
+        problems.append(Problem(f"生效日期{on}在今天之后", field="on", value=str(on)))
+    if state == rules.BOND_QUOTA and not bond.quotas.exists():
+        problems.append(Problem("额度下达请登记额度批次", field="state", value=state))
+    if state == rules.BOND_SPENT:
+        f = figures(bond, today)
+        if f.quota <= 0 or f.spent < f.quota:
+            problems.append(Problem("累计支出尚未达到已下达额度", field="state", value=state))
+    if problems:
+        raise InputRejected(problems)
+    old = bond.state
+    _enter(bond, state, on, note.strip(), user)
+    bond.version += 1
+    bond.save()
+    audit.record("state", "bond", bond.pk, {"state": [old, state]}, actor_name(user), _label(bond),
+                 bond.project.plan.code)
+    bump_revision(bond.project.plan)
+    return bond
+
+
+@transaction.atomic
+def add_movement(bond: BondProject, kind: str, data: Mapping[str, Any], user: Any = None,
+                 *, today: dt.date | None = None) -> BondQuota | BondDisbursement | BondExpenditure:
+    """Record a quota batch (``quota``), a disbursement (``disbursement``) or an expenditure
+    (``expenditure``). Amounts > 0 万元, dates not in the future; no more disbursed than passed
+    down and no more spent than disbursed. Moves the bond forward when it is the first of its kind."""
+    today = today or timezone.localdate()
+    model, what, allowed = MOVEMENTS[kind]
+    bond = _lock(bond, user)
+    problems: list[Problem] = []
+    amount = date = None
+    try:
+        amount = parse_amount(data.get("amount"), "万元")
+        if amount <= 0:
+            problems.append(Problem("金额应大于0", field="amount", value=str(data.get("amount"))))
+    except ValueError as exc:
+        problems.append(Problem(str(exc), field="amount", value=str(data.get("amount"))))
+    try:
+        date = parse_date(data.get("date") or today)
+        if date > today:
+            problems.append(Problem(f"日期{date}在今天之后", field="date", value=str(date)))
+    except ValueError as exc:
+        problems.append(Problem(str(exc), field="date", value=str(data.get("date"))))
+    if bond.state not in allowed:
+        problems.append(Problem(f"专项债项目处于「{bond.state}」，还不能登记{what}", field="state", value=bond.state))
+    if kind == "quota" and not str(data.get("batch") or "").strip():
+        problems.append(Problem("缺少额度批次（如 提前批、第一批）", field="batch", value=data.get("batch")))
+    if kind == "disbursement" and data.get("kind") not in (None, "", *BondDisbursement.KINDS):
+        problems.append(Problem(f"拨付类型应为{'、'.join(BondDisbursement.KINDS)}之一", field="kind",
+                                value=data.get("kind")))
+    if amount is not None and amount > 0 and kind != "quota":
+        f = figures(bond, dt.date.max)
+        ceiling, name = (f.quota, "已下达额度") if kind == "disbursement" else (f.disbursed, "已拨付资金")
+        done = f.disbursed if kind == "disbursement" else f.spent
+        if done + amount > ceiling:
+            problems.append(Problem(f"累计{what}{done + amount}万元将超过{name}{ceiling}万元", field="amount",
+                                    value=str(data.get("amount"))))
+    if problems:
+        raise InputRejected(problems)
+    assert amount is not None and date is not None
+    extra: dict[str, Any] = {}
+    if kind == "quota":
+        extra = {"batch": str(data["batch"]).strip()[:30], "doc_no": str(data.get("doc_no") or "").strip()[:100]}
+    elif kind == "disbursement":
+        extra = {"kind": data.get("kind") or "拨付"}
+    else:
+        extra = {"payee": str(data.get("payee") or "").strip()[:200],
+                 "contract_ref": str(data.get("contract_ref") or "").strip()[:100]}
+    row = model.objects.create(bond=bond, date=date, amount=amount, **extra)
+    state = rules.bond_state_after(bond.state, kind)
+    if state != bond.state:
+        _enter(bond, state, date, what, user)
+    bond.version += 1
+    bond.save()
+    changes = {"amount": [None, str(amount)], "date": [None, date.isoformat()],
+               **{k: [None, v] for k, v in extra.items() if v}}
+    audit.record(kind, "bond", bond.pk, changes, actor_name(user), _label(bond), bond.project.plan.code)
+    bump_revision(bond.project.plan)
+    return row
+
+
+@dataclass(frozen=True)
+class BondFigures:
+    """A bond project's money at a date: quota, disbursed, spent (万元), spending progress, idle days."""
+
+    quota: Decimal
+    disbursed: Decimal
+    spent: Decimal
+    first_quota: dt.date | None
+    progress: float | None
+    idle_days: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"quota": self.quota, "disbursed": self.disbursed, "spent": self.spent,
+                "first_quota": self.first_quota, "progress": self.progress, "idle_days": self.idle_days}
+
+
+def figures_from(quotas: list[tuple[dt.date, Decimal]], paid: list[tuple[dt.date, Decimal]],
+                 spent: list[tuple[dt.date, Decimal]], as_of: dt.date) -> BondFigures:
+    q = sum((a for d, a in quotas if d <= as_of), Decimal(0))
+    p = sum((a for d, a in paid if d <= as_of), Decimal(0))
+    s = sum((a for d, a in spent if d <= as_of), Decimal(0))
+    first = min((d for d, _ in quotas if d <= as_of), default=None)
+    return BondFigures(q, p, s, first, rules.spending_progress(q, s), rules.idle_days(paid, spent, as_of))
+
+
+def figures(bond: BondProject, as_of: dt.date) -> BondFigures:
+    """The bond's money at ``as_of`` (three queries)."""
+    rows = [list(model.objects.filter(bond=bond).values_list("date", "amount")) for model, _, _ in MOVEMENTS.values()]
+    return figures_from(rows[0], rows[1], rows[2], as_of)
+
+
+def plan_totals(plan: Any) -> dict[str, Decimal]:
+    """Quota, disbursed and spent over all the plan's bond projects (万元)."""
+    out = {}
+    for kind, (model, _, _) in MOVEMENTS.items():
+        out[kind] = model.objects.filter(bond__project__plan=plan).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    return out

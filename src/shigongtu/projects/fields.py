@@ -1,0 +1,285 @@
+"""Reading a project's fields as people give them: through the API, the pages or a ledger row.
+
+One table (:data:`PROJECT_FIELDS`) names each field, its canonical ledger header (contract
+§3) and how its value is read, so the API, the forms and the ledger engine all accept and
+refuse exactly the same things. Every problem names the field (``field``, the API name)
+and the column (``column``, the canonical header) and quotes the value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from shigongtu.core.errors import Problem
+from shigongtu.lib import geo
+from shigongtu.lib.amounts import parse_amount, parse_number
+from shigongtu.lib.codes import validate_credit_code, validate_project_code
+from shigongtu.lib.errors import ValueProblem, shown
+from shigongtu.lib.periods import parse_date
+from shigongtu.orgs.models import OrgUnit
+from shigongtu.plans.models import Node, Plan
+from shigongtu.projects import rules
+from shigongtu.projects.models import Project
+from shigongtu.projects.models.project import CATEGORIES, LEVELS, NATURES, YEAR_KINDS
+
+PROJECT_CODE_RE = re.compile(r"^[^\s/\\?#%]{1,50}$")
+TRUE_WORDS = frozenset({"是", "y", "yes", "true", "1", "已入统", "已入库", "√", "✓"})
+FALSE_WORDS = frozenset({"否", "n", "no", "false", "0", "未入统", "未入库", "×", ""})
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One project field: API/model ``name``, canonical ledger ``header``, how it is read."""
+
+    name: str
+    header: str
+    # text | code | national | credit | choice | stage | amount | date | bool | lng | lat | crs | unit | nodes
+    kind: str
+    required: bool = False
+    max_length: int = 0
+    choices: tuple[str, ...] = ()
+    end_of_month: bool = False
+
+
+PROJECT_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("code", "项目编号", "code", required=True),
+    FieldSpec("name", "项目名称", "text", required=True, max_length=200),
+    FieldSpec("national_code", "项目代码", "national"),
+    FieldSpec("stats_code", "纳统编码", "text", max_length=50),
+    FieldSpec("owner", "建设单位", "text", max_length=200),
+    FieldSpec("owner_credit_code", "统一社会信用代码", "credit"),
+    FieldSpec("nodes", "服务节点", "nodes"),
+    FieldSpec("level", "项目级别", "choice", choices=LEVELS),
+    FieldSpec("nature", "建设性质", "choice", choices=NATURES),
+    FieldSpec("category", "项目类型", "choice", choices=CATEGORIES),
+    FieldSpec("stage", "项目阶段", "stage"),
+    FieldSpec("industry", "所属产业", "text", max_length=50),
+    FieldSpec("total_investment", "总投资", "amount"),
+    FieldSpec("annual_plan", "年度计划投资", "amount"),
+    FieldSpec("annual_content", "年度计划建设内容", "text"),
+    FieldSpec("planned_start", "计划开工时间", "date"),
+    FieldSpec("planned_completion", "计划竣工时间", "date", end_of_month=True),
+    FieldSpec("actual_start", "实际开工时间", "date"),
+    FieldSpec("actual_completion", "实际竣工时间", "date", end_of_month=True),
+    FieldSpec("in_statistics", "是否入统", "bool"),
+    FieldSpec("statistics_date", "入统日期", "date"),
+    FieldSpec("leader", "包保领导", "text", max_length=100),
+    FieldSpec("lead_unit", "责任单位", "unit"),
+    FieldSpec("task_force", "项目专班", "text", max_length=200),
+    FieldSpec("lng", "经度", "lng"),
+    FieldSpec("lat", "纬度", "lat"),
+    FieldSpec("crs", "坐标系", "crs"),
+    FieldSpec("location", "建设地点", "text", max_length=300),
+    FieldSpec("content", "建设内容及规模", "text"),
+    FieldSpec("year_kind", "开工类型", "choice", choices=YEAR_KINDS),
+    FieldSpec("spring_start", "春季开工", "bool"),
+)
+BY_NAME = {f.name: f for f in PROJECT_FIELDS}
+BY_HEADER = {f.header: f for f in PROJECT_FIELDS}
+# Plain fields copied onto the model as they are (the rest need lookups: lead unit, nodes, coordinates).
+MODEL_FIELDS = tuple(f.name for f in PROJECT_FIELDS if f.kind not in ("unit", "nodes", "lng", "lat", "crs"))
+AUDITED = (*MODEL_FIELDS, "lng", "lat", "crs", "lead_unit_id")
+
+
+def problem(spec: FieldSpec, raw: Any, message: str) -> Problem:
+    return Problem(message, field=spec.name, column=spec.header, value=None if raw is None else shown(raw))
+
+
+def read_bool(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if raw is None:
+        return False
+    text = str(raw).strip().lower()
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    raise ValueProblem(f"应填“是”或“否”，不是{shown(raw)}", f"expected 是 or 否, not {shown(raw)}")
+
+
+def split_codes(raw: Any) -> list[str]:
+    if isinstance(raw, list | tuple):
+        return [str(c).strip() for c in raw if str(c).strip()]
+    return [c for c in re.split(r"[,，;；、\s]+", str(raw or "").strip()) if c]
+
+
+@dataclass
+class Lookups:
+    """Units and nodes of a plan, looked up once per batch of rows."""
+
+    plan: Plan
+    create_units: bool = False
+    units: dict[str, OrgUnit | None] = field(default_factory=dict)
+    nodes: dict[str, int] | None = None
+
+    def unit(self, name: str) -> OrgUnit | None:
+        from shigongtu.plans.services import find_unit
+
+        if name not in self.units:
+            self.units[name] = find_unit(name, self.plan.unit)
+        return self.units[name]
+
+    def node_ids(self) -> dict[str, int]:
+        if self.nodes is None:
+            self.nodes = dict(Node.objects.filter(plan=self.plan).values_list("code", "pk"))
+        return self.nodes
+
+
+def _read(spec: FieldSpec, raw: Any, look: Lookups, header_unit: str | None) -> Any:
+    """One field's clean value; raises ValueProblem (or ValueError) for a value it cannot read."""
+    blank = raw is None or (isinstance(raw, str) and not raw.strip())
+    if spec.kind == "text":
+        text = "" if blank else str(raw).strip()
+        if spec.max_length and len(text) > spec.max_length:
+            raise ValueProblem(f"超过{spec.max_length}个字符", f"longer than {spec.max_length} characters")
+        return text
+    if spec.kind == "code":
+        text = "" if blank else str(raw).strip()
+        if not PROJECT_CODE_RE.match(text):
+            raise ValueProblem("项目编号不能为空，最长50个字符，不能含空格和 / \\ ? # %",
+                               "a project code: 1–50 characters without spaces or / \\ ? # %")
+        return text
+    if spec.kind == "national":
+        return "" if blank else validate_project_code(str(raw))
+    if spec.kind == "credit":
+        return "" if blank else validate_credit_code(str(raw))
+    if spec.kind == "choice":
+        text = "" if blank else str(raw).strip()
+        if text and text not in spec.choices:
+            raise ValueProblem(f"应为{'、'.join(spec.choices)}之一", f"must be one of {', '.join(spec.choices)}")
+        return text
+    if spec.kind == "stage":
+        stage = rules.read_stage(raw)
+        if stage is None:
+            raise ValueProblem(f"未知的项目阶段（可用：{'、'.join(rules.STAGES)}）",
+                               f"unknown stage (use {', '.join(rules.STAGES)})")
+        return stage
+    if spec.kind == "amount":
+        return Decimal(0) if blank else parse_amount(raw, "万元", header_unit=header_unit)
+    if spec.kind == "date":
+        return None if blank else parse_date(raw, as_end=spec.end_of_month)
+    if spec.kind == "bool":
+        return read_bool(raw)
+    if spec.kind in ("lng", "lat"):
+        if blank:
+            return None
+        return float(parse_number(raw))
+    if spec.kind == "crs":
+        return geo.normalise_crs(None if blank else str(raw))
+    if spec.kind == "unit":
+        if blank:
+            return None
+        if isinstance(raw, OrgUnit):
+            return raw
+        name = str(raw).strip()
+        unit = look.unit(name)
+        if unit is None and not look.create_units:
+            raise ValueProblem(f"单位「{name}」不存在", f"no unit called {name}")
+        return unit if unit is not None else name  # a name to create on apply
+    if spec.kind == "nodes":
+        codes = split_codes(raw)
+        known = look.node_ids()
+        missing = [c for c in codes if c not in known]
+        if missing:
+            raise ValueProblem(f"施工图没有编号为{'、'.join(missing)}的节点",
+                               f"no node {', '.join(missing)} in the plan")
+        return codes
+    raise AssertionError(spec.kind)  # pragma: no cover
+
+
+def clean_project(plan: Plan, data: Mapping[str, Any], existing: Project | None = None, *,
+                  look: Lookups | None = None, today: dt.date | None = None,
+                  header_units: Mapping[str, str] | None = None) -> tuple[dict[str, Any], list[Problem]]:
+    """Read and check a project's fields (keyed by API name or canonical header) against the plan.
+
+    Returns the clean values by API name (``lead_unit`` an OrgUnit, or a name to create;
+    ``nodes`` a list of node codes; ``lng``/``lat`` converted to WGS84) and every problem
+    found. Cross-field rules: completion not before start, actual dates not in the future, a
+    started project not in a pre-start stage, coordinates given in pairs and inside China, the
+    stage moving only as the lifecycle allows. A new project needs a code and a name.
+    """
+    look = look or Lookups(plan)
+    today = today or dt.date.today()
+    clean: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for key, raw in data.items():
+        spec = BY_NAME.get(key) or BY_HEADER.get(key)
+        if spec is None:
+            continue
+        try:
+            clean[spec.name] = _read(spec, raw, look, (header_units or {}).get(spec.header))
+        except ValueError as exc:
+            problems.append(problem(spec, raw, str(exc)))
+    bad = {p.field for p in problems}
+    if existing is None:
+        for name in ("code", "name"):
+            if name not in bad and not clean.get(name):
+                problems.append(problem(BY_NAME[name], None, f"缺少{BY_NAME[name].header}"))
+    elif "name" in clean and not clean["name"] and "name" not in bad:
+        problems.append(problem(BY_NAME["name"], "", "项目名称不能为空"))
+
+    def now(name: str) -> Any:
+        if name in clean:
+            return clean[name]
+        return getattr(existing, name, None) if existing is not None else None
+
+    for start, end in (("planned_start", "planned_completion"), ("actual_start", "actual_completion")):
+        a, b = now(start), now(end)
+        if a and b and b < a and not bad & {start, end}:
+            problems.append(problem(BY_NAME[end], clean.get(end, b),
+                                    f"{BY_NAME[end].header}{b}早于{BY_NAME[start].header}{a}"))
+    for name in ("actual_start", "actual_completion", "statistics_date"):
+        value = clean.get(name)
+        if value and value > today:
+            problems.append(problem(BY_NAME[name], value, f"{BY_NAME[name].header}{value}在今天（{today}）之后"))
+    if now("actual_completion") and not now("actual_start") and "actual_completion" not in bad:
+        problems.append(problem(BY_NAME["actual_completion"], now("actual_completion"),
+                                "有实际竣工时间却没有实际开工时间"))
+    stage = now("stage") or rules.PLANNING
+    if "stage" in clean and existing is not None:
+        why = rules.transition_problem(existing.stage, clean["stage"])
+        if why:
+            problems.append(problem(BY_NAME["stage"], clean["stage"], why))
+    if now("actual_start") and stage in rules.NOT_STARTED and "stage" not in bad:
+        problems.append(problem(BY_NAME["stage"], stage, f"已有实际开工时间，项目阶段不能是「{stage}」"))
+    problems += _coordinates(clean, existing, bad)
+    return clean, problems
+
+
+def _coordinates(clean: dict[str, Any], existing: Project | None, bad: set[str | None]) -> list[Problem]:
+    """Convert lng/lat to WGS84 from the given crs and check they are in China (in place)."""
+    if not {"lng", "lat", "crs"} & clean.keys() or bad & {"lng", "lat", "crs"}:
+        return []
+    lng = clean.get("lng", float(existing.lng) if existing is not None and existing.lng is not None else None)
+    lat = clean.get("lat", float(existing.lat) if existing is not None and existing.lat is not None else None)
+    if lng is None and lat is None:
+        clean.update(lng=None, lat=None, crs="")  # no point, no coordinate system
+        return []
+    if lng is None or lat is None:
+        missing = BY_NAME["lat" if lat is None else "lng"]
+        return [problem(missing, None, "经度和纬度要一起填写")]
+    try:
+        geo.check_in_china(lng, lat)
+    except ValueProblem as exc:
+        return [problem(BY_NAME["lng"], lng, str(exc))]
+    crs = clean.get("crs") or geo.WGS84
+    w_lng, w_lat = geo.to_wgs84(lng, lat, crs)
+    clean.update(lng=Decimal(f"{w_lng:.7f}"), lat=Decimal(f"{w_lat:.7f}"), crs=crs)
+    return []
+
+
+def derive_year_kind(project: Project, year: int) -> str:
+    """新开工 when it starts (or is planned to start) in the plan year, 续建 when it started before."""
+    if project.actual_start is not None:
+        return "新开工" if project.actual_start.year >= year else "续建"
+    if project.nature == "续建":
+        return "续建"
+    if project.planned_start is not None and project.planned_start.year == year:
+        return "新开工"
+    return ""
