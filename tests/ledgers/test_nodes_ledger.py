@@ -168,3 +168,29 @@ def test_every_import_is_kept_in_the_history(cast):
     run(cast, xlsx([HEADER, ["1.3", "x", None, None, None, None, None]]), dry_run=True)
     record = ImportRecord.objects.get()
     assert record.dry_run and record.ok and not record.applied and bytes(record.content)
+
+
+def test_a_node_with_several_indicators_exports_a_row_each_and_reimports_unchanged(cast):
+    from shigongtu.plans import services
+
+    for name, target in (("高新技术企业", 500), ("专精特新企业", 100), ("高成长企业", 12)):
+        services.save_indicator(cast.node("2.1"), {"name": name, "unit": "家", "kind": "stock", "target": target})
+    data = export_ledger("nodes", cast.plan)
+    result = run(cast, data, "export.xlsx")
+    assert result.ok, result.errors
+    assert (result.created, result.updated) == (0, 0)
+
+
+def test_indicator_rows_for_a_new_node_create_it_once(cast):
+    data = xlsx([["编号", "任务名称", "指标名称", "目标值"],
+                 ["3", "新战线", "甲指标", 10], ["3", "新战线", "乙指标", 20]])
+    result = run(cast, data)
+    assert result.ok, result.errors
+    assert Node.objects.filter(plan=cast.plan, code="3").count() == 1
+    assert set(Indicator.objects.filter(node__code="3").values_list("name", flat=True)) == {"甲指标", "乙指标"}
+
+
+def test_a_repeated_code_without_an_indicator_is_still_a_duplicate(cast):
+    data = xlsx([["编号", "任务名称"], ["3", "甲"], ["3", "乙"]])
+    result = run(cast, data)
+    assert [(e.row, e.column) for e in result.errors] == [(3, "编号")]

@@ -92,7 +92,7 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
         plan = Plan.objects.create(code=code, name=f"{code} 导入基准", unit=zone, year=2023)
     figures: dict[str, Any] = {"projects_rows": n_projects}
     try:
-        gen_s, pdata = timed(lambda: projects_file(n_projects, rng))
+        _, pdata = timed(lambda: projects_file(n_projects, rng))
         figures["projects_file_mb"] = round(len(pdata) / 2**20, 2)
         floor, count = _read_floor(pdata, PROJECTS_SPEC)
         figures["projects_read_only_s"] = round(floor, 3)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from typing import Any
 
@@ -57,9 +58,12 @@ class ShigongtuCommand(BaseCommand):
 
     def emit(self, document: Any) -> None:
         """Write exactly one JSON document to stdout."""
-        sys.stdout.write(json.dumps(document, ensure_ascii=False, default=_json_default))
-        sys.stdout.write("\n")
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(json.dumps(document, ensure_ascii=False, default=_json_default))
+            sys.stdout.write("\n")
+            sys.stdout.flush()
+        except BrokenPipeError:  # the reader (e.g. `| head`) stopped early: not an error of ours
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _json_default(value: Any) -> Any:

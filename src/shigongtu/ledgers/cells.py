@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -41,7 +42,7 @@ def blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def text(values: dict[str, Any], key: str) -> str | None:
+def text(values: Mapping[str, Any], key: str) -> str | None:
     """The cell as trimmed text, or None when the column is absent or the cell empty."""
     value = values.get(key)
     if blank(value):
@@ -51,7 +52,7 @@ def text(values: dict[str, Any], key: str) -> str | None:
     return str(value).strip()
 
 
-def date_cell(values: dict[str, Any], key: str, errs: RowErrors, *, as_end: bool = False) -> dt.date | None:
+def date_cell(values: Mapping[str, Any], key: str, errs: RowErrors, *, as_end: bool = False) -> dt.date | None:
     value = values.get(key)
     if blank(value):
         return None
@@ -62,7 +63,7 @@ def date_cell(values: dict[str, Any], key: str, errs: RowErrors, *, as_end: bool
         return None
 
 
-def period_cell(values: dict[str, Any], key: str, errs: RowErrors) -> periods.Period | None:
+def period_cell(values: Mapping[str, Any], key: str, errs: RowErrors) -> periods.Period | None:
     value = values.get(key)
     if blank(value):
         errs.add(key, value, "必填：填报月份，如 2023-03 或 2023年3月")
@@ -74,7 +75,7 @@ def period_cell(values: dict[str, Any], key: str, errs: RowErrors) -> periods.Pe
         return None
 
 
-def amount_cell(values: dict[str, Any], key: str, errs: RowErrors, unit: str = "万元",
+def amount_cell(values: Mapping[str, Any], key: str, errs: RowErrors, unit: str = "万元",
                 header_unit: str | None = None) -> Decimal | None:
     value = values.get(key)
     if blank(value):
@@ -88,7 +89,7 @@ def amount_cell(values: dict[str, Any], key: str, errs: RowErrors, unit: str = "
         return None
 
 
-def number_cell(values: dict[str, Any], key: str, errs: RowErrors, minimum: int | None = None,
+def number_cell(values: Mapping[str, Any], key: str, errs: RowErrors, minimum: int | None = None,
                 maximum: int | None = None) -> Decimal | None:
     value = values.get(key)
     if blank(value):
@@ -100,7 +101,7 @@ def number_cell(values: dict[str, Any], key: str, errs: RowErrors, minimum: int 
         return None
 
 
-def percent_cell(values: dict[str, Any], key: str, errs: RowErrors) -> Decimal | None:
+def percent_cell(values: Mapping[str, Any], key: str, errs: RowErrors) -> Decimal | None:
     value = values.get(key)
     if blank(value):
         return None

@@ -14,10 +14,10 @@ from typing import Any
 from shigongtu.audit import services as audit
 from shigongtu.core.errors import Problem
 from shigongtu.ledgers import cells
-from shigongtu.lib import geo
 from shigongtu.ledgers.io import CellError, Column, LedgerSpec, RawRow
 from shigongtu.ledgers.kinds import register
 from shigongtu.ledgers.kinds.base import CREATE, UNCHANGED, UPDATE, ImportContext, LedgerKind, RowPlan
+from shigongtu.lib import geo
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.projects import investment, services
 from shigongtu.projects.fields import PROJECT_FIELDS
@@ -69,6 +69,7 @@ INVESTMENT_ALIASES: dict[str, tuple[str, ...]] = {
     "本年累计完成投资": ("ytd", "year to date", "本年累计"),
 }
 AMOUNT = "#,##0.00"
+MONEY_HEADERS = ("本月完成投资", "统计口径完成投资", "本月到位资金", "本年累计完成投资")
 
 
 def _project_columns() -> tuple[Column, ...]:
@@ -92,8 +93,7 @@ INVESTMENT_SPEC = LedgerSpec(
     columns=tuple(
         Column(header, INVESTMENT_ALIASES.get(header, ()),
                required=header in ("项目编号", "填报月份", "本月完成投资"),
-               number_format=AMOUNT if header in ("本月完成投资", "统计口径完成投资", "本月到位资金", "本年累计完成投资")
-               else None,
+               number_format=AMOUNT if header in MONEY_HEADERS else None,
                width=30 if header in ("形象进度", "下一步计划") else 14)
         for header in investment.INVESTMENT_HEADERS.values()
     ),

@@ -99,6 +99,19 @@ class NodesKind(LedgerKind):
                 errs.add("编号", code, "编号应为以点分隔的数字，如 1、1.2、1.2.3")
                 code = None
             elif code in seen:
+                if cells.text(v, "指标名称") is not None:
+                    # A node with several indicators takes one row per indicator: the later rows
+                    # carry only their indicator (their task columns repeat the first row's).
+                    indicator = self._check_indicator(ctx, v, errs, code, indicators,
+                                                      seen_names=ctx.state.setdefault("seen_indicators", {}),
+                                                      row=row.number)
+                    if ctx.keep(errs) and indicator is not None:
+                        plan_row = self._plan_row(row.number, code, existing.get(code), {}, indicator)
+                        plan_row.payload["continuation"] = True
+                        if plan_row.target is not None and not plan_row.changes:
+                            plan_row.action = UNCHANGED
+                        yield plan_row
+                    continue
                 errs.add("编号", code, f"编号 {code} 在本表中重复（第 {seen[code]} 行已有）")
                 code = None
             if code:
@@ -237,7 +250,8 @@ class NodesKind(LedgerKind):
                 return new_units[name]
             return value  # type: ignore[no-any-return]
 
-        creates = sorted((p for p in plans if p.target is None), key=lambda p: p.key.count("."))
+        creates = sorted((p for p in plans if p.target is None and not p.payload.get("continuation")),
+                         key=lambda p: p.key.count("."))
         depth_groups: dict[int, list[RowPlan]] = {}
         for p in creates:
             depth_groups.setdefault(p.key.count("."), []).append(p)
@@ -261,7 +275,7 @@ class NodesKind(LedgerKind):
         updates = []
         fields: set[str] = set()
         for p in plans:
-            if p.target is None:
+            if p.target is None or p.payload.get("continuation"):
                 continue
             node = p.target
             node_changed = False
@@ -313,7 +327,7 @@ class NodesKind(LedgerKind):
         for ind in Indicator.objects.filter(plan=plan).order_by("id"):
             indicators.setdefault(ind.node_id, []).append(ind)
         for node in qs.iterator(2000):
-            base = {
+            base: dict[str, Any] = {
                 "编号": node.code, "任务名称": node.title,
                 "牵头单位": node.lead_unit.name if node.lead_unit else None,
                 "责任领导": node.leader or None, "开始时间": node.start, "完成时限": node.due,
@@ -322,10 +336,9 @@ class NodesKind(LedgerKind):
             inds = indicators.get(node.pk, [])
             if not inds:
                 yield base
-            for i, ind in enumerate(inds):
-                row = dict(base) if i == 0 else {"编号": node.code, "任务名称": node.title}
-                if i:
-                    row.update({k: base[k] for k in ("牵头单位", "责任领导", "开始时间", "完成时限", "权重", "状态")})
+            for ind in inds:
+                # Each indicator row repeats its node's columns, so any row alone re-imports the same node.
+                row: dict[str, Any] = dict(base)
                 row.update({"指标名称": ind.name, "目标值": ind.target, "单位": ind.unit or None,
                             "指标类型": KIND_LABELS.get(ind.kind, ind.kind),
                             "分月计划": _curve_text(ind.curve) or None})
