@@ -14,7 +14,6 @@ from django.utils import timezone
 from shigongtu.audit import chain
 from shigongtu.audit.models import AuditEntry, ChainHead
 
-
 _SCALARS = (str, int, float, bool, type(None))
 
 

@@ -365,3 +365,121 @@
 
   window.Shigongtu = { init: init, csrfToken: csrfToken, loadEcharts: loadEcharts, resizeCharts: resizeCharts };
 })();
+
+/* ---------- dashboard helpers (驾驶舱): print button, sortable tables, clock, chart extras ----------
+ *   <button data-print>                       prints the page
+ *   <table data-sortable> <th data-sort="num|text">, <td data-value="…">   click a header to sort
+ *   <time data-clock>                         the wall clock of the big screen
+ * Chart options may carry sgtAspect (keep the plot's width/height ratio) and sgtTiles
+ * ({url, z, x0, x1, y0, y1}: an XYZ tile layer under a map's points); a data item with a
+ * "url" opens it on click.
+ */
+(function () {
+  "use strict";
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) { window.print(); return; }
+    var th = event.target.closest("table[data-sortable] th[data-sort]");
+    if (th) sortBy(th);
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" && event.key !== " ") return;
+    var th = event.target.closest && event.target.closest("table[data-sortable] th[data-sort]");
+    if (th) { event.preventDefault(); sortBy(th); }
+  });
+
+  function sortBy(th) {
+    var table = th.closest("table");
+    var body = table.tBodies[0];
+    if (!body) return;
+    var index = Array.prototype.indexOf.call(th.parentNode.children, th);
+    var numeric = th.getAttribute("data-sort") === "num";
+    var ascending = th.getAttribute("aria-sort") === "descending" || (!th.hasAttribute("aria-sort") && !numeric);
+    Array.prototype.forEach.call(th.parentNode.children, function (other) { other.removeAttribute("aria-sort"); });
+    th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {
+      var x = a.cells[index], y = b.cells[index];
+      var vx = x ? (x.getAttribute("data-value") || x.textContent.trim()) : "";
+      var vy = y ? (y.getAttribute("data-value") || y.textContent.trim()) : "";
+      var order = numeric ? (parseFloat(vx) || 0) - (parseFloat(vy) || 0) : vx.localeCompare(vy, "zh-Hans-CN");
+      return ascending ? order : -order;
+    });
+    rows.forEach(function (row) { body.appendChild(row); });
+  }
+
+  function tick() {
+    var now = new Date();
+    function two(n) { return (n < 10 ? "0" : "") + n; }
+    Array.prototype.forEach.call(document.querySelectorAll("[data-clock]"), function (el) {
+      el.textContent = now.getFullYear() + "-" + two(now.getMonth() + 1) + "-" + two(now.getDate()) + " " +
+        two(now.getHours()) + ":" + two(now.getMinutes());
+    });
+  }
+  if (document.querySelector("[data-clock]")) { tick(); window.setInterval(tick, 30000); }
+
+  // Runs before app.js's own initChart hands the option to ECharts (it calls setOption once).
+  function prepare(el, option) {
+    var tiles = option.sgtTiles;
+    delete option.sgtTiles;
+    var aspect = option.sgtAspect;
+    delete option.sgtAspect;
+    if (aspect && el.clientWidth && el.clientHeight) {
+      var grid = option.grid || {};
+      var top = grid.top || 0, bottom = grid.bottom || 0, left = grid.left || 0, right = grid.right || 0;
+      var w = el.clientWidth - left - right, h = el.clientHeight - top - bottom;
+      if (w / h > aspect) { var nw = h * aspect; grid.left = left + (w - nw) / 2; grid.width = nw; delete grid.right; }
+      else { var nh = w / aspect; grid.top = top + (h - nh) / 2; grid.height = nh; delete grid.bottom; }
+      option.grid = grid;
+    }
+    if (tiles && tiles.url) {
+      var cells = [];
+      for (var x = tiles.x0; x <= tiles.x1; x++) for (var y = tiles.y0; y <= tiles.y1; y++) cells.push([x, y]);
+      option.series = [{
+        type: "custom", silent: true, z: 0, clip: true, data: cells,
+        renderItem: function (params, api) {
+          var tx = api.value(0), ty = api.value(1);
+          var a = api.coord([tx, ty]), b = api.coord([tx + 1, ty + 1]);
+          var url = tiles.url.replace("{z}", tiles.z).replace("{x}", tx).replace("{y}", ty);
+          return { type: "image", style: { image: url, x: Math.min(a[0], b[0]), y: Math.min(a[1], b[1]),
+            width: Math.abs(b[0] - a[0]), height: Math.abs(b[1] - a[1]) } };
+        }
+      }].concat(option.series || []);
+    }
+    return option;
+  }
+
+  function wire(el) {
+    var chart = el._sgtChart;
+    if (!chart || chart === "loading" || chart._sgtWired) return;
+    chart._sgtWired = true;
+    chart.on("click", function (params) {
+      if (params && params.data && params.data.url) window.location.href = params.data.url;
+    });
+  }
+
+  // Wrap echarts.init once ECharts is there, so options are prepared and clicks wired for every chart.
+  function patch(echarts) {
+    if (!echarts || echarts._sgtPatched) return echarts;
+    var init = echarts.init;
+    echarts.init = function (el) {
+      var chart = init.apply(echarts, arguments);
+      var setOption = chart.setOption;
+      chart.setOption = function (option) {
+        var args = Array.prototype.slice.call(arguments);
+        if (option && (option.sgtAspect || option.sgtTiles)) args[0] = prepare(el, option);
+        var result = setOption.apply(chart, args);
+        window.setTimeout(function () { el._sgtChart = el._sgtChart || chart; wire(el); }, 0);
+        return result;
+      };
+      return chart;
+    };
+    echarts._sgtPatched = true;
+    return echarts;
+  }
+
+  if (window.Shigongtu && window.Shigongtu.loadEcharts && document.querySelector("[data-chart-url], [data-chart-json]")) {
+    window.Shigongtu.loadEcharts().then(patch).catch(function () { /* the charts show their own error */ });
+  }
+})();
