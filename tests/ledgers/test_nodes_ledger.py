@@ -94,7 +94,7 @@ def test_a_dry_run_shows_the_changes_and_writes_nothing(cast):
     result = run(cast, data, dry_run=True)
     assert result.ok and (result.created, result.updated) == (1, 1)
     change = next(c for c in result.changes if c.key == "1.1")
-    assert change.changes["title"] == ["春季开工", "春季开工（改）"]
+    assert change.changes["任务名称"] == ["春季开工", "春季开工（改）"]
     assert cast.node("1.1").title == "春季开工" and not Node.objects.filter(code="1.3").exists()
     assert result.as_dict()["dry_run"] is True
 

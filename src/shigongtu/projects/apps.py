@@ -11,7 +11,18 @@ class ProjectsConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from shigongtu.projects import indicators, totals
-        from shigongtu.projects.models import InvestmentReport
+        from shigongtu.projects.models import InvestmentReport, ProjectSettings
 
         indicators.register()
         post_save.connect(totals.on_report_change, sender=InvestmentReport, dispatch_uid="projects.totals")
+        post_save.connect(_settings_changed, sender=ProjectSettings, dispatch_uid="projects.settings")
+
+
+def _settings_changed(sender: object, instance: object, **kwargs: object) -> None:
+    """New warning thresholds change lights: caches keyed by the plan's revision must rebuild."""
+    from shigongtu.plans.models import Plan
+    from shigongtu.plans.services import bump_revision
+
+    plan = Plan.objects.filter(pk=getattr(instance, "plan_id", None)).first()
+    if plan is not None:
+        bump_revision(plan)

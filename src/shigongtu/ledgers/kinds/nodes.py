@@ -22,6 +22,9 @@ CANCELLED_WORDS = {"取消", "已取消", "cancelled", "canceled"}
 ACTIVE_WORDS = {"正常", "进行中", "推进中", "未取消", "active", "normal", "open"}
 KIND_WORDS = {"流量": "flow", "flow": "flow", "存量": "stock", "stock": "stock"}
 KIND_LABELS = {"flow": "流量", "stock": "存量"}
+# How a changed field is named in previews and in the history: the ledger's own headers.
+FIELD_LABELS = {"title": "任务名称", "leader": "责任领导", "start": "开始时间", "due": "完成时限", "weight": "权重",
+                "cancelled": "已取消"}
 CURVE_SPLIT = re.compile(r"[,，;；、\s]+")
 
 SPEC = LedgerSpec(
@@ -220,7 +223,7 @@ class NodesKind(LedgerKind):
                     changes["牵头单位"] = [old_name, new_name]
                 continue
             if node is None or audit._plain(old) != audit._plain(new):
-                changes[key] = [audit._plain(old), audit._plain(new)]
+                changes[FIELD_LABELS.get(key, key)] = [audit._plain(old), audit._plain(new)]
         if node is None:
             changes = {k: v for k, v in changes.items() if v[1] not in (None, "", False)}
         if indicator is not None:

@@ -141,15 +141,16 @@ class ReportsKind(LedgerKind):
         changes = {}
         if current.progress != payload["progress"]:
             changes["进度"] = [audit._plain(current.progress), audit._plain(payload["progress"])]
+        labels = {field: header for header, field in TEXT_FIELDS.items()}
         for field, text in payload["texts"].items():
             if getattr(current, field) != text:
-                changes[field] = [getattr(current, field), text]
+                changes[labels[field]] = [getattr(current, field), text]
         old_values = {rv.indicator_id: rv.value for rv in current.values.all()}
         for ind_id, val in payload["values"].items():
             if old_values.get(ind_id) != val:
                 changes[f"指标:{names[ind_id]}"] = [audit._plain(old_values.get(ind_id)), audit._plain(val)]
         if current.status not in COUNTING:
-            changes["status"] = [current.status, Report.Status.SUBMITTED]
+            changes["状态"] = [current.get_status_display(), Report.Status.SUBMITTED.label]
         return RowPlan(number, key, UPDATE if changes else UNCHANGED, changes, payload, current)
 
     def apply(self, ctx: ImportContext, plans: list[RowPlan]) -> None:
