@@ -86,3 +86,12 @@ def test_the_reports_export_reimports_unchanged(cast):
     result = run(cast, data)
     assert result.ok, result.errors
     assert (result.created, result.updated, result.unchanged) == (0, 0, 2)
+
+
+def test_a_parent_row_may_carry_only_indicator_values(cast):
+    services.save_indicator(cast.node("1"), {"name": "开工项目", "unit": "个", "target": 30})
+    data = xlsx([[*HEADER[:3], "开工项目"], ["1", "2023-04", None, 7], ["1.1", "2023-04", None, 3]])
+    result = run(cast, data)
+    assert [(e.row, e.column) for e in result.errors] == [(3, "进度")]
+    result = run(cast, xlsx([[*HEADER[:3], "开工项目"], ["1", "2023-04", None, 7]]))
+    assert result.ok and ReportValue.objects.get().value == 7

@@ -130,6 +130,7 @@ def import_ledger(data: bytes, filename: str, kind_name: str, plan: Plan | None 
     with transaction.atomic():
         kind.prepare(ctx, rows)
         plans = list(kind.check(ctx, rows))
+        del rows  # the raw cells are no longer needed; big files should not hold them twice
         result.changes = plans
         result.errors = sorted(ctx.errors, key=lambda e: (e.row, e.column or ""))
         result.warnings = ctx.warnings

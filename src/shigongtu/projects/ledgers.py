@@ -69,6 +69,10 @@ INVESTMENT_ALIASES: dict[str, tuple[str, ...]] = {
     "本年累计完成投资": ("ytd", "year to date", "本年累计"),
 }
 AMOUNT = "#,##0.00"
+# The project services write their own history; previews show the first rows' changes only,
+# so big files keep no per-row diff in memory. Applies go in chunks for the same reason.
+PREVIEW_ROWS = 2000
+CHUNK = 5000
 MONEY_HEADERS = ("本月完成投资", "统计口径完成投资", "本月到位资金", "本年累计完成投资")
 
 
@@ -133,12 +137,15 @@ class ProjectsKind(LedgerKind):
         checked = services.validate_project_rows(ctx.plan, [r.values for r in rows], create_units=ctx.create_units,
                                                  header_units=_header_units(ctx))
         existing: dict[str, Project] = ctx.state["existing"]
-        for row, (clean, problems) in zip(rows, checked, strict=True):
+        for index, (row, (clean, problems)) in enumerate(zip(rows, checked, strict=True)):
             if problems:
                 ctx.errors.extend(_cell_errors(ctx, row, problems))
                 continue
             project = existing.get(clean["code"])
-            yield self._preview(ctx, row.number, clean, project)
+            plan_row = self._preview(ctx, row.number, clean, project)
+            if index >= PREVIEW_ROWS:
+                plan_row.changes, plan_row.target = {}, None if plan_row.action == CREATE else plan_row.target
+            yield plan_row
 
     def _preview(self, ctx: ImportContext, number: int, clean: Mapping[str, Any], project: Project | None) -> RowPlan:
         shown = dict(clean)
@@ -158,7 +165,8 @@ class ProjectsKind(LedgerKind):
         return RowPlan(number, clean["code"], UPDATE if changes else UNCHANGED, changes, {"clean": clean}, project)
 
     def apply(self, ctx: ImportContext, plans: list[RowPlan]) -> None:
-        services.apply_project_rows(ctx.plan, [p.payload["clean"] for p in plans], ctx.user)
+        for start in range(0, len(plans), CHUNK):
+            services.apply_project_rows(ctx.plan, [p.payload["clean"] for p in plans[start:start + CHUNK]], ctx.user)
 
     def export_rows(self, plan: Any, user: Any, filters: Mapping[str, Any] | None = None) -> Iterable[dict[str, Any]]:
         qs = Project.objects.filter(plan=plan)
@@ -223,7 +231,7 @@ class InvestmentKind(LedgerKind):
         checked = investment.validate_investment_rows(ctx.plan, [r.values for r in rows],
                                                       header_units=_header_units(ctx))
         existing: dict[tuple[int, str], InvestmentReport] = ctx.state["existing"]
-        for row, (clean, problems) in zip(rows, checked, strict=True):
+        for index, (row, (clean, problems)) in enumerate(zip(rows, checked, strict=True)):
             if problems:
                 ctx.errors.extend(_cell_errors(ctx, row, problems))
                 continue
@@ -231,7 +239,8 @@ class InvestmentKind(LedgerKind):
             current = existing.get((clean["project_id"], clean["period"]))
             new = {f: clean.get(f) for f in investment.REPORT_FIELDS if f != "status" and f in clean}
             if current is None:
-                changes = {f: [None, audit._plain(v)] for f, v in new.items() if v not in (None, "")}
+                changes = ({f: [None, audit._plain(v)] for f, v in new.items() if v not in (None, "")}
+                           if index < PREVIEW_ROWS else {})
                 yield RowPlan(row.number, key, CREATE, changes, {"clean": clean})
                 continue
             old = {f: getattr(current, f) for f in new}
@@ -241,7 +250,9 @@ class InvestmentKind(LedgerKind):
             yield RowPlan(row.number, key, UPDATE if changes else UNCHANGED, changes, {"clean": clean}, current)
 
     def apply(self, ctx: ImportContext, plans: list[RowPlan]) -> None:
-        investment.apply_investment_rows(ctx.plan, [p.payload["clean"] for p in plans], ctx.user)
+        for start in range(0, len(plans), CHUNK):
+            investment.apply_investment_rows(ctx.plan, [p.payload["clean"] for p in plans[start:start + CHUNK]],
+                                             ctx.user)
 
     def export_rows(self, plan: Any, user: Any, filters: Mapping[str, Any] | None = None) -> Iterable[dict[str, Any]]:
         qs = InvestmentReport.objects.filter(plan=plan, status__in=InvestmentReport.COUNTING)

@@ -54,6 +54,9 @@ class ReportsKind(LedgerKind):
         codes = {cells.text(r.values, "编号") for r in rows} - {None}
         nodes = {n.code: n for n in Node.objects.filter(plan=plan, code__in=codes)}
         ctx.state["nodes"] = nodes
+        ctx.state["parents"] = set(
+            Node.objects.filter(plan=plan, parent__code__in=codes).values_list("parent__code", flat=True)
+        )
         cancelled = set(Node.objects.filter(plan=plan, cancelled=True).values_list("code", flat=True))
         ctx.state["cancelled"] = cancelled
         ctx.state["reportable"] = None
@@ -109,8 +112,12 @@ class ReportsKind(LedgerKind):
                              f"任务 {code} 的 {period.key} 月报在本表中重复（第 {seen[key]} 行已有）")
                 seen[key] = row.number
             progress = cells.percent_cell(v, "进度", errs)
-            if progress is None and not any(e.column == ctx.headers.get("进度") for e in errs.errors):
-                errs.add("进度", v.get("进度"), "必填：进度（0–100）")
+            if progress is None and cells.blank(v.get("进度")):
+                if code in ctx.state["parents"] and row.extras:
+                    progress = Decimal(0)  # a parent's row that only reports indicator values: its own
+                    # progress never enters the roll-up (parents are rolled up from their children)
+                else:
+                    errs.add("进度", v.get("进度"), "必填：进度（0–100）")
             texts = {field: cells.text(v, header) or ""
                      for header, field in TEXT_FIELDS.items() if header in ctx.headers}
             values: dict[int, Decimal] = {}
