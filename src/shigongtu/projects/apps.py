@@ -23,6 +23,7 @@ def _settings_changed(sender: object, instance: object, **kwargs: object) -> Non
     from shigongtu.plans.models import Plan
     from shigongtu.plans.services import bump_revision
 
-    plan = Plan.objects.filter(pk=getattr(instance, "plan_id", None)).first()
+    plan_id = getattr(instance, "plan_id", None)
+    plan = Plan.objects.filter(pk=plan_id).first() if plan_id is not None else None
     if plan is not None:
         bump_revision(plan)
