@@ -291,9 +291,10 @@ def apply_project_rows(plan: Plan, clean_rows: Iterable[Mapping[str, Any]], user
     today = today or timezone.localdate()
     plan = open_plan(Plan.objects.select_for_update().get(pk=plan.pk))
     require_plan(user, plan, MANAGE)
-    existing = {p.code: p for p in Project.objects.select_for_update().filter(plan=plan)}
-    counts = {"created": 0, "updated": 0, "unchanged": 0}
     rows = list(clean_rows)
+    existing = {p.code: p for p in Project.objects.select_for_update().filter(
+        plan=plan, code__in={c["code"] for c in rows})}
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
     fresh = [c for c in rows if c["code"] not in existing]
     items = _create_many(plan, fresh, user, today)
     counts["created"] = len(items)
