@@ -200,9 +200,8 @@ def report_indicator_values(plan: Plan, indicators: list[Indicator], as_of: dt.d
     return dict(out)
 
 
-def compute_indicators(plan: Plan, as_of: dt.date, indicators: list[Indicator] | None = None) -> list[IndicatorOut]:
-    if indicators is None:
-        indicators = list(Indicator.objects.filter(plan=plan).select_related("node").order_by("node__sort_key", "id"))
+def indicator_values(plan: Plan, indicators: list[Indicator], as_of: dt.date) -> dict[int, dict[int, float]]:
+    """Per indicator, month → value, each from its own source (reports, or a registered one)."""
     by_source: dict[str, list[Indicator]] = defaultdict(list)
     for ind in indicators:
         by_source[ind.source].append(ind)
@@ -212,13 +211,26 @@ def compute_indicators(plan: Plan, as_of: dt.date, indicators: list[Indicator] |
             values.update(report_indicator_values(plan, inds, as_of))
         else:
             values.update(INDICATOR_SOURCES[source](plan, inds, as_of))
+    return values
+
+
+def judge_indicators(plan: Plan, as_of: dt.date, indicators: list[Indicator] | None = None
+                     ) -> tuple[list[Indicator], list[IndicatorOut], dict[int, dict[int, float]]]:
+    """Every indicator judged at ``as_of`` (contract §2), with the month values behind the judgement."""
+    if indicators is None:
+        indicators = list(Indicator.objects.filter(plan=plan).select_related("node").order_by("node__sort_key", "id"))
+    values = indicator_values(plan, indicators, as_of)
     th = thresholds(plan)
     outs = []
     for ind in indicators:
         curve = tuple(float(c) for c in ind.curve) if ind.curve else None
         spec = IndicatorIn(ind.pk, ind.node_id, ind.name, ind.unit, ind.kind, float(ind.target), curve)
         outs.append(indicator_status(spec, values.get(ind.pk, {}), plan.year, as_of, th))
-    return outs
+    return indicators, outs, values
+
+
+def compute_indicators(plan: Plan, as_of: dt.date, indicators: list[Indicator] | None = None) -> list[IndicatorOut]:
+    return judge_indicators(plan, as_of, indicators)[1]
 
 
 # -- warnings -----------------------------------------------------------------------------

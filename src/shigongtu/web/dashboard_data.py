@@ -22,16 +22,14 @@ from django.core.cache import cache
 from shigongtu.lib.periods import Period, last_complete_month
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans.compute import (
-    INDICATOR_SOURCES,
     Rollup,
     compute_warnings,
     default_as_of,
     get_rollup,
-    report_indicator_values,
+    judge_indicators,
     reported_periods,
-    thresholds,
 )
-from shigongtu.plans.indicators_calc import IndicatorIn, IndicatorOut, indicator_status
+from shigongtu.plans.indicators_calc import IndicatorOut
 from shigongtu.plans.lights import CANCELLED, DONE, RED, YELLOW
 from shigongtu.plans.models import Indicator, Plan
 from shigongtu.plans.rollup import NodeOut
@@ -219,35 +217,6 @@ class Kpi:
             return None
         i = len(self.series) - 1
         return round(110 * i / 11 + 5, 1), self._y(self.series[-1], self._top())
-
-
-def indicator_values(plan: Plan, indicators: list[Indicator], as_of: dt.date) -> dict[int, dict[int, float]]:
-    """Per indicator, month → value, from each indicator's source exactly as ``compute_indicators`` reads them."""
-    by_source: dict[str, list[Indicator]] = defaultdict(list)
-    for ind in indicators:
-        by_source[ind.source].append(ind)
-    values: dict[int, dict[int, float]] = {}
-    for source, inds in by_source.items():
-        if source == Indicator.Source.REPORTS or source not in INDICATOR_SOURCES:
-            values.update(report_indicator_values(plan, inds, as_of))
-        else:
-            values.update(INDICATOR_SOURCES[source](plan, inds, as_of))
-    return values
-
-
-def judge_indicators(plan: Plan, as_of: dt.date) -> tuple[list[Indicator], list[IndicatorOut],
-                                                            dict[int, dict[int, float]]]:
-    """Every indicator of the plan judged at ``as_of`` (the same rules and numbers as
-    ``compute_indicators``), with the month values behind them, in one read of each source."""
-    indicators = list(Indicator.objects.filter(plan=plan).order_by("node__sort_key", "id"))
-    values = indicator_values(plan, indicators, as_of)
-    th = thresholds(plan)
-    outs = []
-    for ind in indicators:
-        curve = tuple(float(c) for c in ind.curve) if ind.curve else None
-        spec = IndicatorIn(ind.pk, ind.node_id, ind.name, ind.unit, ind.kind, float(ind.target), curve)
-        outs.append(indicator_status(spec, values.get(ind.pk, {}), plan.year, as_of, th))
-    return indicators, outs, values
 
 
 def _kpi(ind: Indicator, out: IndicatorOut, months: dict[int, float], rollup: Rollup) -> Kpi:
