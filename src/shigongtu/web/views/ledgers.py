@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -26,15 +28,15 @@ CHANGES_PER_PAGE = 100
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+KIND_ORDER = {"nodes": 0, "reports": 1, "projects": 2, "investment": 3}
+
+
 def _kinds() -> list[Any]:
-    return sorted(registry.load_all().values(), key=lambda k: ["nodes", "reports", "projects", "investment"].index(
-        k.name) if k.name in ("nodes", "reports", "projects", "investment") else 99)
+    return sorted(registry.load_all().values(), key=lambda k: KIND_ORDER.get(k.name, len(KIND_ORDER)))
 
 
-def _download(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    from urllib.parse import quote
-
+def _download(data: bytes, filename: str, content_type: str = XLSX) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
 
@@ -50,7 +52,7 @@ def ledgers_home(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "web/ledgers/index.html", {
         **plan_nav(request, plan, "ledgers"),
         "kinds": _kinds(), "manage": manage, "page": page, "fronts": fronts,
-        "max_mb": request.META.get("SHIGONGTU_MAX_MB") or 20,
+        "max_mb": settings.LEDGER_MAX_BYTES // 2**20,
     })
 
 
@@ -128,11 +130,7 @@ def apply(request: HttpRequest, code: str, record_id: int) -> HttpResponse:
 def original(request: HttpRequest, code: str, record_id: int) -> HttpResponse:
     plan = plan_for(request, code, VIEW)
     record = _record(request, plan, record_id)
-    response = HttpResponse(bytes(record.content), content_type="application/octet-stream")
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(record.filename)}"
-    return response
+    return _download(bytes(record.content), record.filename, "application/octet-stream")
 
 
 @login_required
