@@ -9,11 +9,22 @@ import sys
 from django.core.checks import run_checks
 
 
-def test_a_production_deployment_on_sqlite_is_warned_about(settings):
+def test_a_production_deployment_on_sqlite_is_warned_about(settings, monkeypatch):
+    from shigongtu.core import checks
+
+    monkeypatch.setattr(checks, "database_engine", lambda: "django.db.backends.sqlite3")
     settings.PRODUCTION = True
     settings.REDIS_URL = ""
     ids = {w.id for w in run_checks(include_deployment_checks=True)}
     assert {"shigongtu.W001", "shigongtu.W002"} <= ids
+
+
+def test_a_production_deployment_on_postgresql_is_not_warned_about_its_database(settings, monkeypatch):
+    from shigongtu.core import checks
+
+    monkeypatch.setattr(checks, "database_engine", lambda: "django.db.backends.postgresql")
+    settings.PRODUCTION = True
+    assert "shigongtu.W001" not in {w.id for w in run_checks(include_deployment_checks=True)}
 
 
 def _settings_in(env: dict[str, str]) -> subprocess.CompletedProcess[str]:

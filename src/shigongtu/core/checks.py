@@ -9,9 +9,13 @@ from django.conf import settings
 from django.core.checks import Tags, Warning, register
 
 
+def database_engine() -> str:
+    return str(settings.DATABASES["default"]["ENGINE"])
+
+
 @register(Tags.database, deploy=True)
 def sqlite_in_production(app_configs: Any, **kwargs: Any) -> list[Warning]:
-    if settings.PRODUCTION and settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    if settings.PRODUCTION and database_engine().endswith("sqlite3"):
         return [Warning("SHIGONGTU_ENV=production runs on a SQLite file",
                         hint="Set DATABASE_URL=postgres://… : several workers and offices write at once.",
                         id="shigongtu.W001")]
