@@ -83,6 +83,20 @@ def record(action: str, obj_type: str, obj_id: Any, changes: Mapping[str, Any], 
     )
 
 
+def save_tracked(obj: Any, fields: Iterable[str], old: Mapping[str, Any] | None, *, object_type: str,
+                 actor: str, label: str, plan_code: str) -> dict[str, list[Any]]:
+    """Save a versioned object whose tracked ``fields`` differ from ``old`` (None: a new object),
+    bumping its version on updates, and record the change; returns the changes ({} = nothing saved)."""
+    changes = diff(old, {f: getattr(obj, f) for f in fields})
+    if not changes:
+        return changes
+    if old is not None:
+        obj.version += 1
+    obj.save()
+    record("create" if old is None else "update", object_type, obj.pk, changes, actor, label, plan_code)
+    return changes
+
+
 def verify_chain(batch: int = 5000) -> tuple[int, chain.Break | None]:
     """Check every entry in seq order; also that the head agrees with the last entry."""
 

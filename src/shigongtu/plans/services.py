@@ -280,14 +280,9 @@ def save_indicator(node: Node, data: dict[str, Any], user: Any = None, indicator
         indicator = Indicator(plan=plan, node=node)
     for key, value in clean.items():
         setattr(indicator, key, value)
-    changes = audit.diff(old, {f: getattr(indicator, f) for f in INDICATOR_FIELDS})
-    if not changes:
+    if not audit.save_tracked(indicator, INDICATOR_FIELDS, old, object_type="indicator", actor=actor_name(user),
+                              label=f"{node.code} {indicator.name}", plan_code=plan.code):
         return indicator
-    if not created:
-        indicator.version += 1
-    indicator.save()
-    audit.record("create" if created else "update", "indicator", indicator.pk, changes, actor_name(user),
-                 f"{node.code} {indicator.name}", plan.code)
     bump_revision(plan)
     return indicator
 

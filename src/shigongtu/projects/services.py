@@ -432,14 +432,9 @@ def save_approval(project: Project, data: Mapping[str, Any], user: Any = None, i
         item = ApprovalItem(project=project, sort=(last or 0) + 1)
     for key, value in clean.items():
         setattr(item, key, value)
-    changes = audit.diff(old, {f: getattr(item, f) for f in APPROVAL_FIELDS})
-    if not changes:
+    if not audit.save_tracked(item, APPROVAL_FIELDS, old, object_type="approval", actor=actor_name(user),
+                              label=f"{label(project)} · {item.kind}", plan_code=project.plan.code):
         return item
-    if not created:
-        item.version += 1
-    item.save()
-    audit.record("create" if created else "update", "approval", item.pk, changes, actor_name(user),
-                 f"{label(project)} · {item.kind}", project.plan.code)
     _advance_when_ready(project, user, today)
     bump_revision(project.plan)
     return item
@@ -537,14 +532,8 @@ def save_problem(project: Project, data: Mapping[str, Any], user: Any = None, it
         item.resolved_on = today
     if item.status != "已解决":
         item.resolved_on = None
-    changes = audit.diff(old, {f: getattr(item, f) for f in PROBLEM_FIELDS})
-    if not changes:
-        return item
-    if not created:
-        item.version += 1
-    item.save()
-    audit.record("create" if created else "update", "problem", item.pk, changes, actor_name(user),
-                 f"{label(project)} · {item.title[:40]}", project.plan.code)
+    audit.save_tracked(item, PROBLEM_FIELDS, old, object_type="problem", actor=actor_name(user),
+                       label=f"{label(project)} · {item.title[:40]}", plan_code=project.plan.code)
     return item
 
 
