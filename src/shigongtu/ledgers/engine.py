@@ -6,8 +6,9 @@ The engine is the one write path for files: the CLI, the API and the upload page
 
 from __future__ import annotations
 
+import itertools
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,8 +17,16 @@ from django.db import transaction
 
 from shigongtu.core.errors import InputRejected, NotAllowed
 from shigongtu.ledgers import kinds as registry
-from shigongtu.ledgers.io import CellError, LedgerFileError, LedgerTable, annotate_errors, read_ledger, write_ledger
-from shigongtu.ledgers.kinds.base import CREATE, UNCHANGED, UPDATE, ImportContext, RowPlan
+from shigongtu.ledgers.io import (
+    CellError,
+    LedgerFileError,
+    LedgerTable,
+    RawRow,
+    annotate_errors,
+    read_ledger,
+    write_ledger,
+)
+from shigongtu.ledgers.kinds.base import CREATE, UNCHANGED, UPDATE, ImportContext, LedgerKind, RowPlan
 from shigongtu.ledgers.models import ImportRecord
 from shigongtu.orgs.access import MANAGE
 from shigongtu.plans.models import Plan
@@ -36,7 +45,7 @@ class ImportResult:
     unchanged: int = 0
     errors: list[CellError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    changes: list[RowPlan] = field(default_factory=list)
+    changes: list[RowPlan] = field(default_factory=list)  # the first rows that create or update
     file_error: str | None = None
     table: LedgerTable | None = None
     record_id: int | None = None
@@ -61,9 +70,9 @@ class ImportResult:
             doc["file_error"] = self.file_error
         doc["changes"] = [
             {"row": c.row, "key": c.key, "action": c.action, "fields": c.changes}
-            for c in self.changes[:preview_limit] if c.action != UNCHANGED
+            for c in self.changes[:preview_limit]
         ]
-        if len([c for c in self.changes if c.action != UNCHANGED]) > preview_limit:
+        if len(self.changes) > preview_limit:
             doc["changes_truncated"] = True
         if self.record_id:
             doc["import_id"] = self.record_id
@@ -119,29 +128,60 @@ def import_ledger(data: bytes, filename: str, kind_name: str, plan: Plan | None 
     if table.unknown_headers:
         ctx.warnings.append("已忽略无法识别的列：" + "、".join(table.unknown_headers))
     try:
-        rows = list(table.rows)
-    except LedgerFileError as exc:
-        result.file_error = exc.message_zh
-        result.errors = [CellError(0, None, filename, exc.message_zh)]
+        with transaction.atomic():
+            _check_and_apply(kind, ctx, table.rows, result)
+            if not result.ok or dry_run:
+                transaction.set_rollback(True)  # a dry run, or an error somewhere: nothing stays written
+    except LedgerFileError as exc:  # the file broke off part way (a truncated sheet)
+        result = ImportResult(ok=False, dry_run=dry_run, kind=kind.name, create_units=create_units, sheet=sheet,
+                              file_error=exc.message_zh, errors=[CellError(0, None, filename, exc.message_zh)])
         _keep(result, data, filename, plan, user, keep_record)
         return result
-    if not rows:
-        ctx.warnings.append("文件中没有数据行")
-    with transaction.atomic():
-        kind.prepare(ctx, rows)
-        plans = list(kind.check(ctx, rows))
-        del rows  # the raw cells are no longer needed; big files should not hold them twice
-        result.changes = plans
-        result.errors = sorted(ctx.errors, key=lambda e: (e.row, e.column or ""))
-        result.warnings = ctx.warnings
-        result.created = sum(1 for p in plans if p.action == CREATE)
-        result.updated = sum(1 for p in plans if p.action == UPDATE)
-        result.unchanged = sum(1 for p in plans if p.action == UNCHANGED)
-        result.ok = not result.errors
-        if result.ok and not dry_run and (result.created or result.updated):
-            kind.apply(ctx, [p for p in plans if p.action != UNCHANGED])
     _keep(result, data, filename, plan, user, keep_record)
     return result
+
+
+def _check_and_apply(kind: LedgerKind, ctx: ImportContext, rows: Iterable[RawRow], result: ImportResult) -> None:
+    """Check the rows a chunk at a time (the kind's ``chunk_rows``; all at once when None) and,
+    while no error has been found and this is not a dry run, apply each checked chunk. Memory
+    holds one chunk, the preview's first rows and the errors, however long the file is."""
+    seen_rows = False
+    applied = False
+    for chunk in _chunks(rows, kind.chunk_rows):
+        seen_rows = True
+        kind.prepare(ctx, chunk)
+        plans = list(kind.check(ctx, chunk))
+        del chunk  # the raw cells are no longer needed
+        for p in plans:
+            if p.action == CREATE:
+                result.created += 1
+            elif p.action == UPDATE:
+                result.updated += 1
+            else:
+                result.unchanged += 1
+        room = PREVIEW_LIMIT + 1 - len(result.changes)
+        if room > 0:
+            result.changes.extend([p for p in plans if p.action != UNCHANGED][:room])
+        todo = [p for p in plans if p.action != UNCHANGED]
+        del plans
+        if todo and not ctx.errors and not result.dry_run:
+            kind.apply(ctx, todo)
+            applied = True
+    if not seen_rows:
+        ctx.warnings.append("文件中没有数据行")
+    if applied and not ctx.errors:
+        kind.finish(ctx)
+    result.errors = sorted(ctx.errors, key=lambda e: (e.row, e.column or ""))
+    result.warnings = ctx.warnings
+    result.ok = not result.errors
+
+
+def _chunks(rows: Iterable[RawRow], size: int | None) -> Iterator[list[RawRow]]:
+    iterator = iter(rows)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+        if size is None:
+            return
 
 
 def _keep(result: ImportResult, data: bytes, filename: str, plan: Plan | None, user: Any, keep: bool) -> None:

@@ -8,6 +8,7 @@ A ledger cell may carry its own unit (``1.2亿``, ``3500万元``), the column he
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -43,6 +44,7 @@ def _clean(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_MINUS_SIGNS).strip()
 
 
+@functools.lru_cache(maxsize=256)  # a ledger names a handful of units, on every row
 def _unit_name(unit: str) -> str:
     return re.sub(r"[\s()（）]", "", _clean(unit))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from typing import Final
@@ -39,6 +40,8 @@ _DASHES: Final = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "–": "-", 
 
 def _normalise(code: str) -> str:
     """Fold full-width characters, drop whitespace, upper-case."""
+    if code.isascii() and code.isalnum():  # the usual case, already clean: skip the folding
+        return code.upper()
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", code)).translate(_DASHES).upper()
 
 
@@ -66,7 +69,11 @@ def credit_code_check_char(first17: str) -> str:
     for position, char in enumerate(body, start=1):
         if char not in _VALUE:
             raise _bad_char(body, position, char)
-    total = sum(_VALUE[char] * weight for char, weight in zip(body, CREDIT_CODE_WEIGHTS, strict=True))
+    return _check_char(body)
+
+
+def _check_char(body: str) -> str:
+    total = sum(map(operator.mul, map(_VALUE.__getitem__, body), CREDIT_CODE_WEIGHTS))
     return CREDIT_CODE_CHARSET[(31 - total % 31) % 31]
 
 
@@ -89,7 +96,7 @@ def validate_credit_code(code: str) -> str:
     for position, char in enumerate(normal, start=1):
         if char not in _VALUE:
             raise _bad_char(normal, position, char)
-    expected = credit_code_check_char(normal[:17])
+    expected = _check_char(normal[:17])
     if normal[17] != expected:
         raise ValueProblem(
             f"统一社会信用代码{normal}校验位不符：第18位应为“{expected}”，实为“{normal[17]}”，请核对是否抄错",

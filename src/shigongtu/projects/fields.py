@@ -133,64 +133,84 @@ class Lookups:
 
 def _read(spec: FieldSpec, raw: Any, look: Lookups, header_unit: str | None) -> Any:
     """One field's clean value; raises ValueProblem (or ValueError) for a value it cannot read."""
-    blank = raw is None or (isinstance(raw, str) and not raw.strip())
-    if spec.kind == "text":
-        text = "" if blank else str(raw).strip()
-        if spec.max_length and len(text) > spec.max_length:
-            raise ValueProblem(f"超过{spec.max_length}个字符", f"longer than {spec.max_length} characters")
-        return text
-    if spec.kind == "code":
-        text = "" if blank else str(raw).strip()
-        if not PROJECT_CODE_RE.match(text):
-            raise ValueProblem("项目编号不能为空，最长50个字符，不能含空格和 / \\ ? # %",
-                               "a project code: 1–50 characters without spaces or / \\ ? # %")
-        return text
-    if spec.kind == "national":
-        return "" if blank else validate_project_code(str(raw))
-    if spec.kind == "credit":
-        return "" if blank else validate_credit_code(str(raw))
-    if spec.kind == "choice":
-        text = "" if blank else str(raw).strip()
-        if text and text not in spec.choices:
-            raise ValueProblem(f"应为{'、'.join(spec.choices)}之一", f"must be one of {', '.join(spec.choices)}")
-        return text
-    if spec.kind == "stage":
-        stage = rules.read_stage(raw)
-        if stage is None:
-            raise ValueProblem(f"未知的项目阶段（可用：{'、'.join(rules.STAGES)}）",
-                               f"unknown stage (use {', '.join(rules.STAGES)})")
-        return stage
-    if spec.kind == "amount":
-        return Decimal(0) if blank else parse_amount(raw, "万元", header_unit=header_unit)
-    if spec.kind == "date":
-        return None if blank else parse_date(raw, as_end=spec.end_of_month)
-    if spec.kind == "bool":
-        return read_bool(raw)
-    if spec.kind in ("lng", "lat"):
-        if blank:
-            return None
-        return float(parse_number(raw))
-    if spec.kind == "crs":
-        return geo.normalise_crs(None if blank else str(raw))
-    if spec.kind == "unit":
-        if blank:
-            return None
-        if isinstance(raw, OrgUnit):
-            return raw
-        name = str(raw).strip()
-        unit = look.unit(name)
-        if unit is None and not look.create_units:
-            raise ValueProblem(f"单位「{name}」不存在", f"no unit called {name}")
-        return unit if unit is not None else name  # a name to create on apply
-    if spec.kind == "nodes":
-        codes = split_codes(raw)
-        known = look.node_ids()
-        missing = [c for c in codes if c not in known]
-        if missing:
-            raise ValueProblem(f"施工图没有编号为{'、'.join(missing)}的节点",
-                               f"no node {', '.join(missing)} in the plan")
+    blank = raw is None or (type(raw) is str and not raw.strip())
+    return _READERS[spec.kind](spec, raw, blank, look, header_unit)
+
+
+def _text(spec: FieldSpec, raw: Any, blank: bool, look: Lookups, unit: str | None) -> str:
+    text = "" if blank else str(raw).strip()
+    if spec.max_length and len(text) > spec.max_length:
+        raise ValueProblem(f"超过{spec.max_length}个字符", f"longer than {spec.max_length} characters")
+    return text
+
+
+def _code(spec: FieldSpec, raw: Any, blank: bool, look: Lookups, unit: str | None) -> str:
+    text = "" if blank else str(raw).strip()
+    if not PROJECT_CODE_RE.match(text):
+        raise ValueProblem("项目编号不能为空，最长50个字符，不能含空格和 / \\ ? # %",
+                           "a project code: 1–50 characters without spaces or / \\ ? # %")
+    return text
+
+
+def _choice(spec: FieldSpec, raw: Any, blank: bool, look: Lookups, unit: str | None) -> str:
+    text = "" if blank else str(raw).strip()
+    if text and text not in spec.choices:
+        raise ValueProblem(f"应为{'、'.join(spec.choices)}之一", f"must be one of {', '.join(spec.choices)}")
+    return text
+
+
+def _stage(spec: FieldSpec, raw: Any, blank: bool, look: Lookups, unit: str | None) -> str:
+    stage = rules.read_stage(raw)
+    if stage is None:
+        raise ValueProblem(f"未知的项目阶段（可用：{'、'.join(rules.STAGES)}）",
+                           f"unknown stage (use {', '.join(rules.STAGES)})")
+    return stage
+
+
+def _coordinate(spec: FieldSpec, raw: Any, blank: bool, look: Lookups, unit: str | None) -> float | None:
+    return None if blank else float(parse_number(raw))
+
+
+def _unit(spec: FieldSpec, raw: Any, blank: bool, look: Lookups, unit: str | None) -> OrgUnit | str | None:
+    if blank:
+        return None
+    if isinstance(raw, OrgUnit):
+        return raw
+    name = str(raw).strip()
+    found = look.unit(name)
+    if found is None and not look.create_units:
+        raise ValueProblem(f"单位「{name}」不存在", f"no unit called {name}")
+    return found if found is not None else name  # a name to create on apply
+
+
+def _nodes(spec: FieldSpec, raw: Any, blank: bool, look: Lookups, unit: str | None) -> list[str]:
+    codes = split_codes(raw)
+    if not codes:
         return codes
-    raise AssertionError(spec.kind)  # pragma: no cover
+    known = look.node_ids()
+    missing = [c for c in codes if c not in known]
+    if missing:
+        raise ValueProblem(f"施工图没有编号为{'、'.join(missing)}的节点", f"no node {', '.join(missing)} in the plan")
+    return codes
+
+
+_READERS: dict[str, Any] = {
+    "text": _text,
+    "code": _code,
+    "national": lambda spec, raw, blank, look, unit: "" if blank else validate_project_code(str(raw)),
+    "credit": lambda spec, raw, blank, look, unit: "" if blank else validate_credit_code(str(raw)),
+    "choice": _choice,
+    "stage": _stage,
+    "amount": lambda spec, raw, blank, look, unit: Decimal(0) if blank else parse_amount(raw, "万元",
+                                                                                         header_unit=unit),
+    "date": lambda spec, raw, blank, look, unit: None if blank else parse_date(raw, as_end=spec.end_of_month),
+    "bool": lambda spec, raw, blank, look, unit: read_bool(raw),
+    "lng": _coordinate,
+    "lat": _coordinate,
+    "crs": lambda spec, raw, blank, look, unit: geo.normalise_crs(None if blank else str(raw)),
+    "unit": _unit,
+    "nodes": _nodes,
+}
 
 
 def clean_project(plan: Plan, data: Mapping[str, Any], existing: Project | None = None, *,
@@ -206,14 +226,15 @@ def clean_project(plan: Plan, data: Mapping[str, Any], existing: Project | None 
     """
     look = look or Lookups(plan)
     today = today or dt.date.today()
+    units = header_units or {}
     clean: dict[str, Any] = {}
     problems: list[Problem] = []
     for key, raw in data.items():
-        spec = BY_NAME.get(key) or BY_HEADER.get(key)
+        spec = BY_HEADER.get(key) or BY_NAME.get(key)
         if spec is None:
             continue
         try:
-            clean[spec.name] = _read(spec, raw, look, (header_units or {}).get(spec.header))
+            clean[spec.name] = _read(spec, raw, look, units.get(spec.header))
         except ValueError as exc:
             problems.append(problem(spec, raw, str(exc)))
     bad = {p.field for p in problems}
@@ -276,10 +297,15 @@ def _coordinates(clean: dict[str, Any], existing: Project | None, bad: set[str |
 
 def derive_year_kind(project: Project, year: int) -> str:
     """新开工 when it starts (or is planned to start) in the plan year, 续建 when it started before."""
-    if project.actual_start is not None:
-        return "新开工" if project.actual_start.year >= year else "续建"
-    if project.nature == "续建":
+    return year_kind_of(project.actual_start, project.nature, project.planned_start, year)
+
+
+def year_kind_of(actual_start: dt.date | None, nature: str, planned_start: dt.date | None, year: int) -> str:
+    """:func:`derive_year_kind` from the three values it reads."""
+    if actual_start is not None:
+        return "新开工" if actual_start.year >= year else "续建"
+    if nature == "续建":
         return "续建"
-    if project.planned_start is not None and project.planned_start.year == year:
+    if planned_start is not None and planned_start.year == year:
         return "新开工"
     return ""

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from shigongtu.audit import services as audit
+from shigongtu.core import bulk
 from shigongtu.core.errors import Problem
 from shigongtu.ledgers import cells
 from shigongtu.ledgers.io import CellError, Column, LedgerSpec, RawRow
@@ -19,8 +20,8 @@ from shigongtu.ledgers.kinds import register
 from shigongtu.ledgers.kinds.base import CREATE, UNCHANGED, UPDATE, ImportContext, LedgerKind, RowPlan
 from shigongtu.lib import geo
 from shigongtu.orgs.models import OrgUnit
-from shigongtu.projects import investment, services
-from shigongtu.projects.fields import PROJECT_FIELDS
+from shigongtu.projects import investment, project_rows, services
+from shigongtu.projects.fields import PROJECT_FIELDS, Lookups
 from shigongtu.projects.models import InvestmentReport, Project
 
 # English (and common Chinese) aliases of the canonical headers.
@@ -124,49 +125,65 @@ class ProjectsKind(LedgerKind):
     notes = ("金额单位为万元，除非单元格或表头注明（如“总投资（亿元）”、“1.2亿”）。",
              "导入按项目编号新增或更新，不删除；表中没有的列保持不变。")
 
+    chunk_rows = CHUNK
+
     def prepare(self, ctx: ImportContext, rows: list[RawRow]) -> None:
         plan = ctx.plan
-        ctx.state["existing"] = {p.code: p for p in Project.objects.filter(plan=plan).select_related("lead_unit")}
-        through = Project.nodes.through
-        codes: dict[int, list[str]] = defaultdict(list)
-        for project_id, code in through.objects.filter(project__plan=plan).values_list("project_id", "node__code"):
-            codes[project_id].append(code)
-        ctx.state["node_codes"] = {k: sorted(v) for k, v in codes.items()}
+        if "seen" not in ctx.state:  # what spans the chunks of one file
+            ctx.state.update(seen=set(), shown=0, look=Lookups(plan, create_units=ctx.create_units),
+                             base={**bulk.new_row(Project, None), "plan_id": plan.pk})
+        codes = {str(r.values.get("项目编号") or "").strip() for r in rows}
+        existing = {p.code: p for p in Project.objects.filter(plan=plan, code__in=codes).select_related("lead_unit")}
+        ctx.state["existing"] = existing
+        linked: dict[int, list[str]] = defaultdict(list)
+        for project_id, code in Project.nodes.through.objects.filter(
+                project_id__in=[p.pk for p in existing.values()]).values_list("project_id", "node__code"):
+            linked[project_id].append(code)
+        ctx.state["node_codes"] = {k: sorted(v) for k, v in linked.items()}
 
     def check(self, ctx: ImportContext, rows: list[RawRow]) -> Iterator[RowPlan]:
-        checked = services.validate_project_rows(ctx.plan, [r.values for r in rows], create_units=ctx.create_units,
-                                                 header_units=_header_units(ctx))
         existing: dict[str, Project] = ctx.state["existing"]
-        for index, (row, (clean, problems)) in enumerate(zip(rows, checked, strict=True)):
+        checked = services.validate_project_rows(ctx.plan, [r.values for r in rows], create_units=ctx.create_units,
+                                                 header_units=_header_units(ctx), existing=existing,
+                                                 seen=ctx.state["seen"], look=ctx.state["look"])
+        for row, (clean, problems) in zip(rows, checked, strict=True):
             if problems:
                 ctx.errors.extend(_cell_errors(ctx, row, problems))
                 continue
             project = existing.get(clean["code"])
-            plan_row = self._preview(ctx, row.number, clean, project)
-            if index >= PREVIEW_ROWS:
-                plan_row.changes, plan_row.target = {}, None if plan_row.action == CREATE else plan_row.target
+            shown = ctx.state["shown"] < PREVIEW_ROWS
+            if project is None:
+                changes = self._created(ctx, clean) if shown else {}
+                plan_row = RowPlan(row.number, clean["code"], CREATE, changes, {"clean": clean})
+            else:
+                plan_row = self._updated(ctx, row.number, clean, project)
+                if not shown:
+                    plan_row.changes = {}
+            ctx.state["shown"] += shown and plan_row.action != UNCHANGED
             yield plan_row
 
-    def _preview(self, ctx: ImportContext, number: int, clean: Mapping[str, Any], project: Project | None) -> RowPlan:
+    def _created(self, ctx: ImportContext, clean: Mapping[str, Any]) -> dict[str, list[Any]]:
+        values = project_rows.new_project_values(ctx.state["base"], clean, ctx.plan, create_units=False)
+        after = project_rows.project_snapshot(values, clean.get("nodes") or [])
+        if isinstance(clean.get("lead_unit"), str):
+            after["lead_unit_id"] = f"（新建）{clean['lead_unit']}"  # created on apply, not in a preview
+        return {k: [None, audit._plain(v)] for k, v in after.items() if v not in (None, "", False)}
+
+    def _updated(self, ctx: ImportContext, number: int, clean: Mapping[str, Any], project: Project) -> RowPlan:
         shown = dict(clean)
         if isinstance(shown.get("lead_unit"), str):
             shown["lead_unit"] = OrgUnit(name=shown["lead_unit"])  # created on apply, not in a preview
-        old_codes = ctx.state["node_codes"].get(project.pk, []) if project is not None else []
-        draft = copy.copy(project) if project is not None else Project(plan=ctx.plan)
-        before = None if project is None else services.snapshot(project, old_codes)
+        old_codes = ctx.state["node_codes"].get(project.pk, [])
+        draft = copy.copy(project)
         codes = services._assign(draft, shown, ctx.plan)
         after = services.snapshot(draft, old_codes if codes is None else codes)
         if isinstance(clean.get("lead_unit"), str):
             after["lead_unit_id"] = f"（新建）{clean['lead_unit']}"
-        changes = audit.diff(before, after)
-        if project is None:
-            changes = {k: v for k, v in changes.items() if v[1] not in (None, "", False)}
-            return RowPlan(number, clean["code"], CREATE, changes, {"clean": clean})
+        changes = audit.diff(services.snapshot(project, old_codes), after)
         return RowPlan(number, clean["code"], UPDATE if changes else UNCHANGED, changes, {"clean": clean}, project)
 
     def apply(self, ctx: ImportContext, plans: list[RowPlan]) -> None:
-        for start in range(0, len(plans), CHUNK):
-            services.apply_project_rows(ctx.plan, [p.payload["clean"] for p in plans[start:start + CHUNK]], ctx.user)
+        services.apply_project_rows(ctx.plan, [p.payload["clean"] for p in plans], ctx.user)
 
     def export_rows(self, plan: Any, user: Any, filters: Mapping[str, Any] | None = None) -> Iterable[dict[str, Any]]:
         qs = Project.objects.filter(plan=plan)

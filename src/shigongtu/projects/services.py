@@ -25,9 +25,9 @@ from shigongtu.core.errors import Conflict, InputRejected, NotAllowed, Problem
 from shigongtu.orgs.access import MANAGE, REPORT
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans.models import Node, Plan
-from shigongtu.plans.services import actor_name, bump_revision, ensure_unit
+from shigongtu.plans.services import actor_name, bump_revision
 from shigongtu.projects import rules, totals
-from shigongtu.projects.fields import AUDITED, MODEL_FIELDS, Lookups, clean_project, derive_year_kind
+from shigongtu.projects.fields import AUDITED, clean_project, derive_year_kind
 from shigongtu.projects.models import ApprovalItem, InvestmentReport, Project, ProjectProblem, StageChange
 
 OBJECT = "project"
@@ -102,17 +102,8 @@ def refresh_totals(project_ids: Iterable[int]) -> None:
 
 def _assign(project: Project, clean: Mapping[str, Any], plan: Plan) -> list[str] | None:
     """Copy clean values onto the (unsaved) project; returns the node codes to link, if given."""
-    for name in MODEL_FIELDS:
-        if name in clean:
-            setattr(project, name, clean[name])
-    for name in ("lng", "lat", "crs"):
-        if name in clean:
-            setattr(project, name, clean[name])
-    if "lead_unit" in clean:
-        unit = clean["lead_unit"]
-        if isinstance(unit, str):  # a unit a ledger asked to create (--create-units)
-            unit = ensure_unit(unit, plan.unit)
-        project.lead_unit = unit
+    for name, value in assigned_values(clean, plan).items():
+        setattr(project, name, value)
     derived = project.pk is None or {"actual_start", "planned_start", "nature"} & clean.keys()
     if not clean.get("year_kind") and derived and project.year_kind != "复工":  # 复工 is only ever said explicitly
         project.year_kind = derive_year_kind(project, plan.year)
@@ -122,11 +113,7 @@ def _assign(project: Project, clean: Mapping[str, Any], plan: Plan) -> list[str]
 def _stage_entry(project: Project, old: str, effective: dt.date, note: str, user: Any) -> StageChange:
     flags = []
     if project.stage == rules.CONSTRUCTION and old in rules.NOT_STARTED:
-        items = list(project.approvals.values_list("kind", "required", "status"))
-        missing = rules.missing_approvals(items)
-        if missing:
-            flags.append({"kind": "started_without_approvals", "missing": missing,
-                          "message": f"未取得全部前期手续即开工：{'、'.join(missing)}"})
+        flags = stage_flags(project.stage, old, list(project.approvals.values_list("kind", "required", "status")))
     return StageChange.objects.create(project=project, from_stage=old, to_stage=project.stage, effective=effective,
                                       note=note, flags=flags, by=user if getattr(user, "pk", None) else None)
 
@@ -246,105 +233,6 @@ def change_stage(project: Project, stage: str, user: Any = None, on: dt.date | N
     audit.record("stage", OBJECT, project.pk, changes, actor_name(user), label(project), project.plan.code)
     bump_revision(project.plan)
     return entry
-
-
-# -- ledger rows (重点项目台账) ---------------------------------------------------------------
-
-def validate_project_rows(plan: Plan, rows: Iterable[Mapping[str, Any]], *, create_units: bool = False,
-                          header_units: Mapping[str, str] | None = None,
-                          today: dt.date | None = None) -> list[tuple[dict[str, Any], list[Problem]]]:
-    """Check ledger rows (canonical header → raw cell value) against the plan; writes nothing.
-
-    Returns, per row, its clean values (by API field name, with ``code``) and its problems
-    (each naming ``column`` and ``value``; the caller adds the row number). A code repeated
-    in the batch is a problem on the later row. ``header_units`` maps a header to the unit its
-    column states (``总投资（亿元）``); amounts default to 万元.
-    """
-    look = Lookups(plan, create_units=create_units)
-    existing = {p.code: p for p in Project.objects.filter(plan=plan)}
-    seen: set[str] = set()
-    out = []
-    for values in rows:
-        code = str(values.get("项目编号") or values.get("code") or "").strip()
-        clean, problems = clean_project(plan, values, existing.get(code), look=look, today=today,
-                                        header_units=header_units)
-        if code and code in seen:
-            problems.append(Problem(f"项目编号 {code} 在表中重复", field="code", column="项目编号", value=code))
-        seen.add(code)
-        out.append((clean, problems))
-    return out
-
-
-def validate_project_row(plan: Plan, values: Mapping[str, Any], **options: Any) -> tuple[dict[str, Any], list[Problem]]:
-    """One ledger row's clean values and problems; see :func:`validate_project_rows`."""
-    return validate_project_rows(plan, [values], **options)[0]
-
-
-@transaction.atomic
-def apply_project_rows(plan: Plan, clean_rows: Iterable[Mapping[str, Any]], user: Any = None,
-                       *, today: dt.date | None = None) -> dict[str, int]:
-    """Write rows checked by :func:`validate_project_rows`: create or update each project by code.
-
-    Never deletes; fields a row does not carry are left as they are. Needs the manage right on
-    the plan. Returns ``{"created": n, "updated": n, "unchanged": n}``.
-    """
-    today = today or timezone.localdate()
-    plan = open_plan(Plan.objects.select_for_update().get(pk=plan.pk))
-    require_plan(user, plan, MANAGE)
-    rows = list(clean_rows)
-    existing = {p.code: p for p in Project.objects.select_for_update().filter(
-        plan=plan, code__in={c["code"] for c in rows})}
-    counts = {"created": 0, "updated": 0, "unchanged": 0}
-    fresh = [c for c in rows if c["code"] not in existing]
-    items = _create_many(plan, fresh, user, today)
-    counts["created"] = len(items)
-    for clean in rows:
-        if clean["code"] not in existing:
-            continue
-        project = existing[clean["code"]]
-        item = _write(plan, project, clean, user, today)
-        existing[project.code] = project
-        if not item:
-            counts["unchanged"] += 1
-            continue
-        counts["created" if item["action"] == "create" else "updated"] += 1
-        items.append(item)
-    if items:
-        audit.record_many(items, actor_name(user))
-        bump_revision(plan)
-    return counts
-
-
-def _create_many(plan: Plan, rows: list[Mapping[str, Any]], user: Any, today: dt.date) -> list[dict[str, Any]]:
-    """New projects of a ledger, written in bulk: the same values, stage history and audit
-    items that :func:`_write` gives one by one, in a handful of statements per thousand rows."""
-    if not rows:
-        return []
-    projects, codes = [], []
-    for clean in rows:
-        project = Project(plan=plan)
-        codes.append(_assign(project, clean, plan) or [])
-        projects.append(project)
-    Project.objects.bulk_create(projects, batch_size=1000)
-    node_ids = dict(Node.objects.filter(plan=plan).values_list("code", "pk"))
-    through = Project.nodes.through
-    links = [through(project_id=p.pk, node_id=node_ids[c]) for p, cs in zip(projects, codes, strict=True)
-             for c in cs if c in node_ids]
-    through.objects.bulk_create(links, batch_size=2000)
-    who = user if getattr(user, "pk", None) else None
-    stages = []
-    for p in projects:
-        if p.stage:
-            effective = p.actual_start if p.stage == rules.CONSTRUCTION and p.actual_start else today
-            # a new project has no approvals checklist yet, so nothing is flagged as missing
-            stages.append(StageChange(project=p, from_stage="", to_stage=p.stage, effective=min(effective, today),
-                                      note="", flags=[], by=who))
-    StageChange.objects.bulk_create(stages, batch_size=1000)
-    if any(p.stage == rules.REMOVED for p in projects):
-        totals.invalidate_year(plan.pk, plan.year)
-    return [{"action": "create", "object_type": OBJECT, "object_id": p.pk, "label": label(p),
-             "plan_code": plan.code, "changes": audit.diff(None, snapshot(p, cs))}
-            for p, cs in zip(projects, codes, strict=True)]
 
 
 # -- approvals checklist (前期手续) -----------------------------------------------------------
@@ -537,12 +425,19 @@ def save_problem(project: Project, data: Mapping[str, Any], user: Any = None, it
     return item
 
 
-# The investment ledger's functions live with the investment reports; the ledger engine finds
-# every row function here.
+# The ledgers' row functions live with their bulk writers; the ledger engine finds every row
+# function here.
 from shigongtu.projects.investment import (  # noqa: E402
     apply_investment_rows,
     validate_investment_row,
     validate_investment_rows,
+)
+from shigongtu.projects.project_rows import (  # noqa: E402
+    apply_project_rows,
+    assigned_values,
+    stage_flags,
+    validate_project_row,
+    validate_project_rows,
 )
 
 __all__ = [

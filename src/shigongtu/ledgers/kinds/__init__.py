@@ -27,4 +27,7 @@ def load_all() -> dict[str, LedgerKind]:
     for app in ("projects", "bulletins"):
         if importlib.util.find_spec(f"shigongtu.{app}.ledgers") is not None:
             importlib.import_module(f"shigongtu.{app}.ledgers")
+    # The project library's checklist and special-bond ledgers (前期手续台账, 专项债项目台账).
+    for module in ("shigongtu.projects.approval_ledger", "shigongtu.projects.bond_ledger"):
+        importlib.import_module(module)
     return KINDS

@@ -53,15 +53,24 @@ class LedgerKind:
     spec: ClassVar[LedgerSpec]
     needs_plan: ClassVar[bool] = True
     notes: ClassVar[tuple[str, ...]] = ()
+    # Rows checked (and applied) at a time. None: the whole file at once, for kinds whose rows
+    # refer to each other (a node's parent may come later in the file). A chunked kind keeps
+    # what spans chunks (keys seen, running totals) in ``ctx.state``; chunk k+1 is checked
+    # after chunk k is applied, so its checks must read the same either way.
+    chunk_rows: ClassVar[int | None] = None
 
     def prepare(self, ctx: ImportContext, rows: list[RawRow]) -> None:
-        """Load what the checks need (existing objects by key), in a bounded number of queries."""
+        """Load what the checks of these rows need (existing objects by key), in a bounded number
+        of queries. Called before ``check`` for each chunk."""
 
     def check(self, ctx: ImportContext, rows: list[RawRow]) -> Iterator[RowPlan]:
         raise NotImplementedError
 
     def apply(self, ctx: ImportContext, plans: list[RowPlan]) -> None:
         raise NotImplementedError
+
+    def finish(self, ctx: ImportContext) -> None:
+        """After the last chunk is applied: work done once per file (totals, a revision bump)."""
 
     def export_rows(self, plan: Any, user: Any, filters: Mapping[str, Any] | None = None) -> Iterable[dict[str, Any]]:
         raise NotImplementedError
