@@ -1,23 +1,27 @@
 """``shigongtu bench import``: a 50,000-row projects ledger and a 200,000-row investment ledger.
 
 Figures: the time to merely read each file with the same reader (the physical floor), the
-check + dry run, the apply, and exporting the projects back, with rows/s and peak memory.
+check + dry run, the apply, a re-import that changes nothing, and exporting the projects
+back, with rows/s. Each measured step runs in a fresh process (:mod:`.child`), so its peak
+resident memory (``*_peak_rss_mb``, the interpreter and Django included) is that step's own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
+import json
+import os
 import random
-import resource
+import shutil
+import subprocess
+import sys
+import tempfile
 import time
 import uuid
 from typing import Any
 
-from django.db import transaction
+from django.db import connections, transaction
 
-from shigongtu.bench.util import timed
-from shigongtu.ledgers.engine import export_ledger, import_ledger
 from shigongtu.ledgers.io import read_ledger, write_ledger
 from shigongtu.lib.codes import credit_code_check_char
 from shigongtu.orgs.models import OrgUnit
@@ -33,10 +37,6 @@ INDUSTRIES = ("数字经济", "智能制造", "生命健康", "影视文旅", "�
 
 def add_arguments(parser: Any) -> None:
     parser.add_argument("--keep", action="store_true")
-
-
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _credit(i: int) -> str:
@@ -79,6 +79,19 @@ def _read_floor(data: bytes, spec: Any) -> tuple[float, int]:
     return time.perf_counter() - t0, count
 
 
+def _measure(op: str, kind: str, plan: Plan, path: str | None = None, dry_run: bool = False) -> dict[str, Any]:
+    """One import or export in a fresh process (:mod:`shigongtu.bench.child`): its time and peak memory."""
+    args = {"op": op, "kind": kind, "plan": plan.code, "file": path, "dry_run": dry_run}
+    done = subprocess.run([sys.executable, "-m", "shigongtu.bench.child", json.dumps(args)], capture_output=True,
+                          text=True, check=False, env=os.environ.copy())
+    if done.returncode != 0:
+        raise RuntimeError(f"bench {op} {kind} failed:\n{done.stderr[-3000:]}")
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    if not figures["ok"]:
+        raise RuntimeError(f"bench {op} {kind}: {figures.get('errors')}")
+    return figures
+
+
 def run(options: dict[str, Any]) -> dict[str, Any]:
     scale = float(options.get("scale", 1.0))
     n_projects = max(100, round(50_000 * scale))
@@ -90,41 +103,58 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
         for i in range(20):
             services.ensure_unit(f"部门{i:02d}", zone)
         plan = Plan.objects.create(code=code, name=f"{code} 导入基准", unit=zone, year=2023)
+    connections.close_all()  # the measured imports run in processes of their own
     figures: dict[str, Any] = {"projects_rows": n_projects}
+    peaks: list[float] = []
+    scratch = tempfile.mkdtemp(prefix="shigongtu-bench-import-")
     try:
-        _, pdata = timed(lambda: projects_file(n_projects, rng))
+        pdata = projects_file(n_projects, rng)
+        ppath = os.path.join(scratch, "projects.xlsx")
+        with open(ppath, "wb") as fh:
+            fh.write(pdata)
         figures["projects_file_mb"] = round(len(pdata) / 2**20, 2)
         floor, count = _read_floor(pdata, PROJECTS_SPEC)
+        del pdata
         figures["projects_read_only_s"] = round(floor, 3)
-        gc.collect()
-        before = _rss_mb()
-        dry_s, dry = timed(lambda: import_ledger(pdata, "p.xlsx", "projects", plan, None, dry_run=True,
-                                                 keep_record=False))
-        assert dry.ok, dry.errors[:3]
-        figures["projects_dry_run_s"] = round(dry_s, 3)
-        apply_s, applied = timed(lambda: import_ledger(pdata, "p.xlsx", "projects", plan, None, keep_record=False))
-        assert applied.ok and applied.created == n_projects, (applied.created, applied.errors[:3])
-        figures["projects_apply_s"] = round(apply_s, 3)
-        figures["projects_apply_rows_per_s"] = round(n_projects / apply_s)
-        figures["projects_dry_run_rows_per_s"] = round(n_projects / dry_s)
         figures["projects_read_rows_per_s"] = round(count / floor)
-        export_s, exported = timed(lambda: export_ledger("projects", plan))
-        figures["projects_export_s"] = round(export_s, 3)
+
+        dry = _measure("import", "projects", plan, ppath, dry_run=True)
+        assert dry["created"] == n_projects, dry
+        applied = _measure("import", "projects", plan, ppath)
+        assert applied["created"] == n_projects, applied
+        again = _measure("import", "projects", plan, ppath)
+        assert again["unchanged"] == n_projects, again
+        exported = _measure("export", "projects", plan)
+        for name, m in (("dry_run", dry), ("apply", applied), ("reimport_unchanged", again), ("export", exported)):
+            figures[f"projects_{name}_s"] = round(m["seconds"], 3)
+            figures[f"projects_{name}_peak_rss_mb"] = m["peak_rss_mb"]
+            peaks.append(m["peak_rss_mb"])
+        figures["projects_dry_run_rows_per_s"] = round(n_projects / dry["seconds"])
+        figures["projects_apply_rows_per_s"] = round(n_projects / applied["seconds"])
 
         codes = [f"B{i:06d}" for i in range(n_invest_projects)]
         idata = investment_file(codes, 12, rng)
+        ipath = os.path.join(scratch, "investment.xlsx")
+        with open(ipath, "wb") as fh:
+            fh.write(idata)
         figures["investment_rows"] = len(codes) * 12
+        figures["investment_file_mb"] = round(len(idata) / 2**20, 2)
         floor, count = _read_floor(idata, INVESTMENT_SPEC)
+        del idata
         figures["investment_read_only_s"] = round(floor, 3)
-        inv_s, inv = timed(lambda: import_ledger(idata, "i.xlsx", "investment", plan, None, keep_record=False))
-        assert inv.ok, inv.errors[:3]
-        figures["investment_apply_s"] = round(inv_s, 3)
-        figures["investment_rows_per_s"] = round(count / inv_s)
         figures["investment_read_rows_per_s"] = round(count / floor)
-        figures["peak_rss_mb"] = round(_rss_mb(), 1)
-        figures["rss_growth_during_imports_mb"] = round(_rss_mb() - before, 1)
-        del exported
+        idry = _measure("import", "investment", plan, ipath, dry_run=True)
+        inv = _measure("import", "investment", plan, ipath)
+        assert inv["created"] == count, inv
+        for name, m in (("dry_run", idry), ("apply", inv)):
+            figures[f"investment_{name}_s"] = round(m["seconds"], 3)
+            figures[f"investment_{name}_peak_rss_mb"] = m["peak_rss_mb"]
+            peaks.append(m["peak_rss_mb"])
+        figures["investment_rows_per_s"] = round(count / inv["seconds"])
+        figures["process_baseline_rss_mb"] = inv["rss_before_mb"]
+        figures["peak_rss_mb"] = max(peaks)
     finally:
+        shutil.rmtree(scratch, ignore_errors=True)
         if not options.get("keep"):
             with transaction.atomic():
                 InvestmentReport.objects.filter(plan=plan).delete()

@@ -11,9 +11,11 @@ need them read them by the rows' natural key, which they always have.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -92,13 +94,23 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
     """Insert ``rows`` (values in ``fields`` order: attribute names, ``project_id`` for a foreign
     key) into ``model``'s table; returns the number inserted. Runs in the caller's transaction."""
     meta = model._meta
-    columns = [meta.get_field(name) for name in fields]  # attribute names work too: project_id
+    columns = _fields(model, fields)
     quote = connection.ops.quote_name
     placeholders = ", ".join(["%s"] * len(columns))
     # Table and column names come from the model, quoted; values are always parameters.
-    sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in columns)}) "  # noqa: S608
+    sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(f.column)) for f in columns)}) "  # noqa: S608
            f"VALUES ({placeholders})")
     return _execute(sql, columns, rows, batch)
+
+
+def _fields(model: type[models.Model], names: Sequence[str]) -> list[models.Field[Any, Any]]:
+    """The model's concrete fields by name; attribute names work too (``project_id``)."""
+    out = []
+    for name in names:
+        f = model._meta.get_field(name)
+        assert isinstance(f, models.Field) and f.concrete, f"{model.__name__}.{name} is not a column"
+        out.append(f)
+    return out
 
 
 def _execute(sql: str, columns: Sequence[models.Field[Any, Any]], rows: Iterable[Sequence[Any]], batch: int) -> int:
@@ -125,10 +137,12 @@ def update_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
                 batch: int = 5000) -> int:
     """Update rows by primary key: each row is the values of ``fields`` followed by the pk."""
     meta = model._meta
-    columns = [meta.get_field(name) for name in fields]
+    columns = _fields(model, fields)
     quote = connection.ops.quote_name
-    sql = (f"UPDATE {quote(meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in columns)} "  # noqa: S608
-           f"WHERE {quote(meta.pk.column)} = %s")  # type: ignore[union-attr]
+    pk = str(meta.pk.column) if meta.pk is not None else "id"
+    sets = ", ".join(f"{quote(str(f.column))} = %s" for f in columns)
+    sql = (f"UPDATE {quote(meta.db_table)} SET {sets} "  # noqa: S608
+           f"WHERE {quote(pk)} = %s")
     return _execute(sql, columns, rows, batch)
 
 
@@ -142,3 +156,18 @@ def new_row(model: type[models.Model], now: Any) -> dict[str, Any]:
         auto = getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
         out[f.attname] = now if auto else f.get_default()
     return out
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Hold the cyclic garbage collector while a large import runs. The import allocates
+    millions of short-lived rows and values; with the collector on, each full collection walks
+    every live object again, which costs a quarter of the time. Reference counting still frees
+    the rows chunk by chunk, and the collector runs again (and catches up) afterwards."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()

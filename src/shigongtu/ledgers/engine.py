@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from shigongtu.core.bulk import paused_gc
 from shigongtu.core.errors import InputRejected, NotAllowed
 from shigongtu.ledgers import kinds as registry
 from shigongtu.ledgers.io import (
@@ -128,7 +129,7 @@ def import_ledger(data: bytes, filename: str, kind_name: str, plan: Plan | None 
     if table.unknown_headers:
         ctx.warnings.append("已忽略无法识别的列：" + "、".join(table.unknown_headers))
     try:
-        with transaction.atomic():
+        with paused_gc(), transaction.atomic():
             _check_and_apply(kind, ctx, table.rows, result)
             if not result.ok or dry_run:
                 transaction.set_rollback(True)  # a dry run, or an error somewhere: nothing stays written

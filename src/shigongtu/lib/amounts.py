@@ -39,6 +39,9 @@ _NUMBER: Final = re.compile(
 _MINUS_SIGNS: Final = str.maketrans({"−": "-", "–": "-", "—": "-"})
 
 
+_INF = float("inf")
+
+
 def _clean(text: str) -> str:
     """Fold full-width characters (１２３, ，, ％) to ASCII and trim whitespace."""
     return unicodedata.normalize("NFKC", text).translate(_MINUS_SIGNS).strip()
@@ -123,6 +126,9 @@ def parse_amount(
     (``12个`` for an indicator counted in 个). Blank cells, booleans, NaN, percentages, unknown
     units and negative amounts (unless ``allow_negative``) raise :class:`ValueProblem`.
     """
+    if (type(raw) is float or type(raw) is int) and header_unit is None and 0 <= raw < _INF:  # type: ignore[operator]
+        number = Decimal(repr(raw)) if type(raw) is float else Decimal(raw)  # type: ignore[arg-type]
+        return number if number else abs(number)  # a number cell, in ``unit`` (-0.0 is 0)
     noun_zh, noun_en = _noun(unit)
     number, suffix = _split(raw, noun_zh, noun_en)
     source = header_unit if header_unit is not None and _unit_name(header_unit) else unit

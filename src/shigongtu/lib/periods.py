@@ -9,6 +9,7 @@ date its last day, and for a report period the month itself.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -177,6 +178,11 @@ def _read_date(raw: object, as_end: bool, what: tuple[str, str]) -> date:
         raise _not_a(raw, *what)
     if not isinstance(raw, str):
         return _from_number(raw, what)
+    return _date_text(raw, as_end, what)
+
+
+@functools.lru_cache(maxsize=4096)  # dates repeat down a ledger's columns
+def _date_text(raw: str, as_end: bool, what: tuple[str, str]) -> date:
     text = _clean(raw)
     for pattern in _DAY_FORMS:
         if match := pattern.fullmatch(text):
@@ -191,14 +197,23 @@ def _read_date(raw: object, as_end: bool, what: tuple[str, str]) -> date:
 def parse_period(raw: object) -> Period:
     """Read a report month (填报月份): ``2023-03``, ``2023/3``, ``2023年3月``, ``2023年03月``,
     ``2023.3``, ``202303``, a full date (its month), or a ``date``/``datetime``/Excel date."""
-    what = ("月份", "month")
     if isinstance(raw, Period):
         return raw
     if isinstance(raw, int) and not isinstance(raw, bool) and 190001 <= raw <= 210012:
         raw = str(raw)
-    if isinstance(raw, str) and (match := _COMPACT_MONTH.fullmatch(_clean(raw))):
-        return Period.of(_build(raw, int(match["y"]), int(match["m"]), None, what))
-    return Period.of(_read_date(raw, False, what))
+    if type(raw) is str:
+        return _period_text(raw)  # a ledger repeats the same dozen months: read each once
+    return Period.of(_read_date(raw, False, _MONTH_WORDS))
+
+
+_MONTH_WORDS = ("月份", "month")
+
+
+@functools.lru_cache(maxsize=512)
+def _period_text(raw: str) -> Period:
+    if match := _COMPACT_MONTH.fullmatch(_clean(raw)):
+        return Period.of(_build(raw, int(match["y"]), int(match["m"]), None, _MONTH_WORDS))
+    return Period.of(_read_date(raw, False, _MONTH_WORDS))
 
 
 def format_date_zh(day: date) -> str:

@@ -24,7 +24,8 @@ from shigongtu.plans.models import Indicator, Plan, ReportValue
 from shigongtu.plans.services import bump_revision, save_indicator
 from shigongtu.projects import bonds, rules, services
 from shigongtu.projects.demo_data import ILLUSTRATIVE, KINDS, OWNER_SUFFIX, PEIJIA_PROJECT, PLACES, SEED_PROJECTS
-from shigongtu.projects.investment import apply_investment_rows, review_investment, validate_investment_rows
+from shigongtu.projects.investment import review_investment
+from shigongtu.projects.investment_rows import apply_investment_rows, validate_investment_rows
 from shigongtu.projects.models import ApprovalItem, BondProject, InvestmentReport, Project
 
 REPORT_MONTHS = range(1, 7)

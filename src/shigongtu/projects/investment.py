@@ -9,6 +9,7 @@ to the sum of the monthly ones, image progress 0–100 %.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
@@ -55,6 +56,11 @@ def _blank(raw: Any) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
+@functools.lru_cache(maxsize=8)
+def _month_of(day: dt.date) -> Period:
+    return Period.of(day)
+
+
 def clean_investment(plan: Plan, project: Project | None, data: Mapping[str, Any], *, today: dt.date,
                      earlier: Mapping[str, Decimal] | None = None,
                      header_units: Mapping[str, str] | None = None) -> tuple[dict[str, Any], list[Problem]]:
@@ -72,7 +78,7 @@ def clean_investment(plan: Plan, project: Project | None, data: Mapping[str, Any
         period = parse_period(raw)
         if period.year != plan.year:
             problems.append(_problem("period", raw, f"填报月份{period.label_zh}不在施工图年度{plan.year}年内"))
-        elif period > Period.of(today):
+        elif period > _month_of(today):
             problems.append(_problem("period", raw, f"填报月份{period.label_zh}还没到，不能填报以后月份的数"))
         clean["period"] = period.key
     except ValueError as exc:
@@ -238,101 +244,3 @@ def review_investment(report: InvestmentReport, approve: bool, user: Any = None,
     _finish(plan, [project.pk], [_item("approve" if approve else "return", report, project, changes, plan)], user,
             [report.period])
     return report
-
-
-# -- the investment ledger (月度投资) ----------------------------------------------------------
-
-def validate_investment_rows(plan: Plan, rows: Iterable[Mapping[str, Any]], *, today: dt.date | None = None,
-                             header_units: Mapping[str, str] | None = None
-                             ) -> list[tuple[dict[str, Any], list[Problem]]]:
-    """Check investment ledger rows (canonical header → raw cell) against the plan; writes nothing.
-
-    Rows are keyed by (项目编号, 填报月份): the project must be on the plan, the pair must not
-    repeat in the batch, and a year-to-date column must agree with the months reported so far
-    (the database's and this batch's earlier rows). Clean values carry ``project_id``.
-    """
-    today = today or timezone.localdate()
-    rows = list(rows)
-    codes = {str(r.get("项目编号") or r.get("project") or "").strip() for r in rows}
-    projects = {p.code: p for p in Project.objects.filter(plan=plan, code__in=codes).only("pk", "code", "stage",
-                                                                                        "name", "plan_id")}
-    counted = counted_by_period([p.pk for p in projects.values()], plan.year)
-    seen: set[tuple[str, str]] = set()
-    out = []
-    for values in rows:
-        code = str(values.get("项目编号") or values.get("project") or "").strip()
-        project = projects.get(code)
-        problems: list[Problem] = []
-        if not code:
-            problems.append(_problem("project", None, "缺少项目编号"))
-        elif project is None:
-            problems.append(_problem("project", code, f"施工图 {plan.code} 没有编号为 {code} 的项目"))
-        earlier = counted.get(project.pk, {}) if project else {}
-        clean, more = clean_investment(plan, project, values, today=today, earlier=earlier,
-                                       header_units=header_units)
-        problems += more
-        key = (code, clean.get("period", ""))
-        if project is not None and "period" in clean:
-            if key in seen:
-                problems.append(_problem("period", clean["period"], f"项目 {code} {clean['period']} 在表中重复"))
-            seen.add(key)
-            if clean.get("amount") is not None:
-                counted.setdefault(project.pk, {})[clean["period"]] = clean["amount"]
-            clean["project_id"] = project.pk
-        out.append((clean, problems))
-    return out
-
-
-def validate_investment_row(plan: Plan, values: Mapping[str, Any], **options: Any
-                            ) -> tuple[dict[str, Any], list[Problem]]:
-    """One row's clean values and problems; see :func:`validate_investment_rows`."""
-    return validate_investment_rows(plan, [values], **options)[0]
-
-
-@transaction.atomic
-def apply_investment_rows(plan: Plan, clean_rows: Iterable[Mapping[str, Any]], user: Any = None,
-                          *, status: str = Status.SUBMITTED) -> dict[str, int]:
-    """Write rows checked by :func:`validate_investment_rows`: each (project, month) is created or
-    replaced and counts as reported (业主已报). Needs the manage right on the plan (an import).
-    Returns ``{"created": n, "updated": n, "unchanged": n}``."""
-    from shigongtu.projects.services import open_plan, require_plan
-
-    plan = open_plan(Plan.objects.select_for_update().get(pk=plan.pk))
-    require_plan(user, plan, MANAGE)
-    rows = list(clean_rows)
-    ids = {r["project_id"] for r in rows}
-    projects = Project.objects.in_bulk(ids)
-    existing = {(r.project_id, r.period): r
-                for r in InvestmentReport.objects.select_for_update().filter(project_id__in=ids)}
-    now, who = timezone.now(), user if getattr(user, "pk", None) else None
-    counts = {"created": 0, "updated": 0, "unchanged": 0}
-    new, changed, items = [], [], []
-    for clean in rows:
-        project = projects[clean["project_id"]]
-        report = existing.get((project.pk, clean["period"]))
-        created = report is None
-        old = None if created else {f: getattr(report, f) for f in REPORT_FIELDS}
-        report = report or InvestmentReport(plan=plan, project=project, period=clean["period"])
-        for key in REPORT_FIELDS[:-1]:
-            if key in clean:
-                setattr(report, key, clean[key])
-        report.status = status
-        changes = audit.diff(old, {f: getattr(report, f) for f in REPORT_FIELDS})
-        if not changes:
-            counts["unchanged"] += 1
-            continue
-        report.submitted_at, report.submitted_by, report.return_reason = now, who, ""
-        if created:
-            new.append(report)
-            existing[(project.pk, report.period)] = report
-        else:
-            report.version += 1
-            changed.append(report)
-        counts["created" if created else "updated"] += 1
-        items.append((created, report, project, changes))
-    InvestmentReport.objects.bulk_create(new, batch_size=500)
-    InvestmentReport.objects.bulk_update(changed, [*REPORT_FIELDS, "submitted_at", "submitted_by", "return_reason",
-                                                   "version"], batch_size=500)
-    audit_items = [_item("import" if created else "update", r, p, c, plan) for created, r, p, c in items]
-    _finish(plan, ids, audit_items, user, {r.period for _, r, _, _ in items})
-    return counts

@@ -20,7 +20,7 @@ from shigongtu.ledgers.kinds import register
 from shigongtu.ledgers.kinds.base import CREATE, UNCHANGED, UPDATE, ImportContext, LedgerKind, RowPlan
 from shigongtu.lib import geo
 from shigongtu.orgs.models import OrgUnit
-from shigongtu.projects import investment, project_rows, services
+from shigongtu.projects import investment, investment_rows, project_rows, services
 from shigongtu.projects.fields import PROJECT_FIELDS, Lookups
 from shigongtu.projects.models import InvestmentReport, Project
 
@@ -237,39 +237,45 @@ class InvestmentKind(LedgerKind):
     notes = ("每个项目每月一行；同一项目同一月份再次导入会替换该月数据，原数据保留在变更记录中。",
              "金额单位为万元；“本年累计完成投资”如填写，须等于1月至本月的本月完成投资之和。")
 
+    chunk_rows = CHUNK
+
     def prepare(self, ctx: ImportContext, rows: list[RawRow]) -> None:
-        ctx.state["existing"] = {
-            (r.project_id, r.period): r
-            for r in InvestmentReport.objects.filter(plan=ctx.plan).only(
-                "pk", "project_id", "period", *investment.REPORT_FIELDS)
-        }
+        if "rows" not in ctx.state:  # what spans the chunks of one file
+            ctx.state.update(rows=investment_rows.RowState(), shown=0, touched=set(), periods=set())
+        projects = investment_rows.projects_by_code(ctx.plan, (r.values for r in rows))
+        ctx.state["projects"] = projects
+        ctx.state["existing"] = investment_rows.reports_by_key(p.pk for p in projects.values())
 
     def check(self, ctx: ImportContext, rows: list[RawRow]) -> Iterator[RowPlan]:
-        checked = investment.validate_investment_rows(ctx.plan, [r.values for r in rows],
-                                                      header_units=_header_units(ctx))
-        existing: dict[tuple[int, str], InvestmentReport] = ctx.state["existing"]
-        for index, (row, (clean, problems)) in enumerate(zip(rows, checked, strict=True)):
+        checked = investment_rows.validate_investment_rows(
+            ctx.plan, [r.values for r in rows], header_units=_header_units(ctx), projects=ctx.state["projects"],
+            state=ctx.state["rows"])
+        existing: dict[tuple[int, str], dict[str, Any]] = ctx.state["existing"]
+        for row, (clean, problems) in zip(rows, checked, strict=True):
             if problems:
                 ctx.errors.extend(_cell_errors(ctx, row, problems))
                 continue
             key = f"{row.values.get('项目编号')} {clean['period']}"
             current = existing.get((clean["project_id"], clean["period"]))
-            new = {f: clean.get(f) for f in investment.REPORT_FIELDS if f != "status" and f in clean}
-            if current is None:
-                changes = ({f: [None, audit._plain(v)] for f, v in new.items() if v not in (None, "")}
-                           if index < PREVIEW_ROWS else {})
-                yield RowPlan(row.number, key, CREATE, changes, {"clean": clean})
-                continue
-            old = {f: getattr(current, f) for f in new}
-            changes = audit.diff(old, new)
-            if current.status not in InvestmentReport.COUNTING:
-                changes["status"] = [current.status, InvestmentReport.Status.SUBMITTED]
-            yield RowPlan(row.number, key, UPDATE if changes else UNCHANGED, changes, {"clean": clean}, current)
+            shown = ctx.state["shown"] < PREVIEW_ROWS
+            if current is None:  # a new month: its fields are only worked out for the preview
+                action, changes = CREATE, investment_rows.report_changes(None, clean) if shown else {}
+            else:
+                changes = investment_rows.report_changes(current, clean)
+                action = UPDATE if changes else UNCHANGED
+            shown = shown and action != UNCHANGED
+            ctx.state["shown"] += shown
+            preview = {k: [audit._plain(old), audit._plain(new)] for k, (old, new) in changes.items()} if shown else {}
+            yield RowPlan(row.number, key, action, preview, {"clean": clean})
 
     def apply(self, ctx: ImportContext, plans: list[RowPlan]) -> None:
-        for start in range(0, len(plans), CHUNK):
-            investment.apply_investment_rows(ctx.plan, [p.payload["clean"] for p in plans[start:start + CHUNK]],
-                                             ctx.user)
+        cleans = [p.payload["clean"] for p in plans]
+        investment_rows.apply_investment_rows(ctx.plan, cleans, ctx.user, finish=False)
+        ctx.state["touched"].update(c["project_id"] for c in cleans)
+        ctx.state["periods"].update(c["period"] for c in cleans)
+
+    def finish(self, ctx: ImportContext) -> None:
+        investment_rows.finish_rows(ctx.plan, ctx.state["touched"], ctx.state["periods"])
 
     def export_rows(self, plan: Any, user: Any, filters: Mapping[str, Any] | None = None) -> Iterable[dict[str, Any]]:
         qs = InvestmentReport.objects.filter(plan=plan, status__in=InvestmentReport.COUNTING)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from shigongtu.audit import services as audit
@@ -162,9 +163,10 @@ class _Writer:
         base["plan_id"] = self.plan.pk
         columns = list(base)
         made = [(new_project_values(base, clean, self.plan), clean.get("nodes") or []) for clean in rows]
+        # The plan is locked, so the plan's projects numbered after its last one are these.
+        last = Project.objects.filter(plan=self.plan).aggregate(last=Max("pk"))["last"] or 0
         bulk.insert_rows(Project, columns, ([v[c] for c in columns] for v, _ in made))
-        ids = dict(Project.objects.filter(plan=self.plan, code__in=[v["code"] for v, _ in made])
-                   .values_list("code", "pk"))
+        ids = dict(Project.objects.filter(plan=self.plan, pk__gt=last).values_list("code", "pk"))
         node_ids = self.node_ids()
         bulk.insert_rows(Project.nodes.through, ("project_id", "node_id"),
                          ((ids[v["code"]], node_ids[c]) for v, codes in made for c in codes if c in node_ids))
@@ -174,9 +176,11 @@ class _Writer:
             if values["stage"]:
                 # a new project has no approvals checklist yet, so nothing is flagged as missing
                 self.stage(pk, "", values["stage"], values["actual_start"])
-            snap = project_snapshot(values, codes)
-            # plain values: the change history's encoder writes decimals and dates (as audit.created)
-            changes = {k: [None, v] for k, v in snap.items() if v is not None and (type(v) is not str or v)}
+            # project_snapshot's fields given a value (as audit.created); the change history's
+            # encoder writes the decimals and dates
+            changes = {k: [None, v] for k in AUDITED if (v := values[k]) is not None and (type(v) is not str or v)}
+            if codes:
+                changes["nodes"] = [None, ",".join(sorted(codes))]
             items.append(self.item("create", pk, values["code"], values["name"], changes))
         self.flush_stages()
         if any(values["stage"] == rules.REMOVED for values, _ in made):

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Max, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from shigongtu.audit import services as audit
@@ -79,23 +81,21 @@ def node_codes(project: Project) -> list[str]:
 
 
 def refresh_totals(project_ids: Iterable[int]) -> None:
-    """Recompute the projects' year-to-date figures (本年累计) from their counting reports."""
-    ids = list(set(project_ids))
-    if not ids:
-        return
-    sums: dict[int, dict[str, Any]] = {
-        row["project_id"]: dict(row)
-        for row in InvestmentReport.objects.filter(project_id__in=ids, status__in=InvestmentReport.COUNTING)
-        .values("project_id").annotate(a=Sum("amount"), s=Sum("stats_amount"), last=Max("period"))
-    }
-    projects = list(Project.objects.filter(pk__in=ids).only("pk", "ytd_investment", "ytd_stats_investment"))
-    zero = Project._meta.get_field("ytd_investment").get_default()
-    for p in projects:
-        row = sums.get(p.pk, {})
-        p.ytd_investment = row.get("a") or zero
-        p.ytd_stats_investment = row.get("s") or zero
-        p.last_period = row.get("last") or ""
-    Project.objects.bulk_update(projects, ["ytd_investment", "ytd_stats_investment", "last_period"], batch_size=500)
+    """Recompute the projects' year-to-date figures (本年累计) from their counting reports, in
+    one statement per few thousand projects."""
+    ids = sorted(set(project_ids))
+    counting = InvestmentReport.objects.filter(project=OuterRef("pk"), status__in=InvestmentReport.COUNTING)
+
+    def total(expression: Any) -> Any:
+        return Subquery(counting.order_by().values("project").annotate(v=expression).values("v"))
+
+    zero = Value(Decimal(0), output_field=Project._meta.get_field("ytd_investment"))
+    for start in range(0, len(ids), 5000):
+        Project.objects.filter(pk__in=ids[start:start + 5000]).update(
+            ytd_investment=Coalesce(total(Sum("amount")), zero),
+            ytd_stats_investment=Coalesce(total(Sum("stats_amount")), zero),
+            last_period=Coalesce(total(Max("period")), Value("")),
+        )
 
 
 # -- projects -----------------------------------------------------------------------------
@@ -427,7 +427,7 @@ def save_problem(project: Project, data: Mapping[str, Any], user: Any = None, it
 
 # The ledgers' row functions live with their bulk writers; the ledger engine finds every row
 # function here.
-from shigongtu.projects.investment import (  # noqa: E402
+from shigongtu.projects.investment_rows import (  # noqa: E402
     apply_investment_rows,
     validate_investment_row,
     validate_investment_rows,

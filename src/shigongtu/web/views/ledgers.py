@@ -28,7 +28,7 @@ CHANGES_PER_PAGE = 100
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-KIND_ORDER = {"nodes": 0, "reports": 1, "projects": 2, "investment": 3}
+KIND_ORDER = {"nodes": 0, "reports": 1, "projects": 2, "investment": 3, "approvals": 4, "bonds": 5}
 
 
 def _kinds() -> list[Any]:
