@@ -82,7 +82,8 @@ def _read_floor(data: bytes, spec: Any) -> tuple[float, int]:
 def _measure(op: str, kind: str, plan: Plan, path: str | None = None, dry_run: bool = False) -> dict[str, Any]:
     """One import or export in a fresh process (:mod:`shigongtu.bench.child`): its time and peak memory."""
     args = {"op": op, "kind": kind, "plan": plan.code, "file": path, "dry_run": dry_run}
-    done = subprocess.run([sys.executable, "-m", "shigongtu.bench.child", json.dumps(args)], capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "shigongtu.bench.child", json.dumps(args)],  # noqa: S603
+                          capture_output=True,
                           text=True, check=False, env=os.environ.copy())
     if done.returncode != 0:
         raise RuntimeError(f"bench {op} {kind} failed:\n{done.stderr[-3000:]}")

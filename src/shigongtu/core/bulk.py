@@ -96,11 +96,29 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
     meta = model._meta
     columns = _fields(model, fields)
     quote = connection.ops.quote_name
+    names = ", ".join(quote(str(f.column)) for f in columns)
+    if connection.vendor == "postgresql":
+        return _copy(f"COPY {quote(meta.db_table)} ({names}) FROM STDIN", columns, rows)
     placeholders = ", ".join(["%s"] * len(columns))
     # Table and column names come from the model, quoted; values are always parameters.
-    sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(f.column)) for f in columns)}) "  # noqa: S608
-           f"VALUES ({placeholders})")
+    sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({placeholders})"  # noqa: S608
     return _execute(sql, columns, rows, batch)
+
+
+def _copy(sql: str, columns: Sequence[models.Field[Any, Any]], rows: Iterable[Sequence[Any]]) -> int:
+    """PostgreSQL's COPY: the rows stream to the server in one command, several times faster
+    than any INSERT (the driver adapts each value as it would for a parameter)."""
+    converters = [(i, c) for i, f in enumerate(columns) if (c := _converter(f)) is not None]
+    count = 0
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:  # type: ignore[attr-defined]
+        for row in rows:
+            if converters:
+                row = list(row)
+                for i, convert in converters:
+                    row[i] = convert(row[i])
+            copy.write_row(row)
+            count += 1
+    return count
 
 
 def _fields(model: type[models.Model], names: Sequence[str]) -> list[models.Field[Any, Any]]:

@@ -17,9 +17,8 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Max, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db import connection, transaction
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
 from shigongtu.audit import services as audit
@@ -81,21 +80,26 @@ def node_codes(project: Project) -> list[str]:
 
 
 def refresh_totals(project_ids: Iterable[int]) -> None:
-    """Recompute the projects' year-to-date figures (本年累计) from their counting reports, in
-    one statement per few thousand projects."""
+    """Recompute the projects' year-to-date figures (本年累计) from their counting reports: per
+    few thousand projects, one UPDATE from the grouped sums and one for those left with none."""
     ids = sorted(set(project_ids))
-    counting = InvestmentReport.objects.filter(project=OuterRef("pk"), status__in=InvestmentReport.COUNTING)
-
-    def total(expression: Any) -> Any:
-        return Subquery(counting.order_by().values("project").annotate(v=expression).values("v"))
-
-    zero = Value(Decimal(0), output_field=Project._meta.get_field("ytd_investment"))
+    project, report = Project._meta, InvestmentReport._meta
+    q = connection.ops.quote_name
+    counting = list(InvestmentReport.COUNTING)
     for start in range(0, len(ids), 5000):
-        Project.objects.filter(pk__in=ids[start:start + 5000]).update(
-            ytd_investment=Coalesce(total(Sum("amount")), zero),
-            ytd_stats_investment=Coalesce(total(Sum("stats_amount")), zero),
-            last_period=Coalesce(total(Max("period")), Value("")),
-        )
+        chunk = ids[start:start + 5000]
+        marks = ", ".join(["%s"] * len(chunk))
+        # Names come from the models; every value is a parameter.
+        sql = (f"UPDATE {q(project.db_table)} SET ytd_investment = t.a, ytd_stats_investment = t.s, "  # noqa: S608
+               f"last_period = t.last FROM (SELECT project_id, COALESCE(SUM(amount), 0) AS a, "
+               f"COALESCE(SUM(stats_amount), 0) AS s, MAX(period) AS last FROM {q(report.db_table)} "
+               f"WHERE status IN (%s, %s, %s) AND project_id IN ({marks}) GROUP BY project_id) AS t "
+               f"WHERE {q(project.db_table)}.id = t.project_id")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*counting, *chunk])
+        reported = InvestmentReport.objects.filter(project=OuterRef("pk"), status__in=counting)
+        Project.objects.filter(pk__in=chunk).filter(~Exists(reported)).update(
+            ytd_investment=Decimal(0), ytd_stats_investment=Decimal(0), last_period="")
 
 
 # -- projects -----------------------------------------------------------------------------
