@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import translation
 
 from shigongtu.orgs.models import Membership, OrgUnit
 from shigongtu.plans import services
@@ -48,6 +49,15 @@ ROLES = ("coordinator", "reporter", "viewer", "outsider")
 def _fast_password_hashing(settings: Any) -> None:
     # The production hasher is deliberately slow; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _chinese_until_switched() -> Any:
+    # The language middleware leaves the chosen language active on the thread after a request;
+    # a test that switched to English must not leave the next test's messages in English.
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

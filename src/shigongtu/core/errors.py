@@ -8,16 +8,22 @@ from typing import Any
 
 @dataclass
 class Problem:
-    """One thing wrong with the input: which field (or row and column), what value, why."""
+    """One thing wrong with the input: which field (or row and column), what value, why.
+
+    ``message`` is Chinese; ``message_en``, when given, says the same in English (a ledger
+    import shows it to a clerk who chose English). ``as_dict`` leaves it out: the API's
+    problem documents keep their shape.
+    """
 
     message: str
     field: str | None = None
     value: Any = None
     row: int | None = None
     column: str | None = None
+    message_en: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        return {k: v for k, v in asdict(self).items() if v is not None and k != "message_en"}
 
 
 class InputRejected(Exception):

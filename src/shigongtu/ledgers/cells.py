@@ -20,9 +20,14 @@ class RowErrors:
         self.headers = headers  # canonical → header as written
         self.errors: list[CellError] = []
 
-    def add(self, canonical: str | None, value: Any, message: str) -> None:
+    def add(self, canonical: str | None, value: Any, message: str, *, en: str) -> None:
+        """One problem: ``message`` in Chinese, ``en`` the same in English."""
         column = self.headers.get(canonical, canonical) if canonical else None
-        self.errors.append(CellError(self.number, column, _shown(value), message))
+        self.errors.append(CellError(self.number, column, _shown(value), message, en))
+
+    def add_problem(self, canonical: str | None, value: Any, problem: ValueProblem) -> None:
+        """A parser's ValueProblem, in both its languages."""
+        self.add(canonical, value, problem.message_zh, en=problem.message_en)
 
     def __bool__(self) -> bool:
         return bool(self.errors)
@@ -59,19 +64,19 @@ def date_cell(values: Mapping[str, Any], key: str, errs: RowErrors, *, as_end: b
     try:
         return periods.parse_date(value, as_end=as_end)
     except ValueProblem as exc:
-        errs.add(key, value, exc.message_zh)
+        errs.add_problem(key, value, exc)
         return None
 
 
 def period_cell(values: Mapping[str, Any], key: str, errs: RowErrors) -> periods.Period | None:
     value = values.get(key)
     if blank(value):
-        errs.add(key, value, "必填：填报月份，如 2023-03 或 2023年3月")
+        errs.add(key, value, "必填：填报月份，如 2023-03 或 2023年3月", en="required: the month, such as 2023-03")
         return None
     try:
         return periods.parse_period(value)
     except ValueProblem as exc:
-        errs.add(key, value, exc.message_zh)
+        errs.add_problem(key, value, exc)
         return None
 
 
@@ -85,7 +90,7 @@ def amount_cell(values: Mapping[str, Any], key: str, errs: RowErrors, unit: str 
             return amounts.parse_amount(value, unit, header_unit=header_unit)
         return amounts.parse_number(value)
     except ValueProblem as exc:
-        errs.add(key, value, exc.message_zh)
+        errs.add_problem(key, value, exc)
         return None
 
 
@@ -97,7 +102,7 @@ def number_cell(values: Mapping[str, Any], key: str, errs: RowErrors, minimum: i
     try:
         return amounts.parse_number(value, minimum=minimum, maximum=maximum)
     except ValueProblem as exc:
-        errs.add(key, value, exc.message_zh)
+        errs.add_problem(key, value, exc)
         return None
 
 
@@ -108,10 +113,10 @@ def percent_cell(values: Mapping[str, Any], key: str, errs: RowErrors) -> Decima
     try:
         result = amounts.parse_percent(value)
     except ValueProblem as exc:
-        errs.add(key, value, exc.message_zh)
+        errs.add_problem(key, value, exc)
         return None
     if not Decimal(0) <= result <= Decimal(100):
-        errs.add(key, value, f"进度应在0到100之间，不是{value}")
+        errs.add(key, value, f"进度应在0到100之间，不是{value}", en=f"progress must be between 0 and 100, not {value}")
         return None
     return result
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 
 from shigongtu.core.bulk import paused_gc
 from shigongtu.core.errors import InputRejected, NotAllowed
@@ -47,13 +48,18 @@ class ImportResult:
     errors: list[CellError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     changes: list[RowPlan] = field(default_factory=list)  # the first rows that create or update
-    file_error: str | None = None
+    file_error: str | None = None  # in Chinese; file_error_en says it in English
+    file_error_en: str | None = None
     table: LedgerTable | None = None
     record_id: int | None = None
     create_units: bool = False
     sheet: str | None = None
 
-    def as_dict(self, preview_limit: int = PREVIEW_LIMIT) -> dict[str, Any]:
+    def as_dict(self, preview_limit: int = PREVIEW_LIMIT, language: str | None = None) -> dict[str, Any]:
+        """The contract's import document, its messages in ``language`` (default: the active
+        interface language; English when it starts with "en", else Chinese)."""
+        if language is None:
+            language = translation.get_language()
         doc: dict[str, Any] = {
             "ok": self.ok,
             "dry_run": self.dry_run,
@@ -62,13 +68,13 @@ class ImportResult:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "errors": [
-                {"row": e.row, "column": e.column, "value": _plain(e.value), "message": e.message}
+                {"row": e.row, "column": e.column, "value": _plain(e.value), "message": e.message_in(language)}
                 for e in self.errors
             ],
             "warnings": self.warnings,
         }
         if self.file_error:
-            doc["file_error"] = self.file_error
+            doc["file_error"] = (self.file_error_en or self.file_error) if _english(language) else self.file_error
         doc["changes"] = [
             {"row": c.row, "key": c.key, "action": c.action, "fields": c.changes}
             for c in self.changes[:preview_limit]
@@ -85,6 +91,35 @@ class ImportResult:
             doc["header_row"] = self.table.header_row
             doc["sheet_name"] = self.table.sheet_name
         return doc
+
+
+def _english(language: str | None) -> bool:
+    return language is not None and language.startswith("en")
+
+
+def _kept(result: ImportResult) -> dict[str, Any]:
+    """The result as the import history keeps it: read later, perhaps in the other language,
+    so each message is kept in Chinese (``message``, ``file_error``) with its English beside
+    it (``message_en``, ``file_error_en``); :func:`in_language` picks one."""
+    doc = result.as_dict(preview_limit=200, language="zh-hans")
+    for shown, error in zip(doc["errors"], result.errors, strict=True):
+        if error.message_en:
+            shown["message_en"] = error.message_en
+    if result.file_error and result.file_error_en:
+        doc["file_error_en"] = result.file_error_en
+    return doc
+
+
+def in_language(kept: Mapping[str, Any], language: str | None) -> dict[str, Any]:
+    """A result the history kept (``ImportRecord.result``) with its messages in ``language``;
+    English falls back to the Chinese where a record has none."""
+    doc = dict(kept)
+    if not _english(language):
+        return doc
+    doc["errors"] = [{**e, "message": e.get("message_en") or e["message"]} for e in kept.get("errors", [])]
+    if kept.get("file_error_en"):
+        doc["file_error"] = kept["file_error_en"]
+    return doc
 
 
 def _plain(value: Any) -> Any:
@@ -118,8 +153,8 @@ def import_ledger(data: bytes, filename: str, kind_name: str, plan: Plan | None 
     try:
         table = read_ledger(data, filename, kind.spec, sheet=sheet, max_bytes=settings.LEDGER_MAX_BYTES)
     except LedgerFileError as exc:
-        result.file_error = exc.message_zh
-        result.errors = [CellError(0, None, filename, exc.message_zh)]
+        result.file_error, result.file_error_en = exc.message_zh, exc.message_en
+        result.errors = [CellError(0, None, filename, exc.message_zh, exc.message_en)]
         _keep(result, data, filename, plan, user, keep_record)
         return result
     result.table = table
@@ -135,7 +170,8 @@ def import_ledger(data: bytes, filename: str, kind_name: str, plan: Plan | None 
                 transaction.set_rollback(True)  # a dry run, or an error somewhere: nothing stays written
     except LedgerFileError as exc:  # the file broke off part way (a truncated sheet)
         result = ImportResult(ok=False, dry_run=dry_run, kind=kind.name, create_units=create_units, sheet=sheet,
-                              file_error=exc.message_zh, errors=[CellError(0, None, filename, exc.message_zh)])
+                              file_error=exc.message_zh, file_error_en=exc.message_en,
+                              errors=[CellError(0, None, filename, exc.message_zh, exc.message_en)])
         _keep(result, data, filename, plan, user, keep_record)
         return result
     _keep(result, data, filename, plan, user, keep_record)
@@ -193,16 +229,18 @@ def _keep(result: ImportResult, data: bytes, filename: str, plan: Plan | None, u
         content=data, dry_run=result.dry_run, ok=result.ok,
         applied=result.ok and not result.dry_run and bool(result.created or result.updated),
         created=result.created, updated=result.updated, unchanged=result.unchanged,
-        error_count=len(result.errors), result=result.as_dict(preview_limit=200),
+        error_count=len(result.errors), result=_kept(result),
     )
     result.record_id = record.pk
 
 
 def annotated_copy(data: bytes, filename: str, result: ImportResult) -> bytes | None:
-    """The user's own file with the faulty cells marked and an error sheet, or None without row errors."""
+    """The user's own file with the faulty cells marked and an error sheet, or None without row
+    errors; its words in the active interface language."""
     if result.table is None or not result.errors:
         return None
-    return annotate_errors(data, filename, result.errors, result.table)
+    return annotate_errors(data, filename, result.errors, result.table,
+                           language=translation.get_language() or settings.LANGUAGE_CODE)
 
 
 def export_ledger(kind_name: str, plan: Plan | None = None, user: Any = None,

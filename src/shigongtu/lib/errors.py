@@ -25,6 +25,11 @@ class ValueProblem(ValueError):
         return f"ValueProblem({self.message_zh!r}, {self.message_en!r})"
 
 
+def in_english(exc: Exception) -> str:
+    """The English of an error a parser raised: a ValueProblem's own, else the exception's text."""
+    return exc.message_en if isinstance(exc, ValueProblem) else str(exc)
+
+
 def shown(raw: object) -> str:
     """Render a raw cell value for an error message: trimmed, shortened, never empty."""
     text = raw.strip() if isinstance(raw, str) else str(raw)

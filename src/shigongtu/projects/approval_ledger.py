@@ -70,10 +70,11 @@ def project_cell(ctx: ImportContext, values: Mapping[str, Any], errs: cells.RowE
                  projects: Mapping[str, Project]) -> Project | None:
     code = cells.text(values, "项目编号")
     if code is None:
-        errs.add("项目编号", values.get("项目编号"), "必填：项目编号")
+        errs.add("项目编号", values.get("项目编号"), "必填：项目编号", en="required: project code")
         return None
     if code not in projects:
-        errs.add("项目编号", code, f"施工图 {ctx.plan.code} 中没有项目编号为 {code} 的项目")
+        errs.add("项目编号", code, f"施工图 {ctx.plan.code} 中没有项目编号为 {code} 的项目",
+                 en=f"plan {ctx.plan.code} has no project with code {code}")
         return None
     return projects[code]
 
@@ -86,14 +87,15 @@ def yes_no_cell(values: Mapping[str, Any], key: str, errs: cells.RowErrors) -> b
     try:
         return read_bool(value)
     except ValueProblem as exc:
-        errs.add(key, value, exc.message_zh)
+        errs.add_problem(key, value, exc)
         return None
 
 
 def text_cell(values: Mapping[str, Any], key: str, errs: cells.RowErrors, max_length: int) -> str:
     text = cells.text(values, key) or ""
     if len(text) > max_length:
-        errs.add(key, values.get(key), f"{key}最长{max_length}个字符（现为{len(text)}个）")
+        errs.add(key, values.get(key), f"{key}最长{max_length}个字符（现为{len(text)}个）",
+                 en=f"at most {max_length} characters (this has {len(text)})")
     return text
 
 
@@ -238,7 +240,9 @@ class ApprovalsKind(LedgerKind):
             if project is not None and kind is not None:
                 if (project.code, kind) in seen:
                     errs.add("手续类型", v.get("手续类型"), f"项目 {project.code} 的「{kind}」在本表中重复"
-                                                      f"（第 {seen[project.code, kind]} 行已有）")
+                                                      f"（第 {seen[project.code, kind]} 行已有）",
+                             en=f"duplicate {kind} for project {project.code} in this file "
+                                f"(already on row {seen[project.code, kind]})")
                 seen.setdefault((project.code, kind), row.number)
             item = checklists[project.pk].get(kind) if project is not None and kind is not None else None
             data = self._values(ctx, v, errs)
@@ -259,14 +263,19 @@ class ApprovalsKind(LedgerKind):
               project: Project | None) -> str | None:
         raw = cells.text(v, "手续类型")
         if raw is None:
-            errs.add("手续类型", v.get("手续类型"), "必填：手续类型")
+            errs.add("手续类型", v.get("手续类型"), "必填：手续类型", en="required: approval kind")
             return None
         own = ctx.state["own_kinds"].get(project.pk, {}) if project is not None else {}
         kind = read_kind(raw, own)
         if kind is None:
-            hint = "“立项”请写明：立项（审批）、立项（核准）或立项（备案）" if _fold(raw) == "立项" else \
-                f"可用：{'、'.join(rules.APPROVAL_KINDS)}"
-            errs.add("手续类型", raw, f"未知的手续类型「{raw}」（{hint}）")
+            if _fold(raw) == "立项":
+                hint = "“立项”请写明：立项（审批）、立项（核准）或立项（备案）"
+                hint_en = "for 立项 say which: 立项（审批）, 立项（核准） or 立项（备案）"
+            else:
+                hint = f"可用：{'、'.join(rules.APPROVAL_KINDS)}"
+                hint_en = f"use one of {', '.join(rules.APPROVAL_KINDS)}"
+            errs.add("手续类型", raw, f"未知的手续类型「{raw}」（{hint}）",
+                     en=f"unknown approval kind {raw} ({hint_en})")
         return kind
 
     def _values(self, ctx: ImportContext, v: Mapping[str, Any], errs: cells.RowErrors) -> dict[str, Any]:
@@ -279,7 +288,8 @@ class ApprovalsKind(LedgerKind):
         if "办理状态" in present and not cells.blank(raw_status):
             status = STATUS_WORDS.get(_fold(str(raw_status)))
             if status is None:
-                errs.add("办理状态", raw_status, f"办理状态应为{'、'.join(rules.APPROVAL_STATUSES)}之一")
+                errs.add("办理状态", raw_status, f"办理状态应为{'、'.join(rules.APPROVAL_STATUSES)}之一",
+                         en=f"the status must be one of {', '.join(rules.APPROVAL_STATUSES)}")
             else:
                 data["status"] = status
         for header, name in TEXTS.items():
@@ -295,10 +305,12 @@ class ApprovalsKind(LedgerKind):
         issued = data["issued_on"] if "issued_on" in data else getattr(item, "issued_on", None)
         valid = data["valid_until"] if "valid_until" in data else getattr(item, "valid_until", None)
         if "issued_on" in data and issued is not None and issued > today:
-            errs.add("批复日期", v.get("批复日期"), f"批复日期 {issued} 晚于今天（{today}），不能填将来的日期")
+            errs.add("批复日期", v.get("批复日期"), f"批复日期 {issued} 晚于今天（{today}），不能填将来的日期",
+                     en=f"approval date {issued} is after today ({today}); no future dates")
         if issued is not None and valid is not None and valid < issued:
             column = "有效期至" if "valid_until" in data else "批复日期"
-            errs.add(column, v.get(column), f"有效期至 {valid} 早于批复日期 {issued}")
+            errs.add(column, v.get(column), f"有效期至 {valid} 早于批复日期 {issued}",
+                     en=f"valid until {valid} is before the approval date {issued}")
 
     def _plan_row(self, number: int, project: Project, kind: str, item: ApprovalItem | None,
                   data: Mapping[str, Any]) -> RowPlan:

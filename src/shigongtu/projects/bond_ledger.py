@@ -141,7 +141,8 @@ class BondsKind(LedgerKind):
             if project is not None:
                 if project.code in seen:
                     errs.add("项目编号", project.code,
-                             f"项目 {project.code} 在本表中重复（第 {seen[project.code]} 行已有）")
+                             f"项目 {project.code} 在本表中重复（第 {seen[project.code]} 行已有）",
+                             en=f"duplicate project {project.code} in this file (already on row {seen[project.code]})")
                 seen.setdefault(project.code, row.number)
             bond = bonds.get(project.pk) if project is not None else None
             data = self._values(ctx, v, errs, today)
@@ -163,12 +164,14 @@ class BondsKind(LedgerKind):
         if "状态" in present and not cells.blank(raw):
             state = read_state(raw)
             if state is None:
-                errs.add("状态", raw, f"未知的专项债状态「{raw}」（可用：{'、'.join(rules.BOND_STATES)}）")
+                errs.add("状态", raw, f"未知的专项债状态「{raw}」（可用：{'、'.join(rules.BOND_STATES)}）",
+                         en=f"unknown bond state {raw} (use one of {', '.join(rules.BOND_STATES)})")
             else:
                 data["state"] = state
         amount = cells.amount_cell(v, "申请额度", errs, header_unit=cells.header_unit(present.get("申请额度")))
         if amount is not None and amount >= AMOUNT_MAX:
-            errs.add("申请额度", v.get("申请额度"), f"申请额度 {amount:f} 万元过大，请核对单位")
+            errs.add("申请额度", v.get("申请额度"), f"申请额度 {amount:f} 万元过大，请核对单位",
+                     en=f"a requested amount of {amount:f} (10k yuan) is too large; check the unit")
         elif amount is not None:
             data["requested_amount"] = amount.quantize(AMOUNT_STEP, rounding=ROUND_HALF_UP)  # as the column keeps it
         raw = v.get("收益覆盖倍数")
@@ -176,16 +179,18 @@ class BondsKind(LedgerKind):
             try:
                 ratio = parse_amount(raw, "倍")
             except ValueProblem as exc:
-                errs.add("收益覆盖倍数", raw, exc.message_zh)
+                errs.add_problem("收益覆盖倍数", raw, exc)
             else:
                 if ratio > RATIO_MAX:
-                    errs.add("收益覆盖倍数", raw, f"收益覆盖倍数应在0到{RATIO_MAX}之间")
+                    errs.add("收益覆盖倍数", raw, f"收益覆盖倍数应在0到{RATIO_MAX}之间",
+                             en=f"the coverage ratio must be between 0 and {RATIO_MAX}")
                 else:
                     data["coverage_ratio"] = ratio.quantize(CENT, rounding=ROUND_HALF_UP)
         declared = cells.date_cell(v, "申报日期", errs)
         if declared is not None:
             if declared > today:
-                errs.add("申报日期", v.get("申报日期"), f"申报日期 {declared} 晚于今天（{today}），不能填将来的日期")
+                errs.add("申报日期", v.get("申报日期"), f"申报日期 {declared} 晚于今天（{today}），不能填将来的日期",
+                         en=f"declaration date {declared} is after today ({today}); no future dates")
             data["declared_on"] = declared
         for header, name in FLAGS.items():
             if (flag := yes_no_cell(v, header, errs)) is not None:
@@ -198,19 +203,23 @@ class BondsKind(LedgerKind):
                     state: str) -> None:
         """An existing record's state moves as the pipeline allows (the rules of ``move_bond``)."""
         raw = v.get("状态")
-        why = rules.bond_transition_problem(bond.state, state)
+        why = rules.bond_move_problem(bond.state, state)
         quota = ctx.state["quotas"].get(bond.pk, {})
         if why:
-            errs.add("状态", raw, why)
+            errs.add_problem("状态", raw, why)
         elif state == rules.BOND_QUOTA and not quota.get("n"):
             errs.add("状态", raw, "还没有登记额度批次，不能改为「额度已下达」；请在项目页“专项债”中登记额度下达，"
-                                "登记后状态自动变更")
+                                "登记后状态自动变更",
+                     en=f"no quota batch is recorded yet, so the state cannot become {rules.BOND_QUOTA}; record the "
+                        "quota on the project's Special bonds page and the state follows")
         elif state == rules.BOND_SPENT:
             total = quota.get("total") or Decimal(0)
             spent = ctx.state["spent"].get(bond.pk) or Decimal(0)
             if total <= 0 or spent < total:
                 errs.add("状态", raw, f"累计支出 {spent.normalize():f} 万元尚未达到已下达额度 "
-                                    f"{total.normalize():f} 万元，不能改为「支出完毕」")
+                                    f"{total.normalize():f} 万元，不能改为「支出完毕」",
+                         en=f"spending so far, {spent.normalize():f} (10k yuan), has not reached the quota, "
+                            f"{total.normalize():f}, so the state cannot become {rules.BOND_SPENT}")
 
     def _plan_row(self, number: int, project: Project, bond: BondProject | None, data: Mapping[str, Any],
                   today: dt.date) -> RowPlan:

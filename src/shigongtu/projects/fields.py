@@ -19,7 +19,7 @@ from shigongtu.core.errors import Problem
 from shigongtu.lib import geo
 from shigongtu.lib.amounts import parse_amount, parse_number
 from shigongtu.lib.codes import validate_credit_code, validate_project_code
-from shigongtu.lib.errors import ValueProblem, shown
+from shigongtu.lib.errors import ValueProblem, in_english, shown
 from shigongtu.lib.periods import parse_date
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans.models import Node, Plan
@@ -80,14 +80,22 @@ PROJECT_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("spring_start", "春季开工", "bool"),
 )
 BY_NAME = {f.name: f for f in PROJECT_FIELDS}
+EN_LABELS = {"code": "project code", "name": "project name", "lng": "longitude", "lat": "latitude"}
 BY_HEADER = {f.header: f for f in PROJECT_FIELDS}
 # Plain fields copied onto the model as they are (the rest need lookups: lead unit, nodes, coordinates).
 MODEL_FIELDS = tuple(f.name for f in PROJECT_FIELDS if f.kind not in ("unit", "nodes", "lng", "lat", "crs"))
 AUDITED = (*MODEL_FIELDS, "lng", "lat", "crs", "lead_unit_id")
 
 
-def problem(spec: FieldSpec, raw: Any, message: str) -> Problem:
-    return Problem(message, field=spec.name, column=spec.header, value=None if raw is None else shown(raw))
+def problem(spec: FieldSpec, raw: Any, message: str, en: str = "") -> Problem:
+    """A problem with one field: ``message`` in Chinese, ``en`` the same in English."""
+    return Problem(message, field=spec.name, column=spec.header, value=None if raw is None else shown(raw),
+                   message_en=en)
+
+
+def label_en(spec: FieldSpec) -> str:
+    """The field as an English message names it: ``planned_start`` → planned start."""
+    return EN_LABELS.get(spec.name, spec.name.replace("_", " "))
 
 
 def read_bool(raw: Any) -> bool:
@@ -236,14 +244,15 @@ def clean_project(plan: Plan, data: Mapping[str, Any], existing: Project | None 
         try:
             clean[spec.name] = _read(spec, raw, look, units.get(spec.header))
         except ValueError as exc:
-            problems.append(problem(spec, raw, str(exc)))
+            problems.append(problem(spec, raw, str(exc), in_english(exc)))
     bad = {p.field for p in problems}
     if existing is None:
         for name in ("code", "name"):
             if name not in bad and not clean.get(name):
-                problems.append(problem(BY_NAME[name], None, f"缺少{BY_NAME[name].header}"))
+                problems.append(problem(BY_NAME[name], None, f"缺少{BY_NAME[name].header}",
+                                        f"missing {label_en(BY_NAME[name])}"))
     elif "name" in clean and not clean["name"] and "name" not in bad:
-        problems.append(problem(BY_NAME["name"], "", "项目名称不能为空"))
+        problems.append(problem(BY_NAME["name"], "", "项目名称不能为空", "the project name cannot be empty"))
 
     def now(name: str) -> Any:
         if name in clean:
@@ -254,21 +263,25 @@ def clean_project(plan: Plan, data: Mapping[str, Any], existing: Project | None 
         a, b = now(start), now(end)
         if a and b and b < a and not bad & {start, end}:
             problems.append(problem(BY_NAME[end], clean.get(end, b),
-                                    f"{BY_NAME[end].header}{b}早于{BY_NAME[start].header}{a}"))
+                                    f"{BY_NAME[end].header}{b}早于{BY_NAME[start].header}{a}",
+                                    f"{label_en(BY_NAME[end])} {b} is before {label_en(BY_NAME[start])} {a}"))
     for name in ("actual_start", "actual_completion", "statistics_date"):
         value = clean.get(name)
         if value and value > today:
-            problems.append(problem(BY_NAME[name], value, f"{BY_NAME[name].header}{value}在今天（{today}）之后"))
+            problems.append(problem(BY_NAME[name], value, f"{BY_NAME[name].header}{value}在今天（{today}）之后",
+                                    f"{label_en(BY_NAME[name])} {value} is after today ({today})"))
     if now("actual_completion") and not now("actual_start") and "actual_completion" not in bad:
         problems.append(problem(BY_NAME["actual_completion"], now("actual_completion"),
-                                "有实际竣工时间却没有实际开工时间"))
+                                "有实际竣工时间却没有实际开工时间",
+                                "an actual completion date without an actual start date"))
     stage = now("stage") or rules.PLANNING
     if "stage" in clean and existing is not None:
-        why = rules.transition_problem(existing.stage, clean["stage"])
+        why = rules.stage_move_problem(existing.stage, clean["stage"])
         if why:
-            problems.append(problem(BY_NAME["stage"], clean["stage"], why))
+            problems.append(problem(BY_NAME["stage"], clean["stage"], why.message_zh, why.message_en))
     if now("actual_start") and stage in rules.NOT_STARTED and "stage" not in bad:
-        problems.append(problem(BY_NAME["stage"], stage, f"已有实际开工时间，项目阶段不能是「{stage}」"))
+        problems.append(problem(BY_NAME["stage"], stage, f"已有实际开工时间，项目阶段不能是「{stage}」",
+                                f"the project has an actual start date, so its stage cannot be {stage}"))
     problems += _coordinates(clean, existing, bad)
     return clean, problems
 
@@ -284,11 +297,11 @@ def _coordinates(clean: dict[str, Any], existing: Project | None, bad: set[str |
         return []
     if lng is None or lat is None:
         missing = BY_NAME["lat" if lat is None else "lng"]
-        return [problem(missing, None, "经度和纬度要一起填写")]
+        return [problem(missing, None, "经度和纬度要一起填写", "give longitude and latitude together")]
     try:
         geo.check_in_china(lng, lat)
     except ValueProblem as exc:
-        return [problem(BY_NAME["lng"], lng, str(exc))]
+        return [problem(BY_NAME["lng"], lng, exc.message_zh, exc.message_en)]
     crs = clean.get("crs") or geo.WGS84
     w_lng, w_lat = geo.to_wgs84(lng, lat, crs)
     clean.update(lng=Decimal(f"{w_lng:.7f}"), lat=Decimal(f"{w_lat:.7f}"), crs=crs)

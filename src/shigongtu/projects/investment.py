@@ -21,7 +21,7 @@ from django.utils import timezone
 from shigongtu.audit import services as audit
 from shigongtu.core.errors import Conflict, InputRejected, NotAllowed, Problem
 from shigongtu.lib.amounts import parse_amount, parse_percent
-from shigongtu.lib.errors import shown
+from shigongtu.lib.errors import in_english, shown
 from shigongtu.lib.periods import Period, parse_period
 from shigongtu.orgs.access import MANAGE, REPORT
 from shigongtu.plans.models import Plan
@@ -48,8 +48,10 @@ REPORT_FIELDS = ("amount", "stats_amount", "funds_arrived", "progress_text", "pr
 TOLERANCE = Decimal("0.01")  # 万元: one hundred 元, below what a ledger rounds to
 
 
-def _problem(name: str, raw: Any, message: str) -> Problem:
-    return Problem(message, field=name, column=INVESTMENT_HEADERS[name], value=None if raw is None else shown(raw))
+def _problem(name: str, raw: Any, message: str, en: str = "") -> Problem:
+    """A problem with one figure: ``message`` in Chinese, ``en`` the same in English."""
+    return Problem(message, field=name, column=INVESTMENT_HEADERS[name], value=None if raw is None else shown(raw),
+                   message_en=en)
 
 
 def _blank(raw: Any) -> bool:
@@ -77,27 +79,32 @@ def clean_investment(plan: Plan, project: Project | None, data: Mapping[str, Any
     try:
         period = parse_period(raw)
         if period.year != plan.year:
-            problems.append(_problem("period", raw, f"填报月份{period.label_zh}不在施工图年度{plan.year}年内"))
+            problems.append(_problem("period", raw, f"填报月份{period.label_zh}不在施工图年度{plan.year}年内",
+                                     f"month {period.key} is outside the plan year {plan.year}"))
         elif period > _month_of(today):
-            problems.append(_problem("period", raw, f"填报月份{period.label_zh}还没到，不能填报以后月份的数"))
+            problems.append(_problem("period", raw, f"填报月份{period.label_zh}还没到，不能填报以后月份的数",
+                                     f"month {period.key} has not come yet; later months cannot be reported"))
         clean["period"] = period.key
     except ValueError as exc:
-        problems.append(_problem("period", raw, f"填报月份：{exc}" if not _blank(raw) else "缺少填报月份"))
+        if _blank(raw):
+            problems.append(_problem("period", raw, "缺少填报月份", "missing month"))
+        else:
+            problems.append(_problem("period", raw, f"填报月份：{exc}", in_english(exc)))
     for name in ("amount", "stats_amount", "funds_arrived", "ytd"):
         if name not in values:
             continue
         raw = values[name]
         if _blank(raw):
             if name == "amount":
-                problems.append(_problem(name, raw, "缺少本月完成投资"))
+                problems.append(_problem(name, raw, "缺少本月完成投资", "missing investment this month"))
             clean[name] = None
             continue
         try:
             clean[name] = parse_amount(raw, "万元", header_unit=units.get(name))
         except ValueError as exc:
-            problems.append(_problem(name, raw, str(exc)))
+            problems.append(_problem(name, raw, str(exc), in_english(exc)))
     if "amount" not in values:
-        problems.append(_problem("amount", None, "缺少本月完成投资"))
+        problems.append(_problem("amount", None, "缺少本月完成投资", "missing investment this month"))
     if "progress_pct" in values and not _blank(values["progress_pct"]):
         clean["progress_pct"] = _percent(values["progress_pct"], problems)
     for name in ("progress_text", "next_steps"):
@@ -108,13 +115,16 @@ def clean_investment(plan: Plan, project: Project | None, data: Mapping[str, Any
         clean["progress_pct"] = _percent(text, problems)  # 形象进度 given as a bare percentage
     if project is not None and project.stage in rules.CLOSED:
         problems.append(Problem(f"项目已{project.stage}，不再填报投资", field="project", column="项目编号",
-                                value=project.code))
+                                value=project.code,
+                                message_en=f"the project is {project.stage} and reports no more investment"))
     ytd = clean.pop("ytd", None)
     if ytd is not None and clean.get("amount") is not None and "period" in clean:
         before = sum((v for p, v in (earlier or {}).items() if p < clean["period"]), Decimal(0))
         if abs(before + clean["amount"] - ytd) > TOLERANCE:
             problems.append(_problem("ytd", values["ytd"],
-                                     f"本年累计完成投资{ytd}万元与各月之和{before + clean['amount']}万元不符"))
+                                     f"本年累计完成投资{ytd}万元与各月之和{before + clean['amount']}万元不符",
+                                     f"investment this year to date, {ytd} (10k yuan), differs from the sum "
+                                     f"of the months, {before + clean['amount']}"))
     return clean, problems
 
 
@@ -122,10 +132,11 @@ def _percent(raw: Any, problems: list[Problem]) -> Decimal | None:
     try:
         pct = parse_percent(raw)
     except ValueError as exc:
-        problems.append(_problem("progress_pct", raw, str(exc)))
+        problems.append(_problem("progress_pct", raw, str(exc), in_english(exc)))
         return None
     if not 0 <= pct <= 100:
-        problems.append(_problem("progress_pct", raw, "形象进度应在0到100%之间"))
+        problems.append(_problem("progress_pct", raw, "形象进度应在0到100%之间",
+                                 "physical progress must be between 0 and 100%"))
         return None
     return pct
 

@@ -78,16 +78,18 @@ def validate_investment_rows(plan: Plan, rows: Iterable[Mapping[str, Any]], *, t
         project = projects.get(code)
         problems: list[Problem] = []
         if not code:
-            problems.append(_problem("project", None, "缺少项目编号"))
+            problems.append(_problem("project", None, "缺少项目编号", "missing project code"))
         elif project is None:
-            problems.append(_problem("project", code, f"施工图 {plan.code} 没有编号为 {code} 的项目"))
+            problems.append(_problem("project", code, f"施工图 {plan.code} 没有编号为 {code} 的项目",
+                                     f"plan {plan.code} has no project with code {code}"))
         earlier = state.counted.get(project.pk, {}) if project is not None and with_ytd else None
         clean, more = clean_investment(plan, project, values, today=today, earlier=earlier, header_units=header_units)
         problems += more
         if project is not None and "period" in clean:
             met = state.seen.setdefault(project.pk, set())
             if clean["period"] in met:
-                problems.append(_problem("period", clean["period"], f"项目 {code} {clean['period']} 在表中重复"))
+                problems.append(_problem("period", clean["period"], f"项目 {code} {clean['period']} 在表中重复",
+                                         f"duplicate month {clean['period']} for project {code} in this file"))
             met.add(clean["period"])
             if with_ytd and clean.get("amount") is not None:
                 state.counted.setdefault(project.pk, {})[clean["period"]] = clean["amount"]

@@ -114,7 +114,7 @@ def _cell_errors(ctx: ImportContext, row: RawRow, problems: Iterable[Problem]) -
     for p in problems:
         column = p.column
         out.append(CellError(row.number, ctx.headers.get(column, column) if column else None,
-                             p.value, p.message))
+                             p.value, p.message, p.message_en))
     return out
 
 

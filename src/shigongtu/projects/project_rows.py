@@ -59,7 +59,8 @@ def validate_project_rows(plan: Plan, rows: Iterable[Mapping[str, Any]], *, crea
         clean, problems = clean_project(plan, values, existing.get(code), look=look, today=today,
                                         header_units=header_units)
         if code and code in seen:
-            problems.append(Problem(f"项目编号 {code} 在表中重复", field="code", column="项目编号", value=code))
+            problems.append(Problem(f"项目编号 {code} 在表中重复", field="code", column="项目编号", value=code,
+                                    message_en=f"duplicate project code {code} in this file"))
         seen.add(code)
         out.append((clean, problems))
     return out

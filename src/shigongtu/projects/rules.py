@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
+from shigongtu.lib.errors import ValueProblem
 from shigongtu.plans.indicators_calc import expected_share
 from shigongtu.plans.lights import GREEN, RED, YELLOW
 
@@ -75,18 +76,27 @@ PROGRESSION = (PLANNING, PREPARATION, READY, CONSTRUCTION, COMPLETED, OPERATING)
 
 
 def transition_problem(current: str, new: str) -> str | None:
-    """Why a project cannot move from ``current`` to ``new``, or None when it can.
+    """Why a project cannot move from ``current`` to ``new`` (in Chinese), or None when it can."""
+    problem = stage_move_problem(current, new)
+    return None if problem is None else problem.message_zh
+
+
+def stage_move_problem(current: str, new: str) -> ValueProblem | None:
+    """:func:`transition_problem` in both languages.
 
     Allowed: the moves of :data:`TRANSITIONS`, and any jump forward along :data:`PROGRESSION`.
     """
     if new not in STAGES:
-        return f"未知的项目阶段：{new}（可用：{'、'.join(STAGES)}）"
+        return ValueProblem(f"未知的项目阶段：{new}（可用：{'、'.join(STAGES)}）",
+                            f"unknown stage {new} (use one of {', '.join(STAGES)})")
     if new == current:
         return None
     forward = current in PROGRESSION and new in PROGRESSION and PROGRESSION.index(new) > PROGRESSION.index(current)
     if not forward and new not in TRANSITIONS[current]:
-        allowed = "、".join(s for s in STAGES if s in TRANSITIONS[current]) or "无"
-        return f"项目不能从「{current}」转为「{new}」（可转为：{allowed}）"
+        allowed = [s for s in STAGES if s in TRANSITIONS[current]]
+        return ValueProblem(f"项目不能从「{current}」转为「{new}」（可转为：{'、'.join(allowed) or '无'}）",
+                            f"a project cannot move from {current} to {new} "
+                            f"(it may move to: {', '.join(allowed) or 'nothing'})")
     return None
 
 
@@ -400,13 +410,22 @@ SPEND_FROM = frozenset({BOND_DISBURSING, BOND_SPENDING, BOND_SPENT})
 
 
 def bond_transition_problem(current: str, new: str) -> str | None:
-    """Why a bond project cannot move from ``current`` to ``new``, or None when it can."""
+    """Why a bond project cannot move from ``current`` to ``new`` (in Chinese), or None when it can."""
+    problem = bond_move_problem(current, new)
+    return None if problem is None else problem.message_zh
+
+
+def bond_move_problem(current: str, new: str) -> ValueProblem | None:
+    """:func:`bond_transition_problem` in both languages."""
     if new not in BOND_STATES:
-        return f"未知的专项债状态：{new}（可用：{'、'.join(BOND_STATES)}）"
+        return ValueProblem(f"未知的专项债状态：{new}（可用：{'、'.join(BOND_STATES)}）",
+                            f"unknown bond state {new} (use one of {', '.join(BOND_STATES)})")
     if new == current or new in BOND_TRANSITIONS[current]:
         return None
-    allowed = "、".join(s for s in BOND_STATES if s in BOND_TRANSITIONS[current]) or "无"
-    return f"专项债项目不能从「{current}」转为「{new}」（可转为：{allowed}）"
+    allowed = [s for s in BOND_STATES if s in BOND_TRANSITIONS[current]]
+    return ValueProblem(f"专项债项目不能从「{current}」转为「{new}」（可转为：{'、'.join(allowed) or '无'}）",
+                        f"a bond project cannot move from {current} to {new} "
+                        f"(it may move to: {', '.join(allowed) or 'nothing'})")
 
 
 def bond_state_after(current: str, movement: str) -> str:

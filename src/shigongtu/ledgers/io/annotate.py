@@ -1,7 +1,9 @@
 """The clerk's own file, handed back with the errors on it (错误标注).
 
 Each faulty cell is filled light red and carries the message as a comment (批注); a problem
-with a row as a whole marks the whole row. A last sheet, 错误清单, lists every error. A small
+with a row as a whole marks the whole row. A last sheet, 错误清单, lists every error. The
+messages and the error sheet are in the interface language asked for (Chinese, or English:
+sheet "Errors"). A small
 .xlsx upload is annotated in place, keeping its formatting and other sheets; anything else
 (CSV, .xls, .ods, or an .xlsx too large for openpyxl to load quickly) is rebuilt as a plain
 .xlsx from the values read, at the same row numbers.
@@ -14,6 +16,7 @@ import logging
 import warnings
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import PurePath
 from typing import Any
@@ -33,43 +36,64 @@ from .spec import normalize_header
 
 logger = logging.getLogger(__name__)
 
+
+@dataclass(frozen=True)
+class Words:
+    """What the annotated copy says around the messages, in one language."""
+
+    sheet: str
+    headers: tuple[str, str, str, str, str]
+    whole_row: str
+    earlier_comment: str
+    file_suffix: str
+
+
+CHINESE = Words("错误清单", ("行号", "列", "单元格", "值", "问题"), "（整行）", "（原批注）", "错误标注")
+ENGLISH = Words("Errors", ("Row", "Column", "Cell", "Value", "Problem"), "(whole row)", "(earlier comment) ", "errors")
 ERROR_FILL = "FFFFC7CE"
-ERRORS_SHEET = "错误清单"
+ERRORS_SHEET = CHINESE.sheet
 AUTHOR = "施工图校验"
 IN_PLACE_MAX_BYTES = 600_000
 IN_PLACE_MAX_ERRORS = 5_000
 MAX_COMMENTS = 2_000  # beyond this the cells are still filled and listed, but carry no comment
-_ERROR_HEADERS = ("行号", "列", "单元格", "值", "问题")
 
-__all__ = ["AUTHOR", "ERRORS_SHEET", "CellError", "annotate_errors", "annotated_filename"]
+__all__ = ["AUTHOR", "ERRORS_SHEET", "CellError", "annotate_errors", "annotated_filename", "words"]
 
 Marks = dict[tuple[int, int | None], list[CellError]]
 
 
-def annotated_filename(filename: str) -> str:
-    """The name to offer the annotated copy under: ``台账.csv`` → ``台账-错误标注.xlsx``."""
-    return f"{PurePath(filename).stem or 'ledger'}-错误标注.xlsx"
+def words(language: str | None) -> Words:
+    """The annotated copy's words for an interface language ("en…": English, else Chinese)."""
+    return ENGLISH if language is not None and language.startswith("en") else CHINESE
+
+
+def annotated_filename(filename: str, language: str | None = "zh") -> str:
+    """The name to offer the annotated copy under: ``台账.csv`` → ``台账-错误标注.xlsx``
+    (``台账-errors.xlsx`` in English)."""
+    return f"{PurePath(filename).stem or 'ledger'}-{words(language).file_suffix}.xlsx"
 
 
 def annotate_errors(
-    data: bytes, filename: str, errors: Sequence[CellError], table: LedgerTable, *, limits: Limits | None = None
+    data: bytes, filename: str, errors: Sequence[CellError], table: LedgerTable, *, limits: Limits | None = None,
+    language: str | None = "zh",
 ) -> bytes:
     """An .xlsx copy of the upload ``data`` with ``errors`` marked on it.
 
     ``table`` is what :func:`read_ledger` returned for the same bytes (only its header layout
     is used; its rows need not be unread). An error's ``column`` is the header as written (or
     a canonical name); None, or a header not found in the file, marks the whole row. ``limits``
-    must be those the file was read with, if they were not the defaults.
+    must be those the file was read with, if they were not the defaults. ``language`` is the
+    interface language of the messages, the comments and the error sheet.
     """
     limits = limits or Limits()
     marks = _group(errors, table)
     if table.format == "xlsx" and len(data) <= IN_PLACE_MAX_BYTES and len(errors) <= IN_PLACE_MAX_ERRORS:
         sniff(data, limits)
         try:
-            return _in_place(data, marks, errors, table)
+            return _in_place(data, marks, errors, table, language)
         except Exception:  # openpyxl cannot load every file calamine can; the rebuilt copy still helps
             logger.warning("annotating %s in place failed; rebuilding it", filename, exc_info=True)
-    return _rebuilt(data, filename, marks, errors, table, limits)
+    return _rebuilt(data, filename, marks, errors, table, limits, language)
 
 
 def _group(errors: Sequence[CellError], table: LedgerTable) -> Marks:
@@ -88,8 +112,9 @@ def _group(errors: Sequence[CellError], table: LedgerTable) -> Marks:
     return marks
 
 
-def _message(errors: list[CellError]) -> str:
-    return "\n".join(dict.fromkeys(e.message for e in errors))
+def _message(errors: list[CellError], language: str | None) -> str:
+    """The messages of one cell's errors, each once, a line each."""
+    return "\n".join(dict.fromkeys(e.message_in(language) for e in errors))
 
 
 def _row_span(table: LedgerTable) -> tuple[int, int]:
@@ -98,7 +123,9 @@ def _row_span(table: LedgerTable) -> tuple[int, int]:
     return min(indexes), max(indexes)
 
 
-def _in_place(data: bytes, marks: Marks, errors: Sequence[CellError], table: LedgerTable) -> bytes:
+def _in_place(data: bytes, marks: Marks, errors: Sequence[CellError], table: LedgerTable,
+              language: str | None) -> bytes:
+    said = words(language)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "extension not supported" and the like, about parts kept as is
         wb = openpyxl.load_workbook(BytesIO(data))
@@ -116,17 +143,18 @@ def _in_place(data: bytes, marks: Marks, errors: Sequence[CellError], table: Led
                 cell.fill = fill
         anchor = ws.cell(row=row, column=(col if col is not None else first) + 1)
         if n < MAX_COMMENTS and not isinstance(anchor, MergedCell):
-            text = _message(errs)
+            text = _message(errs, language)
             if anchor.comment is not None and anchor.comment.author != AUTHOR:
-                text = f"{text}\n\n（原批注）{anchor.comment.text}"
+                text = f"{text}\n\n{said.earlier_comment}{anchor.comment.text}"
             anchor.comment = Comment(safe_text(text), AUTHOR, width=260, height=110)
-    if ERRORS_SHEET in wb.sheetnames:
-        del wb[ERRORS_SHEET]
-    es = wb.create_sheet(ERRORS_SHEET)
-    es.append(list(_ERROR_HEADERS))
+    for earlier in (CHINESE, ENGLISH):  # the error sheet of an earlier annotation, in either language
+        if earlier.sheet in wb.sheetnames and [c.value for c in wb[earlier.sheet][1]][:5] == list(earlier.headers):
+            del wb[earlier.sheet]
+    es = wb.create_sheet(said.sheet)
+    es.append(list(said.headers))
     for cell in es[1]:
         cell.font = Font(bold=True)
-    for values, ref in _error_rows(errors, table):
+    for values, ref in _error_rows(errors, table, language):
         es.append(values)
         for cell in es[es.max_row]:
             if isinstance(cell.value, str):
@@ -171,18 +199,23 @@ def _display(value: object) -> str:
     return str(value)
 
 
-def _error_rows(errors: Sequence[CellError], table: LedgerTable) -> Iterator[tuple[list[object], str | None]]:
+def _error_rows(errors: Sequence[CellError], table: LedgerTable,
+                language: str | None) -> Iterator[tuple[list[object], str | None]]:
     """The 错误清单 rows, in row order: row, column, cell reference, value, message."""
     marks = _group(errors, table)
+    whole_row = words(language).whole_row
     for (row, col), errs in sorted(marks.items(), key=_order):
         ref = f"{get_column_letter(col + 1)}{row}" if col is not None and row >= 1 else None
         for e in errs:
-            yield [row if row >= 1 else None, e.column or "（整行）", ref or "", _display(e.value), e.message], ref
+            yield [row if row >= 1 else None, e.column or whole_row, ref or "", _display(e.value),
+                   e.message_in(language)], ref
 
 
 def _rebuilt(
-    data: bytes, filename: str, marks: Marks, errors: Sequence[CellError], table: LedgerTable, limits: Limits
+    data: bytes, filename: str, marks: Marks, errors: Sequence[CellError], table: LedgerTable, limits: Limits,
+    language: str | None,
 ) -> bytes:
+    said = words(language)
     raw = open_sheet(data, filename, sheet=table.sheet_name, limits=limits)
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet(raw.name or PurePath(filename).stem[:31] or "Sheet1")
@@ -190,7 +223,7 @@ def _rebuilt(
     for index, text in table.header_texts.items():
         ws.column_dimensions[get_column_letter(index + 1)].width = max(10, min(40, 2 * len(text) + 4))
     fast = FastSheet(wb, ws)
-    es = wb.create_sheet(ERRORS_SHEET)
+    es = wb.create_sheet(said.sheet)
     for letter, width in zip("ABCDE", (8, 16, 10, 24, 60), strict=True):
         es.column_dimensions[letter].width = width
     errors_fast = FastSheet(wb, es)
@@ -205,7 +238,7 @@ def _rebuilt(
             continue
         cell_marks[row].update([col] if col is not None else range(first, last + 1))
         if n < MAX_COMMENTS:
-            fast.comment(row, (col if col is not None else first) + 1, _message(errs), AUTHOR, 260, 110)
+            fast.comment(row, (col if col is not None else first) + 1, _message(errs, language), AUTHOR, 260, 110)
 
     def rows() -> Iterator[str]:
         offset = raw.col_offset
@@ -235,10 +268,10 @@ def _rebuilt(
     def error_rows() -> Iterator[str]:
         head = "".join(
             f'<c r="{get_column_letter(i)}1"{bold} t="inlineStr"><is><t>{h}</t></is></c>'
-            for i, h in enumerate(_ERROR_HEADERS, start=1)
+            for i, h in enumerate(said.headers, start=1)
         )
         yield f'<row r="1">{head}</row>'
-        for number, (values, _) in enumerate(_error_rows(errors, table), start=2):
+        for number, (values, _) in enumerate(_error_rows(errors, table, language), start=2):
             cells = "".join(cell_xml(f"{get_column_letter(i)}{number}", v, text_style) for i, v in enumerate(values, 1))
             yield f'<row r="{number}">{cells}</row>'
 

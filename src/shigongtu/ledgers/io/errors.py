@@ -23,9 +23,17 @@ class LedgerFileError(Exception):
 @dataclass(frozen=True)
 class CellError:
     """One problem found in a row: the spreadsheet row number (as Excel shows it), the column
-    by its header as written (None: the row as a whole), the value found and what is wrong."""
+    by its header as written (None: the row as a whole), the value found and what is wrong:
+    ``message`` in Chinese, ``message_en`` in English (empty: none was given)."""
 
     row: int
     column: str | None
     value: object
     message: str
+    message_en: str = ""
+
+    def message_in(self, language: str | None) -> str:
+        """The message in an interface language ("en…": English, falling back to the Chinese)."""
+        if language and language.startswith("en"):
+            return self.message_en or self.message
+        return self.message

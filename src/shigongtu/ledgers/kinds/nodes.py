@@ -12,6 +12,7 @@ from shigongtu.ledgers import cells
 from shigongtu.ledgers.io import Column, LedgerSpec, RawRow
 from shigongtu.ledgers.kinds import register
 from shigongtu.ledgers.kinds.base import CREATE, UNCHANGED, UPDATE, ImportContext, LedgerKind, RowPlan
+from shigongtu.lib.errors import ValueProblem, in_english
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans import services
 from shigongtu.plans.indicators_calc import validate_curve
@@ -52,12 +53,15 @@ SPEC = LedgerSpec(
 
 def _parse_curve(raw: Any) -> list[float]:
     if isinstance(raw, int | float):
-        raise ValueError("应填写12个用逗号分隔的累计比例")
+        raise ValueProblem("应填写12个用逗号分隔的累计比例", "give 12 cumulative shares separated by commas")
     parts = [p for p in CURVE_SPLIT.split(str(raw).strip()) if p]
     values = []
     for part in parts:
         percent = part.endswith(("%", "％"))
-        number = float(part.rstrip("%％"))
+        try:
+            number = float(part.rstrip("%％"))
+        except ValueError as exc:  # the Chinese message stays Python's own, as before; the English is plainer
+            raise ValueProblem(str(exc), f"not a number: {part}") from None
         values.append(number / 100 if percent else number)
     if any(p.endswith(("%", "％")) for p in parts):
         values = [v if v <= 1 else v / 100 for v in values]
@@ -97,9 +101,10 @@ class NodesKind(LedgerKind):
             errs = ctx.row_errors(row)
             code = cells.text(v, "编号")
             if code is None:
-                errs.add("编号", v.get("编号"), "必填：编号")
+                errs.add("编号", v.get("编号"), "必填：编号", en="required: code")
             elif not CODE_RE.match(code):
-                errs.add("编号", code, "编号应为以点分隔的数字，如 1、1.2、1.2.3")
+                errs.add("编号", code, "编号应为以点分隔的数字，如 1、1.2、1.2.3",
+                         en="a code must be numbers separated by dots, such as 1, 1.2 or 1.2.3")
                 code = None
             elif code in seen:
                 if cells.text(v, "指标名称") is not None:
@@ -115,16 +120,18 @@ class NodesKind(LedgerKind):
                             plan_row.action = UNCHANGED
                         yield plan_row
                     continue
-                errs.add("编号", code, f"编号 {code} 在本表中重复（第 {seen[code]} 行已有）")
+                errs.add("编号", code, f"编号 {code} 在本表中重复（第 {seen[code]} 行已有）",
+                         en=f"duplicate code {code} in this file (already on row {seen[code]})")
                 code = None
             if code:
                 seen[code] = row.number
                 parent = code.rsplit(".", 1)[0] if "." in code else None
                 if parent and parent not in existing and parent not in file_codes:
-                    errs.add("编号", code, f"上级编号 {parent} 不存在，也不在本表中")
+                    errs.add("编号", code, f"上级编号 {parent} 不存在，也不在本表中",
+                             en=f"parent code {parent} does not exist and is not in this file")
             title = cells.text(v, "任务名称")
             if title is None:
-                errs.add("任务名称", v.get("任务名称"), "必填：任务名称")
+                errs.add("任务名称", v.get("任务名称"), "必填：任务名称", en="required: task name")
             node = existing.get(code) if code else None
             data: dict[str, Any] = {"title": title}
             if "牵头单位" in present:
@@ -137,7 +144,8 @@ class NodesKind(LedgerKind):
                     data["lead_unit"] = ("new", name)
                 else:
                     errs.add("牵头单位", name,
-                             f"单位「{name}」不存在；如需自动创建，请勾选“自动创建单位”（--create-units）")
+                             f"单位「{name}」不存在；如需自动创建，请勾选“自动创建单位”（--create-units）",
+                             en=f"no unit called {name}; to create it, tick “Create lead units” (--create-units)")
             if "责任领导" in present:
                 data["leader"] = cells.text(v, "责任领导") or ""
             if "开始时间" in present:
@@ -147,7 +155,8 @@ class NodesKind(LedgerKind):
             start = data.get("start", node.start if node else None)
             due = data.get("due", node.due if node else None)
             if start and due and due < start:
-                errs.add("完成时限", v.get("完成时限"), f"完成时限 {due} 早于开始时间 {start}")
+                errs.add("完成时限", v.get("完成时限"), f"完成时限 {due} 早于开始时间 {start}",
+                         en=f"due date {due} is before the start date {start}")
             if "权重" in present:
                 weight = cells.number_cell(v, "权重", errs, minimum=0)
                 data["weight"] = Decimal(1) if weight is None else weight
@@ -158,7 +167,8 @@ class NodesKind(LedgerKind):
                 elif status in ACTIVE_WORDS or status == "":
                     data["cancelled"] = False
                 else:
-                    errs.add("状态", v.get("状态"), "状态只能填“取消”或“正常”（或留空）")
+                    errs.add("状态", v.get("状态"), "状态只能填“取消”或“正常”（或留空）",
+                             en="status must be 取消 (cancelled) or 正常 (active), or left empty")
             indicator = self._check_indicator(ctx, v, errs, code, indicators, seen_names=ctx.state.setdefault(
                 "seen_indicators", {}), row=row.number)
             if not ctx.keep(errs) or code is None:
@@ -172,15 +182,18 @@ class NodesKind(LedgerKind):
         others = [k for k in ("目标值", "单位", "指标类型", "分月计划") if cells.text(v, k) is not None]
         if name is None:
             if others:
-                errs.add(others[0], v.get(others[0]), "填写了指标信息但缺少指标名称")
+                errs.add(others[0], v.get(others[0]), "填写了指标信息但缺少指标名称",
+                         en="indicator details without an indicator name")
             return None
         if name in seen_names:
-            errs.add("指标名称", name, f"指标「{name}」在本表中重复（第 {seen_names[name]} 行已有）")
+            errs.add("指标名称", name, f"指标「{name}」在本表中重复（第 {seen_names[name]} 行已有）",
+                     en=f"duplicate indicator {name} in this file (already on row {seen_names[name]})")
             return None
         seen_names[name] = row
         current = indicators.get(name)
         if current is not None and code and current.node.code != code:
-            errs.add("指标名称", name, f"指标「{name}」已属于任务 {current.node.code}，不能重复")
+            errs.add("指标名称", name, f"指标「{name}」已属于任务 {current.node.code}，不能重复",
+                     en=f"indicator {name} already belongs to task {current.node.code}")
             return None
         unit = cells.text(v, "单位")
         unit = unit if unit is not None else (current.unit if current else "")
@@ -189,14 +202,16 @@ class NodesKind(LedgerKind):
                                    header_unit=cells.header_unit(ctx.headers.get("目标值")))
         if target is not None:
             if target <= 0:
-                errs.add("目标值", v.get("目标值"), "目标值应大于0")
+                errs.add("目标值", v.get("目标值"), "目标值应大于0", en="the target must be greater than 0")
             out["target"] = target
         elif current is None:
-            errs.add("目标值", v.get("目标值"), f"新指标「{name}」需要填写目标值")
+            errs.add("目标值", v.get("目标值"), f"新指标「{name}」需要填写目标值",
+                     en=f"the new indicator {name} needs a target")
         kind = cells.text(v, "指标类型")
         if kind is not None:
             if kind.lower() not in KIND_WORDS:
-                errs.add("指标类型", kind, "指标类型应为“流量”或“存量”")
+                errs.add("指标类型", kind, "指标类型应为“流量”或“存量”",
+                         en="the indicator kind must be 流量 (flow) or 存量 (stock)")
             else:
                 out["kind"] = KIND_WORDS[kind.lower()]
         curve = v.get("分月计划")
@@ -207,7 +222,8 @@ class NodesKind(LedgerKind):
                 try:
                     out["curve"] = _parse_curve(curve)
                 except ValueError as exc:
-                    errs.add("分月计划", curve, f"分月计划无效：{exc}")
+                    errs.add("分月计划", curve, f"分月计划无效：{exc}",
+                             en=f"invalid monthly plan: {in_english(exc)}")
         out["current"] = current
         return out
 

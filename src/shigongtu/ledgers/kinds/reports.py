@@ -91,25 +91,31 @@ class ReportsKind(LedgerKind):
             code = cells.text(v, "编号")
             node = None
             if code is None:
-                errs.add("编号", v.get("编号"), "必填：编号")
+                errs.add("编号", v.get("编号"), "必填：编号", en="required: code")
             elif code not in nodes:
-                errs.add("编号", code, f"施工图 {plan.code} 中没有编号为 {code} 的任务")
+                errs.add("编号", code, f"施工图 {plan.code} 中没有编号为 {code} 的任务",
+                         en=f"plan {plan.code} has no task with code {code}")
             else:
                 node = nodes[code]
                 parts = code.split(".")
                 if any(".".join(parts[:i]) in cancelled for i in range(1, len(parts) + 1)):
-                    errs.add("编号", code, f"任务 {code} 已取消，不能填报")
+                    errs.add("编号", code, f"任务 {code} 已取消，不能填报",
+                             en=f"task {code} is cancelled and takes no reports")
                 elif reportable is not None and code not in reportable:
-                    errs.add("编号", code, f"您没有任务 {code} 的填报权限")
+                    errs.add("编号", code, f"您没有任务 {code} 的填报权限",
+                             en=f"you may not report on task {code}")
             period = cells.period_cell(v, "填报月份", errs)
             if period is not None and period.year != plan.year:
-                errs.add("填报月份", v.get("填报月份"), f"填报月份 {period.key} 不在施工图年度 {plan.year} 内")
+                errs.add("填报月份", v.get("填报月份"), f"填报月份 {period.key} 不在施工图年度 {plan.year} 内",
+                         en=f"month {period.key} is outside the plan year {plan.year}")
                 period = None
             if period is not None and code is not None:
                 key = (code, period.key)
                 if key in seen:
                     errs.add("填报月份", v.get("填报月份"),
-                             f"任务 {code} 的 {period.key} 月报在本表中重复（第 {seen[key]} 行已有）")
+                             f"任务 {code} 的 {period.key} 月报在本表中重复（第 {seen[key]} 行已有）",
+                             en=f"duplicate {period.key} report for task {code} in this file "
+                                f"(already on row {seen[key]})")
                 seen[key] = row.number
             progress = cells.percent_cell(v, "进度", errs)
             if progress is None and cells.blank(v.get("进度")):
@@ -117,7 +123,7 @@ class ReportsKind(LedgerKind):
                     progress = Decimal(0)  # a parent's row that only reports indicator values: its own
                     # progress never enters the roll-up (parents are rolled up from their children)
                 else:
-                    errs.add("进度", v.get("进度"), "必填：进度（0–100）")
+                    errs.add("进度", v.get("进度"), "必填：进度（0–100）", en="required: progress (0–100)")
             texts = {field: cells.text(v, header) or ""
                      for header, field in TEXT_FIELDS.items() if header in ctx.headers}
             values: dict[int, Decimal] = {}

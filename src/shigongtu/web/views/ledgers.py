@@ -12,12 +12,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from shigongtu.core.errors import InputRejected
 from shigongtu.ledgers import kinds as registry
-from shigongtu.ledgers.engine import annotated_copy, export_ledger, import_ledger
+from shigongtu.ledgers.engine import annotated_copy, export_ledger, import_ledger, in_language
 from shigongtu.ledgers.io import annotated_filename
 from shigongtu.ledgers.models import ImportRecord
 from shigongtu.orgs.access import MANAGE, VIEW
@@ -93,7 +94,7 @@ def _record(request: HttpRequest, plan: Any, record_id: int) -> ImportRecord:
 def preview(request: HttpRequest, code: str, record_id: int) -> HttpResponse:
     plan = plan_for(request, code, VIEW)
     record = _record(request, plan, record_id)
-    result = record.result
+    result = in_language(record.result, get_language())
     changes = Paginator(result.get("changes", []), CHANGES_PER_PAGE).get_page(request.GET.get("page"))
     kind = registry.get(record.kind)
     return render(request, "web/ledgers/preview.html", {
@@ -145,7 +146,7 @@ def errors_file(request: HttpRequest, code: str, record_id: int) -> HttpResponse
     copy = annotated_copy(data, record.filename, result)
     if copy is None:
         raise Http404
-    return _download(copy, annotated_filename(record.filename))
+    return _download(copy, annotated_filename(record.filename, get_language()))
 
 
 @login_required
