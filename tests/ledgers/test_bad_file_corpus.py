@@ -149,7 +149,7 @@ def test_a_bad_row_is_named_by_row_and_column_and_nothing_is_written(with_projec
                                dry_run=dry_run)
         assert not result.ok
         assert {(e.row, e.column) for e in result.errors} == expected, [e.message for e in result.errors]
-        assert all(e.message for e in result.errors)
+        assert all(e.message for e in result.errors) and len(result.errors) == len(expected)
         assert (result.created, result.updated) != (0, 0) or not result.changes
     assert _counts() == before
     record = ImportRecord.objects.latest("pk")

@@ -13,6 +13,7 @@ from shigongtu.audit.models import AuditEntry
 from shigongtu.audit.services import verify_chain
 from shigongtu.ledgers import kinds
 from shigongtu.ledgers.engine import PREVIEW_LIMIT, import_ledger
+from shigongtu.ledgers.models import ImportRecord
 from shigongtu.projects.models import InvestmentReport, Project, StageChange
 from tests.ledgers.helpers import xlsx
 
@@ -127,3 +128,11 @@ def test_checking_a_file_takes_the_same_queries_for_40_or_160_rows(cast, kind, m
             assert run(cast, make(n), kind, dry_run=True, keep_record=False).ok
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_history_keeps_the_first_errors_of_a_file_full_of_them_and_counts_them_all(cast, monkeypatch):
+    monkeypatch.setattr("shigongtu.ledgers.engine.KEPT_ERRORS", 4)
+    result = run(cast, [HEADER, *[[f"C-{i}", None, "在建", 1, None, None] for i in range(9)]])
+    assert len(result.errors) == 9 and len(result.as_dict()["errors"]) == 9
+    record = ImportRecord.objects.get(pk=result.record_id)
+    assert record.error_count == 9 and len(record.result["errors"]) == 4 and record.result["errors_truncated"]

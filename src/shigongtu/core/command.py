@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from shigongtu.core.errors import InputRejected, NotAllowed
+from shigongtu.core.errors import Conflict, InputRejected, NotAllowed
 
 
 def ensure_schema() -> None:
@@ -51,6 +51,12 @@ class ShigongtuCommand(BaseCommand):
             sys.exit(1)
         except NotAllowed as exc:
             sys.stderr.write(f"error: not allowed: {exc}\n")
+            sys.exit(1)
+        except Conflict as exc:  # someone changed a row while this command worked: nothing was written
+            if options.get("json"):
+                self.emit({"ok": False, "conflict": True, "current_version": exc.current_version,
+                           "errors": [{"message": str(exc)}]})
+            sys.stderr.write(f"error: {exc}\n")
             sys.exit(1)
 
     def run(self, **options: Any) -> None:

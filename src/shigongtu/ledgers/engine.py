@@ -221,15 +221,22 @@ def _chunks(rows: Iterable[RawRow], size: int | None) -> Iterator[list[RawRow]]:
             return
 
 
+KEPT_ERRORS = 2000  # the history shows the first errors; the marked file (made again from the file) has all
+
+
 def _keep(result: ImportResult, data: bytes, filename: str, plan: Plan | None, user: Any, keep: bool) -> None:
     if not keep:
         return
+    doc = _kept(result)
+    if len(doc["errors"]) > KEPT_ERRORS:
+        doc["errors"] = doc["errors"][:KEPT_ERRORS]
+        doc["errors_truncated"] = True
     record = ImportRecord.objects.create(
         kind=result.kind, plan=plan, user=user if getattr(user, "pk", None) else None, filename=filename[:255],
         content=data, dry_run=result.dry_run, ok=result.ok,
         applied=result.ok and not result.dry_run and bool(result.created or result.updated),
         created=result.created, updated=result.updated, unchanged=result.unchanged,
-        error_count=len(result.errors), result=_kept(result),
+        error_count=len(result.errors), result=doc,
     )
     result.record_id = record.pk
 

@@ -60,8 +60,8 @@ def _parse_curve(raw: Any) -> list[float]:
         percent = part.endswith(("%", "％"))
         try:
             number = float(part.rstrip("%％"))
-        except ValueError as exc:  # the Chinese message stays Python's own, as before; the English is plainer
-            raise ValueProblem(str(exc), f"not a number: {part}") from None
+        except ValueError:
+            raise ValueProblem(f"「{part}」不是数字", f"not a number: {part}") from None
         values.append(number / 100 if percent else number)
     if any(p.endswith(("%", "％")) for p in parts):
         values = [v if v <= 1 else v / 100 for v in values]
@@ -204,7 +204,7 @@ class NodesKind(LedgerKind):
             if target <= 0:
                 errs.add("目标值", v.get("目标值"), "目标值应大于0", en="the target must be greater than 0")
             out["target"] = target
-        elif current is None:
+        elif current is None and cells.blank(v.get("目标值")):  # (an unreadable one is named already)
             errs.add("目标值", v.get("目标值"), f"新指标「{name}」需要填写目标值",
                      en=f"the new indicator {name} needs a target")
         kind = cells.text(v, "指标类型")

@@ -100,7 +100,7 @@ def preview(request: HttpRequest, code: str, record_id: int) -> HttpResponse:
     return render(request, "web/ledgers/preview.html", {
         **plan_nav(request, plan, "ledgers"),
         "record": record, "result": result, "changes": changes, "kind": kind,
-        "errors": result.get("errors", [])[:500], "error_total": len(result.get("errors", [])),
+        "errors": result.get("errors", [])[:500], "error_total": record.error_count,
         "manage": may(request.user, plan, MANAGE),
         "can_apply": record.dry_run and record.ok and (record.created or record.updated),
         "create_units": bool(result.get("create_units")),
