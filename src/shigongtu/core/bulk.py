@@ -108,17 +108,25 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
 def _copy(sql: str, columns: Sequence[models.Field[Any, Any]], rows: Iterable[Sequence[Any]]) -> int:
     """PostgreSQL's COPY: the rows stream to the server in one command, several times faster
     than any INSERT (the driver adapts each value as it would for a parameter)."""
-    converters = [(i, c) for i, f in enumerate(columns) if (c := _converter(f)) is not None]
     count = 0
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:  # type: ignore[attr-defined]
-        for row in rows:
-            if converters:
-                row = list(row)
-                for i, convert in converters:
-                    row[i] = convert(row[i])
+        for row in _converted(columns, rows):
             copy.write_row(row)
             count += 1
     return count
+
+
+def _converted(columns: Sequence[models.Field[Any, Any]], rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+    """The rows with each value as the driver takes it."""
+    converters = [(i, c) for i, f in enumerate(columns) if (c := _converter(f)) is not None]
+    if not converters:
+        yield from rows
+        return
+    for row in rows:
+        row = list(row)
+        for i, convert in converters:
+            row[i] = convert(row[i])
+        yield row
 
 
 def _fields(model: type[models.Model], names: Sequence[str]) -> list[models.Field[Any, Any]]:
@@ -132,15 +140,10 @@ def _fields(model: type[models.Model], names: Sequence[str]) -> list[models.Fiel
 
 
 def _execute(sql: str, columns: Sequence[models.Field[Any, Any]], rows: Iterable[Sequence[Any]], batch: int) -> int:
-    converters = [(i, c) for i, f in enumerate(columns) if (c := _converter(f)) is not None]
     count = 0
     pending: list[Sequence[Any]] = []
     with connection.cursor() as cursor:
-        for row in rows:
-            if converters:
-                row = list(row)
-                for i, convert in converters:
-                    row[i] = convert(row[i])
+        for row in _converted(columns, rows):
             pending.append(row)
             if len(pending) >= batch:
                 cursor.executemany(sql, pending)
@@ -150,6 +153,7 @@ def _execute(sql: str, columns: Sequence[models.Field[Any, Any]], rows: Iterable
             cursor.executemany(sql, pending)
             count += len(pending)
     return count
+
 
 def update_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]],
                 batch: int = 5000) -> int:

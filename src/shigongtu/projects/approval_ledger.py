@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from shigongtu.audit import services as audit
@@ -34,6 +34,7 @@ from shigongtu.orgs.access import MANAGE
 from shigongtu.plans.services import actor_name, bump_revision
 from shigongtu.projects import rules, services
 from shigongtu.projects.fields import read_bool
+from shigongtu.projects.filters import export_filter
 from shigongtu.projects.models import ApprovalItem, Project, StageChange
 
 T = TypeVar("T")
@@ -129,16 +130,6 @@ def warn_other_names(ctx: ImportContext) -> None:
                             + "；".join(rows[:10]) + more)
 
 
-def search(qs: QuerySet[Any], filters: Mapping[str, Any] | None) -> QuerySet[Any]:
-    """The projects pages' filters on a child of a project: stage (项目阶段) and text (q)."""
-    if filters and filters.get("stage"):
-        qs = qs.filter(project__stage=filters["stage"])
-    if filters and filters.get("q"):
-        q = str(filters["q"])
-        qs = qs.filter(Q(project__code__icontains=q) | Q(project__name__icontains=q))
-    return qs
-
-
 # -- kinds and statuses as people write them ------------------------------------------------
 
 
@@ -183,12 +174,17 @@ NEW_ITEM = {"required": True, "status": rules.NOT_STARTED_ITEM, "doc_no": "", "i
             "valid_until": None, "planned_by": None, "handling_unit": ""}
 READY_NOTE = "前期手续已全部办结"
 
+# The key columns of a ledger about the plan's projects (the name is for reading only).
+PROJECT_COLUMNS = (
+    Column("项目编号", ("code", "编号", "project code"), required=True, help_zh="本施工图内的项目编号", width=12),
+    Column("项目名称", ("name", "project name"), help_zh="仅供查阅；导入时不修改项目名称", width=30),
+)
+
 SPEC = LedgerSpec(
     kind="approvals",
     title_zh="前期手续台账",
     columns=(
-        Column("项目编号", ("code", "编号", "project code"), required=True, help_zh="本施工图内的项目编号", width=12),
-        Column("项目名称", ("name", "project name"), help_zh="仅供查阅；导入时不修改项目名称", width=30),
+        *PROJECT_COLUMNS,
         Column("手续类型", ("kind", "approval", "手续名称", "审批事项"), required=True, choices=rules.APPROVAL_KINDS,
                help_zh="从下拉选项中选择；项目已有的自定义手续照原名填写", width=18),
         Column("是否必需", ("required", "必需", "是否必办"), choices=YES_NO,
@@ -378,7 +374,7 @@ class ApprovalsKind(LedgerKind):
         qs = ApprovalItem.objects.filter(project__plan=plan)
         if user is not None:
             qs = qs.for_user(user, "view")
-        rows = search(qs, filters).select_related("project").order_by("project__code", "sort", "id")
+        rows = export_filter(qs, filters).select_related("project").order_by("project__code", "sort", "id")
         for item in rows.iterator(2000):
             yield {"项目编号": item.project.code, "项目名称": item.project.name, "手续类型": item.kind,
                    "是否必需": yes_no(item.required), "办理状态": item.status, "批复文号": item.doc_no or None,

@@ -37,6 +37,7 @@ from shigongtu.plans.services import actor_name, bump_revision
 from shigongtu.projects import rules, services
 from shigongtu.projects.approval_ledger import (
     DATE_HELP,
+    PROJECT_COLUMNS,
     YES_NO,
     by_codes,
     file_codes,
@@ -44,7 +45,6 @@ from shigongtu.projects.approval_ledger import (
     lock_versions,
     note_other_name,
     project_cell,
-    search,
     shown_changes,
     text_cell,
     warn_other_names,
@@ -52,6 +52,7 @@ from shigongtu.projects.approval_ledger import (
     yes_no_cell,
 )
 from shigongtu.projects.bonds import BOND_FIELDS
+from shigongtu.projects.filters import export_filter
 from shigongtu.projects.models import BondExpenditure, BondProject, BondQuota, BondStateChange, Project
 
 FIELD_HEADERS = {"state": "状态", "requested_amount": "申请额度", "capital_use": "用作资本金",
@@ -76,8 +77,7 @@ SPEC = LedgerSpec(
     kind="bonds",
     title_zh="专项债项目台账",
     columns=(
-        Column("项目编号", ("code", "编号", "project code"), required=True, help_zh="本施工图内的项目编号", width=12),
-        Column("项目名称", ("name", "project name"), help_zh="仅供查阅；导入时不修改项目名称", width=30),
+        *PROJECT_COLUMNS,
         Column("状态", ("state", "专项债状态", "申报状态"), choices=rules.BOND_STATES, width=11,
                help_zh="新项目可从任一状态建档（默认谋划）；已有项目只能按流程前进一步；留空不修改"),
         Column("申请额度", ("requested amount", "申请金额", "申报额度", "申请债券额度"), number_format="#,##0.00",
@@ -288,7 +288,7 @@ class BondsKind(LedgerKind):
             qs = qs.for_user(user, "view")
         if filters and filters.get("state"):
             qs = qs.filter(state=filters["state"])
-        for b in search(qs, filters).select_related("project").order_by("project__code").iterator(2000):
+        for b in export_filter(qs, filters).select_related("project").order_by("project__code").iterator(2000):
             yield {"项目编号": b.project.code, "项目名称": b.project.name, "状态": b.state,
                    "申请额度": b.requested_amount, "用作资本金": yes_no(b.capital_use),
                    "收益覆盖倍数": b.coverage_ratio, "申报日期": b.declared_on,

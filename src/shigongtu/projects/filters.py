@@ -165,3 +165,14 @@ def attach_lights(projects: Iterable[Project], as_of: dt.date, month: int, r: ru
         value = ytd.get(p.pk, Decimal(0)) if ytd is not None else p.ytd_investment
         p.lights = rules.project_lights(p, value, as_of, month, r, year)  # type: ignore[attr-defined]
         p.light = rules.worst(p.lights.values()) or GREEN  # type: ignore[attr-defined]
+
+
+def export_filter(qs: QuerySet[Any], filters: Mapping[str, Any] | None, to_project: str = "project__") -> QuerySet[Any]:
+    """The projects pages' filters for an export: stage (项目阶段) and text (q), on projects
+    (``to_project=""``) or on a child of a project."""
+    if filters and filters.get("stage"):
+        qs = qs.filter(**{f"{to_project}stage": filters["stage"]})
+    if filters and filters.get("q"):
+        q = str(filters["q"])
+        qs = qs.filter(Q(**{f"{to_project}code__icontains": q}) | Q(**{f"{to_project}name__icontains": q}))
+    return qs

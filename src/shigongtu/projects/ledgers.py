@@ -22,6 +22,7 @@ from shigongtu.lib import geo
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.projects import investment, investment_rows, project_rows, services
 from shigongtu.projects.fields import PROJECT_FIELDS, Lookups
+from shigongtu.projects.filters import export_filter
 from shigongtu.projects.models import InvestmentReport, Project
 
 # English (and common Chinese) aliases of the canonical headers.
@@ -189,18 +190,13 @@ class ProjectsKind(LedgerKind):
         qs = Project.objects.filter(plan=plan)
         if user is not None:
             qs = qs.for_user(user, "view")
-        if filters and filters.get("stage"):
-            qs = qs.filter(stage=filters["stage"])
-        if filters and filters.get("q"):
-            q = str(filters["q"])
-            qs = qs.filter(name__icontains=q) | qs.filter(code__icontains=q)
-        qs = qs.select_related("lead_unit").order_by("code")
+        found = export_filter(qs, filters, to_project="").select_related("lead_unit").order_by("code")
         codes: dict[int, list[str]] = defaultdict(list)
         for project_id, code in Project.nodes.through.objects.filter(project__plan=plan).values_list(
             "project_id", "node__code"
         ):
             codes[project_id].append(code)
-        for p in qs.iterator(2000):
+        for p in found.iterator(2000):
             row: dict[str, Any] = {}
             for f in PROJECT_FIELDS:
                 if f.kind == "nodes":
