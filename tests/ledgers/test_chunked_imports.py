@@ -69,7 +69,7 @@ def test_a_dry_run_in_chunks_previews_like_the_import_and_writes_nothing(cast, s
     preview = run(cast, [HEADER, *projects(30)], dry_run=True)
     assert preview.ok and preview.created == 30
     assert [c.key for c in preview.changes][:3] == ["C-000", "C-001", "C-002"]
-    assert preview.changes[1].changes["stage"] == [None, "在建"]
+    assert preview.changes[1].changes["项目阶段"] == [None, "在建"]
     assert not Project.objects.filter(code__startswith="C-").exists()
     applied = run(cast, [HEADER, *projects(30)])
     again = run(cast, [HEADER, *projects(30)])

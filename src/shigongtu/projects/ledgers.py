@@ -166,9 +166,8 @@ class ProjectsKind(LedgerKind):
     def _created(self, ctx: ImportContext, clean: Mapping[str, Any]) -> dict[str, list[Any]]:
         values = project_rows.new_project_values(ctx.state["base"], clean, ctx.plan, create_units=False)
         after = project_rows.project_snapshot(values, clean.get("nodes") or [])
-        if isinstance(clean.get("lead_unit"), str):
-            after["lead_unit_id"] = f"（新建）{clean['lead_unit']}"  # created on apply, not in a preview
-        return {k: [None, audit._plain(v)] for k, v in after.items() if v not in (None, "", False)}
+        changes = {k: [None, audit._plain(v)] for k, v in after.items() if v not in (None, "", False)}
+        return _labelled(changes, (None, _unit_shown(clean)))
 
     def _updated(self, ctx: ImportContext, number: int, clean: Mapping[str, Any], project: Project) -> RowPlan:
         shown = dict(clean)
@@ -181,7 +180,9 @@ class ProjectsKind(LedgerKind):
         if isinstance(clean.get("lead_unit"), str):
             after["lead_unit_id"] = f"（新建）{clean['lead_unit']}"
         changes = audit.diff(services.snapshot(project, old_codes), after)
-        return RowPlan(number, clean["code"], UPDATE if changes else UNCHANGED, changes, {"clean": clean}, project)
+        old_unit = project.lead_unit.name if project.lead_unit_id and project.lead_unit else None
+        return RowPlan(number, clean["code"], UPDATE if changes else UNCHANGED,
+                       _labelled(changes, (old_unit, _unit_shown(clean))), {"clean": clean}, project)
 
     def apply(self, ctx: ImportContext, plans: list[RowPlan]) -> None:
         services.apply_project_rows(ctx.plan, [p.payload["clean"] for p in plans], ctx.user)
@@ -215,6 +216,30 @@ class ProjectsKind(LedgerKind):
             yield row
 
 
+PROJECT_LABELS = {**{f.name: f.header for f in PROJECT_FIELDS}, "lead_unit_id": "责任单位"}
+
+
+def _unit_shown(clean: Mapping[str, Any]) -> str | None:
+    unit = clean.get("lead_unit")
+    if isinstance(unit, str):
+        return f"（新建）{unit}"  # created on apply, not in a preview
+    return unit.name if unit is not None else None
+
+
+def _labelled(changes: Mapping[str, list[Any]], units: tuple[Any, Any]) -> dict[str, list[Any]]:
+    """A project row's changes as the preview shows them: by column header, units by name, 是/否."""
+    out = {}
+    for key, (old, new) in changes.items():
+        if key == "lead_unit_id":
+            old, new = units
+        out[PROJECT_LABELS.get(key, key)] = [_yes_no(old), _yes_no(new)]
+    return out
+
+
+def _yes_no(value: Any) -> Any:
+    return ("是" if value else "否") if isinstance(value, bool) else value
+
+
 def _original_coordinates(project: Project) -> tuple[Any, Any]:
     """The point in the coordinate system it was given in, so an export re-imports unchanged."""
     if project.lng is None or project.lat is None:
@@ -224,6 +249,15 @@ def _original_coordinates(project: Project) -> tuple[Any, Any]:
         return project.lng, project.lat
     lng, lat = geo.from_wgs84(float(project.lng), float(project.lat), crs)
     return round(lng, 7), round(lat, 7)
+
+
+INVESTMENT_LABELS = {**investment.INVESTMENT_HEADERS, "status": "审核状态"}
+
+
+def _status(key: str, value: Any) -> Any:
+    if key == "status" and value:
+        return str(InvestmentReport.Status(value).label)
+    return audit._plain(value)
 
 
 class InvestmentKind(LedgerKind):
@@ -261,7 +295,8 @@ class InvestmentKind(LedgerKind):
                 action = UPDATE if changes else UNCHANGED
             shown = shown and action != UNCHANGED
             ctx.state["shown"] += shown
-            preview = {k: [audit._plain(old), audit._plain(new)] for k, (old, new) in changes.items()} if shown else {}
+            preview = {INVESTMENT_LABELS.get(k, k): [_status(k, old), _status(k, new)]
+                       for k, (old, new) in changes.items()} if shown else {}
             yield RowPlan(row.number, key, action, preview, {"clean": clean})
 
     def apply(self, ctx: ImportContext, plans: list[RowPlan]) -> None:
