@@ -203,6 +203,7 @@ SPEC = LedgerSpec(
 class ApprovalsKind(LedgerKind):
     name = "approvals"
     title_zh = "前期手续台账"
+    title_en = "Approvals (前期手续)"
     spec = SPEC
     notes = (
         "一行一项手续：按「项目编号 + 手续类型」新增或更新，不删除；表中没有的手续保持不变。",

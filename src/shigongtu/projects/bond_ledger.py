@@ -104,6 +104,7 @@ def read_state(raw: Any) -> str | None:
 class BondsKind(LedgerKind):
     name = "bonds"
     title_zh = "专项债项目台账"
+    title_en = "Special bond projects"
     spec = SPEC
     notes = (
         "一个项目一行：按项目编号新建或更新专项债项目记录，不删除；表中没有的项目保持不变。",

@@ -122,6 +122,7 @@ def _cell_errors(ctx: ImportContext, row: RawRow, problems: Iterable[Problem]) -
 class ProjectsKind(LedgerKind):
     name = "projects"
     title_zh = "重点项目台账"
+    title_en = "Key projects"
     spec = PROJECTS_SPEC
     notes = ("金额单位为万元，除非单元格或表头注明（如“总投资（亿元）”、“1.2亿”）。",
              "导入按项目编号新增或更新，不删除；表中没有的列保持不变。")
@@ -263,6 +264,7 @@ def _status(key: str, value: Any) -> Any:
 class InvestmentKind(LedgerKind):
     name = "investment"
     title_zh = "月度投资台账"
+    title_en = "Monthly investment"
     spec = INVESTMENT_SPEC
     notes = ("每个项目每月一行；同一项目同一月份再次导入会替换该月数据，原数据保留在变更记录中。",
              "金额单位为万元；“本年累计完成投资”如填写，须等于1月至本月的本月完成投资之和。")

@@ -6,6 +6,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from django.utils import translation
+
 from shigongtu.ledgers.cells import RowErrors
 from shigongtu.ledgers.io import CellError, LedgerSpec, RawRow
 
@@ -51,6 +53,7 @@ class LedgerKind:
     name: ClassVar[str]
     title_zh: ClassVar[str]
     spec: ClassVar[LedgerSpec]
+    title_en: ClassVar[str] = ""
     needs_plan: ClassVar[bool] = True
     notes: ClassVar[tuple[str, ...]] = ()
     # Rows checked (and applied) at a time. None: the whole file at once, for kinds whose rows
@@ -58,6 +61,11 @@ class LedgerKind:
     # what spans chunks (keys seen, running totals) in ``ctx.state``; chunk k+1 is checked
     # after chunk k is applied, so its checks must read the same either way.
     chunk_rows: ClassVar[int | None] = None
+
+    def title(self) -> str:
+        """The kind's name in the active interface language."""
+        english = (translation.get_language() or "").startswith("en")
+        return self.title_en if english and self.title_en else self.title_zh
 
     def prepare(self, ctx: ImportContext, rows: list[RawRow]) -> None:
         """Load what the checks of these rows need (existing objects by key), in a bounded number

@@ -75,6 +75,7 @@ def _curve_text(curve: list[float] | None) -> str:
 class NodesKind(LedgerKind):
     name = "nodes"
     title_zh = "分施工图任务台账"
+    title_en = "Plan tasks (分施工图)"
     spec = SPEC
     notes = ("导入只新增或更新，不删除；表中没有的任务保持不变。", "编号决定层级：1.2 的上级是 1。")
 

@@ -40,6 +40,7 @@ SPEC = LedgerSpec(
 class ReportsKind(LedgerKind):
     name = "reports"
     title_zh = "月度进展台账"
+    title_en = "Monthly progress"
     spec = SPEC
     notes = (
         "每个指标一列，列名为指标名称，填当月值（流量填当月发生额，存量填月末数）。",

@@ -49,10 +49,14 @@ def ledgers_home(request: HttpRequest, code: str) -> HttpResponse:
     manage = may(request.user, plan, MANAGE)
     history = ImportRecord.objects.filter(plan=plan).select_related("user").defer("content").order_by("-at")
     page = Paginator(history, 20).get_page(request.GET.get("page"))
+    kinds = _kinds()
+    titles = {k.name: k.title() for k in kinds}
+    for r in page.object_list:
+        r.kind_title = titles.get(r.kind, r.kind)  # type: ignore[attr-defined]
     fronts = Node.objects.filter(plan=plan, depth=0).select_related("lead_unit").order_by("sort_key")
     return render(request, "web/ledgers/index.html", {
         **plan_nav(request, plan, "ledgers"),
-        "kinds": _kinds(), "manage": manage, "page": page, "fronts": fronts,
+        "kinds": kinds, "manage": manage, "page": page, "fronts": fronts,
         "max_mb": settings.LEDGER_MAX_BYTES // 2**20,
     })
 
