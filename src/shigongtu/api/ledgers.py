@@ -13,6 +13,7 @@ from shigongtu.ledgers.engine import export_ledger, import_ledger
 from shigongtu.ledgers.models import ImportRecord
 from shigongtu.orgs.access import MANAGE, VIEW, get_scoped
 from shigongtu.plans.models import Plan
+from shigongtu.projects.filters import FILTER_PARAMS
 
 router = Router(tags=["ledgers"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,7 +38,9 @@ def import_file(request: HttpRequest, code: str, kind: str, file: File[UploadedF
 def export_file(request: HttpRequest, code: str, kind: str, template: bool = False, front: str = "",
                 period: str = "") -> HttpResponse:
     plan = _plan(request, code, VIEW)
+    # the projects list's filters too (stage, q, industry, level, nature, lead_unit, node, light, as_of)
     filters = {k: v for k, v in (("front", front), ("period", period)) if v}
+    filters.update({k: request.GET[k] for k in FILTER_PARAMS if request.GET.get(k)})
     data = export_ledger(kind, plan, request.user, filters, blank=template)
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{plan.code}-{kind}.xlsx')}"

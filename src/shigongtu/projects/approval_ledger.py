@@ -375,7 +375,7 @@ class ApprovalsKind(LedgerKind):
         qs = ApprovalItem.objects.filter(project__plan=plan)
         if user is not None:
             qs = qs.for_user(user, "view")
-        rows = export_filter(qs, filters).select_related("project").order_by("project__code", "sort", "id")
+        rows = export_filter(qs, filters, plan).select_related("project").order_by("project__code", "sort", "id")
         for item in rows.iterator(2000):
             yield {"项目编号": item.project.code, "项目名称": item.project.name, "手续类型": item.kind,
                    "是否必需": yes_no(item.required), "办理状态": item.status, "批复文号": item.doc_no or None,

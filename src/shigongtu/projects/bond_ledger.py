@@ -289,7 +289,7 @@ class BondsKind(LedgerKind):
             qs = qs.for_user(user, "view")
         if filters and filters.get("state"):
             qs = qs.filter(state=filters["state"])
-        for b in export_filter(qs, filters).select_related("project").order_by("project__code").iterator(2000):
+        for b in export_filter(qs, filters, plan).select_related("project").order_by("project__code").iterator(2000):
             yield {"项目编号": b.project.code, "项目名称": b.project.name, "状态": b.state,
                    "申请额度": b.requested_amount, "用作资本金": yes_no(b.capital_use),
                    "收益覆盖倍数": b.coverage_ratio, "申报日期": b.declared_on,

@@ -167,12 +167,23 @@ def attach_lights(projects: Iterable[Project], as_of: dt.date, month: int, r: ru
         p.light = rules.worst(p.lights.values()) or GREEN  # type: ignore[attr-defined]
 
 
-def export_filter(qs: QuerySet[Any], filters: Mapping[str, Any] | None, to_project: str = "project__") -> QuerySet[Any]:
-    """The projects pages' filters for an export: stage (项目阶段) and text (q), on projects
-    (``to_project=""``) or on a child of a project."""
-    if filters and filters.get("stage"):
-        qs = qs.filter(**{f"{to_project}stage": filters["stage"]})
-    if filters and filters.get("q"):
-        q = str(filters["q"])
-        qs = qs.filter(Q(**{f"{to_project}code__icontains": q}) | Q(**{f"{to_project}name__icontains": q}))
-    return qs
+FILTER_PARAMS = ("q", "stage", "industry", "level", "nature", "lead_unit", "node", "light", "as_of")
+
+
+def export_filter(qs: QuerySet[Any], filters: Mapping[str, Any] | None, plan: Plan,
+                  to_project: str = "project__") -> QuerySet[Any]:
+    """The project list's own filters (:class:`ProjectFilter`: text, stage, industry, level,
+    nature, lead unit, front, light at ``as_of``) for an export, on projects (``to_project=""``)
+    or on a child of a project. Values the list would drop are dropped here too."""
+    flt = ProjectFilter.from_params(filters or {})
+    if not any(v for k, v in flt.params().items() if k != "sort"):
+        return qs
+    from shigongtu.plans.compute import default_as_of
+    from shigongtu.projects.models import ProjectSettings
+
+    try:
+        as_of = dt.date.fromisoformat(str((filters or {}).get("as_of") or ""))
+    except ValueError:
+        as_of = default_as_of(plan, dt.date.today())
+    chosen = flt.apply(Project.objects.all(), plan, as_of, ProjectSettings.rules_for(plan)).order_by().values("pk")
+    return qs.filter(**{f"{to_project}pk__in": chosen})

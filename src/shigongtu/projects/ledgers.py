@@ -192,7 +192,7 @@ class ProjectsKind(LedgerKind):
         qs = Project.objects.filter(plan=plan)
         if user is not None:
             qs = qs.for_user(user, "view")
-        found = export_filter(qs, filters, to_project="").select_related("lead_unit").order_by("code")
+        found = export_filter(qs, filters, plan, to_project="").select_related("lead_unit").order_by("code")
         codes: dict[int, list[str]] = defaultdict(list)
         for project_id, code in Project.nodes.through.objects.filter(project__plan=plan).values_list(
             "project_id", "node__code"

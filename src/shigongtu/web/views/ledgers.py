@@ -23,6 +23,7 @@ from shigongtu.ledgers.io import annotated_filename
 from shigongtu.ledgers.models import ImportRecord
 from shigongtu.orgs.access import MANAGE, VIEW
 from shigongtu.plans.models import Node
+from shigongtu.projects.filters import FILTER_PARAMS
 from shigongtu.web.views.common import may, plan_for, plan_nav
 
 CHANGES_PER_PAGE = 100
@@ -159,7 +160,7 @@ def export(request: HttpRequest, code: str) -> HttpResponse:
     """A ledger out (or a blank template), filtered like the pages and scoped to the user."""
     plan = plan_for(request, code, VIEW)
     kind = request.GET.get("kind", "nodes")
-    filters = {k: request.GET[k] for k in ("front", "period", "stage", "q") if request.GET.get(k)}
+    filters = {k: request.GET[k] for k in ("front", "period", *FILTER_PARAMS) if request.GET.get(k)}
     blank = request.GET.get("template") == "1"
     try:
         data = export_ledger(kind, plan, request.user, filters, blank=blank)
