@@ -136,3 +136,19 @@ def test_the_history_keeps_the_first_errors_of_a_file_full_of_them_and_counts_th
     assert len(result.errors) == 9 and len(result.as_dict()["errors"]) == 9
     record = ImportRecord.objects.get(pk=result.record_id)
     assert record.error_count == 9 and len(record.result["errors"]) == 4 and record.result["errors_truncated"]
+
+
+def test_rows_changing_different_columns_are_each_written_with_only_their_changes(cast):
+    assert run(cast, [HEADER, *projects(3)]).ok
+    rows = projects(3)
+    rows[0][3] = 999          # C-000: 总投资
+    rows[1][1] = "改名后的项目"  # C-001: 项目名称
+    rows[2][2] = "在建"        # C-002: 前期 → 在建 (with its start date)
+    rows[2][4] = "2023-03-01"
+    result = run(cast, [HEADER, *rows])
+    assert (result.updated, result.unchanged) == (3, 0)
+    p0, p1, p2 = (Project.objects.get(plan=cast.plan, code=f"C-00{i}") for i in range(3))
+    assert (p0.total_investment, p0.name) == (Decimal(999), "分块项目0")
+    assert (p1.name, p1.total_investment) == ("改名后的项目", Decimal(101))
+    assert (p2.stage, str(p2.actual_start), p2.version) == ("在建", "2023-03-01", 2)
+    assert StageChange.objects.filter(project=p2, to_stage="在建").exists()

@@ -44,10 +44,11 @@ def _credit(i: int) -> str:
     return base + credit_code_check_char(base)
 
 
-def projects_file(n: int, rng: random.Random) -> bytes:
+def projects_file(n: int, rng: random.Random, factor: float = 1.0) -> bytes:
+    """``factor`` scales every total: the same projects again with a change on every row."""
     rows = []
     for i in range(n):
-        total = rng.choice((800, 3500, 6000, 12000, 50000, 150000)) * rng.uniform(0.8, 1.2)
+        total = rng.choice((800, 3500, 6000, 12000, 50000, 150000)) * rng.uniform(0.8, 1.2) * factor
         start = dt.date(2023, rng.randint(1, 9), rng.randint(1, 28))
         rows.append({
             "项目编号": f"B{i:06d}", "项目名称": f"合成项目{i:06d}", "建设单位": f"合成建设单位{i % 5000}",
@@ -97,7 +98,7 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
     scale = float(options.get("scale", 1.0))
     n_projects = max(100, round(50_000 * scale))
     n_invest_projects = max(10, round(200_000 * scale / 12))
-    rng = random.Random(11)
+    rng = random.Random(11)  # (the changed file replays the same seed)
     code = "BIMP-" + uuid.uuid4().hex[:6].upper()
     with transaction.atomic():
         zone = services.ensure_unit(f"{code} 测试区", None, OrgUnit.Kind.DISTRICT)
@@ -125,8 +126,14 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
         assert applied["created"] == n_projects, applied
         again = _measure("import", "projects", plan, ppath)
         assert again["unchanged"] == n_projects, again
+        changed_path = os.path.join(scratch, "projects-changed.xlsx")
+        with open(changed_path, "wb") as fh:
+            fh.write(projects_file(n_projects, random.Random(11), factor=1.05))
+        changed = _measure("import", "projects", plan, changed_path)
+        assert changed["updated"] == n_projects, changed
         exported = _measure("export", "projects", plan)
-        for name, m in (("dry_run", dry), ("apply", applied), ("reimport_unchanged", again), ("export", exported)):
+        for name, m in (("dry_run", dry), ("apply", applied), ("reimport_unchanged", again),
+                        ("reimport_every_row_changed", changed), ("export", exported)):
             figures[f"projects_{name}_s"] = round(m["seconds"], 3)
             figures[f"projects_{name}_peak_rss_mb"] = m["peak_rss_mb"]
             peaks.append(m["peak_rss_mb"])
