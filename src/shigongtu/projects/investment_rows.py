@@ -11,6 +11,7 @@ amounts counted so far per project.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -30,7 +31,7 @@ from shigongtu.projects.investment import REPORT_FIELDS, _problem, clean_investm
 from shigongtu.projects.models import InvestmentReport, Project
 
 Status = InvestmentReport.Status
-UPDATED = (*REPORT_FIELDS, "submitted_at", "submitted_by_id", "return_reason", "version")
+STAMPS = ("submitted_at", "submitted_by_id", "return_reason", "version")  # set on every replaced report
 PROJECT_FIELDS = ("pk", "code", "name", "stage", "plan_id")
 
 
@@ -150,7 +151,7 @@ def apply_investment_rows(plan: Plan, clean_rows: Iterable[Mapping[str, Any]], u
             "submitted_by_id": by}
     columns = list(base)
     new: list[list[Any]] = []
-    changed: list[list[Any]] = []
+    changed: dict[tuple[str, ...], list[list[Any]]] = defaultdict(list)  # by the columns that change
     made: list[tuple[str, int, str, dict[str, Any]]] = []  # action, project id, period, changes
     for clean in rows:
         pid, period = clean["project_id"], clean["period"]
@@ -167,10 +168,13 @@ def apply_investment_rows(plan: Plan, clean_rows: Iterable[Mapping[str, Any]], u
             current.update({f: clean[f] for f in REPORT_FIELDS if f in clean and f != "status"})
             current.update(status=status, submitted_at=now, submitted_by_id=by, return_reason="",
                            version=current["version"] + 1)
-            changed.append([current[c] for c in UPDATED] + [current["pk"]])
+            # only what changed: an UPDATE rewrites every index holding a column it names
+            names = (*sorted(k for k in changes if k in REPORT_FIELDS), *STAMPS)
+            changed[names].append([current[c] for c in names] + [current["pk"]])
             made.append(("update", pid, period, changes))
     bulk.insert_rows(InvestmentReport, columns, new)
-    bulk.update_rows(InvestmentReport, UPDATED, changed)
+    for names, updates in changed.items():
+        bulk.update_rows(InvestmentReport, names, updates)
     pks: dict[tuple[int, str], int] = {}
     if new:
         pks = {(p, period): pk for pk, p, period in InvestmentReport.objects.filter(project_id__in=ids)
