@@ -116,6 +116,9 @@ def _copy(sql: str, columns: Sequence[models.Field[Any, Any]], rows: Iterable[Se
     return count
 
 
+_PK = models.BigIntegerField()  # the id column a row ends with: passed as it is
+
+
 def _converted(columns: Sequence[models.Field[Any, Any]], rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
     """The rows with each value as the driver takes it."""
     converters = [(i, c) for i, f in enumerate(columns) if (c := _converter(f)) is not None]
@@ -162,10 +165,31 @@ def update_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
     columns = _fields(model, fields)
     quote = connection.ops.quote_name
     pk = str(meta.pk.column) if meta.pk is not None else "id"
+    if connection.vendor == "postgresql":
+        return _update_from_copy(quote(meta.db_table), quote(pk), [quote(str(f.column)) for f in columns], columns,
+                                 rows)
     sets = ", ".join(f"{quote(str(f.column))} = %s" for f in columns)
     sql = (f"UPDATE {quote(meta.db_table)} SET {sets} "  # noqa: S608
            f"WHERE {quote(pk)} = %s")
     return _execute(sql, columns, rows, batch)
+
+
+def _update_from_copy(table: str, pk: str, names: list[str], columns: Sequence[models.Field[Any, Any]],
+                      rows: Iterable[Sequence[Any]]) -> int:
+    """PostgreSQL: COPY the new values into a scratch table shaped like the columns, then one
+    ``UPDATE … FROM`` it (a statement per row is several times slower)."""
+    scratch = "shigongtu_bulk_update"
+    listed = ", ".join(names)
+    # Names come from the model, quoted; the values travel by COPY.
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {scratch}")
+        cursor.execute(f"CREATE TEMP TABLE {scratch} AS SELECT {listed}, {pk} FROM {table} WITH NO DATA")  # noqa: S608
+    count = _copy(f"COPY {scratch} ({listed}, {pk}) FROM STDIN", [*columns, _PK], rows)
+    sets = ", ".join(f"{name} = s.{name}" for name in names)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} AS t SET {sets} FROM {scratch} AS s WHERE t.{pk} = s.{pk}")  # noqa: S608
+        cursor.execute(f"DROP TABLE {scratch}")
+    return count
 
 
 def new_row(model: type[models.Model], now: Any) -> dict[str, Any]:
