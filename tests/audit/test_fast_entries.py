@@ -51,3 +51,14 @@ def test_a_large_batch_keeps_seq_contiguous_and_verifies(db):
                   "changes": {"amount": [None, Decimal(i) / 100]}} for i in range(12_000)), "导入")
     assert AuditEntry.objects.count() == 12_000
     assert verify_chain() == (12_000, None)
+
+
+def test_a_history_hashed_in_the_earlier_utf8_form_still_verifies_and_still_catches_edits():
+    payload = {"seq": 1, "at": "2023-06-30T08:00:00+00:00", "actor": "张三", "action": "update",
+               "object_type": "project", "object_id": "7", "object_label": "P-1 算力中心", "plan_code": "JY-2023",
+               "changes": {"name": ["旧名", "新名"]}}
+    old_hash = chain.legacy_hash(chain.GENESIS, payload)
+    assert old_hash != chain.entry_hash(chain.GENESIS, payload)
+    assert chain.verify([(1, chain.GENESIS, old_hash, payload)]) == (1, None)
+    edited = {**payload, "changes": {"name": ["旧名", "改过的名"]}}
+    assert chain.verify([(1, chain.GENESIS, old_hash, edited)])[1] == chain.Break(1, "content does not match its hash (edited)")

@@ -27,6 +27,14 @@ def entry_hash(prev_hash: str, payload: Mapping[str, Any]) -> str:
     return text_hash(prev_hash, canonical(payload))
 
 
+def legacy_hash(prev_hash: str, payload: Mapping[str, Any]) -> str:
+    """The hash of entries written before the canonical text escaped non-ASCII characters (UTF-8
+    kept as is): histories recorded then still verify. Both are exact encodings of the same
+    content, so accepting either lets no edit through."""
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return text_hash(prev_hash, text)
+
+
 def text_hash(prev_hash: str, text: str) -> str:
     return hashlib.sha256((prev_hash + text).encode("utf-8")).hexdigest()
 
@@ -76,7 +84,7 @@ def verify(entries: Iterable[tuple[int, str, str, Mapping[str, Any]]]) -> tuple[
             return count, Break(expected_seq, f"entry {expected_seq} is missing (found {seq} next)")
         if prev_hash != prev:
             return count, Break(seq, "link to the previous entry is broken (reordered or inserted)")
-        if entry_hash(prev_hash, payload) != stored_hash:
+        if entry_hash(prev_hash, payload) != stored_hash and legacy_hash(prev_hash, payload) != stored_hash:
             return count, Break(seq, "content does not match its hash (edited)")
         prev = stored_hash
         expected_seq += 1
