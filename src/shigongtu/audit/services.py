@@ -45,10 +45,12 @@ def diff(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> dict[str, lis
     return out
 
 
-def created(new: Mapping[str, Any]) -> dict[str, list[Any]]:
-    """The changes that record a new object: [None, value] for each field holding a value."""
+def created(new: Mapping[str, Any], *, plain: bool = True) -> dict[str, list[Any]]:
+    """The changes that record a new object: [None, value] for each field holding a value.
+    ``plain=False`` keeps decimals and dates as they are, for bulk writers whose entries go
+    straight to :func:`record_many` (its encoder writes them the same way)."""
     # (type checks first: comparing a Decimal or a date with "" is slow)
-    return {key: [None, _plain(value)] for key, value in new.items()
+    return {key: [None, _plain(value) if plain else value] for key, value in new.items()
             if value is not None and (type(value) is not str or value)}
 
 

@@ -80,6 +80,29 @@ def _read_floor(data: bytes, spec: Any) -> tuple[float, int]:
     return time.perf_counter() - t0, count
 
 
+def _stage(scratch: str, name: str, data: bytes, spec: Any | None = None,
+           figures: dict[str, Any] | None = None) -> tuple[str, int]:
+    """Write a bench file where the measured processes read it; with ``figures``, also record its
+    size and the floor (the time to merely read it) under ``name``. Returns the path and its rows."""
+    path = os.path.join(scratch, f"{name}.xlsx")
+    with open(path, "wb") as fh:
+        fh.write(data)
+    if figures is None or spec is None:
+        return path, 0
+    figures[f"{name}_file_mb"] = round(len(data) / 2**20, 2)
+    floor, count = _read_floor(data, spec)
+    figures[f"{name}_read_only_s"] = round(floor, 3)
+    figures[f"{name}_read_rows_per_s"] = round(count / floor)
+    return path, count
+
+
+def _record_steps(figures: dict[str, Any], peaks: list[float], prefix: str, steps: dict[str, dict[str, Any]]) -> None:
+    for name, m in steps.items():
+        figures[f"{prefix}_{name}_s"] = round(m["seconds"], 3)
+        figures[f"{prefix}_{name}_peak_rss_mb"] = m["peak_rss_mb"]
+        peaks.append(m["peak_rss_mb"])
+
+
 def _measure(op: str, kind: str, plan: Plan, path: str | None = None, dry_run: bool = False) -> dict[str, Any]:
     """One import or export in a fresh process (:mod:`shigongtu.bench.child`): its time and peak memory."""
     args = {"op": op, "kind": kind, "plan": plan.code, "file": path, "dry_run": dry_run}
@@ -110,54 +133,29 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
     peaks: list[float] = []
     scratch = tempfile.mkdtemp(prefix="shigongtu-bench-import-")
     try:
-        pdata = projects_file(n_projects, rng)
-        ppath = os.path.join(scratch, "projects.xlsx")
-        with open(ppath, "wb") as fh:
-            fh.write(pdata)
-        figures["projects_file_mb"] = round(len(pdata) / 2**20, 2)
-        floor, count = _read_floor(pdata, PROJECTS_SPEC)
-        del pdata
-        figures["projects_read_only_s"] = round(floor, 3)
-        figures["projects_read_rows_per_s"] = round(count / floor)
-
+        ppath, _ = _stage(scratch, "projects", projects_file(n_projects, rng), PROJECTS_SPEC, figures)
         dry = _measure("import", "projects", plan, ppath, dry_run=True)
         assert dry["created"] == n_projects, dry
         applied = _measure("import", "projects", plan, ppath)
         assert applied["created"] == n_projects, applied
         again = _measure("import", "projects", plan, ppath)
         assert again["unchanged"] == n_projects, again
-        changed_path = os.path.join(scratch, "projects-changed.xlsx")
-        with open(changed_path, "wb") as fh:
-            fh.write(projects_file(n_projects, random.Random(11), factor=1.05))
+        changed_path, _ = _stage(scratch, "projects-changed", projects_file(n_projects, random.Random(11), factor=1.05))
         changed = _measure("import", "projects", plan, changed_path)
         assert changed["updated"] == n_projects, changed
         exported = _measure("export", "projects", plan)
-        for name, m in (("dry_run", dry), ("apply", applied), ("reimport_unchanged", again),
-                        ("reimport_every_row_changed", changed), ("export", exported)):
-            figures[f"projects_{name}_s"] = round(m["seconds"], 3)
-            figures[f"projects_{name}_peak_rss_mb"] = m["peak_rss_mb"]
-            peaks.append(m["peak_rss_mb"])
+        _record_steps(figures, peaks, "projects", {"dry_run": dry, "apply": applied, "reimport_unchanged": again,
+                                                "reimport_every_row_changed": changed, "export": exported})
         figures["projects_dry_run_rows_per_s"] = round(n_projects / dry["seconds"])
         figures["projects_apply_rows_per_s"] = round(n_projects / applied["seconds"])
 
         codes = [f"B{i:06d}" for i in range(n_invest_projects)]
-        idata = investment_file(codes, 12, rng)
-        ipath = os.path.join(scratch, "investment.xlsx")
-        with open(ipath, "wb") as fh:
-            fh.write(idata)
         figures["investment_rows"] = len(codes) * 12
-        figures["investment_file_mb"] = round(len(idata) / 2**20, 2)
-        floor, count = _read_floor(idata, INVESTMENT_SPEC)
-        del idata
-        figures["investment_read_only_s"] = round(floor, 3)
-        figures["investment_read_rows_per_s"] = round(count / floor)
+        ipath, count = _stage(scratch, "investment", investment_file(codes, 12, rng), INVESTMENT_SPEC, figures)
         idry = _measure("import", "investment", plan, ipath, dry_run=True)
         inv = _measure("import", "investment", plan, ipath)
         assert inv["created"] == count, inv
-        for name, m in (("dry_run", idry), ("apply", inv)):
-            figures[f"investment_{name}_s"] = round(m["seconds"], 3)
-            figures[f"investment_{name}_peak_rss_mb"] = m["peak_rss_mb"]
-            peaks.append(m["peak_rss_mb"])
+        _record_steps(figures, peaks, "investment", {"dry_run": idry, "apply": inv})
         figures["investment_rows_per_s"] = round(count / inv["seconds"])
         figures["process_baseline_rss_mb"] = inv["rss_before_mb"]
         figures["peak_rss_mb"] = max(peaks)

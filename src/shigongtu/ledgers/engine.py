@@ -196,11 +196,11 @@ def _check_and_apply(kind: LedgerKind, ctx: ImportContext, rows: Iterable[RawRow
                 result.updated += 1
             else:
                 result.unchanged += 1
-        room = PREVIEW_LIMIT + 1 - len(result.changes)
-        if room > 0:
-            result.changes.extend([p for p in plans if p.action != UNCHANGED][:room])
         todo = [p for p in plans if p.action != UNCHANGED]
         del plans
+        room = PREVIEW_LIMIT + 1 - len(result.changes)
+        if room > 0:
+            result.changes.extend(todo[:room])
         if todo and not ctx.errors and not result.dry_run:
             kind.apply(ctx, todo)
             applied = True

@@ -121,7 +121,7 @@ def report_changes(current: Mapping[str, Any] | None, clean: Mapping[str, Any],
     if current is None:
         new = {f: clean.get(f) for f in REPORT_FIELDS if f != "status"}
         new["status"] = status
-        return {k: [None, v] for k, v in new.items() if v is not None and (type(v) is not str or v)}
+        return audit.created(new, plain=False)
     new = {f: clean[f] for f in REPORT_FIELDS if f in clean and f != "status"}
     new["status"] = status
     return audit.diff({f: current[f] for f in new}, new)

@@ -178,11 +178,7 @@ class _Writer:
             if values["stage"]:
                 # a new project has no approvals checklist yet, so nothing is flagged as missing
                 self.stage(pk, "", values["stage"], values["actual_start"])
-            # project_snapshot's fields given a value (as audit.created); the change history's
-            # encoder writes the decimals and dates
-            changes = {k: [None, v] for k in AUDITED if (v := values[k]) is not None and (type(v) is not str or v)}
-            if codes:
-                changes["nodes"] = [None, ",".join(sorted(codes))]
+            changes = audit.created(project_snapshot(values, codes), plain=False)
             items.append(self.item("create", pk, values["code"], values["name"], changes))
         self.flush_stages()
         if any(values["stage"] == rules.REMOVED for values, _ in made):
