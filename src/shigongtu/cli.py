@@ -33,15 +33,25 @@ def main(argv: list[str] | None = None) -> None:
         if not args:
             sys.exit(2)
         return
+    scratch = None
     if args[0] == "bench" and not os.environ.get("DATABASE_URL"):
-        # Benchmarks build large synthetic data: keep it out of the working database.
+        # Benchmarks build large synthetic data (hundreds of MB): keep it out of the working
+        # database, and remove it afterwards unless asked to keep it.
         import tempfile
 
         scratch = tempfile.mkdtemp(prefix="shigongtu-bench-")
         os.environ["DATABASE_URL"] = f"sqlite:///{scratch}/bench.sqlite3"
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["shigongtu", *args])
+    try:
+        execute_from_command_line(["shigongtu", *args])
+    finally:
+        if scratch is not None and "--keep" in args:
+            sys.stderr.write(f"bench database kept: {os.environ['DATABASE_URL']}\n")
+        elif scratch is not None:
+            import shutil
+
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":
