@@ -14,8 +14,8 @@ from django.utils import translation
 
 from shigongtu.orgs.models import Membership, OrgUnit
 from shigongtu.plans import services
-from shigongtu.plans.compute import clear_cache
 from shigongtu.plans.models import Node, Plan
+from shigongtu.plans.selectors import clear_cache
 
 PASSWORD = "correct-horse-battery"
 

@@ -45,7 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "shigongtu.core",
+    "shigongtu.utilities",
     "shigongtu.orgs",
     "shigongtu.audit",
     "shigongtu.plans",
@@ -54,13 +54,14 @@ INSTALLED_APPS = [
     "shigongtu.bulletins",
     "shigongtu.web",
     "shigongtu.api",
+    "shigongtu.cli",  # the console script's management commands
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "shigongtu.core.middleware.ChineseFirstLocaleMiddleware",
+    "shigongtu.utilities.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

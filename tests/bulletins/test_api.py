@@ -8,7 +8,7 @@ import pytest
 from docx import Document
 
 from shigongtu.bulletins import services
-from shigongtu.plans.compute import compute_indicators
+from shigongtu.plans.selectors import compute_indicators
 
 from .conftest import JUNE
 

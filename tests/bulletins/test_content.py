@@ -6,8 +6,8 @@ import re
 
 from shigongtu.bulletins import numbers as N
 from shigongtu.bulletins.content import BulletinContent, build_content
-from shigongtu.plans.compute import compute_indicators
-from shigongtu.plans.present import tree_document
+from shigongtu.plans.documents import tree_document
+from shigongtu.plans.selectors import compute_indicators
 
 from .conftest import JUNE
 

@@ -10,7 +10,7 @@ import pytest
 from shigongtu.audit.models import AuditEntry
 from shigongtu.bulletins import services
 from shigongtu.bulletins.models import Bulletin
-from shigongtu.core.errors import InputRejected, NotAllowed
+from shigongtu.lib.errors import InputRejected, NotAllowed
 from shigongtu.lib.periods import Period
 from shigongtu.plans import services as plan_services
 from shigongtu.plans.models import Plan

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from shigongtu.bulletins import numbers as N
 from shigongtu.bulletins.content import build_content
+from shigongtu.projects.documents import projects_document
 from shigongtu.projects.models import InvestmentReport, Project
-from shigongtu.projects.present import projects_document
 
 from .conftest import JUNE
 

@@ -11,8 +11,8 @@ from shigongtu.bulletins import numbers as N
 from shigongtu.bulletins import render_xlsx
 from shigongtu.bulletins.content import build_content
 from shigongtu.bulletins.masthead import Masthead
-from shigongtu.plans.compute import compute_indicators
-from shigongtu.plans.present import tree_document
+from shigongtu.plans.documents import tree_document
+from shigongtu.plans.selectors import compute_indicators
 
 from .conftest import JUNE
 

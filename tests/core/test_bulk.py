@@ -10,8 +10,8 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shigongtu.core import bulk
 from shigongtu.projects.models import Project, StageChange
+from shigongtu.utilities import bulk
 
 
 @given(st.dictionaries(st.text(), st.lists(st.text() | st.integers(), max_size=3), max_size=4))

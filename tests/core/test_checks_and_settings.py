@@ -10,7 +10,7 @@ from django.core.checks import run_checks
 
 
 def test_a_production_deployment_on_sqlite_is_warned_about(settings, monkeypatch):
-    from shigongtu.core import checks
+    from shigongtu.utilities import checks
 
     monkeypatch.setattr(checks, "database_engine", lambda: "django.db.backends.sqlite3")
     settings.PRODUCTION = True
@@ -20,7 +20,7 @@ def test_a_production_deployment_on_sqlite_is_warned_about(settings, monkeypatch
 
 
 def test_a_production_deployment_on_postgresql_is_not_warned_about_its_database(settings, monkeypatch):
-    from shigongtu.core import checks
+    from shigongtu.utilities import checks
 
     monkeypatch.setattr(checks, "database_engine", lambda: "django.db.backends.postgresql")
     settings.PRODUCTION = True

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
+from shigongtu.dashboard import data as dashboard_data
+from shigongtu.dashboard.data import cache_key, get_dashboard
 from shigongtu.plans import services
 from shigongtu.plans.models import Plan
-from shigongtu.web import dashboard_data
-from shigongtu.web.dashboard_data import cache_key, get_dashboard
 from tests.dashboard.conftest import AS_OF
 
 

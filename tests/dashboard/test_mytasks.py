@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from shigongtu.dashboard.mytasks import my_tasks
 from shigongtu.plans import services
-from shigongtu.web.dashboard_mytasks import my_tasks
 from tests.dashboard.conftest import file
 
 TODAY = dt.date(2023, 7, 10)

@@ -6,15 +6,15 @@ import datetime as dt
 
 import pytest
 
-from shigongtu.plans.compute import compute_indicators, compute_warnings, get_rollup
-from shigongtu.plans.models import Plan
-from shigongtu.web.dashboard_data import (
+from shigongtu.dashboard.data import (
     build_dashboard,
     dashboard_default_as_of,
     judge_indicators,
     previous_as_of,
     reporting_period,
 )
+from shigongtu.plans.models import Plan
+from shigongtu.plans.selectors import compute_indicators, compute_warnings, get_rollup
 from tests.dashboard.conftest import AS_OF
 
 

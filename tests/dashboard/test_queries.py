@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.cache import cache
 
 from shigongtu.plans import services
-from shigongtu.plans.compute import clear_cache
+from shigongtu.plans.selectors import clear_cache
 
 CACHED_HTML = 4    # session, user, the user's memberships, the plan; the menu and review count are cached too
 COLD_HTML = 60     # the whole assembly, whatever the size of the plan

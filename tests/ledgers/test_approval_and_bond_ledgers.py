@@ -18,12 +18,12 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from shigongtu.audit.models import AuditEntry
-from shigongtu.core.errors import Conflict
 from shigongtu.ledgers import kinds as registry
 from shigongtu.ledgers.engine import export_ledger, import_ledger
 from shigongtu.ledgers.io import RawRow
 from shigongtu.ledgers.kinds.base import ImportContext
 from shigongtu.ledgers.models import ImportRecord
+from shigongtu.lib.errors import Conflict
 from shigongtu.projects import bonds, services
 from shigongtu.projects.models import ApprovalItem, BondProject, BondStateChange, Project, StageChange
 from tests.ledgers.helpers import csv_bytes, sheet_values, xlsx

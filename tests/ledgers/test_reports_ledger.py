@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from shigongtu.ledgers.engine import export_ledger, import_ledger
 from shigongtu.plans import services
-from shigongtu.plans.compute import compute_indicators, get_rollup
 from shigongtu.plans.models import Report, ReportValue
+from shigongtu.plans.selectors import compute_indicators, get_rollup
 from tests.ledgers.helpers import xlsx
 
 HEADER = ["编号", "填报月份", "进度", "本月进展", "存在问题", "下步计划"]
@@ -68,7 +68,7 @@ def test_bad_rows_are_named_and_nothing_is_written(cast):
 def test_a_reporter_may_only_import_for_their_own_nodes(cast):
     data = xlsx([HEADER, ["1.1", "2023-04", 10, None, None, None], ["2.1", "2023-04", 10, None, None, None]])
     cast.reporter.is_superuser = False
-    from shigongtu.core.errors import NotAllowed
+    from shigongtu.lib.errors import NotAllowed
 
     try:
         import_ledger(data, "x.xlsx", "reports", cast.plan, cast.reporter)

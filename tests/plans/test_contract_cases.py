@@ -8,7 +8,7 @@ import pytest
 
 from shigongtu.ledgers.engine import import_ledger
 from shigongtu.plans import services
-from shigongtu.plans.present import tree_document, warnings_document
+from shigongtu.plans.documents import tree_document, warnings_document
 from tests.ledgers.helpers import xlsx
 
 

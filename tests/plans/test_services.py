@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 
 from shigongtu.audit.models import AuditEntry
-from shigongtu.core.errors import Conflict, InputRejected, NotAllowed
+from shigongtu.lib.errors import Conflict, InputRejected, NotAllowed
 from shigongtu.plans import services
-from shigongtu.plans.compute import compute_fresh, get_rollup
 from shigongtu.plans.models import Node, Plan, Report
+from shigongtu.plans.selectors import compute_fresh, get_rollup
 
 
 def test_a_node_needs_an_existing_parent(cast):

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from shigongtu.core.errors import InputRejected, NotAllowed
+from shigongtu.lib.errors import InputRejected, NotAllowed
 from shigongtu.projects import bonds
 from shigongtu.projects.models import BondExpenditure
 

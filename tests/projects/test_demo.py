@@ -7,11 +7,11 @@ from collections import Counter
 
 import pytest
 
-from shigongtu.core.demo import build
-from shigongtu.plans.compute import compute_indicators
+from shigongtu.demo.build import build
 from shigongtu.plans.models import Indicator, Plan, ReportValue
+from shigongtu.plans.selectors import compute_indicators
+from shigongtu.projects.documents import projects_document
 from shigongtu.projects.models import BondProject, Project
-from shigongtu.projects.present import projects_document
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +33,7 @@ def test_the_demo_has_the_seeds_projects_and_illustrative_ones(demo):
         assert name in names
     assert 120 <= len(names) <= 140
     assert all(n.endswith("（示例）") for n in names if n not in {s[0] for s in __import__(
-        "shigongtu.projects.demo_data", fromlist=["SEED_PROJECTS"]).SEED_PROJECTS})
+        "shigongtu.demo.projects_data", fromlist=["SEED_PROJECTS"]).SEED_PROJECTS})
     assert Project.objects.filter(name="裴家村特色民宿及游客服务中心", total_investment=441).exists()
     assert BondProject.objects.filter(project__plan=demo).count() == 24
 

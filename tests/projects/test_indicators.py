@@ -9,7 +9,7 @@ import pytest
 import time_machine
 
 from shigongtu.plans import services as plan_services
-from shigongtu.plans.compute import compute_indicators
+from shigongtu.plans.selectors import compute_indicators
 from shigongtu.projects import bonds, services
 from shigongtu.projects.investment import review_investment, submit_investment
 

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 
 from shigongtu.audit.models import AuditEntry
-from shigongtu.core.errors import Conflict, InputRejected, NotAllowed
+from shigongtu.lib.errors import Conflict, InputRejected, NotAllowed
 from shigongtu.projects import services
 from shigongtu.projects.models import ApprovalItem, Project, ProjectProblem, StageChange
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from shigongtu.plans.compute import month_of
+from shigongtu.plans.selectors import month_of
 from shigongtu.projects import bonds, services
 from shigongtu.projects.filters import ProjectFilter, attach_lights, light_q
 from shigongtu.projects.investment import submit_investment

@@ -7,13 +7,13 @@ from datetime import date
 import pytest
 
 from shigongtu.lib.errors import ValueProblem
-from shigongtu.plans.indicators_calc import (
+from shigongtu.plans.rules.indicators import (
     IndicatorIn,
     indicator_status,
     last_complete_month,
     validate_curve,
 )
-from shigongtu.plans.lights import DONE, GREEN, RED, YELLOW, Thresholds
+from shigongtu.plans.rules.lights import DONE, GREEN, RED, YELLOW, Thresholds
 
 
 def flow(target: float = 240.0, curve: tuple[float, ...] | None = None) -> IndicatorIn:

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from shigongtu.plans.lights import (
+from shigongtu.plans.rules.lights import (
     CANCELLED,
     DONE,
     GREEN,

@@ -9,8 +9,8 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shigongtu.plans.lights import CANCELLED, Thresholds
-from shigongtu.plans.rollup import NodeIn, RollupState, compute_tree
+from shigongtu.plans.rules.lights import CANCELLED, Thresholds
+from shigongtu.plans.rules.rollup import NodeIn, RollupState, compute_tree
 from tests.rules.trees import PLAN_END, PLAN_START
 
 YEAR = [PLAN_START + timedelta(days=n) for n in range(0, 365, 7)]

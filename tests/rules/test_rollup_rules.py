@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from shigongtu.plans.lights import CANCELLED, DONE, GREEN, PENDING, RED, YELLOW
-from shigongtu.plans.rollup import (
+from shigongtu.plans.rules.lights import CANCELLED, DONE, GREEN, PENDING, RED, YELLOW
+from shigongtu.plans.rules.rollup import (
     NodeIn,
     ReportIn,
     RollupState,

@@ -8,7 +8,7 @@ import statistics
 import time
 from datetime import date
 
-from shigongtu.plans.rollup import NodeIn, RollupState, compute_tree
+from shigongtu.plans.rules.rollup import NodeIn, RollupState, compute_tree
 from tests.rules.trees import PLAN_END, PLAN_START
 
 AS_OF = date(2023, 7, 15)

@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from shigongtu.plans.indicators_calc import IndicatorIn, indicator_status
-from shigongtu.plans.lights import YELLOW
-from shigongtu.plans.rollup import ReportIn, compute_tree, reported_periods
-from shigongtu.plans.warnings_calc import all_warnings, indicator_warnings, missing_reports, node_warnings
+from shigongtu.plans.rules.indicators import IndicatorIn, indicator_status
+from shigongtu.plans.rules.lights import YELLOW
+from shigongtu.plans.rules.rollup import ReportIn, compute_tree, reported_periods
+from shigongtu.plans.rules.warnings import all_warnings, indicator_warnings, missing_reports, node_warnings
 from tests.rules.trees import PLAN_END, PLAN_START, ids_of, tree
 
 # -- node warnings ---------------------------------------------------------------------------------

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from shigongtu.plans.lights import Thresholds
-from shigongtu.plans.rollup import NodeIn, NodeOut, compute_tree
+from shigongtu.plans.rules.lights import Thresholds
+from shigongtu.plans.rules.rollup import NodeIn, NodeOut, compute_tree
 
 PLAN_START = date(2023, 1, 1)
 PLAN_END = date(2023, 12, 31)

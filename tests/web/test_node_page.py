@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from shigongtu.audit.models import AuditEntry
 from shigongtu.plans import services
-from shigongtu.plans.compute import clear_cache
 from shigongtu.plans.models import Report
+from shigongtu.plans.selectors import clear_cache
 from tests.web.conftest import HTMX
 
 URL = "/plans/JY-T/nodes/1.1/"

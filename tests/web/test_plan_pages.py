@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans import services
-from shigongtu.plans.compute import clear_cache
 from shigongtu.plans.models import Plan
+from shigongtu.plans.selectors import clear_cache
 from shigongtu.web import rows
 
 # Queries of one fresh roll-up (plans.compute: revision, nodes, reports, ...), with room to spare.

@@ -22,7 +22,7 @@ from ninja import Router, Schema
 from shigongtu.bulletins import services
 from shigongtu.bulletins.content import build_content
 from shigongtu.bulletins.models import Bulletin
-from shigongtu.core.errors import InputRejected
+from shigongtu.lib.errors import InputRejected
 from shigongtu.orgs.access import MANAGE, VIEW, get_scoped
 from shigongtu.plans.models import Plan
 

@@ -12,13 +12,13 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
 from shigongtu.audit import services as audit
-from shigongtu.core.errors import InputRejected, NotAllowed
+from shigongtu.lib.errors import InputRejected, NotAllowed
 from shigongtu.orgs.access import MANAGE, REPORT, VIEW, get_scoped
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans import services
-from shigongtu.plans.compute import default_as_of
+from shigongtu.plans.documents import tree_document, warnings_document
 from shigongtu.plans.models import Indicator, Node, Plan, Report
-from shigongtu.plans.present import tree_document, warnings_document
+from shigongtu.plans.selectors import default_as_of
 
 router = Router(tags=["blueprint"])
 

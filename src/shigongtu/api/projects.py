@@ -14,10 +14,10 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from shigongtu.core.errors import InputRejected
+from shigongtu.lib.errors import InputRejected
 from shigongtu.orgs.access import MANAGE, REPORT, VIEW, get_scoped
-from shigongtu.plans.compute import default_as_of, month_of
 from shigongtu.plans.models import Plan
+from shigongtu.plans.selectors import default_as_of, month_of
 from shigongtu.projects import bonds, services
 from shigongtu.projects.filters import ProjectFilter, attach_lights
 from shigongtu.projects.investment import review_investment, submit_investment

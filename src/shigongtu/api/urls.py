@@ -9,7 +9,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from shigongtu.api.auth import SessionOrToken
-from shigongtu.core.errors import Conflict, InputRejected, NotAllowed
+from shigongtu.lib.errors import Conflict, InputRejected, NotAllowed
 
 api = NinjaAPI(
     title="Shigongtu API",

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from shigongtu.audit import chain
 from shigongtu.audit.models import AuditEntry, ChainHead
-from shigongtu.core.bulk import JSONText, insert_rows
+from shigongtu.utilities.bulk import JSONText, insert_rows
 
 _SCALARS = (str, int, float, bool, type(None))
 

@@ -19,7 +19,7 @@ from shigongtu.bulletins import charts, render_docx, render_pdf, render_xlsx
 from shigongtu.bulletins.content import build_content
 from shigongtu.bulletins.masthead import Masthead
 from shigongtu.lib.periods import Period
-from shigongtu.plans.compute import clear_cache
+from shigongtu.plans.selectors import clear_cache
 
 PERIOD = Period(2023, 6)
 

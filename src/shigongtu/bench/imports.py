@@ -23,11 +23,11 @@ from typing import Any
 from django.db import connections, transaction
 
 from shigongtu.ledgers.io import read_ledger, write_ledger
+from shigongtu.ledgers.kinds.projects import INVESTMENT_SPEC, PROJECTS_SPEC
 from shigongtu.lib.codes import credit_code_check_char
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans import services
 from shigongtu.plans.models import Plan
-from shigongtu.projects.ledgers import INVESTMENT_SPEC, PROJECTS_SPEC
 from shigongtu.projects.models import InvestmentReport, Project
 
 STAGES = ("谋划", "前期", "具备开工条件", "在建", "在建", "在建", "竣工", "投产")

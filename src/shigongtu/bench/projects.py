@@ -27,8 +27,8 @@ from django.test import Client
 
 from shigongtu.bench.util import QueryCounter, percentiles, timed
 from shigongtu.orgs.models import Membership, OrgUnit
-from shigongtu.plans.compute import compute_indicators
 from shigongtu.plans.models import Indicator, Node, Plan, code_sort_key
+from shigongtu.plans.selectors import compute_indicators
 from shigongtu.plans.services import ensure_unit
 from shigongtu.projects import rules
 from shigongtu.projects.models import InvestmentReport, Project, StageChange

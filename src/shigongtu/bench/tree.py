@@ -19,8 +19,8 @@ from django.test import Client
 from shigongtu.bench.synthetic import build_plan, drop_plan
 from shigongtu.bench.util import QueryCounter, percentiles, timed
 from shigongtu.plans import services
-from shigongtu.plans.compute import clear_cache, compute_indicators, compute_warnings, get_rollup
 from shigongtu.plans.models import Node
+from shigongtu.plans.selectors import clear_cache, compute_indicators, compute_warnings, get_rollup
 
 
 def add_arguments(parser: Any) -> None:

@@ -40,8 +40,8 @@ from shigongtu.bench import projects as project_bench
 from shigongtu.bench.synthetic import build_plan, drop_plan
 from shigongtu.bench.util import QueryCounter, percentiles, timed
 from shigongtu.orgs.models import Membership, OrgUnit
-from shigongtu.plans.compute import clear_cache
 from shigongtu.plans.models import Indicator, Node, Plan
+from shigongtu.plans.selectors import clear_cache
 from shigongtu.projects.models import InvestmentReport, Project, StageChange
 
 CHARTS = ("investment", "lights", "fronts", "funnel", "ranking", "map")

@@ -16,12 +16,12 @@ from django.utils import timezone
 
 from shigongtu.lib.periods import Period
 from shigongtu.orgs.models import OrgUnit
-from shigongtu.plans.compute import COUNTING, NodeMeta, Rollup, compute_indicators, compute_warnings, get_rollup
-from shigongtu.plans.indicators_calc import IndicatorOut
-from shigongtu.plans.lights import CANCELLED
 from shigongtu.plans.models import Indicator, Plan, Report
-from shigongtu.plans.rollup import NodeOut
-from shigongtu.plans.warnings_calc import Warning
+from shigongtu.plans.rules.indicators import IndicatorOut
+from shigongtu.plans.rules.lights import CANCELLED
+from shigongtu.plans.rules.rollup import NodeOut
+from shigongtu.plans.rules.warnings import Warning
+from shigongtu.plans.selectors import COUNTING, NodeMeta, Rollup, compute_indicators, compute_warnings, get_rollup
 
 
 @dataclass

@@ -10,8 +10,8 @@ from shigongtu.bulletins import sentences as S
 from shigongtu.bulletins.content import LIGHT, NUMBER, Column, Section, Table
 from shigongtu.bulletins.facts import Facts
 from shigongtu.lib.periods import format_date_zh
-from shigongtu.plans.lights import CANCELLED, DONE, RED, YELLOW
-from shigongtu.plans.warnings_calc import INDICATOR_LAG, LAG, OVERDUE
+from shigongtu.plans.rules.lights import CANCELLED, DONE, RED, YELLOW
+from shigongtu.plans.rules.warnings import INDICATOR_LAG, LAG, OVERDUE
 
 if TYPE_CHECKING:
     from shigongtu.bulletins.projects_part import ProjectsPart

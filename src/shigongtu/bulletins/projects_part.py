@@ -21,8 +21,8 @@ from shigongtu.bulletins import numbers as N
 from shigongtu.bulletins import sentences as S
 from shigongtu.bulletins.content import LIGHT, NUMBER, Column, Section, Table
 from shigongtu.lib.periods import last_complete_month
-from shigongtu.plans.lights import RED, YELLOW
 from shigongtu.plans.models import Plan
+from shigongtu.plans.rules.lights import RED, YELLOW
 
 REMOVED = "调出"
 WARNING_LIMIT = 300
@@ -33,8 +33,8 @@ def available() -> bool:
     if not apps.is_installed("shigongtu.projects"):
         return False
     try:
+        from shigongtu.projects.documents import projects_document  # noqa: F401
         from shigongtu.projects.models import Project  # noqa: F401
-        from shigongtu.projects.present import projects_document  # noqa: F401
     except ImportError:
         return False
     return True
@@ -44,8 +44,8 @@ def build(plan: Plan, as_of: dt.date) -> ProjectsPart | None:
     """The plan's project figures at ``as_of``, or None without the library or projects."""
     if not available():
         return None
+    from shigongtu.projects.documents import projects_document
     from shigongtu.projects.models import Project
-    from shigongtu.projects.present import projects_document
 
     if not Project.objects.filter(plan=plan).exists():
         return None

@@ -17,10 +17,10 @@ from shigongtu.bulletins.content import LIGHT, NUMBER, Chart, Column, Section, T
 from shigongtu.bulletins.facts import Facts
 from shigongtu.bulletins.followup import next_steps, problems, reporting
 from shigongtu.lib.periods import format_date_zh
-from shigongtu.plans.compute import compute_indicators
-from shigongtu.plans.indicators_calc import IndicatorOut
-from shigongtu.plans.lights import CANCELLED, DONE, GREEN, PENDING, RED, YELLOW
 from shigongtu.plans.models import Indicator, Plan
+from shigongtu.plans.rules.indicators import IndicatorOut
+from shigongtu.plans.rules.lights import CANCELLED, DONE, GREEN, PENDING, RED, YELLOW
+from shigongtu.plans.selectors import compute_indicators
 
 __all__ = ["Facts", "fronts", "next_steps", "overview", "problems", "reporting", "task_annex"]
 

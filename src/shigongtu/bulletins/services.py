@@ -25,8 +25,7 @@ from shigongtu.bulletins import charts, render_docx, render_pdf, render_xlsx
 from shigongtu.bulletins.content import BulletinContent, build_content
 from shigongtu.bulletins.masthead import Masthead
 from shigongtu.bulletins.models import Bulletin
-from shigongtu.core.errors import InputRejected, NotAllowed
-from shigongtu.lib.errors import ValueProblem
+from shigongtu.lib.errors import InputRejected, NotAllowed, ValueProblem
 from shigongtu.lib.periods import Period, parse_period
 from shigongtu.orgs.access import MANAGE
 from shigongtu.plans.models import Plan

@@ -16,8 +16,6 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 
-from shigongtu.core.bulk import paused_gc
-from shigongtu.core.errors import InputRejected, NotAllowed
 from shigongtu.ledgers import kinds as registry
 from shigongtu.ledgers.io import (
     CellError,
@@ -30,8 +28,10 @@ from shigongtu.ledgers.io import (
 )
 from shigongtu.ledgers.kinds.base import CREATE, UNCHANGED, UPDATE, ImportContext, LedgerKind, RowPlan
 from shigongtu.ledgers.models import ImportRecord
+from shigongtu.lib.errors import InputRejected, NotAllowed
 from shigongtu.orgs.access import MANAGE
 from shigongtu.plans.models import Plan
+from shigongtu.utilities.bulk import paused_gc
 
 log = logging.getLogger(__name__)
 PREVIEW_LIMIT = 2000

@@ -16,12 +16,12 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from shigongtu.audit import services as audit
-from shigongtu.core.errors import Conflict, InputRejected, NotAllowed, Problem
+from shigongtu.lib.errors import Conflict, InputRejected, NotAllowed, Problem
 from shigongtu.lib.periods import Period
 from shigongtu.orgs.access import MANAGE, REPORT, Scope
 from shigongtu.orgs.models import OrgUnit
-from shigongtu.plans.indicators_calc import validate_curve
 from shigongtu.plans.models import Indicator, Node, Plan, Report, ReportValue, RollupDelta
+from shigongtu.plans.rules.indicators import validate_curve
 
 CODE_RE = re.compile(r"^\d+(\.\d+)*$")
 PLAN_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,49}$")

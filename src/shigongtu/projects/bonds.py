@@ -19,8 +19,8 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from shigongtu.audit import services as audit
-from shigongtu.core.errors import Conflict, InputRejected, Problem
 from shigongtu.lib.amounts import parse_amount
+from shigongtu.lib.errors import Conflict, InputRejected, Problem
 from shigongtu.lib.periods import parse_date
 from shigongtu.orgs.access import MANAGE
 from shigongtu.plans.services import actor_name, bump_revision

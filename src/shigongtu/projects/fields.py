@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from shigongtu.core.errors import Problem
 from shigongtu.lib import geo
 from shigongtu.lib.amounts import parse_amount, parse_number
 from shigongtu.lib.codes import validate_credit_code, validate_project_code
-from shigongtu.lib.errors import ValueProblem, in_english, shown
+from shigongtu.lib.errors import Problem, ValueProblem, in_english, shown
 from shigongtu.lib.periods import parse_date
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans.models import Node, Plan

@@ -17,10 +17,10 @@ from typing import Any
 from django.db.models import DecimalField as DecimalOut
 from django.db.models import F, Q, QuerySet, Value
 
-from shigongtu.core.errors import Problem
-from shigongtu.plans.compute import month_of
-from shigongtu.plans.lights import GREEN, RED, YELLOW
+from shigongtu.lib.errors import Problem
 from shigongtu.plans.models import Node, Plan
+from shigongtu.plans.rules.lights import GREEN, RED, YELLOW
+from shigongtu.plans.selectors import month_of
 from shigongtu.projects import rules
 from shigongtu.projects.models import Project
 from shigongtu.projects.models.project import LEVELS, NATURES
@@ -178,7 +178,7 @@ def export_filter(qs: QuerySet[Any], filters: Mapping[str, Any] | None, plan: Pl
     flt = ProjectFilter.from_params(filters or {})
     if not any(v for k, v in flt.params().items() if k != "sort"):
         return qs
-    from shigongtu.plans.compute import default_as_of
+    from shigongtu.plans.selectors import default_as_of
     from shigongtu.projects.models import ProjectSettings
 
     try:

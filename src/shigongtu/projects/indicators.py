@@ -1,5 +1,5 @@
 """Indicators whose actuals come from the projects (指标取数自项目库), registered in
-:data:`shigongtu.plans.compute.INDICATOR_SOURCES`.
+:data:`shigongtu.plans.selectors.INDICATOR_SOURCES`.
 
 Each source returns, per indicator, month → value for the plan year; the plans' pure
 ``indicator_status`` then applies flow/stock, plan curves and lights, exactly as for
@@ -32,8 +32,8 @@ from django.db.models.functions import Cast, Substr
 
 from shigongtu.lib.amounts import convert, is_money_unit
 from shigongtu.lib.periods import Period
-from shigongtu.plans.compute import INDICATOR_SOURCES
 from shigongtu.plans.models import Indicator, Node, Plan
+from shigongtu.plans.selectors import INDICATOR_SOURCES
 from shigongtu.projects import rules, totals
 from shigongtu.projects.bonds import figures_from
 from shigongtu.projects.models import (

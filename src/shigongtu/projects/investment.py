@@ -19,9 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from shigongtu.audit import services as audit
-from shigongtu.core.errors import Conflict, InputRejected, NotAllowed, Problem
 from shigongtu.lib.amounts import parse_amount, parse_percent
-from shigongtu.lib.errors import in_english, shown
+from shigongtu.lib.errors import Conflict, InputRejected, NotAllowed, Problem, in_english, shown
 from shigongtu.lib.periods import Period, parse_period
 from shigongtu.orgs.access import MANAGE, REPORT
 from shigongtu.plans.models import Plan

@@ -18,8 +18,8 @@ from decimal import Decimal
 from typing import Protocol
 
 from shigongtu.lib.errors import ValueProblem
-from shigongtu.plans.indicators_calc import expected_share
-from shigongtu.plans.lights import GREEN, RED, YELLOW
+from shigongtu.plans.rules.indicators import expected_share
+from shigongtu.plans.rules.lights import GREEN, RED, YELLOW
 
 # -- lifecycle ------------------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
 from shigongtu.audit import services as audit
-from shigongtu.core.errors import Conflict, InputRejected, NotAllowed, Problem
+from shigongtu.lib.errors import Conflict, InputRejected, NotAllowed, Problem
 from shigongtu.orgs.access import MANAGE, REPORT
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans.models import Node, Plan
@@ -431,12 +431,12 @@ def save_problem(project: Project, data: Mapping[str, Any], user: Any = None, it
 
 # The ledgers' row functions live with their bulk writers; the ledger engine finds every row
 # function here.
-from shigongtu.projects.investment_rows import (  # noqa: E402
+from shigongtu.projects.bulk.investment import (  # noqa: E402
     apply_investment_rows,
     validate_investment_row,
     validate_investment_rows,
 )
-from shigongtu.projects.project_rows import (  # noqa: E402
+from shigongtu.projects.bulk.projects import (  # noqa: E402
     apply_project_rows,
     assigned_values,
     stage_flags,

@@ -24,9 +24,9 @@ from typing import Any
 
 from django.db.models import Sum
 
-from shigongtu.plans.compute import month_of
-from shigongtu.plans.lights import RED, YELLOW
 from shigongtu.plans.models import Plan
+from shigongtu.plans.rules.lights import RED, YELLOW
+from shigongtu.plans.selectors import month_of
 from shigongtu.projects import rules
 from shigongtu.projects.bonds import MOVEMENTS, figures_from
 from shigongtu.projects.models import (

@@ -1,6 +1,6 @@
 """Forms of the pages. They only read the request; the services validate and write.
 
-Each form maps the services' :class:`~shigongtu.core.errors.InputRejected` problems back onto
+Each form maps the services' :class:`~shigongtu.lib.errors.InputRejected` problems back onto
 its fields (``add_problems``), so a refused figure shows next to the box it came from.
 """
 
@@ -14,7 +14,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from shigongtu.core.errors import Problem
+from shigongtu.lib.errors import Problem
 from shigongtu.lib.periods import Period
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans.models import Indicator, Node, Plan, Report

@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from shigongtu.orgs.models import OrgUnit
-from shigongtu.plans.compute import Rollup
-from shigongtu.plans.indicators_calc import IndicatorOut
 from shigongtu.plans.models import Report
-from shigongtu.plans.warnings_calc import INDICATOR_LAG, LAG, MISSING_REPORT, OVERDUE, Warning
+from shigongtu.plans.rules.indicators import IndicatorOut
+from shigongtu.plans.rules.warnings import INDICATOR_LAG, LAG, MISSING_REPORT, OVERDUE, Warning
+from shigongtu.plans.selectors import Rollup
 
 # Same words (and msgids) as web/components/light.html, so a light reads the same everywhere.
 LIGHT_LABELS: dict[str, Promise] = {

@@ -1,33 +1,31 @@
-"""The registry of ledger kinds; each app adds its own (``register``)."""
+"""Every ledger kind, listed once and in the order the pages show them.
+
+A kind is an adapter over its domain's ``fields``, ``services`` and ``bulk`` modules; a new
+record type adds its kind module here and to ``ALL``. Nothing registers itself.
+"""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-
+from shigongtu.ledgers.kinds import approvals, bonds, nodes, projects, reports
 from shigongtu.ledgers.kinds.base import LedgerKind
 
-KINDS: dict[str, LedgerKind] = {}
+ALL: tuple[LedgerKind, ...] = (
+    nodes.KIND,
+    reports.KIND,
+    projects.PROJECTS,
+    projects.INVESTMENT,
+    approvals.KIND,
+    bonds.KIND,
+)
 
-
-def register(kind: LedgerKind) -> LedgerKind:
-    KINDS[kind.name] = kind
-    return kind
+KINDS: dict[str, LedgerKind] = {kind.name: kind for kind in ALL}
 
 
 def get(name: str) -> LedgerKind | None:
-    load_all()
+    """The kind called ``name`` (``nodes``, ``projects`` …), or None."""
     return KINDS.get(name)
 
 
 def load_all() -> dict[str, LedgerKind]:
-    from shigongtu.ledgers.kinds import nodes, reports  # noqa: F401
-
-    # Other apps contribute kinds from a ``ledgers`` module of their own.
-    for app in ("projects", "bulletins"):
-        if importlib.util.find_spec(f"shigongtu.{app}.ledgers") is not None:
-            importlib.import_module(f"shigongtu.{app}.ledgers")
-    # The project library's checklist and special-bond ledgers (前期手续台账, 专项债项目台账).
-    for module in ("shigongtu.projects.approval_ledger", "shigongtu.projects.bond_ledger"):
-        importlib.import_module(module)
+    """Every kind by name, in the order of ``ALL``."""
     return KINDS

@@ -10,13 +10,12 @@ from typing import Any
 from shigongtu.audit import services as audit
 from shigongtu.ledgers import cells
 from shigongtu.ledgers.io import Column, LedgerSpec, RawRow
-from shigongtu.ledgers.kinds import register
 from shigongtu.ledgers.kinds.base import CREATE, UNCHANGED, UPDATE, ImportContext, LedgerKind, RowPlan
 from shigongtu.lib.errors import ValueProblem, in_english
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans import services
-from shigongtu.plans.indicators_calc import validate_curve
 from shigongtu.plans.models import Indicator, Node, code_sort_key
+from shigongtu.plans.rules.indicators import validate_curve
 
 CODE_RE = re.compile(r"^\d+(\.\d+)*$")
 CANCELLED_WORDS = {"取消", "已取消", "cancelled", "canceled"}
@@ -365,4 +364,4 @@ class NodesKind(LedgerKind):
                 yield row
 
 
-register(NodesKind())
+KIND = NodesKind()

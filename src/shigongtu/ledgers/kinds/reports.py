@@ -11,7 +11,6 @@ from django.utils import timezone
 from shigongtu.audit import services as audit
 from shigongtu.ledgers import cells
 from shigongtu.ledgers.io import Column, LedgerSpec, RawRow, normalize_header
-from shigongtu.ledgers.kinds import register
 from shigongtu.ledgers.kinds.base import CREATE, UNCHANGED, UPDATE, ImportContext, LedgerKind, RowPlan
 from shigongtu.orgs.access import REPORT
 from shigongtu.plans import services
@@ -239,4 +238,4 @@ class ReportsKind(LedgerKind):
             yield row
 
 
-register(ReportsKind())
+KIND = ReportsKind()

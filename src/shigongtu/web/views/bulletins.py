@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from shigongtu.bulletins import render_html, services
 from shigongtu.bulletins.content import build_content, default_period
 from shigongtu.bulletins.models import Bulletin
-from shigongtu.core.errors import InputRejected
+from shigongtu.lib.errors import InputRejected
 from shigongtu.lib.periods import Period
 from shigongtu.orgs.access import MANAGE
 from shigongtu.web.views.common import may, plan_for, plan_nav, today

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shigongtu.orgs.access import MANAGE, VIEW, get_scoped
-from shigongtu.plans.compute import default_as_of
 from shigongtu.plans.models import Node, Plan, Report
+from shigongtu.plans.selectors import default_as_of
 
 
 def is_htmx(request: HttpRequest) -> bool:

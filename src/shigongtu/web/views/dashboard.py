@@ -1,8 +1,8 @@
 """The command dashboard (驾驶舱), its big-screen mode (大屏) and their chart endpoints.
 
 Views parse the plan, the as-of month and the org unit, take the assembled (and cached)
-picture from :mod:`shigongtu.web.dashboard_data` and render it; charts are ECharts options
-built by :mod:`shigongtu.web.dashboard_charts` from the same cached picture.
+picture from :mod:`shigongtu.dashboard.data` and render it; charts are ECharts options
+built by :mod:`shigongtu.dashboard.charts` from the same cached picture.
 """
 
 from __future__ import annotations
@@ -24,12 +24,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from shigongtu.lib.periods import Period
-from shigongtu.orgs.access import Scope
-from shigongtu.orgs.models import OrgUnit
-from shigongtu.plans.models import Plan, Report
-from shigongtu.web.dashboard_charts import CHARTS, ChartContext
-from shigongtu.web.dashboard_data import (
+from shigongtu.dashboard.charts import CHARTS, ChartContext
+from shigongtu.dashboard.data import (
     CACHE_SECONDS,
     Dashboard,
     cache_key,
@@ -37,6 +33,10 @@ from shigongtu.web.dashboard_data import (
     get_dashboard,
     month_choices,
 )
+from shigongtu.lib.periods import Period
+from shigongtu.orgs.access import Scope
+from shigongtu.orgs.models import OrgUnit
+from shigongtu.plans.models import Plan, Report
 from shigongtu.web.views.common import node_prefix, plan_for, today
 
 BIGSCREEN_REFRESH_SECONDS = 300

@@ -16,11 +16,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from shigongtu.core.errors import InputRejected
 from shigongtu.ledgers import kinds as registry
 from shigongtu.ledgers.engine import annotated_copy, export_ledger, import_ledger, in_language
 from shigongtu.ledgers.io import annotated_filename
 from shigongtu.ledgers.models import ImportRecord
+from shigongtu.lib.errors import InputRejected
 from shigongtu.orgs.access import MANAGE, VIEW
 from shigongtu.plans.models import Node
 from shigongtu.projects.filters import FILTER_PARAMS
@@ -30,11 +30,8 @@ CHANGES_PER_PAGE = 100
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-KIND_ORDER = {"nodes": 0, "reports": 1, "projects": 2, "investment": 3, "approvals": 4, "bonds": 5}
-
-
 def _kinds() -> list[Any]:
-    return sorted(registry.load_all().values(), key=lambda k: KIND_ORDER.get(k.name, len(KIND_ORDER)))
+    return list(registry.ALL)
 
 
 def _download(data: bytes, filename: str, content_type: str = XLSX) -> HttpResponse:

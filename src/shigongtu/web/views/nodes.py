@@ -13,12 +13,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from shigongtu.core.errors import Conflict, InputRejected
+from shigongtu.lib.errors import Conflict, InputRejected
 from shigongtu.lib.periods import Period
 from shigongtu.orgs.access import MANAGE, REPORT
 from shigongtu.plans import services
-from shigongtu.plans.compute import compute_indicators, get_rollup
 from shigongtu.plans.models import Indicator, Node, Plan, Report
+from shigongtu.plans.selectors import compute_indicators, get_rollup
 from shigongtu.web import rows
 from shigongtu.web.forms import NodeForm, ReportForm, report_periods
 from shigongtu.web.views.common import as_of_for, may, node_for, node_prefix, plan_for, plan_nav, today

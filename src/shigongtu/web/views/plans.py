@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from shigongtu.orgs.access import MANAGE, VIEW
-from shigongtu.plans.compute import compute_indicators, compute_warnings, default_as_of, get_rollup
 from shigongtu.plans.models import Plan, Report
-from shigongtu.plans.warnings_calc import KINDS
+from shigongtu.plans.rules.warnings import KINDS
+from shigongtu.plans.selectors import compute_indicators, compute_warnings, default_as_of, get_rollup
 from shigongtu.web import rows
 from shigongtu.web.forms import kind_choices, light_choices
 from shigongtu.web.views.common import as_of_for, bad_as_of, node_prefix, plan_for, plan_nav, today

@@ -26,12 +26,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shigongtu.audit.models import AuditEntry
-from shigongtu.core.errors import Conflict, InputRejected, NotAllowed
+from shigongtu.lib.errors import Conflict, InputRejected, NotAllowed
 from shigongtu.lib.periods import Period
 from shigongtu.orgs.access import MANAGE, REPORT, VIEW, get_scoped
 from shigongtu.orgs.models import OrgUnit
-from shigongtu.plans.compute import month_of
 from shigongtu.plans.models import Node, Plan
+from shigongtu.plans.selectors import month_of
 from shigongtu.projects import rules, services
 from shigongtu.projects.bonds import figures
 from shigongtu.projects.fields import PROJECT_FIELDS

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from shigongtu.core.errors import Conflict, InputRejected, NotAllowed
+from shigongtu.lib.errors import Conflict, InputRejected, NotAllowed
 from shigongtu.lib.periods import Period
 from shigongtu.orgs.access import MANAGE, REPORT, get_scoped
 from shigongtu.plans import services

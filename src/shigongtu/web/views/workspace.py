@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
-from shigongtu.web.dashboard_mytasks import my_tasks as tasks_of
+from shigongtu.dashboard.mytasks import my_tasks as tasks_of
 from shigongtu.web.views.common import today
 
 

@@ -1,0 +1,32 @@
+"""The demo database: the steps that build it, in order.
+
+Each step takes the shared context (accounts, units, the master plan …) and adds its record
+type's demo data. A new record type adds its step to ``STEPS``; nothing registers itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+
+from shigongtu.demo import plan, projects
+
+DEMO_PLAN = plan.DEMO_PLAN
+
+Step = Callable[[dict[str, Any]], None]
+
+STEPS: tuple[Step, ...] = (
+    plan.build_plans,        # units, accounts, the four 2023 plans and their monthly reports
+    projects.build_projects,  # the key-project library, approvals, problems, bonds, investment
+)
+
+
+@transaction.atomic
+def build(password: str | None = None) -> dict[str, Any]:
+    """Build the whole demo in one transaction; returns the accounts and the plan codes."""
+    context: dict[str, Any] = {"password": password}
+    for step in STEPS:
+        step(context)
+    return {"accounts": context["accounts"], "plans": context["plans"]}
