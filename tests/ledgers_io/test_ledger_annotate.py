@@ -5,9 +5,10 @@ import openpyxl
 import pytest
 from openpyxl.styles import Font
 
-from shigongtu.ledgers.io import CellError, read_ledger, write_ledger
 from shigongtu.ledgers.io import annotate as annotate_module
+from shigongtu.ledgers.io import read_ledger, write_ledger
 from shigongtu.ledgers.io.annotate import AUTHOR, ERROR_FILL, ERRORS_SHEET, annotate_errors, annotated_filename
+from shigongtu.lib.errors import FieldError
 
 from .files import NODES, PROJECTS, csv_text, ods, xlsx
 
@@ -39,7 +40,7 @@ def nodes_xlsx() -> bytes:
 def test_faulty_cells_are_filled_and_carry_the_message_as_a_comment():
     data = nodes_xlsx()
     table = read_ledger(data, "nodes.xlsx", NODES)
-    errors = [CellError(3, "开始时间", "2023年13月", "不是有效的日期")]
+    errors = [FieldError("不是有效的日期", row=3, column="开始时间", value="2023年13月")]
     wb = load(annotate_errors(data, "nodes.xlsx", errors, table))
     ws = wb["任务"]
     assert is_marked(ws["C3"])
@@ -52,7 +53,7 @@ def test_faulty_cells_are_filled_and_carry_the_message_as_a_comment():
 def test_the_users_workbook_is_kept_with_its_other_sheets_and_formatting():
     data = nodes_xlsx()
     table = read_ledger(data, "nodes.xlsx", NODES)
-    wb = load(annotate_errors(data, "nodes.xlsx", [CellError(3, "开始时间", "x", "错")], table))
+    wb = load(annotate_errors(data, "nodes.xlsx", [FieldError("错", row=3, column="开始时间", value="x")], table))
     assert wb.sheetnames == ["任务", "附表", ERRORS_SHEET]
     assert wb["任务"]["D3"].font.bold
     assert wb["任务"]["D3"].value == "保留"
@@ -62,7 +63,7 @@ def test_the_users_workbook_is_kept_with_its_other_sheets_and_formatting():
 def test_an_error_without_a_known_column_marks_the_whole_row():
     data = nodes_xlsx()
     table = read_ledger(data, "nodes.xlsx", NODES)
-    errors = [CellError(4, None, None, "编号重复"), CellError(3, "不存在的列", None, "奇怪")]
+    errors = [FieldError("编号重复", row=4, column=None, value=None), FieldError("奇怪", row=3, column="不存在的列", value=None)]
     ws = load(annotate_errors(data, "nodes.xlsx", errors, table))["任务"]
     assert all(is_marked(ws.cell(row=4, column=c)) for c in range(1, 5))
     assert ws["A4"].comment.text == "编号重复"
@@ -72,7 +73,7 @@ def test_an_error_without_a_known_column_marks_the_whole_row():
 def test_columns_are_found_by_header_as_written_or_by_canonical_name():
     data = xlsx([["Code", "任务名称（全称）"], ["1", "x"]])
     table = read_ledger(data, "x.xlsx", NODES)
-    errors = [CellError(2, "Code", "1", "a"), CellError(2, "任务名称", "x", "b")]
+    errors = [FieldError("a", row=2, column="Code", value="1"), FieldError("b", row=2, column="任务名称", value="x")]
     ws = load(annotate_errors(data, "x.xlsx", errors, table)).worksheets[0]
     assert ws["A2"].comment.text == "a"
     assert ws["B2"].comment.text == "b"
@@ -81,7 +82,7 @@ def test_columns_are_found_by_header_as_written_or_by_canonical_name():
 def test_several_errors_in_one_cell_share_its_comment():
     data = nodes_xlsx()
     table = read_ledger(data, "nodes.xlsx", NODES)
-    errors = [CellError(3, "开始时间", "x", "不是日期"), CellError(3, "开始时间", "x", "早于计划开始")]
+    errors = [FieldError("不是日期", row=3, column="开始时间", value="x"), FieldError("早于计划开始", row=3, column="开始时间", value="x")]
     ws = load(annotate_errors(data, "nodes.xlsx", errors, table))["任务"]
     assert ws["C3"].comment.text == "不是日期\n早于计划开始"
 
@@ -90,9 +91,9 @@ def test_the_error_sheet_lists_every_error_in_row_order_with_links():
     data = nodes_xlsx()
     table = read_ledger(data, "nodes.xlsx", NODES)
     errors = [
-        CellError(4, "任务名称", "签约项目", "名称重复"),
-        CellError(3, "开始时间", "2023年13月", "不是有效的日期"),
-        CellError(3, None, "=cmd|' /C calc'!A0", "整行有问题"),
+        FieldError("名称重复", row=4, column="任务名称", value="签约项目"),
+        FieldError("不是有效的日期", row=3, column="开始时间", value="2023年13月"),
+        FieldError("整行有问题", row=3, column=None, value="=cmd|' /C calc'!A0"),
     ]
     es = load(annotate_errors(data, "nodes.xlsx", errors, table))[ERRORS_SHEET]
     rows = [[c.value for c in row] for row in es.iter_rows()]
@@ -110,16 +111,16 @@ def test_the_annotated_copy_still_imports_as_the_same_ledger():
     data = nodes_xlsx()
     table = read_ledger(data, "nodes.xlsx", NODES)
     before = [r.values for r in table.rows]
-    annotated = annotate_errors(data, "nodes.xlsx", [CellError(3, "开始时间", "x", "错")], table)
+    annotated = annotate_errors(data, "nodes.xlsx", [FieldError("错", row=3, column="开始时间", value="x")], table)
     assert [r.values for r in read_ledger(annotated, "nodes.xlsx", NODES).rows] == before
 
 
 def test_annotating_an_annotated_copy_replaces_the_earlier_marks():
     data = nodes_xlsx()
     table = read_ledger(data, "nodes.xlsx", NODES)
-    once = annotate_errors(data, "nodes.xlsx", [CellError(3, "开始时间", "x", "旧问题")], table)
+    once = annotate_errors(data, "nodes.xlsx", [FieldError("旧问题", row=3, column="开始时间", value="x")], table)
     table = read_ledger(once, "nodes.xlsx", NODES)
-    twice = load(annotate_errors(once, "nodes.xlsx", [CellError(4, "任务名称", "x", "新问题")], table))
+    twice = load(annotate_errors(once, "nodes.xlsx", [FieldError("新问题", row=4, column="任务名称", value="x")], table))
     ws = twice["任务"]
     assert not is_marked(ws["C3"])
     assert ws["C3"].comment is None
@@ -136,7 +137,7 @@ def test_a_csv_upload_comes_back_as_xlsx_at_the_same_row_numbers():
     table = read_ledger(data, "nodes.csv", NODES)
     rows = list(table.rows)
     assert [r.number for r in rows] == [3, 5]
-    out = annotate_errors(data, "nodes.csv", [CellError(5, "开始时间", "明天", "不是有效的日期")], table)
+    out = annotate_errors(data, "nodes.csv", [FieldError("不是有效的日期", row=5, column="开始时间", value="明天")], table)
     wb = load(out)
     assert wb.sheetnames == ["nodes", ERRORS_SHEET]
     ws = wb.worksheets[0]
@@ -154,7 +155,7 @@ def test_a_csv_upload_comes_back_as_xlsx_at_the_same_row_numbers():
 
 def test_an_xls_upload_is_rebuilt_with_its_values(xls_projects):
     table = read_ledger(xls_projects, "projects.xls", PROJECTS)
-    out = annotate_errors(xls_projects, "projects.xls", [CellError(5, "总投资", 8000, "超出上限")], table)
+    out = annotate_errors(xls_projects, "projects.xls", [FieldError("超出上限", row=5, column="总投资", value=8000)], table)
     ws = load(out)["项目台账"]
     assert ws["F4"].value == dt.datetime(2023, 3, 1)
     assert ws["F4"].number_format == "yyyy-mm-dd"
@@ -165,7 +166,7 @@ def test_an_xls_upload_is_rebuilt_with_its_values(xls_projects):
 def test_an_ods_upload_is_rebuilt_too():
     data = ods([["编号", "任务名称"], ["1", "招商"], ["2", None]])
     table = read_ledger(data, "x.ods", NODES)
-    ws = load(annotate_errors(data, "x.ods", [CellError(3, "任务名称", None, "必填")], table)).worksheets[0]
+    ws = load(annotate_errors(data, "x.ods", [FieldError("必填", row=3, column="任务名称", value=None)], table)).worksheets[0]
     assert is_marked(ws["B3"])
     assert ws["B3"].comment.text == "必填"
 
@@ -174,7 +175,7 @@ def test_a_large_xlsx_is_rebuilt_rather_than_loaded(monkeypatch):
     monkeypatch.setattr(annotate_module, "IN_PLACE_MAX_BYTES", 0)
     data = nodes_xlsx()
     table = read_ledger(data, "nodes.xlsx", NODES)
-    wb = load(annotate_errors(data, "nodes.xlsx", [CellError(4, None, None, "整行")], table))
+    wb = load(annotate_errors(data, "nodes.xlsx", [FieldError("整行", row=4, column=None, value=None)], table))
     assert wb.sheetnames == ["任务", ERRORS_SHEET]
     ws = wb["任务"]
     assert ws["B3"].value == "招商引资"
@@ -189,7 +190,7 @@ def test_comments_stop_after_the_cap_but_every_error_is_still_filled_and_listed(
         monkeypatch.setattr(annotate_module, "IN_PLACE_MAX_BYTES", 0)
     data = write_ledger(NODES, [{"编号": str(i), "任务名称": "x"} for i in range(5)])
     table = read_ledger(data, "x.xlsx", NODES)
-    errors = [CellError(n, "编号", str(n), f"错{n}") for n in range(2, 7)]
+    errors = [FieldError(f"错{n}", row=n, column="编号", value=str(n)) for n in range(2, 7)]
     wb = load(annotate_errors(data, "x.xlsx", errors, table))
     ws = wb.worksheets[0]
     assert [ws.cell(row=n, column=1).comment is not None for n in range(2, 7)] == [True, True, False, False, False]

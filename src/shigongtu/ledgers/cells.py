@@ -7,9 +7,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from shigongtu.ledgers.io import CellError
 from shigongtu.lib import amounts, periods
-from shigongtu.lib.errors import ValueProblem
+from shigongtu.lib.errors import FieldError, ValueProblem
 
 
 class RowErrors:
@@ -18,12 +17,12 @@ class RowErrors:
     def __init__(self, number: int, headers: dict[str, str]):
         self.number = number
         self.headers = headers  # canonical → header as written
-        self.errors: list[CellError] = []
+        self.errors: list[FieldError] = []
 
     def add(self, canonical: str | None, value: Any, message: str, *, en: str) -> None:
         """One problem: ``message`` in Chinese, ``en`` the same in English."""
         column = self.headers.get(canonical, canonical) if canonical else None
-        self.errors.append(CellError(self.number, column, _shown(value), message, en))
+        self.errors.append(FieldError(message, row=self.number, column=column, value=_shown(value), message_en=en))
 
     def add_problem(self, canonical: str | None, value: Any, problem: ValueProblem) -> None:
         """A parser's ValueProblem, in both its languages."""

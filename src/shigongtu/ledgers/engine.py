@@ -18,7 +18,6 @@ from django.utils import translation
 
 from shigongtu.ledgers import kinds as registry
 from shigongtu.ledgers.io import (
-    CellError,
     LedgerFileError,
     LedgerTable,
     RawRow,
@@ -28,7 +27,7 @@ from shigongtu.ledgers.io import (
 )
 from shigongtu.ledgers.kinds.base import CREATE, UNCHANGED, UPDATE, ImportContext, LedgerKind, RowPlan
 from shigongtu.ledgers.models import ImportRecord
-from shigongtu.lib.errors import InputRejected, NotAllowed
+from shigongtu.lib.errors import FieldError, InputRejected, NotAllowed
 from shigongtu.orgs.access import MANAGE
 from shigongtu.plans.models import Plan
 from shigongtu.utilities.bulk import paused_gc
@@ -45,7 +44,7 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    errors: list[CellError] = field(default_factory=list)
+    errors: list[FieldError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     changes: list[RowPlan] = field(default_factory=list)  # the first rows that create or update
     file_error: str | None = None  # in Chinese; file_error_en says it in English
@@ -154,7 +153,7 @@ def import_ledger(data: bytes, filename: str, kind_name: str, plan: Plan | None 
         table = read_ledger(data, filename, kind.spec, sheet=sheet, max_bytes=settings.LEDGER_MAX_BYTES)
     except LedgerFileError as exc:
         result.file_error, result.file_error_en = exc.message_zh, exc.message_en
-        result.errors = [CellError(0, None, filename, exc.message_zh, exc.message_en)]
+        result.errors = [FieldError(exc.message_zh, row=0, value=filename, message_en=exc.message_en)]
         _keep(result, data, filename, plan, user, keep_record)
         return result
     result.table = table
@@ -171,7 +170,7 @@ def import_ledger(data: bytes, filename: str, kind_name: str, plan: Plan | None 
     except LedgerFileError as exc:  # the file broke off part way (a truncated sheet)
         result = ImportResult(ok=False, dry_run=dry_run, kind=kind.name, create_units=create_units, sheet=sheet,
                               file_error=exc.message_zh, file_error_en=exc.message_en,
-                              errors=[CellError(0, None, filename, exc.message_zh, exc.message_en)])
+                              errors=[FieldError(exc.message_zh, row=0, value=filename, message_en=exc.message_en)])
         _keep(result, data, filename, plan, user, keep_record)
         return result
     _keep(result, data, filename, plan, user, keep_record)

@@ -44,13 +44,14 @@ def shown(raw: object) -> str:
         return text[: _SHOWN_MAX - 1] + "…"
     return text
 
-@dataclass
-class Problem:
-    """One thing wrong with the input: which field (or row and column), what value, why.
+@dataclass(frozen=True)
+class FieldError:
+    """One thing wrong with the input: which field (or ledger row and column), what value, why.
 
     ``message`` is Chinese; ``message_en``, when given, says the same in English (a ledger
-    import shows it to a clerk who chose English). ``as_dict`` leaves it out: the API's
-    problem documents keep their shape.
+    import shows it to a clerk who chose English). ``row`` is the spreadsheet row as Excel
+    shows it and ``column`` the header as written (None: the row as a whole). ``as_dict``
+    leaves out the English and the empty parts: the API's error documents keep their shape.
     """
 
     message: str
@@ -63,14 +64,20 @@ class Problem:
     def as_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None and k != "message_en"}
 
+    def message_in(self, language: str | None) -> str:
+        """The message in an interface language ("en…": English, falling back to the Chinese)."""
+        if language and language.startswith("en"):
+            return self.message_en or self.message
+        return self.message
+
 
 class InputRejected(Exception):
     """The input was refused; nothing was written."""
 
-    def __init__(self, problems: list[Problem] | Problem | str, field: str | None = None, value: Any = None):
+    def __init__(self, problems: list[FieldError] | FieldError | str, field: str | None = None, value: Any = None):
         if isinstance(problems, str):
-            problems = [Problem(problems, field=field, value=value)]
-        elif isinstance(problems, Problem):
+            problems = [FieldError(problems, field=field, value=value)]
+        elif isinstance(problems, FieldError):
             problems = [problems]
         self.problems = problems
         super().__init__("; ".join(p.message for p in problems))

@@ -16,7 +16,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from shigongtu.audit import services as audit
-from shigongtu.lib.errors import Conflict, InputRejected, NotAllowed, Problem
+from shigongtu.lib.errors import Conflict, FieldError, InputRejected, NotAllowed
 from shigongtu.lib.periods import Period
 from shigongtu.orgs.access import MANAGE, REPORT, Scope
 from shigongtu.orgs.models import OrgUnit
@@ -70,13 +70,13 @@ def create_plan(code: str, name: str, year: int, unit_name: str | None = None, u
     """Start a year's empty plan; the org unit is created (at the top) when missing."""
     problems = []
     if not PLAN_CODE_RE.match(code or ""):
-        problems.append(Problem("编号只能包含字母、数字、-、_、.，最长50个字符", field="code", value=code))
+        problems.append(FieldError("编号只能包含字母、数字、-、_、.，最长50个字符", field="code", value=code))
     elif Plan.objects.filter(code=code).exists():
-        problems.append(Problem(f"编号 {code} 已存在", field="code", value=code))
+        problems.append(FieldError(f"编号 {code} 已存在", field="code", value=code))
     if not (name or "").strip():
-        problems.append(Problem("名称不能为空", field="name", value=name))
+        problems.append(FieldError("名称不能为空", field="name", value=name))
     if not 2000 <= int(year) <= 2100:
-        problems.append(Problem("年度应在2000至2100之间", field="year", value=year))
+        problems.append(FieldError("年度应在2000至2100之间", field="year", value=year))
     if problems:
         raise InputRejected(problems)
     if unit is None:
@@ -113,12 +113,12 @@ def _as_weight(value: Any) -> Decimal:
     return weight
 
 
-def validate_node_fields(data: dict[str, Any], *, start: dt.date | None, due: dt.date | None) -> list[Problem]:
+def validate_node_fields(data: dict[str, Any], *, start: dt.date | None, due: dt.date | None) -> list[FieldError]:
     problems = []
     if "title" in data and not str(data["title"] or "").strip():
-        problems.append(Problem("任务名称不能为空", field="title", value=data["title"]))
+        problems.append(FieldError("任务名称不能为空", field="title", value=data["title"]))
     if start and due and due < start:
-        problems.append(Problem(f"完成时限 {due} 早于开始时间 {start}", field="due", value=str(due)))
+        problems.append(FieldError(f"完成时限 {due} 早于开始时间 {start}", field="due", value=str(due)))
     return problems
 
 
@@ -160,7 +160,7 @@ def save_node(plan: Plan, code: str, data: dict[str, Any], user: Any = None,
     due = clean.get("due", node.due if node else None)
     problems = validate_node_fields(clean, start=start, due=due)
     if created and not str(clean.get("title", "")).strip():
-        problems.append(Problem("任务名称不能为空", field="title", value=clean.get("title")))
+        problems.append(FieldError("任务名称不能为空", field="title", value=clean.get("title")))
     if problems:
         raise InputRejected(problems)
     old = None if created else {f: getattr(node, f) for f in NODE_FIELDS}
@@ -212,19 +212,19 @@ def move_node(node: Node, new_parent_code: str | None, user: Any = None) -> Node
     return node
 
 
-def _indicator_data(data: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+def _indicator_data(data: dict[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:
     problems = []
     out: dict[str, Any] = {}
     if "name" in data:
         out["name"] = str(data["name"] or "").strip()
         if not out["name"]:
-            problems.append(Problem("指标名称不能为空", field="name", value=data["name"]))
+            problems.append(FieldError("指标名称不能为空", field="name", value=data["name"]))
     if "unit" in data:
         out["unit"] = str(data["unit"] or "").strip()
     if "kind" in data:
         kind = {"流量": "flow", "存量": "stock"}.get(str(data["kind"]).strip(), str(data["kind"]).strip().lower())
         if kind not in ("flow", "stock"):
-            problems.append(Problem("指标类型应为 流量/flow 或 存量/stock", field="kind", value=data["kind"]))
+            problems.append(FieldError("指标类型应为 流量/flow 或 存量/stock", field="kind", value=data["kind"]))
         out["kind"] = kind
     if "target" in data:
         try:
@@ -233,7 +233,7 @@ def _indicator_data(data: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]
                 raise InvalidOperation
             out["target"] = target
         except (InvalidOperation, ValueError):
-            problems.append(Problem("目标值应为大于0的数", field="target", value=data["target"]))
+            problems.append(FieldError("目标值应为大于0的数", field="target", value=data["target"]))
     if "curve" in data:
         if data["curve"] in (None, "", []):
             out["curve"] = None
@@ -241,7 +241,7 @@ def _indicator_data(data: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]
             try:
                 out["curve"] = list(validate_curve([float(v) for v in data["curve"]]))
             except (ValueError, TypeError) as exc:
-                problems.append(Problem(f"分月计划无效：{exc}", field="curve", value=data["curve"]))
+                problems.append(FieldError(f"分月计划无效：{exc}", field="curve", value=data["curve"]))
     for key in ("source", "source_options", "headline"):
         if key in data:
             out[key] = data[key]
@@ -263,7 +263,7 @@ def save_indicator(node: Node, data: dict[str, Any], user: Any = None, indicator
     if indicator is None:
         for key in ("name", "target"):
             if key not in clean and not any(p.field == key for p in problems):
-                problems.append(Problem(f"缺少{ {'name': '指标名称', 'target': '目标值'}[key]}", field=key))
+                problems.append(FieldError(f"缺少{ {'name': '指标名称', 'target': '目标值'}[key]}", field=key))
     elif expected_version is not None and indicator.version != expected_version:
         raise Conflict(f"指标 {indicator.name} ", indicator.version)
     name = clean.get("name", indicator.name if indicator else None)
@@ -271,7 +271,7 @@ def save_indicator(node: Node, data: dict[str, Any], user: Any = None, indicator
     if indicator is not None:
         dup = dup.exclude(pk=indicator.pk)
     if name and dup.exists():
-        problems.append(Problem(f"本施工图已有名为「{name}」的指标", field="name", value=name))
+        problems.append(FieldError(f"本施工图已有名为「{name}」的指标", field="name", value=name))
     if problems:
         raise InputRejected(problems)
     created = indicator is None
@@ -312,16 +312,16 @@ def next_seq() -> int:
     return int(Report.objects.aggregate(m=Max("submitted_seq"))["m"] or 0) + 1
 
 
-def _values_for(plan: Plan, values: dict[str, Any] | None) -> tuple[dict[int, Decimal], list[Problem]]:
+def _values_for(plan: Plan, values: dict[str, Any] | None) -> tuple[dict[int, Decimal], list[FieldError]]:
     out: dict[int, Decimal] = {}
-    problems: list[Problem] = []
+    problems: list[FieldError] = []
     if not values:
         return out, problems
     by_name = {i.name: i for i in Indicator.objects.filter(plan=plan)}
     for name, raw in values.items():
         ind = by_name.get(str(name).strip())
         if ind is None:
-            problems.append(Problem(f"本施工图没有名为「{name}」的指标", field=f"values.{name}", value=raw))
+            problems.append(FieldError(f"本施工图没有名为「{name}」的指标", field=f"values.{name}", value=raw))
             continue
         if raw in (None, ""):
             continue
@@ -331,7 +331,7 @@ def _values_for(plan: Plan, values: dict[str, Any] | None) -> tuple[dict[int, De
                 raise InvalidOperation
             out[ind.pk] = v
         except (InvalidOperation, ValueError):
-            problems.append(Problem(f"指标「{name}」的值应为数字", field=f"values.{name}", value=raw))
+            problems.append(FieldError(f"指标「{name}」的值应为数字", field=f"values.{name}", value=raw))
     return out, problems
 
 
@@ -352,7 +352,7 @@ def file_report(node: Node, period: str, data: dict[str, Any], user: Any = None,
     if node.cancelled or Node.objects.filter(plan=plan, cancelled=True, code__in=_ancestor_codes(node.code)).exists():
         raise InputRejected(f"任务 {node.code} 已取消，不能填报", field="node", value=node.code)
     period = check_period(plan, period)
-    problems: list[Problem] = []
+    problems: list[FieldError] = []
     progress = None
     try:
         progress = parse_progress(data.get("progress"))

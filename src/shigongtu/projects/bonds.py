@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from shigongtu.audit import services as audit
 from shigongtu.lib.amounts import parse_amount
-from shigongtu.lib.errors import Conflict, InputRejected, Problem
+from shigongtu.lib.errors import Conflict, FieldError, InputRejected
 from shigongtu.lib.periods import parse_date
 from shigongtu.orgs.access import MANAGE
 from shigongtu.plans.services import actor_name, bump_revision
@@ -82,7 +82,7 @@ def save_bond(project: Project, data: Mapping[str, Any], user: Any = None, expec
     bond = BondProject.objects.select_for_update().filter(project=project).first()
     if bond is not None and expected_version is not None and bond.version != expected_version:
         raise Conflict("专项债项目", bond.version)
-    problems: list[Problem] = []
+    problems: list[FieldError] = []
     clean: dict[str, Any] = {}
     for key in ("requested_amount", "coverage_ratio"):
         if key in data and data[key] not in (None, ""):
@@ -90,14 +90,14 @@ def save_bond(project: Project, data: Mapping[str, Any], user: Any = None, expec
                 clean[key] = parse_amount(data[key], "万元") if key == "requested_amount" else parse_amount(
                     data[key], "倍")
             except ValueError as exc:
-                problems.append(Problem(str(exc), field=key, value=str(data[key])))
+                problems.append(FieldError(str(exc), field=key, value=str(data[key])))
     if data.get("declared_on") not in (None, ""):
         try:
             clean["declared_on"] = parse_date(data["declared_on"])
             if clean["declared_on"] > today:
-                problems.append(Problem("申报日期在今天之后", field="declared_on", value=str(data["declared_on"])))
+                problems.append(FieldError("申报日期在今天之后", field="declared_on", value=str(data["declared_on"])))
         except ValueError as exc:
-            problems.append(Problem(str(exc), field="declared_on", value=str(data["declared_on"])))
+            problems.append(FieldError(str(exc), field="declared_on", value=str(data["declared_on"])))
     for key in ("capital_use", "has_plan_doc", "has_finance_report", "has_legal_opinion"):
         if key in data:
             clean[key] = bool(data[key])
@@ -106,10 +106,10 @@ def save_bond(project: Project, data: Mapping[str, Any], user: Any = None, expec
     state = data.get("state")
     if state not in (None, "") and bond is None:
         if state not in rules.BOND_STATES:
-            problems.append(Problem(f"未知的专项债状态（可用：{'、'.join(rules.BOND_STATES)}）", field="state",
+            problems.append(FieldError(f"未知的专项债状态（可用：{'、'.join(rules.BOND_STATES)}）", field="state",
                                     value=state))
     elif state not in (None, "") and bond is not None and state != bond.state:
-        problems.append(Problem("状态请通过状态变更提交", field="state", value=state))
+        problems.append(FieldError("状态请通过状态变更提交", field="state", value=state))
     if problems:
         raise InputRejected(problems)
     created = bond is None
@@ -146,15 +146,15 @@ def move_bond(bond: BondProject, state: str, user: Any = None, on: dt.date | Non
     problems = []
     why = rules.bond_transition_problem(bond.state, state)
     if why or state == bond.state:
-        problems.append(Problem(why or f"已处于「{state}」", field="state", value=state))
+        problems.append(FieldError(why or f"已处于「{state}」", field="state", value=state))
     if on > today:
-        problems.append(Problem(f"生效日期{on}在今天之后", field="on", value=str(on)))
+        problems.append(FieldError(f"生效日期{on}在今天之后", field="on", value=str(on)))
     if state == rules.BOND_QUOTA and not bond.quotas.exists():
-        problems.append(Problem("额度下达请登记额度批次", field="state", value=state))
+        problems.append(FieldError("额度下达请登记额度批次", field="state", value=state))
     if state == rules.BOND_SPENT:
         f = figures(bond, today)
         if f.quota <= 0 or f.spent < f.quota:
-            problems.append(Problem("累计支出尚未达到已下达额度", field="state", value=state))
+            problems.append(FieldError("累计支出尚未达到已下达额度", field="state", value=state))
     if problems:
         raise InputRejected(problems)
     old = bond.state
@@ -176,33 +176,34 @@ def add_movement(bond: BondProject, kind: str, data: Mapping[str, Any], user: An
     today = today or timezone.localdate()
     model, what, allowed = MOVEMENTS[kind]
     bond = _lock(bond, user)
-    problems: list[Problem] = []
+    problems: list[FieldError] = []
     amount = date = None
     try:
         amount = parse_amount(data.get("amount"), "万元")
         if amount <= 0:
-            problems.append(Problem("金额应大于0", field="amount", value=str(data.get("amount"))))
+            problems.append(FieldError("金额应大于0", field="amount", value=str(data.get("amount"))))
     except ValueError as exc:
-        problems.append(Problem(str(exc), field="amount", value=str(data.get("amount"))))
+        problems.append(FieldError(str(exc), field="amount", value=str(data.get("amount"))))
     try:
         date = parse_date(data.get("date") or today)
         if date > today:
-            problems.append(Problem(f"日期{date}在今天之后", field="date", value=str(date)))
+            problems.append(FieldError(f"日期{date}在今天之后", field="date", value=str(date)))
     except ValueError as exc:
-        problems.append(Problem(str(exc), field="date", value=str(data.get("date"))))
+        problems.append(FieldError(str(exc), field="date", value=str(data.get("date"))))
     if bond.state not in allowed:
-        problems.append(Problem(f"专项债项目处于「{bond.state}」，还不能登记{what}", field="state", value=bond.state))
+        problems.append(FieldError(f"专项债项目处于「{bond.state}」，还不能登记{what}", field="state",
+                                   value=bond.state))
     if kind == "quota" and not str(data.get("batch") or "").strip():
-        problems.append(Problem("缺少额度批次（如 提前批、第一批）", field="batch", value=data.get("batch")))
+        problems.append(FieldError("缺少额度批次（如 提前批、第一批）", field="batch", value=data.get("batch")))
     if kind == "disbursement" and data.get("kind") not in (None, "", *BondDisbursement.KINDS):
-        problems.append(Problem(f"拨付类型应为{'、'.join(BondDisbursement.KINDS)}之一", field="kind",
+        problems.append(FieldError(f"拨付类型应为{'、'.join(BondDisbursement.KINDS)}之一", field="kind",
                                 value=data.get("kind")))
     if amount is not None and amount > 0 and kind != "quota":
         f = figures(bond, dt.date.max)
         ceiling, name = (f.quota, "已下达额度") if kind == "disbursement" else (f.disbursed, "已拨付资金")
         done = f.disbursed if kind == "disbursement" else f.spent
         if done + amount > ceiling:
-            problems.append(Problem(f"累计{what}{done + amount}万元将超过{name}{ceiling}万元", field="amount",
+            problems.append(FieldError(f"累计{what}{done + amount}万元将超过{name}{ceiling}万元", field="amount",
                                     value=str(data.get("amount"))))
     if problems:
         raise InputRejected(problems)

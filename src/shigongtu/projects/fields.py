@@ -18,7 +18,7 @@ from typing import Any
 from shigongtu.lib import geo
 from shigongtu.lib.amounts import parse_amount, parse_number
 from shigongtu.lib.codes import validate_credit_code, validate_project_code
-from shigongtu.lib.errors import Problem, ValueProblem, in_english, shown
+from shigongtu.lib.errors import FieldError, ValueProblem, in_english, shown
 from shigongtu.lib.periods import parse_date
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans.models import Node, Plan
@@ -86,9 +86,9 @@ MODEL_FIELDS = tuple(f.name for f in PROJECT_FIELDS if f.kind not in ("unit", "n
 AUDITED = (*MODEL_FIELDS, "lng", "lat", "crs", "lead_unit_id")
 
 
-def problem(spec: FieldSpec, raw: Any, message: str, en: str = "") -> Problem:
+def problem(spec: FieldSpec, raw: Any, message: str, en: str = "") -> FieldError:
     """A problem with one field: ``message`` in Chinese, ``en`` the same in English."""
-    return Problem(message, field=spec.name, column=spec.header, value=None if raw is None else shown(raw),
+    return FieldError(message, field=spec.name, column=spec.header, value=None if raw is None else shown(raw),
                    message_en=en)
 
 
@@ -222,7 +222,7 @@ _READERS: dict[str, Any] = {
 
 def clean_project(plan: Plan, data: Mapping[str, Any], existing: Project | None = None, *,
                   look: Lookups | None = None, today: dt.date | None = None,
-                  header_units: Mapping[str, str] | None = None) -> tuple[dict[str, Any], list[Problem]]:
+                  header_units: Mapping[str, str] | None = None) -> tuple[dict[str, Any], list[FieldError]]:
     """Read and check a project's fields (keyed by API name or canonical header) against the plan.
 
     Returns the clean values by API name (``lead_unit`` an OrgUnit, or a name to create;
@@ -235,7 +235,7 @@ def clean_project(plan: Plan, data: Mapping[str, Any], existing: Project | None 
     today = today or dt.date.today()
     units = header_units or {}
     clean: dict[str, Any] = {}
-    problems: list[Problem] = []
+    problems: list[FieldError] = []
     for key, raw in data.items():
         spec = BY_HEADER.get(key) or BY_NAME.get(key)
         if spec is None:
@@ -285,7 +285,7 @@ def clean_project(plan: Plan, data: Mapping[str, Any], existing: Project | None 
     return clean, problems
 
 
-def _coordinates(clean: dict[str, Any], existing: Project | None, bad: set[str | None]) -> list[Problem]:
+def _coordinates(clean: dict[str, Any], existing: Project | None, bad: set[str | None]) -> list[FieldError]:
     """Convert lng/lat to WGS84 from the given crs and check they are in China (in place)."""
     if not {"lng", "lat", "crs"} & clean.keys() or bad & {"lng", "lat", "crs"}:
         return []

@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import DecimalField as DecimalOut
 from django.db.models import F, Q, QuerySet, Value
 
-from shigongtu.lib.errors import Problem
+from shigongtu.lib.errors import FieldError
 from shigongtu.plans.models import Node, Plan
 from shigongtu.plans.rules.lights import GREEN, RED, YELLOW
 from shigongtu.plans.selectors import month_of
@@ -46,7 +46,7 @@ class ProjectFilter:
     node: str = ""
     light: str = ""
     sort: str = "code"
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[FieldError] = field(default_factory=list)
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> ProjectFilter:
@@ -59,7 +59,7 @@ class ProjectFilter:
             raw = str(params.get(name) or "").strip()
             value = (rules.read_stage(raw) or raw) if name == "stage" and raw else raw
             if value and value not in choices:
-                f.problems.append(Problem(f"应为{'、'.join(choices)}之一", field=name, value=raw))
+                f.problems.append(FieldError(f"应为{'、'.join(choices)}之一", field=name, value=raw))
             else:
                 setattr(f, name, value)
         unit = str(params.get("lead_unit") or "").strip()
@@ -67,12 +67,12 @@ class ProjectFilter:
             if unit.isdigit():
                 f.lead_unit = int(unit)
             else:
-                f.problems.append(Problem("单位应为编号", field="lead_unit", value=unit))
+                f.problems.append(FieldError("单位应为编号", field="lead_unit", value=unit))
         sort = str(params.get("sort") or "code").strip()
         if sort.lstrip("-") in SORTS:
             f.sort = sort
         else:
-            f.problems.append(Problem(f"排序字段应为{'、'.join(SORTS)}之一", field="sort", value=sort))
+            f.problems.append(FieldError(f"排序字段应为{'、'.join(SORTS)}之一", field="sort", value=sort))
         return f
 
     def apply(self, qs: QuerySet[Project], plan: Plan, as_of: dt.date, project_rules: rules.Rules) -> QuerySet[Project]:

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from shigongtu.audit import services as audit
 from shigongtu.lib.amounts import parse_amount, parse_percent
-from shigongtu.lib.errors import Conflict, InputRejected, NotAllowed, Problem, in_english, shown
+from shigongtu.lib.errors import Conflict, FieldError, InputRejected, NotAllowed, in_english, shown
 from shigongtu.lib.periods import Period, parse_period
 from shigongtu.orgs.access import MANAGE, REPORT
 from shigongtu.plans.models import Plan
@@ -47,9 +47,9 @@ REPORT_FIELDS = ("amount", "stats_amount", "funds_arrived", "progress_text", "pr
 TOLERANCE = Decimal("0.01")  # 万元: one hundred 元, below what a ledger rounds to
 
 
-def _problem(name: str, raw: Any, message: str, en: str = "") -> Problem:
+def _problem(name: str, raw: Any, message: str, en: str = "") -> FieldError:
     """A problem with one figure: ``message`` in Chinese, ``en`` the same in English."""
-    return Problem(message, field=name, column=INVESTMENT_HEADERS[name], value=None if raw is None else shown(raw),
+    return FieldError(message, field=name, column=INVESTMENT_HEADERS[name], value=None if raw is None else shown(raw),
                    message_en=en)
 
 
@@ -64,7 +64,7 @@ def _month_of(day: dt.date) -> Period:
 
 def clean_investment(plan: Plan, project: Project | None, data: Mapping[str, Any], *, today: dt.date,
                      earlier: Mapping[str, Decimal] | None = None,
-                     header_units: Mapping[str, str] | None = None) -> tuple[dict[str, Any], list[Problem]]:
+                     header_units: Mapping[str, str] | None = None) -> tuple[dict[str, Any], list[FieldError]]:
     """Read one month's figures (keyed by name or canonical header) for ``project``.
 
     ``earlier`` maps each period of the plan year to the amount already counted for this
@@ -73,7 +73,7 @@ def clean_investment(plan: Plan, project: Project | None, data: Mapping[str, Any
     values = {BY_HEADER.get(k, k): v for k, v in data.items()}
     units = {BY_HEADER.get(k, k): v for k, v in (header_units or {}).items()}
     clean: dict[str, Any] = {}
-    problems: list[Problem] = []
+    problems: list[FieldError] = []
     raw = values.get("period")
     try:
         period = parse_period(raw)
@@ -113,7 +113,7 @@ def clean_investment(plan: Plan, project: Project | None, data: Mapping[str, Any
     if text and "progress_pct" not in clean and text.rstrip("%％").replace(".", "", 1).isdigit():
         clean["progress_pct"] = _percent(text, problems)  # 形象进度 given as a bare percentage
     if project is not None and project.stage in rules.CLOSED:
-        problems.append(Problem(f"项目已{project.stage}，不再填报投资", field="project", column="项目编号",
+        problems.append(FieldError(f"项目已{project.stage}，不再填报投资", field="project", column="项目编号",
                                 value=project.code,
                                 message_en=f"the project is {project.stage} and reports no more investment"))
     ytd = clean.pop("ytd", None)
@@ -127,7 +127,7 @@ def clean_investment(plan: Plan, project: Project | None, data: Mapping[str, Any
     return clean, problems
 
 
-def _percent(raw: Any, problems: list[Problem]) -> Decimal | None:
+def _percent(raw: Any, problems: list[FieldError]) -> Decimal | None:
     try:
         pct = parse_percent(raw)
     except ValueError as exc:

@@ -22,7 +22,7 @@ from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
 from shigongtu.audit import services as audit
-from shigongtu.lib.errors import Conflict, InputRejected, NotAllowed, Problem
+from shigongtu.lib.errors import Conflict, FieldError, InputRejected, NotAllowed
 from shigongtu.orgs.access import MANAGE, REPORT
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans.models import Node, Plan
@@ -167,7 +167,7 @@ def save_project(plan: Plan, data: Mapping[str, Any], user: Any = None, project:
     clean, problems = clean_project(plan, data, project, today=today)
     renamed = "code" in clean and (project is None or clean["code"] != project.code)
     if renamed and Project.objects.filter(plan=plan, code=clean["code"]).exists():
-        problems.append(Problem(f"项目编号 {clean['code']} 已存在", field="code", column="项目编号",
+        problems.append(FieldError(f"项目编号 {clean['code']} 已存在", field="code", column="项目编号",
                                 value=clean["code"]))
     if problems:
         raise InputRejected(problems)
@@ -211,11 +211,11 @@ def change_stage(project: Project, stage: str, user: Any = None, on: dt.date | N
     problems = []
     why = rules.transition_problem(project.stage, target)
     if why:
-        problems.append(Problem(why, field="stage", value=stage))
+        problems.append(FieldError(why, field="stage", value=stage))
     if on > today:
-        problems.append(Problem(f"生效日期{on}在今天之后", field="on", value=str(on)))
+        problems.append(FieldError(f"生效日期{on}在今天之后", field="on", value=str(on)))
     if target == project.stage and not why:
-        problems.append(Problem(f"项目已处于「{target}」阶段", field="stage", value=stage))
+        problems.append(FieldError(f"项目已处于「{target}」阶段", field="stage", value=stage))
     if problems:
         raise InputRejected(problems)
     old = snapshot(project)
@@ -244,7 +244,7 @@ def change_stage(project: Project, stage: str, user: Any = None, on: dt.date | N
 APPROVAL_FIELDS = ("kind", "required", "status", "doc_no", "issued_on", "valid_until", "planned_by", "handling_unit")
 
 
-def _date(data: Mapping[str, Any], key: str, problems: list[Problem]) -> dt.date | None:
+def _date(data: Mapping[str, Any], key: str, problems: list[FieldError]) -> dt.date | None:
     from shigongtu.lib.periods import parse_date
 
     raw = data.get(key)
@@ -253,7 +253,7 @@ def _date(data: Mapping[str, Any], key: str, problems: list[Problem]) -> dt.date
     try:
         return parse_date(raw)
     except ValueError as exc:
-        problems.append(Problem(str(exc), field=key, value=str(raw)))
+        problems.append(FieldError(str(exc), field=key, value=str(raw)))
         return None
 
 
@@ -286,19 +286,19 @@ def save_approval(project: Project, data: Mapping[str, Any], user: Any = None, i
         item = ApprovalItem.objects.select_for_update().get(pk=item.pk, project=project)
         if expected_version is not None and item.version != expected_version:
             raise Conflict(f"手续「{item.kind}」", item.version)
-    problems: list[Problem] = []
+    problems: list[FieldError] = []
     clean: dict[str, Any] = {}
     if "kind" in data or item is None:
         kind = str(data.get("kind") or "").strip()
         if not kind or len(kind) > 30:
-            problems.append(Problem("手续类型不能为空，最长30个字符", field="kind", value=kind))
+            problems.append(FieldError("手续类型不能为空，最长30个字符", field="kind", value=kind))
         elif project.approvals.filter(kind=kind).exclude(pk=item.pk if item is not None else 0).exists():
-            problems.append(Problem(f"已有「{kind}」这一项", field="kind", value=kind))
+            problems.append(FieldError(f"已有「{kind}」这一项", field="kind", value=kind))
         clean["kind"] = kind
     if "status" in data:
         status = str(data["status"] or "").strip()
         if status not in rules.APPROVAL_STATUSES:
-            problems.append(Problem(f"办理状态应为{'、'.join(rules.APPROVAL_STATUSES)}之一", field="status",
+            problems.append(FieldError(f"办理状态应为{'、'.join(rules.APPROVAL_STATUSES)}之一", field="status",
                                     value=status))
         clean["status"] = status
     if "required" in data:
@@ -312,9 +312,9 @@ def save_approval(project: Project, data: Mapping[str, Any], user: Any = None, i
     issued = clean.get("issued_on", getattr(item, "issued_on", None))
     valid = clean.get("valid_until", getattr(item, "valid_until", None))
     if issued and issued > today:
-        problems.append(Problem(f"批复日期{issued}在今天之后", field="issued_on", value=str(issued)))
+        problems.append(FieldError(f"批复日期{issued}在今天之后", field="issued_on", value=str(issued)))
     if issued and valid and valid < issued:
-        problems.append(Problem(f"有效期至{valid}早于批复日期{issued}", field="valid_until", value=str(valid)))
+        problems.append(FieldError(f"有效期至{valid}早于批复日期{issued}", field="valid_until", value=str(valid)))
     if problems:
         raise InputRejected(problems)
     created = item is None
@@ -378,17 +378,17 @@ def save_problem(project: Project, data: Mapping[str, Any], user: Any = None, it
         item = ProjectProblem.objects.select_for_update().get(pk=item.pk, project=project)
         if expected_version is not None and item.version != expected_version:
             raise Conflict("问题记录", item.version)
-    problems: list[Problem] = []
+    problems: list[FieldError] = []
     clean: dict[str, Any] = {}
     if "title" in data or item is None:
         clean["title"] = str(data.get("title") or "").strip()
         if not clean["title"] or len(clean["title"]) > 300:
-            problems.append(Problem("问题描述不能为空，最长300个字符", field="title", value=data.get("title")))
+            problems.append(FieldError("问题描述不能为空，最长300个字符", field="title", value=data.get("title")))
     for key, choices in (("kind", PROBLEM_KINDS), ("status", PROBLEM_STATUSES)):
         if key in data and data[key] is not None:
             clean[key] = str(data[key]).strip()
             if clean[key] not in choices:
-                problems.append(Problem(f"应为{'、'.join(choices)}之一", field=key, value=data[key]))
+                problems.append(FieldError(f"应为{'、'.join(choices)}之一", field=key, value=data[key]))
     if "needs_coordination" in data:
         clean["needs_coordination"] = bool(data["needs_coordination"])
     if "resolution" in data:
@@ -400,7 +400,7 @@ def save_problem(project: Project, data: Mapping[str, Any], user: Any = None, it
         try:
             clean["raised_period"] = parse_period(data["raised_period"]).key
         except ValueError as exc:
-            problems.append(Problem(str(exc), field="raised_period", value=data["raised_period"]))
+            problems.append(FieldError(str(exc), field="raised_period", value=data["raised_period"]))
     if "responsible_unit" in data:
         unit = data["responsible_unit"]
         if isinstance(unit, str) and unit.strip():
@@ -408,11 +408,11 @@ def save_problem(project: Project, data: Mapping[str, Any], user: Any = None, it
 
             unit = find_unit(unit, project.plan.unit)
             if unit is None:
-                problems.append(Problem(f"单位「{data['responsible_unit']}」不存在", field="responsible_unit",
+                problems.append(FieldError(f"单位「{data['responsible_unit']}」不存在", field="responsible_unit",
                                         value=data["responsible_unit"]))
         clean["responsible_unit_id"] = unit.pk if isinstance(unit, OrgUnit) else None
     if clean.get("resolved_on") and clean["resolved_on"] > today:
-        problems.append(Problem("解决日期在今天之后", field="resolved_on", value=str(clean["resolved_on"])))
+        problems.append(FieldError("解决日期在今天之后", field="resolved_on", value=str(clean["resolved_on"])))
     if problems:
         raise InputRejected(problems)
     created = item is None

@@ -14,7 +14,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from shigongtu.lib.errors import Problem
+from shigongtu.lib.errors import FieldError
 from shigongtu.lib.periods import Period
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans.models import Indicator, Node, Plan, Report
@@ -41,7 +41,7 @@ class ProblemsMixin:
 
     problem_fields: dict[str, str] = {}
 
-    def add_problems(self, problems: Iterable[Problem]) -> None:
+    def add_problems(self, problems: Iterable[FieldError]) -> None:
         form: forms.Form = self  # type: ignore[assignment]
         for problem in problems:
             name = self.field_for(problem.field)

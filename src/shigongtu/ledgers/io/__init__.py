@@ -6,7 +6,7 @@ the CLI and the benchmarks share it and it can be tested on its own.
 """
 
 from .annotate import annotate_errors, annotated_filename
-from .errors import CellError, LedgerFileError
+from .errors import LedgerFileError
 from .header import HeaderCell
 from .reader import LedgerTable, RawRow, RowStream, read_ledger
 from .safety import Limits
@@ -14,7 +14,6 @@ from .spec import Column, LedgerSpec, normalize_header
 from .writer import write_ledger
 
 __all__ = [
-    "CellError",
     "Column",
     "HeaderCell",
     "LedgerFileError",

@@ -28,7 +28,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from .errors import CellError
+from shigongtu.lib.errors import FieldError
+
 from .reader import LedgerTable, open_sheet
 from .safety import Limits, sniff
 from .sheetxml import CellStyles, FastSheet, cell_xml, safe_text, save_workbook
@@ -57,9 +58,9 @@ IN_PLACE_MAX_BYTES = 600_000
 IN_PLACE_MAX_ERRORS = 5_000
 MAX_COMMENTS = 2_000  # beyond this the cells are still filled and listed, but carry no comment
 
-__all__ = ["AUTHOR", "ERRORS_SHEET", "CellError", "annotate_errors", "annotated_filename", "words"]
+__all__ = ["AUTHOR", "ERRORS_SHEET", "annotate_errors", "annotated_filename", "words"]
 
-Marks = dict[tuple[int, int | None], list[CellError]]
+Marks = dict[tuple[int, int | None], list[FieldError]]
 
 
 def words(language: str | None) -> Words:
@@ -74,7 +75,7 @@ def annotated_filename(filename: str, language: str | None = "zh") -> str:
 
 
 def annotate_errors(
-    data: bytes, filename: str, errors: Sequence[CellError], table: LedgerTable, *, limits: Limits | None = None,
+    data: bytes, filename: str, errors: Sequence[FieldError], table: LedgerTable, *, limits: Limits | None = None,
     language: str | None = "zh",
 ) -> bytes:
     """An .xlsx copy of the upload ``data`` with ``errors`` marked on it.
@@ -96,7 +97,7 @@ def annotate_errors(
     return _rebuilt(data, filename, marks, errors, table, limits, language)
 
 
-def _group(errors: Sequence[CellError], table: LedgerTable) -> Marks:
+def _group(errors: Sequence[FieldError], table: LedgerTable) -> Marks:
     exact = {text: index for index, text in table.header_texts.items()}
     normal = {normalize_header(text): index for index, text in table.header_texts.items()}
     marks: Marks = defaultdict(list)
@@ -108,11 +109,11 @@ def _group(errors: Sequence[CellError], table: LedgerTable) -> Marks:
                 index = normal.get(normalize_header(error.column))
             if index is None and error.column in table.columns:
                 index = table.columns[error.column].col_index
-        marks[(error.row, index)].append(error)
+        marks[(error.row or 0, index)].append(error)
     return marks
 
 
-def _message(errors: list[CellError], language: str | None) -> str:
+def _message(errors: list[FieldError], language: str | None) -> str:
     """The messages of one cell's errors, each once, a line each."""
     return "\n".join(dict.fromkeys(e.message_in(language) for e in errors))
 
@@ -123,7 +124,7 @@ def _row_span(table: LedgerTable) -> tuple[int, int]:
     return min(indexes), max(indexes)
 
 
-def _in_place(data: bytes, marks: Marks, errors: Sequence[CellError], table: LedgerTable,
+def _in_place(data: bytes, marks: Marks, errors: Sequence[FieldError], table: LedgerTable,
               language: str | None) -> bytes:
     said = words(language)
     with warnings.catch_warnings():
@@ -170,7 +171,7 @@ def _in_place(data: bytes, marks: Marks, errors: Sequence[CellError], table: Led
     return out.getvalue()
 
 
-def _order(item: tuple[tuple[int, int | None], list[CellError]]) -> tuple[int, int]:
+def _order(item: tuple[tuple[int, int | None], list[FieldError]]) -> tuple[int, int]:
     (row, col), _ = item
     return row, -1 if col is None else col
 
@@ -199,7 +200,7 @@ def _display(value: object) -> str:
     return str(value)
 
 
-def _error_rows(errors: Sequence[CellError], table: LedgerTable,
+def _error_rows(errors: Sequence[FieldError], table: LedgerTable,
                 language: str | None) -> Iterator[tuple[list[object], str | None]]:
     """The 错误清单 rows, in row order: row, column, cell reference, value, message."""
     marks = _group(errors, table)
@@ -212,7 +213,7 @@ def _error_rows(errors: Sequence[CellError], table: LedgerTable,
 
 
 def _rebuilt(
-    data: bytes, filename: str, marks: Marks, errors: Sequence[CellError], table: LedgerTable, limits: Limits,
+    data: bytes, filename: str, marks: Marks, errors: Sequence[FieldError], table: LedgerTable, limits: Limits,
     language: str | None,
 ) -> bytes:
     said = words(language)

@@ -1,8 +1,6 @@
-"""The two kinds of trouble with an uploaded ledger: the file itself, and single cells in it."""
+"""Trouble with an uploaded ledger as a whole; single cells are ``lib.errors.FieldError``."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 
 class LedgerFileError(Exception):
@@ -18,22 +16,3 @@ class LedgerFileError(Exception):
 
     def message(self, language: str = "zh") -> str:
         return self.message_en if language.startswith("en") else self.message_zh
-
-
-@dataclass(frozen=True)
-class CellError:
-    """One problem found in a row: the spreadsheet row number (as Excel shows it), the column
-    by its header as written (None: the row as a whole), the value found and what is wrong:
-    ``message`` in Chinese, ``message_en`` in English (empty: none was given)."""
-
-    row: int
-    column: str | None
-    value: object
-    message: str
-    message_en: str = ""
-
-    def message_in(self, language: str | None) -> str:
-        """The message in an interface language ("en…": English, falling back to the Chinese)."""
-        if language and language.startswith("en"):
-            return self.message_en or self.message
-        return self.message

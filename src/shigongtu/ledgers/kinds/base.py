@@ -9,7 +9,8 @@ from typing import Any, ClassVar
 from django.utils import translation
 
 from shigongtu.ledgers.cells import RowErrors
-from shigongtu.ledgers.io import CellError, LedgerSpec, RawRow
+from shigongtu.ledgers.io import LedgerSpec, RawRow
+from shigongtu.lib.errors import FieldError
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 
@@ -35,7 +36,7 @@ class ImportContext:
     create_units: bool
     headers: dict[str, str]  # canonical → header as written
     extra_headers: list[str]
-    errors: list[CellError] = field(default_factory=list)
+    errors: list[FieldError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     state: dict[str, Any] = field(default_factory=dict)
 

@@ -13,10 +13,10 @@ from typing import Any
 
 from shigongtu.audit import services as audit
 from shigongtu.ledgers import cells
-from shigongtu.ledgers.io import CellError, Column, LedgerSpec, RawRow
+from shigongtu.ledgers.io import Column, LedgerSpec, RawRow
 from shigongtu.ledgers.kinds.base import CREATE, UNCHANGED, UPDATE, ImportContext, LedgerKind, RowPlan
 from shigongtu.lib import geo
-from shigongtu.lib.errors import Problem
+from shigongtu.lib.errors import FieldError
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.projects import investment, services
 from shigongtu.projects.bulk import investment as investment_rows
@@ -111,12 +111,12 @@ def _header_units(ctx: ImportContext) -> dict[str, str]:
     return {c: u for c, text in ctx.headers.items() if (u := cells.header_unit(text))}
 
 
-def _cell_errors(ctx: ImportContext, row: RawRow, problems: Iterable[Problem]) -> list[CellError]:
+def _cell_errors(ctx: ImportContext, row: RawRow, problems: Iterable[FieldError]) -> list[FieldError]:
     out = []
     for p in problems:
         column = p.column
-        out.append(CellError(row.number, ctx.headers.get(column, column) if column else None,
-                             p.value, p.message, p.message_en))
+        out.append(FieldError(p.message, row=row.number, column=ctx.headers.get(column, column) if column else None,
+                              value=p.value, message_en=p.message_en))
     return out
 
 

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shigongtu.audit import services as audit
-from shigongtu.lib.errors import Problem
+from shigongtu.lib.errors import FieldError
 from shigongtu.orgs.access import MANAGE
 from shigongtu.plans.models import Plan
 from shigongtu.plans.services import actor_name, bump_revision
@@ -55,7 +55,7 @@ def projects_by_code(plan: Plan, rows: Iterable[Mapping[str, Any]]) -> dict[str,
 def validate_investment_rows(plan: Plan, rows: Iterable[Mapping[str, Any]], *, today: dt.date | None = None,
                              header_units: Mapping[str, str] | None = None,
                              projects: Mapping[str, Project] | None = None,
-                             state: RowState | None = None) -> list[tuple[dict[str, Any], list[Problem]]]:
+                             state: RowState | None = None) -> list[tuple[dict[str, Any], list[FieldError]]]:
     """Check investment ledger rows (canonical header → raw cell) against the plan; writes nothing.
 
     The project must be on the plan, the (project, month) pair must not repeat in the file, and
@@ -77,7 +77,7 @@ def validate_investment_rows(plan: Plan, rows: Iterable[Mapping[str, Any]], *, t
     for values in rows:
         code = _code(values)
         project = projects.get(code)
-        problems: list[Problem] = []
+        problems: list[FieldError] = []
         if not code:
             problems.append(_problem("project", None, "缺少项目编号", "missing project code"))
         elif project is None:
@@ -100,7 +100,7 @@ def validate_investment_rows(plan: Plan, rows: Iterable[Mapping[str, Any]], *, t
 
 
 def validate_investment_row(plan: Plan, values: Mapping[str, Any], **options: Any
-                            ) -> tuple[dict[str, Any], list[Problem]]:
+                            ) -> tuple[dict[str, Any], list[FieldError]]:
     """One row's clean values and problems; see :func:`validate_investment_rows`."""
     return validate_investment_rows(plan, [values], **options)[0]
 

@@ -18,7 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from shigongtu.audit import services as audit
-from shigongtu.lib.errors import Problem
+from shigongtu.lib.errors import FieldError
 from shigongtu.orgs.access import MANAGE
 from shigongtu.plans.models import Node, Plan
 from shigongtu.plans.services import actor_name, bump_revision, ensure_unit
@@ -37,7 +37,7 @@ COLUMNS = frozenset(AUDITED)  # the audited fields that are columns (all but the
 def validate_project_rows(plan: Plan, rows: Iterable[Mapping[str, Any]], *, create_units: bool = False,
                           header_units: Mapping[str, str] | None = None, today: dt.date | None = None,
                           existing: Mapping[str, Project] | None = None, seen: set[str] | None = None,
-                          look: Lookups | None = None) -> list[tuple[dict[str, Any], list[Problem]]]:
+                          look: Lookups | None = None) -> list[tuple[dict[str, Any], list[FieldError]]]:
     """Check ledger rows (canonical header → raw cell value) against the plan; writes nothing.
 
     Returns, per row, its clean values (by API field name, with ``code``) and its problems
@@ -60,7 +60,7 @@ def validate_project_rows(plan: Plan, rows: Iterable[Mapping[str, Any]], *, crea
         clean, problems = clean_project(plan, values, existing.get(code), look=look, today=today,
                                         header_units=header_units)
         if code and code in seen:
-            problems.append(Problem(f"项目编号 {code} 在表中重复", field="code", column="项目编号", value=code,
+            problems.append(FieldError(f"项目编号 {code} 在表中重复", field="code", column="项目编号", value=code,
                                     message_en=f"duplicate project code {code} in this file"))
         seen.add(code)
         out.append((clean, problems))
@@ -71,7 +71,8 @@ def _code(values: Mapping[str, Any]) -> str:
     return str(values.get("项目编号") or values.get("code") or "").strip()
 
 
-def validate_project_row(plan: Plan, values: Mapping[str, Any], **options: Any) -> tuple[dict[str, Any], list[Problem]]:
+def validate_project_row(plan: Plan, values: Mapping[str, Any],
+                         **options: Any) -> tuple[dict[str, Any], list[FieldError]]:
     """One ledger row's clean values and problems; see :func:`validate_project_rows`."""
     return validate_project_rows(plan, [values], **options)[0]
 
