@@ -157,6 +157,95 @@ def _rolled_up(children: Sequence[int], weights: Sequence[float], total: float, 
     return low if value < low else high if value > high else value
 
 
+def _index(nodes: Sequence[NodeIn]) -> dict[int, NodeIn]:
+    """The nodes by id; an id given twice is refused."""
+    by_id: dict[int, NodeIn] = {node.id: node for node in nodes}
+    if len(by_id) != len(nodes):
+        twice = next(node_id for node_id, n in Counter(node.id for node in nodes).items() if n > 1)
+        raise ValueError(f"node id {twice} appears twice")
+    return by_id
+
+
+def _links(nodes: Sequence[NodeIn], by_id: Mapping[int, NodeIn]) -> tuple[list[int], dict[int, list[int]]]:
+    """The top-level nodes and each parent's children, in the given order; bad links and weights refused."""
+    roots: list[int] = []
+    children: dict[int, list[int]] = {}
+    for node in nodes:
+        parent_id = node.parent_id
+        if parent_id is None:
+            roots.append(node.id)
+        elif parent_id in by_id:
+            if parent_id in children:
+                children[parent_id].append(node.id)
+            else:
+                children[parent_id] = [node.id]
+        else:
+            raise ValueError(f"node {node.code}: parent id {parent_id} is not in the tree")
+        if not 0 <= node.weight < math.inf:  # also refuses NaN
+            raise ValueError(f"node {node.code}: weight must be a finite number ≥ 0, got {node.weight}")
+    return roots, children
+
+
+def _walk_down(by_id: Mapping[int, NodeIn], roots: Sequence[int], children: Mapping[int, list[int]],
+               plan_start: date, plan_end: date, as_of: date) -> tuple[dict[int, NodeOut], list[int]]:
+    """Top-down (breadth-first) pass: effective dates, expected progress, cancellation and depth
+    flow from parent to child. No recursion, so depth is unlimited. Progress and light are
+    filled in bottom-up afterwards. Returns the rows and the breadth-first order."""
+    expected_of: dict[tuple[date, date], float] = {}  # many nodes share inherited dates
+
+    def expected(start: date, due: date) -> float:
+        value = expected_of.get((start, due))
+        if value is None:
+            value = expected_of[start, due] = expected_progress(start, due, as_of)
+        return value
+
+    outs: dict[int, NodeOut] = {}
+    for root in roots:
+        node = by_id[root]
+        start, due = node.start or plan_start, node.due or plan_end
+        outs[root] = NodeOut(root, node.code, None, start, due, 0.0, expected(start, due), "", True, node.cancelled, 0)
+    order = list(roots)
+    make = NodeOut  # local name: this loop runs once per node
+    for parent_id in order:  # the list grows while we walk it
+        kids = children.get(parent_id)
+        if kids is None:
+            continue
+        parent = outs[parent_id]
+        p_start, p_due, p_expected = parent.start, parent.due, parent.expected
+        p_cancelled, depth = parent.cancelled_effective, parent.depth + 1
+        for kid in kids:
+            node = by_id[kid]
+            if node.start is None and node.due is None:  # the common case: both dates inherited
+                start, due, e = p_start, p_due, p_expected
+            else:
+                start, due = node.start or p_start, node.due or p_due
+                e = expected(start, due)
+            cancelled = p_cancelled or node.cancelled
+            outs[kid] = make(kid, node.code, parent_id, start, due, 0.0, e, "", True, cancelled, depth)
+        order.extend(kids)
+    if len(order) != len(by_id):
+        stuck = sorted((by_id[i].code for i in by_id if i not in outs), key=natural_code_key)
+        raise ValueError(f"the parent links of nodes {', '.join(stuck[:5])} form a cycle")
+    return outs, order
+
+
+def _active_groups(by_id: Mapping[int, NodeIn], children: Mapping[int, list[int]],
+                   ) -> dict[int, tuple[tuple[int, ...], tuple[float, ...], float]]:
+    """Each parent's children that count (not cancelled), their weights and the weights' sum."""
+    active: dict[int, tuple[tuple[int, ...], tuple[float, ...], float]] = {}
+    for parent_id, kids in children.items():
+        counted = tuple(kid for kid in kids if not by_id[kid].cancelled)
+        if not counted:
+            continue  # all children cancelled: the parent is a leaf again
+        weights = tuple(float(by_id[kid].weight) for kid in counted)
+        total = math.fsum(weights)
+        if total == 0:  # every weight 0 → equal weights
+            weights = (1.0,) * len(counted)
+            total = float(len(counted))
+        active[parent_id] = (counted, weights, total)
+    return active
+
+
 class _Tree:
     """The plan tree's structure and current roll-up, shared by compute_tree and RollupState."""
 
@@ -171,89 +260,23 @@ class _Tree:
     ) -> None:
         self.as_of = as_of
         self.th = th
-        by_id: dict[int, NodeIn] = {node.id: node for node in nodes}
-        if len(by_id) != len(nodes):
-            twice = next(node_id for node_id, n in Counter(node.id for node in nodes).items() if n > 1)
-            raise ValueError(f"node id {twice} appears twice")
-        self.by_id = by_id
-
-        roots: list[int] = []
-        children: dict[int, list[int]] = {}
-        for node in nodes:
-            parent_id = node.parent_id
-            if parent_id is None:
-                roots.append(node.id)
-            elif parent_id in by_id:
-                if parent_id in children:
-                    children[parent_id].append(node.id)
-                else:
-                    children[parent_id] = [node.id]
-            else:
-                raise ValueError(f"node {node.code}: parent id {parent_id} is not in the tree")
-            if not 0 <= node.weight < math.inf:  # also refuses NaN
-                raise ValueError(f"node {node.code}: weight must be a finite number ≥ 0, got {node.weight}")
-
-        # Top-down (breadth-first) pass: effective dates, expected progress, cancellation and
-        # depth flow from parent to child. No recursion, so depth is unlimited. Progress and
-        # light are filled in bottom-up below.
-        expected_of: dict[tuple[date, date], float] = {}  # many nodes share inherited dates
-
-        def expected(start: date, due: date) -> float:
-            value = expected_of.get((start, due))
-            if value is None:
-                value = expected_of[start, due] = expected_progress(start, due, as_of)
-            return value
-
-        outs: dict[int, NodeOut] = {}
-        for root in roots:
-            node = by_id[root]
-            start, due = node.start or plan_start, node.due or plan_end
-            e = expected(start, due)
-            outs[root] = NodeOut(root, node.code, None, start, due, 0.0, e, "", True, node.cancelled, 0)
-        order = list(roots)
-        make = NodeOut  # local name: this loop runs once per node
-        for parent_id in order:  # the list grows while we walk it
-            kids = children.get(parent_id)
-            if kids is None:
-                continue
-            parent = outs[parent_id]
-            p_start, p_due, p_expected = parent.start, parent.due, parent.expected
-            p_cancelled, depth = parent.cancelled_effective, parent.depth + 1
-            for kid in kids:
-                node = by_id[kid]
-                if node.start is None and node.due is None:  # the common case: both dates inherited
-                    start, due, e = p_start, p_due, p_expected
-                else:
-                    start, due = node.start or p_start, node.due or p_due
-                    e = expected(start, due)
-                cancelled = p_cancelled or node.cancelled
-                outs[kid] = make(kid, node.code, parent_id, start, due, 0.0, e, "", True, cancelled, depth)
-            order.extend(kids)
-        if len(order) != len(by_id):
-            stuck = sorted((by_id[i].code for i in by_id if i not in outs), key=natural_code_key)
-            raise ValueError(f"the parent links of nodes {', '.join(stuck[:5])} form a cycle")
-
-        # Each parent's children that count (not cancelled) and their weights, built once.
-        active: dict[int, tuple[tuple[int, ...], tuple[float, ...], float]] = {}
-        for parent_id, kids in children.items():
-            counted = tuple(kid for kid in kids if not by_id[kid].cancelled)
-            if not counted:
-                continue  # all children cancelled: the parent is a leaf again
-            weights = tuple(float(by_id[kid].weight) for kid in counted)
-            total = math.fsum(weights)
-            if total == 0:  # every weight 0 → equal weights
-                weights = (1.0,) * len(counted)
-                total = float(len(counted))
-            active[parent_id] = (counted, weights, total)
-        self.active = active
-
+        self.by_id = by_id = _index(nodes)
+        roots, children = _links(nodes, by_id)
+        outs, order = _walk_down(by_id, roots, children, plan_start, plan_end, as_of)
+        self.active = _active_groups(by_id, children)
         # Bottom-up pass: reversed breadth-first order visits every child before its parent.
-        own = {
+        self.own = {
             node_id: float(value) if 0 <= value <= 100 else clamp_progress(value)
             for node_id, value in progress.items()
             if node_id in by_id
         }
-        self.own = own
+        self._roll_up(order, outs)
+        # The caller's order, not the walk's.
+        self.results = {node.id: outs[node.id] for node in nodes}
+
+    def _roll_up(self, order: Sequence[int], outs: dict[int, NodeOut]) -> None:
+        """Progress and light of every node, children before parents (``order`` reversed)."""
+        active, own, as_of, th = self.active, self.own, self.as_of, self.th
         light_of = node_light
         for node_id in reversed(order):
             out = outs[node_id]
@@ -265,8 +288,6 @@ class _Tree:
                 out.is_leaf = False
             out.progress = p
             out.light = light_of(p, out.expected, out.start, out.due, as_of, out.cancelled_effective, th)
-        # The caller's order, not the walk's.
-        self.results = {node.id: outs[node.id] for node in nodes}
 
     def set_own_progress(self, node_id: int, value: float) -> list[int]:
         """Change one node's reported progress and re-roll its ancestor chain only."""
