@@ -95,6 +95,8 @@ try:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("SHIGONGTU_CONN_MAX_AGE", 60))}
 except Exception as exc:  # dj_database_url raises several kinds; all mean the same to the user
     raise ConfigError(f"DATABASE_URL is not a database address: {exc}") from exc
+# A dropped connection (database restart, failover) is noticed before a request uses it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {

@@ -20,13 +20,19 @@ class Command(ShigongtuCommand):
         parser.add_argument("--workers", type=int, default=int(os.environ.get("SHIGONGTU_WORKERS", "2")))
 
     def run(self, **options: Any) -> None:
+        from django.db import connections
         from gunicorn.app.wsgiapp import run as gunicorn_run
 
+        # The schema check above opened a connection; a forked worker must never inherit it
+        # (on PostgreSQL every worker would share one socket and cross each other's results).
+        connections.close_all()
         sys.argv = [
             "gunicorn", "shigongtu.wsgi:application",
             "--bind", f"{options['host']}:{options['port']}",
             "--workers", str(options["workers"]),
             "--access-logfile", "-",
             "--timeout", "120",
+            "--no-control-socket",  # one fixed socket path per user would collide between instances
+            "--config", "python:shigongtu.cli.gunicorn_conf",
         ]
         gunicorn_run()
