@@ -54,10 +54,11 @@ def nodes_by_code(doc):
 def test_the_tree_matches_hand_computation_on_april_30(plan):
     doc = tree_document(plan, dt.date(2023, 4, 30))
     n = nodes_by_code(doc)
-    # 1.1: Mar 1 – Jun 30 (month forms), d = Apr 30: e = 100·60/121
+    # 1.1: Mar 1 – Jun 30 (month forms), d = Apr 30, a month end: by months, e = 100·2/4
     assert n["1.1"]["start"] == "2023-03-01" and n["1.1"]["due"] == "2023-06-30"
-    assert n["1.1"]["expected"] == pytest.approx(100 * 60 / 121)
-    # 1.2 inherits Jan 1 – Dec 31 from front 1: e = 100·119/364, lag ≈ 22.7 → red
+    assert n["1.1"]["expected"] == 50.0
+    # 1.2 inherits Jan 1 – Dec 31 from front 1: e = 100·4/12, lag ≈ 23.3 → red
+    assert n["1.2"]["expected"] == pytest.approx(100 * 4 / 12)
     assert n["1.2"]["start"] == "2023-01-01" and n["1.2"]["due"] == "2023-12-31"
     assert n["1.2"]["light"] == "red"
     # the cancelled 1.3 is left out of the parent's progress: (3·40 + 1·10)/4
@@ -75,6 +76,12 @@ def test_indicators_use_flow_sums_stock_latest_and_the_plan_curve(plan):
     assert inv["completion"] == pytest.approx(0.2) and inv["light"] == "yellow"
     firms = nodes_by_code(doc)["2"]["indicators"][0]
     assert firms["actual"] == 3 and firms["expected_share"] == pytest.approx(4 / 12)
+
+
+def test_off_a_month_end_expected_progress_counts_days_inclusively(plan):
+    n = nodes_by_code(tree_document(plan, dt.date(2023, 4, 29)))
+    assert n["1.1"]["expected"] == pytest.approx(100 * 60 / 122)  # Mar 1..Apr 29 of Mar 1..Jun 30
+    assert n["1.2"]["expected"] == pytest.approx(100 * 119 / 365)
 
 
 def test_on_april_29_the_last_complete_month_is_march(plan):

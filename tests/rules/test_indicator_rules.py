@@ -116,8 +116,8 @@ def test_a_target_that_is_not_positive_is_refused(target: float) -> None:
 
 
 def test_an_unknown_kind_is_refused() -> None:
-    with pytest.raises(ValueError, match="flow or stock"):
-        indicator_status(IndicatorIn(1, 1, "x", "", "rate", 1.0, None), {}, 2023, date(2023, 6, 30))
+    with pytest.raises(ValueError, match="flow, stock or rate"):
+        indicator_status(IndicatorIn(1, 1, "x", "", "ratio", 1.0, None), {}, 2023, date(2023, 6, 30))
 
 
 # -- plan curves ---------------------------------------------------------------------------------
@@ -151,3 +151,83 @@ def test_a_bad_curve_is_refused_saying_why(values: list[float], message: str) ->
     with pytest.raises(ValueProblem) as caught:
         validate_curve(values)
     assert message in caught.value.message_en
+
+
+# Contract §2 as amended: kinds, baseline, due date, cumulative values — hand-computed cases.
+
+def ind(kind: str, target: float, **kw: object) -> IndicatorIn:
+    return IndicatorIn(9, 3, "x", "", kind, target, **kw)  # type: ignore[arg-type]
+
+
+def test_a_stock_counts_the_years_work_from_its_baseline() -> None:
+    out = indicator_status(ind("stock", 500, baseline=402), {6: 452}, 2023, date(2023, 6, 30))
+    assert out.completion == (452 - 402) / (500 - 402)  # 51.0 %, not 452/500 = 90.4 %
+    assert (out.expected_share, out.light) == (0.5, "green")
+
+
+def test_a_stock_without_a_value_stands_at_its_baseline() -> None:
+    out = indicator_status(ind("stock", 500, baseline=402), {}, 2023, date(2023, 6, 30))
+    assert (out.actual, out.completion, out.light) == (402, 0.0, "red")
+
+
+def test_a_reduction_target_reads_the_same_way() -> None:
+    out = indicator_status(ind("stock", 80, baseline=100), {6: 90}, 2023, date(2023, 6, 30))
+    assert out.completion == 0.5
+
+
+def test_a_stock_whose_target_equals_its_baseline_is_refused() -> None:
+    with pytest.raises(ValueError, match="baseline"):
+        indicator_status(ind("stock", 402, baseline=402), {}, 2023, date(2023, 6, 30))
+
+
+def test_a_rate_is_judged_against_its_whole_target_every_month() -> None:
+    out = indicator_status(ind("rate", 30), {5: 31, 6: 28}, 2023, date(2023, 6, 30))
+    assert (out.actual, out.expected_share) == (28, 1.0)
+    assert out.completion == 28 / 30 and out.light == "green"  # lag 6.7 points
+    assert indicator_status(ind("rate", 30), {6: 25}, 2023, date(2023, 6, 30)).light == "yellow"  # 16.7
+
+
+def test_a_rate_above_target_is_done_only_in_december() -> None:
+    assert indicator_status(ind("rate", 30), {6: 31}, 2023, date(2023, 6, 30)).light == "green"
+    assert indicator_status(ind("rate", 30), {12: 31}, 2023, date(2023, 12, 31)).light == "done"
+
+
+def test_a_rate_without_a_value_is_pending() -> None:
+    out = indicator_status(ind("rate", 30), {}, 2023, date(2023, 6, 30))
+    assert (out.completion, out.light) == (0.0, "pending")
+
+
+@pytest.mark.parametrize("target", [0.0, -3.0])
+def test_a_rate_target_that_is_not_positive_is_refused(target: float) -> None:
+    with pytest.raises(ValueError, match="target"):
+        indicator_status(ind("rate", target), {}, 2023, date(2023, 6, 30))
+
+
+def test_a_cumulative_flow_takes_its_latest_year_to_date_value() -> None:
+    out = indicator_status(ind("flow", 100, cumulative=True), {1: 10, 2: 25, 3: 40, 4: 55}, 2023, date(2023, 3, 31))
+    assert (out.actual, out.completion) == (40, 0.4)
+
+
+def test_a_due_date_shortens_the_linear_yardstick() -> None:
+    spring = ind("flow", 30, due=date(2023, 5, 31))  # 春季开工: 30 by the end of May
+    out = indicator_status(spring, {1: 2, 2: 3, 3: 8, 4: 10}, 2023, date(2023, 4, 30))
+    assert out.expected_share == 4 / 5 and out.completion == 23 / 30
+
+
+def test_after_its_due_date_an_indicator_is_done_or_missed() -> None:
+    spring = ind("flow", 30, due=date(2023, 5, 31))
+    missed = indicator_status(spring, {3: 10, 4: 10, 5: 8}, 2023, date(2023, 6, 30))
+    assert (missed.light, missed.after_due) == ("red", True)
+    met = indicator_status(spring, {3: 10, 4: 10, 5: 10}, 2023, date(2023, 6, 30))
+    assert (met.light, met.after_due) == ("done", True)
+
+
+def test_a_plan_curve_wins_over_the_due_date() -> None:
+    out = indicator_status(ind("flow", 100, curve=BACK_LOADED, due=date(2023, 6, 30)), {}, 2023, date(2023, 3, 31))
+    assert out.expected_share == BACK_LOADED[2]
+
+
+def test_a_decreasing_year_to_date_series_is_found_month_by_month() -> None:
+    from shigongtu.plans.rules.indicators import decreasing_months
+
+    assert decreasing_months({1: 10, 2: 25, 3: 24, 4: 30, 5: 29}) == [3, 5]

@@ -21,7 +21,7 @@ from shigongtu.plans.rules.lights import (
 )
 
 START = date(2023, 1, 1)
-DUE = date(2023, 1, 11)  # ten days after the start: each day is 10 points
+DUE = date(2023, 1, 10)  # ten days counted inclusively: each day is 10 points
 TH = Thresholds()
 
 
@@ -33,13 +33,25 @@ def test_expected_is_zero_before_the_start() -> None:
     assert expected_progress(START, DUE, date(2022, 12, 31)) == 0.0
 
 
-def test_expected_is_zero_on_the_start_day() -> None:
-    assert expected_progress(START, DUE, START) == 0.0
+def test_the_start_day_counts_as_the_first_day() -> None:
+    assert expected_progress(START, DUE, START) == 10.0
 
 
 def test_expected_grows_by_calendar_days_between_start_and_due() -> None:
-    assert expected_progress(START, DUE, date(2023, 1, 4)) == 30.0
-    assert expected_progress(date(2023, 3, 1), date(2023, 5, 31), date(2023, 4, 15)) == 100 * 45 / 91
+    assert expected_progress(START, DUE, date(2023, 1, 3)) == 30.0
+    assert expected_progress(date(2023, 3, 1), date(2023, 5, 31), date(2023, 4, 15)) == 100 * 46 / 92
+
+
+def test_at_a_month_end_a_task_of_whole_months_is_judged_by_months() -> None:
+    year = (date(2023, 1, 1), date(2023, 12, 31))
+    assert expected_progress(*year, date(2023, 6, 30)) == 50.0  # 时间过半, not 49.6 by days
+    assert expected_progress(*year, date(2023, 2, 28)) == 100 * 2 / 12
+    assert expected_progress(date(2023, 3, 1), date(2023, 5, 31), date(2023, 4, 30)) == 100 * 2 / 3
+
+
+def test_off_a_month_end_the_days_are_counted_inclusively() -> None:
+    assert expected_progress(date(2023, 1, 1), date(2023, 12, 31), date(2023, 6, 29)) == 100 * 180 / 365
+    assert expected_progress(date(2023, 1, 15), date(2023, 12, 31), date(2023, 6, 30)) == 100 * 167 / 351
 
 
 def test_expected_is_a_hundred_on_the_due_day_and_after() -> None:
@@ -54,19 +66,19 @@ def test_expected_of_a_one_day_task_jumps_from_zero_to_a_hundred_on_that_day() -
 
 
 def test_lag_below_ten_is_green() -> None:
-    assert light(20.01, date(2023, 1, 4)) == GREEN  # expected 30
+    assert light(20.01, date(2023, 1, 3)) == GREEN  # expected 30
 
 
 def test_lag_of_exactly_ten_is_yellow() -> None:
-    assert light(20.0, date(2023, 1, 4)) == YELLOW
+    assert light(20.0, date(2023, 1, 3)) == YELLOW
 
 
 def test_lag_just_below_twenty_is_yellow() -> None:
-    assert light(10.01, date(2023, 1, 4)) == YELLOW
+    assert light(10.01, date(2023, 1, 3)) == YELLOW
 
 
 def test_lag_of_exactly_twenty_is_red() -> None:
-    assert light(10.0, date(2023, 1, 4)) == RED
+    assert light(10.0, date(2023, 1, 3)) == RED
 
 
 def test_float_noise_does_not_move_a_lag_off_its_threshold() -> None:
@@ -77,9 +89,9 @@ def test_float_noise_does_not_move_a_lag_off_its_threshold() -> None:
 
 def test_the_thresholds_are_the_plans_settings() -> None:
     strict = Thresholds(yellow=5, red=8)
-    assert light(25.0, date(2023, 1, 4), th=strict) == YELLOW
-    assert light(22.0, date(2023, 1, 4), th=strict) == RED
-    assert light(25.1, date(2023, 1, 4), th=strict) == GREEN
+    assert light(25.0, date(2023, 1, 3), th=strict) == YELLOW
+    assert light(22.0, date(2023, 1, 3), th=strict) == RED
+    assert light(25.1, date(2023, 1, 3), th=strict) == GREEN
 
 
 def test_a_node_past_its_due_date_is_red_whatever_its_lag() -> None:

@@ -17,21 +17,21 @@ from tests.rules.trees import PLAN_END, PLAN_START, ids_of, tree
 
 
 def node_warning_kinds(as_of: date, progress: float) -> list[tuple[str, str]]:
-    nodes = tree(("1", {"start": date(2023, 1, 1), "due": date(2023, 1, 11)}))
+    nodes = tree(("1", {"start": date(2023, 1, 1), "due": date(2023, 1, 10)}))
     results = compute_tree(nodes, {1: progress}, PLAN_START, PLAN_END, as_of)
     return [(w.kind, w.light) for w in node_warnings(results, as_of)]
 
 
 def test_a_yellow_node_before_its_due_date_gives_a_lag_warning() -> None:
-    assert node_warning_kinds(date(2023, 1, 4), 20) == [("lag", "yellow")]
+    assert node_warning_kinds(date(2023, 1, 3), 20) == [("lag", "yellow")]
 
 
 def test_a_red_node_before_its_due_date_gives_a_red_lag_warning() -> None:
-    assert node_warning_kinds(date(2023, 1, 4), 5) == [("lag", "red")]
+    assert node_warning_kinds(date(2023, 1, 3), 5) == [("lag", "red")]
 
 
 def test_a_node_lagging_on_its_due_date_is_not_yet_overdue() -> None:
-    assert node_warning_kinds(date(2023, 1, 11), 85) == [("lag", "yellow")]
+    assert node_warning_kinds(date(2023, 1, 10), 85) == [("lag", "yellow")]
 
 
 def test_a_node_past_its_due_date_gives_an_overdue_warning() -> None:
@@ -40,14 +40,14 @@ def test_a_node_past_its_due_date_gives_an_overdue_warning() -> None:
 
 @pytest.mark.parametrize(
     ("as_of", "progress"),
-    [(date(2023, 1, 4), 25), (date(2023, 2, 1), 100), (date(2022, 12, 1), 0)],  # green, done, pending
+    [(date(2023, 1, 3), 25), (date(2023, 2, 1), 100), (date(2022, 12, 1), 0)],  # green, done, pending
 )
 def test_green_done_and_pending_nodes_give_no_warning(as_of: date, progress: float) -> None:
     assert node_warning_kinds(as_of, progress) == []
 
 
 def test_a_cancelled_node_gives_no_warning() -> None:
-    nodes = tree(("1", {"due": date(2023, 1, 11), "cancelled": True}))
+    nodes = tree(("1", {"due": date(2023, 1, 10), "cancelled": True}))
     results = compute_tree(nodes, {}, PLAN_START, PLAN_END, date(2023, 6, 1))
     assert node_warnings(results, date(2023, 6, 1)) == []
 

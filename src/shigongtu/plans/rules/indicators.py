@@ -1,13 +1,23 @@
 """Indicator completion against time (指标完成率 vs 序时 / 计划曲线) — contract §2.
 
-Pure rules over plain values: no Django, no ORM. An indicator (指标) has an annual
-target; its monthly values come from the nodes' reports. It is judged on the last
-complete month m: completion c = actual / target against the expected share m/12
-(线性序时) or the indicator's plan curve (分月计划, 12 cumulative shares).
+Pure rules over plain values: no Django, no ORM. An indicator (指标) has a kind, an annual
+target T and optionally a baseline B (基数, 上年末), a plan curve (分月计划) and a due date
+(完成时限). It is judged on the last complete month m:
+
+- ``flow`` (流量: 固定资产投资, 交易额): actual = Σ period values, or the latest period's
+  value when the values are year-to-date totals (``cumulative``, 1–N月累计); c = actual / T.
+- ``stock`` (存量: 高新技术企业家数): actual = the latest value (none → B); the year's work
+  is the change from the baseline, c = (actual − B) / (T − B); T < B is a reduction target.
+- ``rate`` (增速/比率 in %: 销售额同比增长30%): actual = the latest value; c = actual / T;
+  no value yet → ``pending``.
+
+Expected share x: a rate → 1; else 0 before the first complete month, the plan curve at m,
+or min(1, m / D) with D the due date's month (12 without one).
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -15,21 +25,24 @@ from datetime import date
 
 from shigongtu.lib.errors import ValueProblem
 from shigongtu.lib.periods import last_complete_month as last_complete_month
-from shigongtu.plans.rules.lights import DEFAULT_THRESHOLDS, Thresholds, completion_light
+from shigongtu.plans.rules.lights import DEFAULT_THRESHOLDS, DONE, EPSILON, PENDING, RED, Thresholds, lag_light
 
 FLOW = "flow"  # 流量: monthly amounts add up (投资, 产值)
 STOCK = "stock"  # 存量: each month states the current level (企业数, 入库项目数)
-KINDS = (FLOW, STOCK)
+RATE = "rate"  # 增速/比率: each month states a percentage (同比增长)
+KINDS = (FLOW, STOCK, RATE)
 
 CURVE_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)
 class IndicatorIn:
-    """An indicator on a plan node: annual ``target`` (> 0) in ``unit``, ``kind`` flow or stock.
+    """An indicator on a plan node: ``kind`` flow, stock or rate; annual ``target`` in ``unit``.
 
-    ``curve`` is the plan curve as 12 cumulative fractions (see :func:`validate_curve`),
-    or None for the linear m/12.
+    ``curve`` is the plan curve as 12 cumulative fractions (see :func:`validate_curve`), or
+    None; ``baseline`` the level at the end of last year (stock); ``due`` the 完成时限 within
+    the plan year (None: the year's end); ``cumulative`` marks a flow whose period values are
+    year-to-date totals.
     """
 
     id: int
@@ -39,6 +52,9 @@ class IndicatorIn:
     kind: str
     target: float
     curve: tuple[float, ...] | None = None
+    baseline: float = 0.0
+    due: date | None = None
+    cumulative: bool = False
 
 
 @dataclass(slots=True)
@@ -46,7 +62,8 @@ class IndicatorOut:
     """An indicator judged at an as-of date: actual, expected share, completion and light.
 
     ``expected_share`` and ``completion`` are fractions (1 = 100 %), unrounded; ``month``
-    is the last complete month m it was judged on (0 = none yet).
+    is the last complete month m it was judged on (0 = none yet); ``missed`` is true once a
+    due date has passed without completion (未完成).
     """
 
     id: int
@@ -60,6 +77,10 @@ class IndicatorOut:
     completion: float
     light: str
     month: int
+    baseline: float = 0.0
+    due: date | None = None
+    has_value: bool = True
+    after_due: bool = False  # judged after its 完成时限: the light says 已完成 or 未完成
 
     @property
     def lag(self) -> float:
@@ -67,13 +88,48 @@ class IndicatorOut:
         return 100 * (self.expected_share - self.completion)
 
 
-def expected_share(curve: Sequence[float] | None, month: int) -> float:
-    """The share of the target due by the end of ``month``: the plan curve there, or month/12."""
+
+def expected_share(curve: Sequence[float] | None, month: int, due_month: int = 12) -> float:
+    """The share of the target due by the end of ``month``: the plan curve there, else
+    min(1, month / D) with D the month of the due date (``due_month``, 12 without one)."""
     if month <= 0:
         return 0.0
-    if curve is None:
-        return month / 12
-    return float(curve[month - 1])
+    if curve is not None:
+        return float(curve[month - 1])
+    return min(1.0, month / due_month)
+
+
+def check_indicator(ind: IndicatorIn) -> None:
+    """Refuse an indicator the rules cannot judge (ValueError naming it)."""
+    if ind.kind not in KINDS:
+        raise ValueError(f"indicator {ind.name!r}: kind must be flow, stock or rate, got {ind.kind!r}")
+    if not math.isfinite(ind.target) or not math.isfinite(ind.baseline):
+        raise ValueError(f"indicator {ind.name!r}: target and baseline must be finite numbers")
+    if ind.kind == STOCK:
+        if ind.target == ind.baseline:
+            raise ValueError(f"indicator {ind.name!r}: a stock's target must differ from its baseline")
+    elif not ind.target > 0:
+        raise ValueError(f"indicator {ind.name!r}: target must be a number > 0, got {ind.target}")
+    if ind.curve is not None and len(ind.curve) != 12:
+        raise ValueError(f"indicator {ind.name!r}: plan curve needs 12 values, got {len(ind.curve)}")
+
+
+def _latest(values: Mapping[int, float], month: int) -> float | None:
+    return next((float(values[m]) for m in range(month, 0, -1) if values.get(m) is not None), None)
+
+
+def actual_and_completion(ind: IndicatorIn, values: Mapping[int, float], month: int) -> tuple[float, float, bool]:
+    """The actual, the completion c and whether any value counted, over months 1..``month``."""
+    if ind.kind == FLOW and not ind.cumulative:
+        counted = [float(values[m]) for m in range(1, month + 1) if values.get(m) is not None]
+        actual = math.fsum(counted)
+        return actual, actual / ind.target, bool(counted)
+    latest = _latest(values, month)
+    if ind.kind == STOCK:
+        actual = ind.baseline if latest is None else latest
+        return actual, (actual - ind.baseline) / (ind.target - ind.baseline), latest is not None
+    actual = 0.0 if latest is None else latest
+    return actual, actual / ind.target, latest is not None
 
 
 def indicator_status(
@@ -83,41 +139,38 @@ def indicator_status(
     as_of: date,
     th: Thresholds = DEFAULT_THRESHOLDS,
 ) -> IndicatorOut:
-    """Judge one indicator at ``as_of``.
+    """Judge one indicator at ``as_of`` (contract §2).
 
-    ``values`` maps month (1..12) → the period value of plan year ``year``, already taken
-    from the latest non-returned report of that period. A flow's actual is the sum over
-    months 1..m; a stock's is the value of the latest month ≤ m that has one, else 0.
-    Light: ``done`` once completion ≥ 1, else by the lag in points against the expected
-    share, with the plan's thresholds.
+    ``values`` maps month (1..12) → the period value of plan year ``year``, already taken from
+    the latest non-returned report (or statistics figure) of that period. Light: after the due
+    date ``done`` or ``red`` (missed); otherwise ``done`` once c ≥ 1 (a rate only at month 12),
+    a rate without a value ``pending``, else by the lag against the expected share.
     """
-    if ind.kind not in KINDS:
-        raise ValueError(f"indicator {ind.name!r}: kind must be flow or stock, got {ind.kind!r}")
-    if not ind.target > 0 or math.isinf(ind.target):
-        raise ValueError(f"indicator {ind.name!r}: target must be a number > 0, got {ind.target}")
-    if ind.curve is not None and len(ind.curve) != 12:
-        raise ValueError(f"indicator {ind.name!r}: plan curve needs 12 values, got {len(ind.curve)}")
+    check_indicator(ind)
     month = last_complete_month(as_of, year)
-    if ind.kind == FLOW:
-        actual = math.fsum(values.get(m, 0.0) for m in range(1, month + 1))
+    actual, completion, has_value = actual_and_completion(ind, values, month)
+    due_month = ind.due.month if ind.due is not None and ind.due.year == year else 12  # D
+    share = 1.0 if ind.kind == RATE else expected_share(ind.curve, month, due_month)
+    after_due = ind.due is not None and as_of > ind.due
+    if after_due:
+        light = DONE if completion >= 1 - EPSILON else RED
+    elif completion >= 1 - EPSILON and (ind.kind != RATE or month == 12):
+        light = DONE
+    elif ind.kind == RATE and not has_value:
+        light = PENDING
     else:
-        actual = next((values[m] for m in range(month, 0, -1) if values.get(m) is not None), 0.0)
-    actual = float(actual)
-    share = expected_share(ind.curve, month)
-    completion = actual / ind.target
+        light = lag_light(100 * (share - completion), th)
     return IndicatorOut(
-        id=ind.id,
-        node_id=ind.node_id,
-        name=ind.name,
-        unit=ind.unit,
-        kind=ind.kind,
-        target=ind.target,
-        actual=actual,
-        expected_share=share,
-        completion=completion,
-        light=completion_light(completion, share, th),
-        month=month,
+        id=ind.id, node_id=ind.node_id, name=ind.name, unit=ind.unit, kind=ind.kind, target=ind.target,
+        actual=actual, expected_share=share, completion=completion, light=light, month=month,
+        baseline=ind.baseline, due=ind.due, has_value=has_value, after_due=after_due,
     )
+
+
+def decreasing_months(values: Mapping[int, float]) -> list[int]:
+    """Months whose year-to-date total is below the month before (核减): a warning, not an error."""
+    months = sorted(m for m, v in values.items() if v is not None)
+    return [b for a, b in itertools.pairwise(months) if values[b] < values[a]]
 
 
 def validate_curve(values: Sequence[float]) -> tuple[float, ...]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 GREEN = "green"
 YELLOW = "yellow"
@@ -43,16 +43,30 @@ DEFAULT_THRESHOLDS = Thresholds()
 
 
 def expected_progress(start: date, due: date, as_of: date) -> float:
-    """Time-elapsed progress (序时进度) in percent at ``as_of``.
+    """Time-elapsed progress (序时进度) in percent at ``as_of`` — contract §2.
 
-    0 before the start, 100 from the due date on, else 100 · (d − start).days / (due − start).days.
-    Multiplying before dividing keeps whole results (30, 50) exact.
+    0 before the start, 100 from the due date on. In between, by whole months when the span
+    is whole months and ``as_of`` is a month end (a January–December task is at exactly 50
+    on 30 June: 时间过半), else by days counted inclusively:
+    100 · ((d − start).days + 1) / ((due − start).days + 1).
     """
     if as_of < start:
         return 0.0
     if as_of >= due:
         return 100.0
-    return 100 * (as_of - start).days / (due - start).days
+    if start.day == 1 and _is_month_end(due) and _is_month_end(as_of):
+        elapsed = _months_through(start, as_of)
+        return 100 * elapsed / _months_through(start, due)
+    return 100 * ((as_of - start).days + 1) / ((due - start).days + 1)
+
+
+def _is_month_end(day: date) -> bool:
+    return (day + timedelta(days=1)).day == 1
+
+
+def _months_through(first: date, last: date) -> int:
+    """Months from ``first``'s month through ``last``'s month, both counted."""
+    return (last.year - first.year) * 12 + last.month - first.month + 1
 
 
 def lag_light(lag: float, th: Thresholds = DEFAULT_THRESHOLDS) -> str:
