@@ -44,6 +44,14 @@ class Plan(models.Model):
     report_deadline_day = models.PositiveSmallIntegerField(
         _("月报截止日"), default=5, validators=[MinValueValidator(1), MaxValueValidator(28)]
     )
+    default_as_of = models.DateField(
+        _("默认截止日期"), null=True, blank=True,
+        help_text=_("页面、驾驶舱和通报默认展示的日期；留空则为最近一个已结束月份的月底"),
+    )
+    issuing_office = models.CharField(
+        _("发文机关"), max_length=100, blank=True, help_text=_("调度通报的发文机关，如 净月高新区重点工作推进办公室")
+    )
+    copy_to = models.CharField(_("抄送"), max_length=300, blank=True, help_text=_("调度通报的抄送机关，以顿号分隔"))
     revision = models.PositiveIntegerField(default=0, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -108,6 +116,17 @@ class Node(models.Model):
         _("权重"), max_digits=10, decimal_places=4, default=Decimal(1), validators=[MinValueValidator(Decimal(0))]
     )
     cancelled = models.BooleanField(_("已取消"), default=False)
+
+    class ProgressSource(models.TextChoices):
+        """Where a leaf's progress comes from (进度来源) — contract §2."""
+
+        REPORTS = "reports", _("填报")
+        INDICATOR = "indicator", _("指标")
+        PROJECTS = "projects", _("项目")
+
+    progress_source = models.CharField(
+        _("进度来源"), max_length=10, choices=ProgressSource.choices, default=ProgressSource.REPORTS
+    )
     notes = models.TextField(_("备注"), blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -133,11 +152,13 @@ class Node(models.Model):
 
 
 class Indicator(models.Model):
-    """A measurable target on a node (指标): annual target, unit, flow or stock, plan curve."""
+    """A measurable target on a node (指标): kind (流量/存量/增速), annual target, baseline
+    (基数, 上年末), unit, plan curve (分月计划) and due date (完成时限) — contract §2."""
 
     class Kind(models.TextChoices):
         FLOW = "flow", _("流量")
         STOCK = "stock", _("存量")
+        RATE = "rate", _("增速/比率")
 
     class Source(models.TextChoices):
         REPORTS = "reports", _("月报填报")
@@ -148,6 +169,9 @@ class Indicator(models.Model):
     unit = models.CharField(_("单位"), max_length=20, blank=True)
     kind = models.CharField(_("指标类型"), max_length=10, choices=Kind.choices, default=Kind.FLOW)
     target = models.DecimalField(_("目标值"), max_digits=20, decimal_places=4)
+    baseline = models.DecimalField(_("基数"), max_digits=20, decimal_places=4, default=Decimal(0))
+    due = models.DateField(_("指标完成时限"), null=True, blank=True)
+    cumulative = models.BooleanField(_("累计值"), default=False, help_text=_("各期数值为年初至本期的累计数（1–N月累计）"))
     curve = models.JSONField(_("分月计划"), null=True, blank=True)
     source = models.CharField(_("数据来源"), max_length=40, default=Source.REPORTS)
     source_options = models.JSONField(default=dict, blank=True)
@@ -160,7 +184,8 @@ class Indicator(models.Model):
         ordering = ["plan", "node__sort_key", "id"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "name"], name="indicator_unique_name_in_plan"),
-            models.CheckConstraint(condition=models.Q(target__gt=0), name="indicator_target_positive"),
+            models.CheckConstraint(condition=models.Q(target__gt=0) | models.Q(kind="stock"),
+                                   name="indicator_target_positive"),
         ]
 
     def __str__(self) -> str:
@@ -239,6 +264,32 @@ class ReportValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.name}={self.value}"
+
+
+class StatisticValue(models.Model):
+    """The statistics bureau's figure for an indicator and a month (统计数据, 统计口径).
+
+    ``value`` is in the indicator's unit — for a ``cumulative`` indicator the year-to-date
+    total (1–N月累计); ``yoy`` the published 同比增长 in %. It replaces a reported value of
+    the same indicator and period: the bureau's number is the one a zone is judged by.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="statistics")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="statistics")
+    period = models.CharField(_("统计期"), max_length=7)
+    value = models.DecimalField(_("本期值"), max_digits=20, decimal_places=4)
+    yoy = models.DecimalField(_("同比增长"), max_digits=9, decimal_places=2, null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("统计数据")
+        verbose_name_plural = _("统计数据")
+        ordering = ["indicator", "period"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "period"], name="statistic_unique_period")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.name} {self.period}={self.value}"
 
 
 class RollupDelta(models.Model):
