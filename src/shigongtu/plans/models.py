@@ -171,7 +171,9 @@ class Indicator(models.Model):
     target = models.DecimalField(_("目标值"), max_digits=20, decimal_places=4)
     baseline = models.DecimalField(_("基数"), max_digits=20, decimal_places=4, default=Decimal(0))
     due = models.DateField(_("指标完成时限"), null=True, blank=True)
-    cumulative = models.BooleanField(_("累计值"), default=False, help_text=_("各期数值为年初至本期的累计数（1–N月累计）"))
+    cumulative = models.BooleanField(
+        _("累计值"), default=False, help_text=_("各期数值为年初至本期的累计数（1–N月累计）")
+    )
     curve = models.JSONField(_("分月计划"), null=True, blank=True)
     source = models.CharField(_("数据来源"), max_length=40, default=Source.REPORTS)
     source_options = models.JSONField(default=dict, blank=True)
