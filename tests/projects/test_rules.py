@@ -8,8 +8,14 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shigongtu.projects.rules.approvals import missing_approvals, ready_to_start
-from shigongtu.projects.rules.bonds import bond_state_after, bond_transition_problem, idle_days, spending_progress
+from shigongtu.projects.rules.approvals import missing_approvals, ready_to_start, stage_flags
+from shigongtu.projects.rules.bonds import (
+    bond_state_after,
+    bond_transition_problem,
+    figures_from,
+    idle_days,
+    spending_progress,
+)
 from shigongtu.projects.rules.dates import add_months, latest_start
 from shigongtu.projects.rules.lights import Rules, investment_light, share_since, start_light, stats_light, worst
 from shigongtu.projects.rules.stages import read_stage, transition_problem
@@ -126,3 +132,23 @@ def test_the_worst_light_wins():
     assert worst(["green", None, "yellow"]) == "yellow"
     assert worst(["yellow", "red"]) == "red"
     assert worst([None]) is None
+
+
+def test_starting_without_every_required_approval_is_flagged_not_refused():
+    checklist = [("环评", True, "已取得"), ("施工许可", True, "办理中"), ("施工图审查", False, "未启动")]
+    flags = stage_flags("在建", "前期", checklist)
+    assert [f["missing"] for f in flags] == [["施工许可"]]
+    assert flags[0]["message"] == "未取得全部前期手续即开工：施工许可"
+    assert stage_flags("在建", "前期", [("施工许可", True, "已取得")]) == []
+    assert stage_flags("竣工", "在建", checklist) == []  # only the start itself is flagged
+
+
+def test_bond_money_counts_only_movements_up_to_the_date():
+    quotas = [(dt.date(2023, 1, 18), Decimal(1000)), (dt.date(2023, 7, 1), Decimal(500))]
+    paid = [(dt.date(2023, 2, 12), Decimal(700))]
+    spent = [(dt.date(2023, 3, 1), Decimal(100)), (dt.date(2023, 4, 1), Decimal(150))]
+    f = figures_from(quotas, paid, spent, dt.date(2023, 6, 30))
+    assert (f.quota, f.disbursed, f.spent, f.first_quota) == (Decimal(1000), Decimal(700), Decimal(250),
+                                                              dt.date(2023, 1, 18))
+    assert f.progress == 0.25
+    assert f.idle_days == (dt.date(2023, 6, 30) - dt.date(2023, 4, 1)).days
