@@ -13,8 +13,8 @@ import time_machine
 from django.core.cache import cache
 
 from shigongtu.plans import services
-from shigongtu.projects import services as projects
-from shigongtu.projects.investment import submit_investment
+from shigongtu.projects.services.investment import submit_investment
+from shigongtu.projects.services.projects import save_project
 
 TODAY = dt.datetime(2023, 7, 10, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 AS_OF = dt.date(2023, 6, 30)
@@ -56,15 +56,15 @@ def add_dashboard_data(cast: Any) -> Any:
         file(cast, "1.2", f"2023-{month:02d}", 10 * month, values={"固定资产投资": value})
     file(cast, "2.1", "2023-05", 30, values={"高新技术企业": 21})        # no June report: missing
     base = {"lead_unit": cast.dept, "total_investment": Decimal(8000), "annual_plan": Decimal(3000)}
-    projects.save_project(cast.plan, {**base, "code": "P-1", "name": "算力中心", "stage": "在建",
-                                      "planned_start": dt.date(2023, 4, 1), "actual_start": dt.date(2023, 4, 10),
-                                      "lng": Decimal("125.45"), "lat": Decimal("43.79")}, today=dt.date(2023, 7, 10))
-    projects.save_project(cast.plan, {**base, "code": "P-2", "name": "数据中心", "stage": "前期",
-                                      "planned_start": dt.date(2023, 3, 1), "lng": Decimal("125.50"),
-                                      "lat": Decimal("43.80")}, today=dt.date(2023, 7, 10))
-    projects.save_project(cast.plan, {"code": "P-3", "name": "人才公寓", "lead_unit": cast.other_dept,
-                                      "total_investment": Decimal(600), "annual_plan": Decimal(300),
-                                      "stage": "谋划"}, today=dt.date(2023, 7, 10))
+    save_project(cast.plan, {**base, "code": "P-1", "name": "算力中心", "stage": "在建",
+                             "planned_start": dt.date(2023, 4, 1), "actual_start": dt.date(2023, 4, 10),
+                             "lng": Decimal("125.45"), "lat": Decimal("43.79")}, today=dt.date(2023, 7, 10))
+    save_project(cast.plan, {**base, "code": "P-2", "name": "数据中心", "stage": "前期",
+                             "planned_start": dt.date(2023, 3, 1), "lng": Decimal("125.50"),
+                             "lat": Decimal("43.80")}, today=dt.date(2023, 7, 10))
+    save_project(cast.plan, {"code": "P-3", "name": "人才公寓", "lead_unit": cast.other_dept,
+                             "total_investment": Decimal(600), "annual_plan": Decimal(300),
+                             "stage": "谋划"}, today=dt.date(2023, 7, 10))
     p1 = cast.plan.projects.get(code="P-1")
     for month, amount in ((4, 300), (5, 500), (6, 700)):
         submit_investment(p1, {"period": f"2023-{month:02d}", "amount": amount}, today=dt.date(2023, 7, 10))

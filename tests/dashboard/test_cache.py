@@ -42,7 +42,7 @@ def test_the_cache_is_never_stale_after_a_new_report(dash):
 
 
 def test_a_new_project_report_refreshes_the_investment_curve(dash):
-    from shigongtu.projects.investment import submit_investment
+    from shigongtu.projects.services.investment import submit_investment
 
     client = dash.client("viewer")
     assert client.get("/plans/JY-T/dashboard/").context["d"].investment.cumulative[-1] == pytest.approx(0.15)

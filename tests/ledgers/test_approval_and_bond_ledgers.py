@@ -24,8 +24,10 @@ from shigongtu.ledgers.io import RawRow
 from shigongtu.ledgers.kinds.base import ImportContext
 from shigongtu.ledgers.models import ImportRecord
 from shigongtu.lib.errors import Conflict
-from shigongtu.projects import bonds, services
 from shigongtu.projects.models import ApprovalItem, BondProject, BondStateChange, Project, StageChange
+from shigongtu.projects.services.approvals import ensure_checklist, save_approval
+from shigongtu.projects.services.bonds import add_movement, save_bond
+from shigongtu.projects.services.projects import save_project
 from tests.ledgers.helpers import csv_bytes, sheet_values, xlsx
 
 TODAY = dt.date(2023, 7, 10)
@@ -44,9 +46,9 @@ def _july():
 def make_project(cast, code, stage="前期", checklist=True, **fields):
     data = {"code": code, "name": f"测试项目{code}", "lead_unit": cast.dept, "total_investment": Decimal(10000),
             "stage": stage, **fields}
-    project = services.save_project(cast.plan, data, today=TODAY)
+    project = save_project(cast.plan, data, today=TODAY)
     if checklist:
-        services.ensure_checklist(project)
+        ensure_checklist(project)
     return project
 
 
@@ -219,7 +221,7 @@ def test_a_checklist_line_changed_after_the_check_is_a_conflict(cast, projects):
     rows = [RawRow(2, data)]
     kind.prepare(ctx, rows)
     plans = list(kind.check(ctx, rows))
-    services.save_approval(projects[0], {"doc_no": "别人改的"}, item=item("P-1", "环评"), today=TODAY)
+    save_approval(projects[0], {"doc_no": "别人改的"}, item=item("P-1", "环评"), today=TODAY)
     with pytest.raises(Conflict):
         kind.apply(ctx, plans)
 
@@ -251,7 +253,7 @@ def test_a_bonds_ledger_opens_bond_records_in_wan(cast, projects):
 
 
 def test_a_bond_state_moves_one_step_of_the_pipeline_with_a_diff_in_the_dry_run(cast, projects):
-    bond = bonds.save_bond(projects[0], {"requested_amount": "5000"}, today=TODAY)
+    bond = save_bond(projects[0], {"requested_amount": "5000"}, today=TODAY)
     data = xlsx([["项目编号", "状态", "申请额度", "申报日期"], ["P-1", "储备申报", "6000", "2023-06-20"]])
     preview = run(cast, data, "bonds", dry_run=True)
     assert preview.ok, preview.errors
@@ -279,7 +281,7 @@ def test_a_project_name_that_differs_from_the_platform_is_a_warning_and_not_impo
 
 
 def test_a_bond_state_the_pipeline_does_not_allow_is_a_row_error(cast, projects):
-    bond = bonds.save_bond(projects[0], {"requested_amount": "5000"}, today=TODAY)
+    bond = save_bond(projects[0], {"requested_amount": "5000"}, today=TODAY)
     result = run(cast, xlsx([["项目编号", "状态"], ["P-1", "已发行"]]), "bonds")
     assert not result.ok
     [error] = result.errors
@@ -289,17 +291,17 @@ def test_a_bond_state_the_pipeline_does_not_allow_is_a_row_error(cast, projects)
 
 
 def test_the_quota_and_spent_states_wait_for_the_money(cast, projects):
-    bond = bonds.save_bond(projects[0], {"requested_amount": "5000", "state": "审核通过"}, today=TODAY)
+    bond = save_bond(projects[0], {"requested_amount": "5000", "state": "审核通过"}, today=TODAY)
     result = run(cast, xlsx([["项目编号", "状态"], ["P-1", "额度已下达"]]), "bonds")
     assert not result.ok and "额度批次" in result.errors[0].message
-    bonds.add_movement(bond, "quota", {"amount": "3000", "date": "2023-03-01", "batch": "第一批"}, today=TODAY)
-    bonds.add_movement(bond, "disbursement", {"amount": "3000", "date": "2023-03-20"}, today=TODAY)
-    bonds.add_movement(bond, "expenditure", {"amount": "1000", "date": "2023-04-20"}, today=TODAY)
+    add_movement(bond, "quota", {"amount": "3000", "date": "2023-03-01", "batch": "第一批"}, today=TODAY)
+    add_movement(bond, "disbursement", {"amount": "3000", "date": "2023-03-20"}, today=TODAY)
+    add_movement(bond, "expenditure", {"amount": "1000", "date": "2023-04-20"}, today=TODAY)
     bond.refresh_from_db()
     assert bond.state == "支出中"
     early = run(cast, xlsx([["项目编号", "状态"], ["P-1", "支出完毕"]]), "bonds")
     assert not early.ok and "累计支出 1000 万元尚未达到已下达额度 3000 万元" in early.errors[0].message
-    bonds.add_movement(bond, "expenditure", {"amount": "2000", "date": "2023-05-20"}, today=TODAY)
+    add_movement(bond, "expenditure", {"amount": "2000", "date": "2023-05-20"}, today=TODAY)
     assert run(cast, xlsx([["项目编号", "状态"], ["P-1", "支出完毕"]]), "bonds").ok
     assert BondProject.objects.get(pk=bond.pk).state == "支出完毕"
 
@@ -339,7 +341,7 @@ def test_the_bonds_export_reimports_unchanged(cast, projects):
 
 
 def test_a_bonds_export_is_scoped_to_the_user(cast, projects):
-    bonds.save_bond(projects[0], {"requested_amount": "5000"}, today=TODAY)
+    save_bond(projects[0], {"requested_amount": "5000"}, today=TODAY)
     kind = registry.get("bonds")
     assert [r["项目编号"] for r in kind.export_rows(cast.plan, cast.viewer)] == ["P-1"]
     assert not list(kind.export_rows(cast.plan, cast.outsider))
@@ -388,7 +390,7 @@ def test_checking_a_bonds_file_takes_the_same_queries_for_50_or_200_rows(cast):
 def test_the_api_imports_and_exports_the_new_kinds(cast, projects):
     client = cast.client("coordinator")
     bad = xlsx([["项目编号", "状态"], ["P-1", "已到期"]])
-    bonds.save_bond(projects[0], {}, today=TODAY)
+    save_bond(projects[0], {}, today=TODAY)
     response = client.post("/api/v1/plans/JY-T/ledgers/bonds/import", {"file": SimpleUploadedFile("b.xlsx", bad)})
     assert response.status_code == 422
     error = response.json()["errors"][0]
@@ -415,7 +417,7 @@ def test_only_coordinators_import_the_new_kinds(cast, projects, role, status):
 
 
 def test_the_cli_exports_and_reimports_the_new_kinds(cast, projects, tmp_path, capsys):
-    bonds.save_bond(projects[0], {"requested_amount": "2000", "state": "储备申报"}, today=TODAY)
+    save_bond(projects[0], {"requested_amount": "2000", "state": "储备申报"}, today=TODAY)
     for kind in ("approvals", "bonds"):
         path = tmp_path / f"{kind}.xlsx"
         call_command("export", "--kind", kind, "--plan", "JY-T", "-o", str(path))

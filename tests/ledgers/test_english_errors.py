@@ -19,7 +19,8 @@ from openpyxl import load_workbook
 from shigongtu.ledgers.engine import annotated_copy, import_ledger
 from shigongtu.ledgers.models import ImportRecord
 from shigongtu.plans import services as plan_services
-from shigongtu.projects import bonds, services
+from shigongtu.projects.services.bonds import save_bond
+from shigongtu.projects.services.projects import save_project
 from tests.ledgers.helpers import xlsx
 
 TODAY = dt.date(2023, 7, 10)
@@ -34,12 +35,12 @@ def _july():
 
 
 def make_project(cast, code):
-    return services.save_project(cast.plan, {"code": code, "name": f"测试项目{code}", "lead_unit": cast.dept,
-                                             "total_investment": Decimal(10000), "stage": "前期"}, today=TODAY)
+    return save_project(cast.plan, {"code": code, "name": f"测试项目{code}", "lead_unit": cast.dept,
+                                    "total_investment": Decimal(10000), "stage": "前期"}, today=TODAY)
 
 
 def with_bond(cast):
-    bonds.save_bond(make_project(cast, "P-1"), {"requested_amount": "5000"}, today=TODAY)
+    save_bond(make_project(cast, "P-1"), {"requested_amount": "5000"}, today=TODAY)
 
 
 def run(cast, rows, kind="nodes"):
@@ -98,7 +99,7 @@ def test_every_error_of_messy_files_of_each_kind_has_its_english(cast):
     plan_services.save_node(cast.plan, "2", {"cancelled": True})
     with_bond(cast)
     make_project(cast, "P-2")
-    bonds.save_bond(make_project(cast, "P-5"), {"requested_amount": "100", "state": "审核通过"}, today=TODAY)
+    save_bond(make_project(cast, "P-5"), {"requested_amount": "100", "state": "审核通过"}, today=TODAY)
     files = {
         "nodes": [["编号", "任务名称", "牵头单位", "开始时间", "完成时限", "权重", "状态", "指标名称", "目标值",
                    "指标类型", "分月计划"],

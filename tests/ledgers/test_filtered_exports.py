@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from shigongtu.ledgers.engine import export_ledger, import_ledger
-from shigongtu.projects import services
 from shigongtu.projects.models import Project
+from shigongtu.projects.services.approvals import ensure_checklist
 from tests.ledgers.helpers import sheet_values, xlsx
 
 HEADER = ["项目编号", "项目名称", "项目阶段", "所属产业", "总投资", "服务节点"]
@@ -36,7 +36,7 @@ def test_the_projects_export_takes_the_list_filters(cast):
 def test_a_child_ledger_export_takes_the_same_filters(cast):
     make(cast)
     for code in ("F-1", "F-2"):
-        services.ensure_checklist(Project.objects.get(plan=cast.plan, code=code))
+        ensure_checklist(Project.objects.get(plan=cast.plan, code=code))
     data = export_ledger("approvals", cast.plan, cast.coordinator, {"industry": "影视文旅"})
     assert set(codes(data)) == {"F-2"}
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from shigongtu.projects import services
 from shigongtu.projects.models import Project
+from shigongtu.projects.services.projects import save_project
 
 # A real-shaped credit code (check character verified) and national project code.
 CREDIT = "91220101MA0Y4L7Q60"
@@ -21,7 +21,7 @@ def make_project(cast: Any, code: str = "P-001", **fields: Any) -> Project:
     data: dict[str, Any] = {"code": code, "name": f"测试项目{code}", "lead_unit": cast.dept,
                             "total_investment": Decimal(10000), "annual_plan": Decimal(4000)}
     data.update(fields)
-    return services.save_project(cast.plan, data, today=dt.date(2023, 12, 31))
+    return save_project(cast.plan, data, today=dt.date(2023, 12, 31))
 
 
 @pytest.fixture

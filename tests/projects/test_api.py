@@ -8,9 +8,11 @@ import json
 import pytest
 import time_machine
 
-from shigongtu.projects import bonds, services
-from shigongtu.projects.investment import submit_investment
 from shigongtu.projects.models import Project
+from shigongtu.projects.services.approvals import save_approval
+from shigongtu.projects.services.bonds import add_movement, save_bond
+from shigongtu.projects.services.investment import submit_investment
+from shigongtu.projects.services.problems import save_problem
 
 from .conftest import make_project
 
@@ -77,10 +79,10 @@ def world(cast):
         make_project(cast, "P-ELSE", lead_unit=cast.other_dept)
         make_project(cast, "P-EMPTY")
         report = submit_investment(p, {"period": "2023-05", "amount": "1000"})
-        approval = services.save_approval(p, {"kind": "环评", "status": "办理中"})
-        problem = services.save_problem(p, {"title": "资金未到位"})
-        bond = bonds.save_bond(p, {"state": "审核通过"})
-        bonds.add_movement(bond, "quota", {"amount": "3000", "date": "2023-03-01", "batch": "第一批"})
+        approval = save_approval(p, {"kind": "环评", "status": "办理中"})
+        problem = save_problem(p, {"title": "资金未到位"})
+        bond = save_bond(p, {"state": "审核通过"})
+        add_movement(bond, "quota", {"amount": "3000", "date": "2023-03-01", "batch": "第一批"})
     return {"report": report.pk, "approval": approval.pk, "problem": problem.pk}
 
 

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from shigongtu.projects.investment import submit_investment
+from shigongtu.projects.services.investment import submit_investment
 
 from .conftest import make_project
 

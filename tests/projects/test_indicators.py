@@ -10,8 +10,9 @@ import time_machine
 
 from shigongtu.plans import services as plan_services
 from shigongtu.plans.selectors import compute_indicators
-from shigongtu.projects import bonds, services
-from shigongtu.projects.investment import review_investment, submit_investment
+from shigongtu.projects.services.bonds import add_movement, save_bond
+from shigongtu.projects.services.investment import review_investment, submit_investment
+from shigongtu.projects.services.projects import change_stage
 
 from .conftest import make_project
 
@@ -41,7 +42,7 @@ def ledger(cast):
         for p, month, amount, stats in ((a, 4, "1000", "900"), (a, 5, "2000", None), (b, 5, "500", None),
                                         (d, 1, "3000", None), (e, 5, "7000", None)):
             submit_investment(p, {"period": f"2023-{month:02d}", "amount": amount, "stats_amount": stats})
-        services.change_stage(e, "调出")
+        change_stage(e, "调出")
         returned = submit_investment(c, {"period": "2023-06", "amount": "9999"})
         review_investment(returned, False, reason="重报")
     return {"A": a, "B": b, "C": c, "D": d, "E": e}
@@ -105,11 +106,11 @@ def test_completions_count_by_the_month_of_completion(cast, ledger):
 def test_bond_count_and_spending_progress_are_stocks(cast, ledger):
     _indicator(cast, "专项债项目数", "projects.bond_count", {}, kind="stock", target=2)
     _indicator(cast, "专项债支出进度", "projects.bond_spending", {}, unit="%", kind="stock", target=100)
-    bond = bonds.save_bond(ledger["A"], {"state": "审核通过", "declared_on": "2023-02-01"})
-    bonds.save_bond(ledger["D"], {"state": "谋划"})
-    bonds.add_movement(bond, "quota", {"amount": "1000", "date": "2023-03-01", "batch": "第一批"})
-    bonds.add_movement(bond, "disbursement", {"amount": "800", "date": "2023-03-15"})
-    bonds.add_movement(bond, "expenditure", {"amount": "250", "date": "2023-05-10"})
+    bond = save_bond(ledger["A"], {"state": "审核通过", "declared_on": "2023-02-01"})
+    save_bond(ledger["D"], {"state": "谋划"})
+    add_movement(bond, "quota", {"amount": "1000", "date": "2023-03-01", "batch": "第一批"})
+    add_movement(bond, "disbursement", {"amount": "800", "date": "2023-03-15"})
+    add_movement(bond, "expenditure", {"amount": "250", "date": "2023-05-10"})
     assert _status(cast, "专项债项目数").actual == 1  # D is still 谋划
     assert _status(cast, "专项债支出进度").actual == pytest.approx(25.0)
     assert _status(cast, "专项债支出进度", dt.date(2023, 4, 30)).actual == pytest.approx(0.0)

@@ -10,9 +10,10 @@ import time_machine
 
 from shigongtu.audit.models import AuditEntry
 from shigongtu.lib.errors import Conflict, InputRejected, NotAllowed
-from shigongtu.projects import services
-from shigongtu.projects.investment import review_investment, submit_investment
+from shigongtu.projects.bulk.investment import apply_investment_rows, validate_investment_rows
+from shigongtu.projects.bulk.projects import apply_project_rows, validate_project_row, validate_project_rows
 from shigongtu.projects.models import InvestmentReport, Project
+from shigongtu.projects.services.investment import review_investment, submit_investment
 
 from .conftest import make_project
 
@@ -129,13 +130,13 @@ def test_reporters_report_only_on_projects_their_unit_leads(cast):
 def test_investment_rows_are_checked_and_applied_as_reported(cast, project):
     rows = [{"项目编号": "P-001", "填报月份": "2023年5月", "本月完成投资": "1,000", "形象进度": "主体施工"},
             {"项目编号": "P-001", "填报月份": "2023-06", "本月完成投资": "0.05亿", "本年累计完成投资": "1500"}]
-    checked = services.validate_investment_rows(cast.plan, rows)
+    checked = validate_investment_rows(cast.plan, rows)
     assert [ps for _, ps in checked] == [[], []]
-    counts = services.apply_investment_rows(cast.plan, [c for c, _ in checked], cast.coordinator)
+    counts = apply_investment_rows(cast.plan, [c for c, _ in checked], cast.coordinator)
     assert counts == {"created": 2, "updated": 0, "unchanged": 0}
     project.refresh_from_db()
     assert project.ytd_investment == Decimal(1500)
-    again = services.apply_investment_rows(cast.plan, [c for c, _ in checked], cast.coordinator)
+    again = apply_investment_rows(cast.plan, [c for c, _ in checked], cast.coordinator)
     assert again == {"created": 0, "updated": 0, "unchanged": 2}
 
 
@@ -145,31 +146,31 @@ def test_investment_rows_name_the_column_of_each_problem(cast, project):
             {"项目编号": "P-001", "填报月份": "2023-09", "本月完成投资": "1"},
             {"项目编号": "P-001", "填报月份": "2023-05", "本月完成投资": "100", "本年累计完成投资": "90"},
             {"项目编号": "P-001", "填报月份": "2023-05", "本月完成投资": "1"}]
-    checked = services.validate_investment_rows(cast.plan, rows)
+    checked = validate_investment_rows(cast.plan, rows)
     columns = [[p.column for p in ps] for _, ps in checked]
     assert columns == [["项目编号"], ["填报月份"], ["本年累计完成投资"], ["填报月份"]]
 
 
 @JULY
 def test_only_managers_import_investment(cast, project):
-    checked = services.validate_investment_rows(cast.plan, [{"项目编号": "P-001", "填报月份": "2023-05",
-                                                             "本月完成投资": "1"}])
+    checked = validate_investment_rows(cast.plan, [{"项目编号": "P-001", "填报月份": "2023-05",
+                                                    "本月完成投资": "1"}])
     with pytest.raises(NotAllowed):
-        services.apply_investment_rows(cast.plan, [c for c, _ in checked], cast.reporter)
+        apply_investment_rows(cast.plan, [c for c, _ in checked], cast.reporter)
     assert not InvestmentReport.objects.exists()
 
 
 def test_project_rows_create_then_update_by_code(cast):
     rows = [{"项目编号": "L-1", "项目名称": "台账项目", "总投资": "2.5亿", "年度计划投资": "8000", "项目阶段": "前期",
              "责任单位": "项目服务中心", "计划开工时间": "2023年4月", "是否入统": "否", "服务节点": "1.1"}]
-    checked = services.validate_project_rows(cast.plan, rows)
+    checked = validate_project_rows(cast.plan, rows)
     assert checked[0][1] == []
-    assert services.apply_project_rows(cast.plan, [checked[0][0]]) == {"created": 1, "updated": 0, "unchanged": 0}
+    assert apply_project_rows(cast.plan, [checked[0][0]]) == {"created": 1, "updated": 0, "unchanged": 0}
     p = Project.objects.get(code="L-1")
     assert p.total_investment == Decimal(25000) and p.planned_start == dt.date(2023, 4, 1)
     rows[0]["项目阶段"] = "具备开工条件"
-    checked = services.validate_project_rows(cast.plan, rows)
-    assert services.apply_project_rows(cast.plan, [checked[0][0]]) == {"created": 0, "updated": 1, "unchanged": 0}
+    checked = validate_project_rows(cast.plan, rows)
+    assert apply_project_rows(cast.plan, [checked[0][0]]) == {"created": 0, "updated": 1, "unchanged": 0}
     assert Project.objects.get(code="L-1").stage == "具备开工条件"
 
 
@@ -178,7 +179,7 @@ def test_project_rows_report_repeats_and_bad_cells_by_column(cast):
             {"项目编号": "L-1", "项目名称": "乙", "经度": "200", "纬度": "43"},
             {"项目编号": "L-2", "项目名称": "丙", "实际开工时间": "2023-05-01", "实际竣工时间": "2023-04-01",
              "项目阶段": "在建"}]
-    checked = services.validate_project_rows(cast.plan, rows)
+    checked = validate_project_rows(cast.plan, rows)
     assert [[p.column for p in ps] for _, ps in checked] == [["统一社会信用代码"], ["经度", "项目编号"],
                                                              ["实际竣工时间"]]
     assert not Project.objects.exists()
@@ -186,8 +187,8 @@ def test_project_rows_report_repeats_and_bad_cells_by_column(cast):
 
 def test_unknown_units_are_created_only_when_asked(cast):
     row = {"项目编号": "L-9", "项目名称": "新单位项目", "责任单位": "新区建设办"}
-    assert services.validate_project_row(cast.plan, row)[1][0].column == "责任单位"
-    clean, problems = services.validate_project_row(cast.plan, row, create_units=True)
+    assert validate_project_row(cast.plan, row)[1][0].column == "责任单位"
+    clean, problems = validate_project_row(cast.plan, row, create_units=True)
     assert problems == []
-    services.apply_project_rows(cast.plan, [clean])
+    apply_project_rows(cast.plan, [clean])
     assert Project.objects.get(code="L-9").lead_unit.parent == cast.zone

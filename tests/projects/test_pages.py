@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 import time_machine
 
-from shigongtu.projects.investment import submit_investment
 from shigongtu.projects.models import InvestmentReport, Project
+from shigongtu.projects.services.investment import submit_investment
 
 from .conftest import make_project
 

@@ -10,8 +10,10 @@ import time_machine
 
 from shigongtu.audit.models import AuditEntry
 from shigongtu.lib.errors import Conflict, InputRejected, NotAllowed
-from shigongtu.projects import services
 from shigongtu.projects.models import ApprovalItem, Project, ProjectProblem, StageChange
+from shigongtu.projects.services.approvals import ensure_checklist, save_approval
+from shigongtu.projects.services.problems import save_problem
+from shigongtu.projects.services.projects import change_stage, delete_project, save_project
 
 from .conftest import CREDIT, NATIONAL, make_project
 
@@ -19,7 +21,7 @@ from .conftest import CREDIT, NATIONAL, make_project
 def _rejected(cast, data, project=None):
     before = Project.objects.count(), AuditEntry.objects.count()
     with pytest.raises(InputRejected) as exc:
-        services.save_project(cast.plan, {"code": "P-BAD", "name": "坏数据", **data}, project=project)
+        save_project(cast.plan, {"code": "P-BAD", "name": "坏数据", **data}, project=project)
     assert (Project.objects.count(), AuditEntry.objects.count()) == before
     return exc.value.problems
 
@@ -101,25 +103,25 @@ def test_every_problem_of_a_row_is_reported_at_once(cast):
 
 
 def test_an_update_bumps_the_version_and_a_stale_one_conflicts(cast, project):
-    updated = services.save_project(cast.plan, {"leader": "张三"}, project=project, expected_version=1)
+    updated = save_project(cast.plan, {"leader": "张三"}, project=project, expected_version=1)
     assert updated.version == 2
     with pytest.raises(Conflict):
-        services.save_project(cast.plan, {"leader": "李四"}, project=project, expected_version=1)
+        save_project(cast.plan, {"leader": "李四"}, project=project, expected_version=1)
     assert Project.objects.get(pk=project.pk).leader == "张三"
 
 
 def test_an_update_without_changes_writes_nothing(cast, project):
     count = AuditEntry.objects.count()
-    services.save_project(cast.plan, {"name": project.name}, project=project)
+    save_project(cast.plan, {"name": project.name}, project=project)
     assert AuditEntry.objects.count() == count
 
 
 def test_only_the_plans_managers_create_projects(cast):
     with pytest.raises(NotAllowed):
-        services.save_project(cast.plan, {"code": "X", "name": "x"}, user=cast.reporter)
+        save_project(cast.plan, {"code": "X", "name": "x"}, user=cast.reporter)
     with pytest.raises(NotAllowed):
-        services.save_project(cast.plan, {"code": "X", "name": "x"}, user=cast.outsider)
-    assert services.save_project(cast.plan, {"code": "X", "name": "x"}, user=cast.coordinator).pk
+        save_project(cast.plan, {"code": "X", "name": "x"}, user=cast.outsider)
+    assert save_project(cast.plan, {"code": "X", "name": "x"}, user=cast.coordinator).pk
 
 
 def test_a_project_serves_plan_nodes(cast):
@@ -136,8 +138,8 @@ def test_year_kind_follows_the_start(cast):
 
 @time_machine.travel(dt.datetime(2023, 5, 20, 10, tzinfo=dt.UTC))
 def test_starting_a_project_sets_its_actual_start_and_flags_missing_approvals(cast, project):
-    services.ensure_checklist(project)
-    entry = services.change_stage(project, "在建", user=cast.reporter, on=dt.date(2023, 5, 18))
+    ensure_checklist(project)
+    entry = change_stage(project, "在建", user=cast.reporter, on=dt.date(2023, 5, 18))
     project.refresh_from_db()
     assert project.stage == "在建"
     assert project.actual_start == dt.date(2023, 5, 18)
@@ -149,19 +151,19 @@ def test_starting_a_project_sets_its_actual_start_and_flags_missing_approvals(ca
 def test_a_stage_change_the_lifecycle_forbids_is_refused(cast):
     p = make_project(cast, actual_start="2023-04-01", stage="在建")
     with pytest.raises(InputRejected) as exc:
-        services.change_stage(p, "谋划", user=cast.coordinator)
+        change_stage(p, "谋划", user=cast.coordinator)
     assert exc.value.problems[0].field == "stage"
     assert StageChange.objects.filter(project=p).count() == 1  # only the creation
 
 
 def test_viewers_cannot_change_a_stage(cast, project):
     with pytest.raises(NotAllowed):
-        services.change_stage(project, "前期", user=cast.viewer)
+        change_stage(project, "前期", user=cast.viewer)
 
 
 def test_completing_a_project_records_its_completion(cast):
     p = make_project(cast, actual_start="2022-04-01", stage="在建")
-    services.change_stage(p, "竣工", on=dt.date(2023, 6, 30))
+    change_stage(p, "竣工", on=dt.date(2023, 6, 30))
     p.refresh_from_db()
     assert p.actual_completion == dt.date(2023, 6, 30)
 
@@ -169,16 +171,16 @@ def test_completing_a_project_records_its_completion(cast):
 # -- approvals ------------------------------------------------------------------------------
 
 def test_a_new_checklist_has_the_usual_items(project):
-    assert services.ensure_checklist(project) == 10
-    assert services.ensure_checklist(project) == 0
+    assert ensure_checklist(project) == 10
+    assert ensure_checklist(project) == 0
     assert project.approvals.filter(kind="施工许可", required=True).exists()
 
 
 def test_clearing_the_last_required_approval_makes_the_project_ready(cast, project):
-    services.ensure_checklist(project)
+    ensure_checklist(project)
     for item in project.approvals.filter(required=True):
-        services.save_approval(project, {"status": "已取得", "doc_no": "净高审批〔2023〕1号", "issued_on": "2023-03-01"},
-                               cast.reporter, item)
+        save_approval(project, {"status": "已取得", "doc_no": "净高审批〔2023〕1号", "issued_on": "2023-03-01"},
+                      cast.reporter, item)
     project.refresh_from_db()
     assert project.stage == "具备开工条件"
     assert project.stage_changes.last().note == "前期手续已全部办结"
@@ -186,15 +188,15 @@ def test_clearing_the_last_required_approval_makes_the_project_ready(cast, proje
 
 def test_an_approval_valid_before_it_was_issued_is_refused(cast, project):
     with pytest.raises(InputRejected) as exc:
-        services.save_approval(project, {"kind": "环评", "status": "已取得", "issued_on": "2023-03-01",
-                                         "valid_until": "2023-02-01"}, cast.coordinator)
+        save_approval(project, {"kind": "环评", "status": "已取得", "issued_on": "2023-03-01",
+                                "valid_until": "2023-02-01"}, cast.coordinator)
     assert exc.value.problems[0].field == "valid_until"
     assert not ApprovalItem.objects.exists()
 
 
 def test_an_unknown_approval_status_is_refused(cast, project):
     with pytest.raises(InputRejected) as exc:
-        services.save_approval(project, {"kind": "环评", "status": "差不多了"}, cast.coordinator)
+        save_approval(project, {"kind": "环评", "status": "差不多了"}, cast.coordinator)
     assert exc.value.problems[0].field == "status"
 
 
@@ -202,25 +204,25 @@ def test_an_unknown_approval_status_is_refused(cast, project):
 
 @time_machine.travel(dt.datetime(2023, 6, 1, 10, tzinfo=dt.UTC))
 def test_a_problem_is_tracked_to_its_resolution(cast, project):
-    item = services.save_problem(project, {"title": "用地未清表", "kind": "用地", "needs_coordination": True,
-                                           "responsible_unit": "科技创新局", "deadline": "2023-06-30"}, cast.reporter)
+    item = save_problem(project, {"title": "用地未清表", "kind": "用地", "needs_coordination": True,
+                                  "responsible_unit": "科技创新局", "deadline": "2023-06-30"}, cast.reporter)
     assert item.status == "待协调" and item.responsible_unit == cast.other_dept
-    item = services.save_problem(project, {"status": "已解决", "resolution": "已清表"}, cast.reporter, item)
+    item = save_problem(project, {"status": "已解决", "resolution": "已清表"}, cast.reporter, item)
     assert item.resolved_on == dt.date(2023, 6, 1)
     assert ProjectProblem.objects.get().version == 2
 
 
 def test_a_problem_needs_a_title(cast, project):
     with pytest.raises(InputRejected) as exc:
-        services.save_problem(project, {"kind": "用地"}, cast.reporter)
+        save_problem(project, {"kind": "用地"}, cast.reporter)
     assert exc.value.problems[0].field == "title"
 
 
 def test_a_project_with_reports_is_not_deleted(cast, project):
-    from shigongtu.projects.investment import submit_investment
+    from shigongtu.projects.services.investment import submit_investment
 
     with time_machine.travel(dt.datetime(2023, 6, 10, tzinfo=dt.UTC)):
         submit_investment(project, {"period": "2023-05", "amount": "100"})
     with pytest.raises(InputRejected):
-        services.delete_project(project, cast.coordinator)
+        delete_project(project, cast.coordinator)
     assert Project.objects.filter(pk=project.pk).exists()

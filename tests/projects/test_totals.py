@@ -7,9 +7,10 @@ from decimal import Decimal
 
 import time_machine
 
-from shigongtu.projects import services, totals
-from shigongtu.projects.investment import review_investment, submit_investment
+from shigongtu.projects import totals
 from shigongtu.projects.models import InvestmentReport, InvestmentTotal
+from shigongtu.projects.services.investment import review_investment, submit_investment
+from shigongtu.projects.services.projects import change_stage
 
 from .conftest import make_project
 
@@ -35,7 +36,7 @@ def test_totals_follow_filing_review_removal_and_direct_saves(cast):
     assert _cached(cast)["2023-05"][0] == 150
     review_investment(report, False, reason="退回")
     assert _cached(cast)["2023-05"][0] == 100
-    services.change_stage(a, "调出")
+    change_stage(a, "调出")
     assert _cached(cast) == _fresh(cast) == {}
     r = InvestmentReport.objects.get(pk=report.pk)
     r.status, r.amount = "submitted", Decimal(70)

@@ -10,10 +10,12 @@ import pytest
 import time_machine
 
 from shigongtu.plans.selectors import month_of
-from shigongtu.projects import bonds, services
 from shigongtu.projects.filters import ProjectFilter, attach_lights, light_q
-from shigongtu.projects.investment import submit_investment
 from shigongtu.projects.models import Project, ProjectSettings
+from shigongtu.projects.services.approvals import ensure_checklist, save_approval
+from shigongtu.projects.services.bonds import add_movement, save_bond
+from shigongtu.projects.services.investment import submit_investment
+from shigongtu.projects.services.problems import save_problem
 from shigongtu.projects.warnings import project_warnings
 
 from .conftest import make_project
@@ -62,10 +64,10 @@ def test_investment_behind_the_curve_from_the_start_month_is_warned(cast):
 @NOW
 def test_starting_without_approvals_and_lapsing_approvals_are_warned(cast):
     started = make_project(cast, "A", actual_start="2023-05-01", stage="在建")
-    services.ensure_checklist(started)
+    ensure_checklist(started)
     waiting = make_project(cast, "B", planned_start="2023-09-01", stage="前期")
-    services.save_approval(waiting, {"kind": "用地预审与选址", "status": "已取得", "issued_on": "2023-01-05",
-                                     "valid_until": "2023-07-20"})
+    save_approval(waiting, {"kind": "用地预审与选址", "status": "已取得", "issued_on": "2023-01-05",
+                            "valid_until": "2023-07-20"})
     kinds = _kinds(cast, dt.date(2023, 7, 1))
     assert ("A", "started_without_approvals", "yellow") in kinds
     assert ("B", "approval_expiring", "yellow") in kinds
@@ -74,15 +76,15 @@ def test_starting_without_approvals_and_lapsing_approvals_are_warned(cast):
 
 @NOW
 def test_an_open_problem_past_its_deadline_is_red(cast, project):
-    services.save_problem(project, {"title": "拆迁未完成", "deadline": "2023-06-30"})
+    save_problem(project, {"title": "拆迁未完成", "deadline": "2023-06-30"})
     assert ("P-001", "problem_overdue", "red") in _kinds(cast, dt.date(2023, 7, 1))
 
 
 @NOW
 def test_idle_and_slow_bond_money_is_warned(cast, project):
-    bond = bonds.save_bond(project, {"state": "审核通过"})
-    bonds.add_movement(bond, "quota", {"amount": "1000", "date": "2023-01-10", "batch": "提前批"})
-    bonds.add_movement(bond, "disbursement", {"amount": "800", "date": "2023-02-01"})
+    bond = save_bond(project, {"state": "审核通过"})
+    add_movement(bond, "quota", {"amount": "1000", "date": "2023-01-10", "batch": "提前批"})
+    add_movement(bond, "disbursement", {"amount": "800", "date": "2023-02-01"})
     kinds = _kinds(cast, dt.date(2023, 6, 30))
     assert ("P-001", "bond_idle", "red") in kinds  # 149 days unspent
     assert ("P-001", "bond_lag", "red") in kinds  # 0 % spent against ~47 % due

@@ -18,9 +18,7 @@ from shigongtu.lib.errors import InputRejected
 from shigongtu.orgs.access import MANAGE, REPORT, VIEW, get_scoped
 from shigongtu.plans.models import Plan
 from shigongtu.plans.selectors import default_as_of, month_of
-from shigongtu.projects import bonds, services
 from shigongtu.projects.filters import ProjectFilter, attach_lights
-from shigongtu.projects.investment import review_investment, submit_investment
 from shigongtu.projects.models import (
     ApprovalItem,
     BondProject,
@@ -29,6 +27,12 @@ from shigongtu.projects.models import (
     ProjectProblem,
     ProjectSettings,
 )
+from shigongtu.projects.rules import bonds as bond_rules
+from shigongtu.projects.services import approvals as approval_services
+from shigongtu.projects.services import bonds
+from shigongtu.projects.services import problems as problem_services
+from shigongtu.projects.services import projects as project_services
+from shigongtu.projects.services.investment import review_investment, submit_investment
 from shigongtu.projects.warnings import project_warnings, warnings_document
 
 router = Router(tags=["projects"])
@@ -282,8 +286,8 @@ def _fresh(project: Project, as_of: dt.date | None = None) -> Project:
 def _bond_doc(bond: BondProject, as_of: dt.date) -> dict[str, Any]:
     """A bond project with its money; reads the movements once (prefetch them for a list)."""
     quotas, paid, spent = list(bond.quotas.all()), list(bond.disbursements.all()), list(bond.expenditures.all())
-    money = bonds.figures_from([(q.date, q.amount) for q in quotas], [(d.date, d.amount) for d in paid],
-                               [(e.date, e.amount) for e in spent], as_of)
+    money = bond_rules.figures_from([(q.date, q.amount) for q in quotas], [(d.date, d.amount) for d in paid],
+                                    [(e.date, e.amount) for e in spent], as_of)
     return {"project": bond.project.code, "name": bond.project.name, "state": bond.state,
             "requested_amount": bond.requested_amount, "declared_on": bond.declared_on,
             "capital_use": bond.capital_use, "coverage_ratio": bond.coverage_ratio, "version": bond.version,
@@ -319,7 +323,7 @@ def list_projects(request: HttpRequest, code: str, page: int = 1, page_size: int
 @router.post("/plans/{code}/projects", response={201: ProjectOut})
 def create_project(request: HttpRequest, code: str, payload: ProjectIn) -> Any:
     plan = _plan(request, code, MANAGE)
-    return 201, _fresh(services.save_project(plan, _data(payload), user=request.user))
+    return 201, _fresh(project_services.save_project(plan, _data(payload), user=request.user))
 
 
 @router.get("/plans/{code}/projects/warnings")
@@ -337,19 +341,19 @@ def get_project(request: HttpRequest, code: str, project: str, as_of: dt.date | 
 @router.patch("/plans/{code}/projects/{project}", response=ProjectOut)
 def update_project(request: HttpRequest, code: str, project: str, payload: ProjectIn) -> Any:
     obj = _project(request, code, project, MANAGE)
-    return _fresh(services.save_project(obj.plan, _data(payload), request.user, obj, payload.version))
+    return _fresh(project_services.save_project(obj.plan, _data(payload), request.user, obj, payload.version))
 
 
 @router.delete("/plans/{code}/projects/{project}", response={204: None})
 def delete_project(request: HttpRequest, code: str, project: str) -> Any:
-    services.delete_project(_project(request, code, project, MANAGE), request.user)
+    project_services.delete_project(_project(request, code, project, MANAGE), request.user)
     return 204, None
 
 
 @router.post("/plans/{code}/projects/{project}/stage", response=ProjectOut)
 def change_stage(request: HttpRequest, code: str, project: str, payload: StageIn) -> Any:
     obj = _project(request, code, project, REPORT)
-    services.change_stage(obj, payload.stage, request.user, payload.on, payload.note, payload.version)
+    project_services.change_stage(obj, payload.stage, request.user, payload.on, payload.note, payload.version)
     return _fresh(obj)
 
 
@@ -403,7 +407,7 @@ def list_approvals(request: HttpRequest, code: str, project: str) -> Any:
 @router.post("/plans/{code}/projects/{project}/approvals", response={201: ApprovalOut})
 def add_approval(request: HttpRequest, code: str, project: str, payload: ApprovalIn) -> Any:
     obj = _project(request, code, project, REPORT)
-    return 201, services.save_approval(obj, _data(payload), request.user)
+    return 201, approval_services.save_approval(obj, _data(payload), request.user)
 
 
 def _approval(request: HttpRequest, item_id: int, action: str) -> ApprovalItem:
@@ -413,12 +417,12 @@ def _approval(request: HttpRequest, item_id: int, action: str) -> ApprovalItem:
 @router.patch("/project-approvals/{item_id}", response=ApprovalOut)
 def update_approval(request: HttpRequest, item_id: int, payload: ApprovalIn) -> Any:
     item = _approval(request, item_id, REPORT)
-    return services.save_approval(item.project, _data(payload), request.user, item, payload.version)
+    return approval_services.save_approval(item.project, _data(payload), request.user, item, payload.version)
 
 
 @router.delete("/project-approvals/{item_id}", response={204: None})
 def delete_approval(request: HttpRequest, item_id: int) -> Any:
-    services.delete_approval(_approval(request, item_id, REPORT), request.user)
+    approval_services.delete_approval(_approval(request, item_id, REPORT), request.user)
     return 204, None
 
 
@@ -432,13 +436,13 @@ def list_problems(request: HttpRequest, code: str, project: str) -> Any:
 @router.post("/plans/{code}/projects/{project}/problems", response={201: ProblemOut})
 def add_problem(request: HttpRequest, code: str, project: str, payload: ProblemIn) -> Any:
     obj = _project(request, code, project, REPORT)
-    return 201, services.save_problem(obj, _data(payload), request.user)
+    return 201, problem_services.save_problem(obj, _data(payload), request.user)
 
 
 @router.patch("/project-problems/{item_id}", response=ProblemOut)
 def update_problem(request: HttpRequest, item_id: int, payload: ProblemIn) -> Any:
     item = get_scoped(ProjectProblem.objects.select_related("project"), request.user, REPORT, pk=item_id)
-    return services.save_problem(item.project, _data(payload), request.user, item, payload.version)
+    return problem_services.save_problem(item.project, _data(payload), request.user, item, payload.version)
 
 
 # -- special bonds --------------------------------------------------------------------------

@@ -30,8 +30,9 @@ from shigongtu.orgs.models import Membership, OrgUnit
 from shigongtu.plans.models import Indicator, Node, Plan, code_sort_key
 from shigongtu.plans.selectors import compute_indicators
 from shigongtu.plans.services import ensure_unit
-from shigongtu.projects import rules
 from shigongtu.projects.models import InvestmentReport, Project, StageChange
+from shigongtu.projects.rules.lights import SEASONAL_CURVE
+from shigongtu.projects.rules.stages import CONSTRUCTION, PLANNING, PREPARATION, READY
 
 FULL = 100_000
 MONTHS = 12
@@ -70,7 +71,7 @@ def build(code: str, n: int, seed: int = 11) -> dict[str, Any]:
                       title=f"任务{f.code}.{t}") for f in fronts for t in range(1, 6)]
         Node.objects.bulk_create(tasks)
         tasks = list(Node.objects.filter(plan=plan, depth=1))
-        curve = rules.SEASONAL_CURVE
+        curve = SEASONAL_CURVE
         weights = [curve[0]] + [curve[m] - curve[m - 1] for m in range(1, 12)]
         projects, amounts = [], []
         for i in range(n):
@@ -92,7 +93,7 @@ def build(code: str, n: int, seed: int = 11) -> dict[str, Any]:
                 plan=plan, code=f"B{i:06d}", name=f"{rng.choice(INDUSTRIES)}项目{i}", owner=f"建设单位{i % 997}",
                 level=rng.choice(LEVELS), industry=rng.choice(INDUSTRIES), total_investment=total,
                 annual_plan=annual, planned_start=start, actual_start=start if started else None,
-                stage=rules.CONSTRUCTION if started else rng.choice((rules.PLANNING, rules.PREPARATION, rules.READY)),
+                stage=CONSTRUCTION if started else rng.choice((PLANNING, PREPARATION, READY)),
                 in_statistics=started and rng.random() < 0.85, lead_unit=rng.choice(units),
                 ytd_investment=sum(months, Decimal(0)), last_period=f"{year}-12" if started else "",
             ))

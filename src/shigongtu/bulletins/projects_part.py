@@ -83,7 +83,7 @@ def _bonds(plan: Plan, as_of: dt.date) -> dict[str, Decimal] | None:
 
 def _stage_order() -> tuple[str, ...]:
     try:
-        from shigongtu.projects.rules import STAGES
+        from shigongtu.projects.rules.stages import STAGES
     except ImportError:
         return ()
     return tuple(STAGES)

@@ -22,8 +22,8 @@ from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans.models import Node, Plan, Report
 from shigongtu.plans.rules.lights import DONE
 from shigongtu.plans.selectors import COUNTING, default_as_of, get_rollup, reported_periods
-from shigongtu.projects import rules
 from shigongtu.projects.models import InvestmentReport, Project
+from shigongtu.projects.rules.stages import CLOSED
 
 MAX_PLANS = 20
 MAX_ROWS = 200
@@ -160,7 +160,7 @@ def _plan_tasks(plan: Plan, today: dt.date, unit_ids: set[int], manages: bool) -
     if period is not None:
         projects = (Project.objects.filter(plan=plan, lead_unit__in=unit_ids, actual_start__isnull=False,
                                            actual_start__lte=period.last_day)
-                    .exclude(stage__in=rules.CLOSED))
+                    .exclude(stage__in=CLOSED))
         reported = InvestmentReport.objects.filter(plan=plan, period=period.key).exclude(
             status=InvestmentReport.Status.DRAFT)
         tasks.projects_due = [DueProject(code, name, unit or "", stage) for code, name, unit, stage in

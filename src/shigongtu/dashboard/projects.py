@@ -23,7 +23,6 @@ from shigongtu.lib.periods import Period
 from shigongtu.plans.models import Indicator, Plan
 from shigongtu.plans.rules.indicators import IndicatorOut
 from shigongtu.plans.rules.lights import GREEN, RED, YELLOW
-from shigongtu.projects import rules
 from shigongtu.projects.filters import attach_lights, light_q
 from shigongtu.projects.models import (
     BondDisbursement,
@@ -34,6 +33,10 @@ from shigongtu.projects.models import (
     Project,
     ProjectSettings,
 )
+from shigongtu.projects.rules.bonds import BOND_DECLARED_STATES
+from shigongtu.projects.rules.dates import latest_start
+from shigongtu.projects.rules.lights import Rules, stats_light
+from shigongtu.projects.rules.stages import CLOSED, PROGRESSION, REMOVED, SUSPENDED, TERMINATED
 from shigongtu.projects.totals import month_totals
 
 YI = Decimal(10000)            # 万元 per 亿元
@@ -164,7 +167,7 @@ def project_panel(plan: Plan, as_of: dt.date, month: int, path: str | None, indi
                   outs: list[IndicatorOut], front_codes: dict[str, int] | None = None) -> ProjectPanel | None:
     """The project panels, or None when the plan (or the unit) has no projects."""
     base = Project.objects.filter(plan=plan).filter(_scope(path))
-    listed = base.exclude(stage=rules.REMOVED)
+    listed = base.exclude(stage=REMOVED)
     r = ProjectSettings.rules_for(plan)
     targets = _targets(indicators, outs)
     year_start, year_end = dt.date(plan.year, 1, 1), dt.date(plan.year, 12, 31)
@@ -200,8 +203,8 @@ def project_panel(plan: Plan, as_of: dt.date, month: int, path: str | None, indi
         n, total = stages.get(stage, (0, None))
         return StageCount(stage, n, float((total or Decimal(0)) / YI))
 
-    funnel = [stage_row(s) for s in rules.PROGRESSION]
-    others = [stage_row(s) for s in (rules.SUSPENDED, rules.REMOVED, rules.TERMINATED) if stages.get(s)]
+    funnel = [stage_row(s) for s in PROGRESSION]
+    others = [stage_row(s) for s in (SUSPENDED, REMOVED, TERMINATED) if stages.get(s)]
 
     lit: dict[str, set[int]] = {}
     for light in (RED, YELLOW):
@@ -234,19 +237,19 @@ def project_panel(plan: Plan, as_of: dt.date, month: int, path: str | None, indi
     )
 
 
-def _not_in_stats(base: Any, as_of: dt.date, r: rules.Rules) -> dict[str, Any]:
+def _not_in_stats(base: Any, as_of: dt.date, r: Rules) -> dict[str, Any]:
     """开工未入库: started projects over the statistics threshold still outside the database after
     ``stats_yellow_months`` (the same rule as the project list's light filter)."""
     in_stats = Q(in_statistics=True) & (Q(statistics_date__isnull=True) | Q(statistics_date__lte=as_of))
-    qs = (base.exclude(stage__in=rules.CLOSED).exclude(in_stats)
+    qs = (base.exclude(stage__in=CLOSED).exclude(in_stats)
           .filter(actual_start__isnull=False, total_investment__gte=r.stats_threshold,
-                  actual_start__lte=rules.latest_start(as_of, r.stats_yellow_months)))
-    red_cut = rules.latest_start(as_of, r.stats_red_months)
+                  actual_start__lte=latest_start(as_of, r.stats_yellow_months)))
+    red_cut = latest_start(as_of, r.stats_red_months)
     counts = qs.aggregate(red=Count("pk", filter=Q(actual_start__lte=red_cut)), n=Count("pk"))
     rows = []
     for code, name, unit, start, total in qs.order_by("actual_start", "code").values_list(
             "code", "name", "lead_unit__name", "actual_start", "total_investment")[:NOT_IN_STATS_SHOWN]:
-        light = rules.stats_light(start, total, False, as_of, r) or YELLOW
+        light = stats_light(start, total, False, as_of, r) or YELLOW
         rows.append(NotInStatsRow(code, name, unit or "", start, float(total / YI), light, (as_of - start).days))
     return {"not_in_stats": rows, "not_in_stats_red": counts["red"], "not_in_stats_yellow": counts["n"] - counts["red"]}
 
@@ -254,7 +257,7 @@ def _not_in_stats(base: Any, as_of: dt.date, r: rules.Rules) -> dict[str, Any]:
 def _bonds(plan: Plan, as_of: dt.date, path: str | None, target: float | None) -> Bonds | None:
     bonds = BondProject.objects.filter(project__plan=plan).filter(_scope(path, "project__"))
     counts = bonds.aggregate(n=Count("pk"), declared=Count("pk", filter=Q(
-        state__in=rules.BOND_DECLARED_STATES) & (Q(declared_on__isnull=True) | Q(declared_on__lte=as_of))))
+        state__in=BOND_DECLARED_STATES) & (Q(declared_on__isnull=True) | Q(declared_on__lte=as_of))))
     if not counts["n"]:
         return None
     money = {}
@@ -334,7 +337,7 @@ def investment_series(plan: Plan, as_of: dt.date, month: int, path: str | None,
     """The investment curve of the plan (or unit), None when there is neither a project nor an
     investment report. The target is the plan's investment indicator for the whole plan, the
     sum of the projects' annual plans for a unit."""
-    projects = Project.objects.filter(plan=plan).filter(_scope(path)).exclude(stage=rules.REMOVED)
+    projects = Project.objects.filter(plan=plan).filter(_scope(path)).exclude(stage=REMOVED)
     periods = [Period(plan.year, m).key for m in range(1, month + 1)]
     sums: dict[str, tuple[Decimal | None, Decimal | None]] = {}
     if periods and path is None:
@@ -343,7 +346,7 @@ def investment_series(plan: Plan, as_of: dt.date, month: int, path: str | None,
         reports = InvestmentReport.objects.filter(plan=plan, status__in=InvestmentReport.COUNTING,
                                                   period__gte=periods[0], period__lte=periods[-1],
                                                   project__lead_unit__path__startswith=path)
-        removed = list(Project.objects.filter(plan=plan, stage=rules.REMOVED).values_list("pk", flat=True))
+        removed = list(Project.objects.filter(plan=plan, stage=REMOVED).values_list("pk", flat=True))
         if removed:
             reports = reports.exclude(project_id__in=removed)
         sums = {p: (a, s) for p, a, s in reports.values_list("period").annotate(
@@ -406,7 +409,7 @@ class MapData:
 def map_data(plan: Plan, as_of: dt.date, month: int, path: str | None) -> MapData | None:
     """The located projects (WGS84) with their overall light, the largest first; None without any."""
     qs = (Project.objects.filter(plan=plan, lng__isnull=False, lat__isnull=False).filter(_scope(path))
-          .exclude(stage__in=rules.CLOSED))
+          .exclude(stage__in=CLOSED))
     located = qs.count()
     if not located:
         return None

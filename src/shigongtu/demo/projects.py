@@ -22,10 +22,27 @@ from shigongtu.lib.codes import CREDIT_CODE_CHARSET, credit_code_check_char, mak
 from shigongtu.lib.errors import InputRejected
 from shigongtu.plans.models import Indicator, Plan, ReportValue
 from shigongtu.plans.services import bump_revision, save_indicator
-from shigongtu.projects import bonds, rules, services
 from shigongtu.projects.bulk.investment import apply_investment_rows, validate_investment_rows
-from shigongtu.projects.investment import review_investment
+from shigongtu.projects.bulk.projects import apply_project_rows, validate_project_rows
 from shigongtu.projects.models import ApprovalItem, BondProject, InvestmentReport, Project
+from shigongtu.projects.rules.approvals import IN_PROGRESS_ITEM, NOT_STARTED_ITEM, OBTAINED
+from shigongtu.projects.rules.bonds import BOND_APPROVED, BOND_DECLARED, BOND_PLANNING, BOND_REVIEW
+from shigongtu.projects.rules.dates import add_months
+from shigongtu.projects.rules.stages import (
+    CLOSED,
+    COMPLETED,
+    CONSTRUCTION,
+    PLANNING,
+    PREPARATION,
+    READY,
+    REMOVED,
+    STARTED,
+    SUSPENDED,
+)
+from shigongtu.projects.services.approvals import ensure_checklist
+from shigongtu.projects.services.bonds import add_movement, save_bond
+from shigongtu.projects.services.investment import review_investment
+from shigongtu.projects.services.problems import save_problem
 
 REPORT_MONTHS = range(1, 7)
 DEMO_DAY = dt.date(2023, 6, 30)
@@ -57,14 +74,14 @@ def _row(rng: random.Random, seq: int, spec: tuple[Any, ...], year: int) -> dict
         "项目代码": make_project_code(min(start.year, year), REGION, 100000 + seq),
         "服务节点": nodes, "建设性质": nature, "项目阶段": stage, "所属产业": industry, "项目类型": category,
         "项目级别": level, "总投资": Decimal(total), "年度计划投资": Decimal(annual),
-        "计划开工时间": start, "计划竣工时间": rules.add_months(start, months),
+        "计划开工时间": start, "计划竣工时间": add_months(start, months),
         "实际开工时间": dt.date.fromisoformat(actual) if actual else "",
         "包保领导": rng.choice(["王志远（示例）", "赵明（示例）", "陈立华（示例）", "孙伟（示例）"]), "责任单位": unit,
         "项目专班": f"{name[:8]}服务专班", "经度": round(lng, 6), "纬度": round(lat, 6), "坐标系": "WGS84",
         "建设地点": f"净月高新区{rng.choice(PLACES)}片区", "春季开工": "是" if spring else "否",
         "建设内容及规模": f"{name}：主体工程、配套设施及室外工程{ILLUSTRATIVE}",
     }
-    if stage == rules.COMPLETED:
+    if stage == COMPLETED:
         row["实际竣工时间"] = dt.date(2023, 4 + seq % 3, 15)
     if seq % 4 == 0:  # some points copied from 高德 maps, as ledgers often have them
         from shigongtu.lib.geo import wgs84_to_gcj02
@@ -101,20 +118,20 @@ def _illustrative(rng: random.Random) -> list[tuple[Any, ...]]:
 
     for month in (1, 2, 2, 3, 4, 4, 5, 5, *[6] * 14):  # 2023 starts of 5000万+
         actual = day(month)
-        make((8000, 90000), (0.3, 0.45), actual - dt.timedelta(days=rng.randint(0, 10)), actual, rules.CONSTRUCTION)
+        make((8000, 90000), (0.3, 0.45), actual - dt.timedelta(days=rng.randint(0, 10)), actual, CONSTRUCTION)
     for _ in range(4):  # small 2023 starts
         actual = day(6)
-        make((1200, 4900), (0.6, 0.9), actual, actual, rules.CONSTRUCTION)
+        make((1200, 4900), (0.6, 0.9), actual, actual, CONSTRUCTION)
     for i in range(35):  # continuing projects; a few finish in the first half-year
         actual = dt.date(rng.choice([2021, 2022, 2022]), rng.randint(3, 10), rng.randint(1, 28))
-        make((20000, 200000), (0.15, 0.3), actual, actual, rules.COMPLETED if i < 4 else rules.CONSTRUCTION, "续建")
+        make((20000, 200000), (0.15, 0.3), actual, actual, COMPLETED if i < 4 else CONSTRUCTION, "续建")
     for _ in range(33):  # starting later in the year
-        stage = rng.choice([rules.PLANNING, rules.PREPARATION, rules.PREPARATION, rules.READY])
+        stage = rng.choice([PLANNING, PREPARATION, PREPARATION, READY])
         make((6000, 80000), (0.1, 0.25), day(rng.randint(7, 10)), None, stage)
     for month in (2, 3, 3):  # should have started already
-        make((10000, 50000), (0.2, 0.3), day(month), None, rules.PREPARATION)
-    make((30000, 60000), (0.1, 0.2), dt.date(2022, 5, 1), dt.date(2022, 5, 20), rules.SUSPENDED, "续建")
-    make((5000, 9000), (0.3, 0.5), day(8), None, rules.REMOVED)
+        make((10000, 50000), (0.2, 0.3), day(month), None, PREPARATION)
+    make((30000, 60000), (0.1, 0.2), dt.date(2022, 5, 1), dt.date(2022, 5, 20), SUSPENDED, "续建")
+    make((5000, 9000), (0.3, 0.5), day(8), None, REMOVED)
     return out
 
 
@@ -153,11 +170,11 @@ def build_projects(context: dict[str, Any]) -> None:
 
 def _import(plan: Plan, rows: list[dict[str, Any]], rng: random.Random, specs: list[tuple[Any, ...]],
             user: Any) -> None:
-    checked = services.validate_project_rows(plan, rows, today=DEMO_DAY)
+    checked = validate_project_rows(plan, rows, today=DEMO_DAY)
     problems = [p for _, ps in checked for p in ps]
     if problems:
         raise InputRejected(problems)
-    services.apply_project_rows(plan, [clean for clean, _ in checked], user)
+    apply_project_rows(plan, [clean for clean, _ in checked], user)
     in_stats = []
     for row in rows:
         start = row["实际开工时间"]
@@ -204,24 +221,24 @@ def _import(plan: Plan, rows: list[dict[str, Any]], rng: random.Random, specs: l
 def _approvals(plan: Plan, rng: random.Random) -> None:
     projects = list(Project.objects.filter(plan=plan).order_by("code"))
     for p in projects:
-        services.ensure_checklist(p)
+        ensure_checklist(p)
     for i, p in enumerate(projects):
         items = ApprovalItem.objects.filter(project=p)
-        if p.stage in rules.STARTED or p.stage == rules.READY:
-            items.update(status=rules.OBTAINED, issued_on=(p.actual_start or p.planned_start or DEMO_DAY)
+        if p.stage in STARTED or p.stage == READY:
+            items.update(status=OBTAINED, issued_on=(p.actual_start or p.planned_start or DEMO_DAY)
                          - dt.timedelta(days=30), doc_no=f"净高审批〔2023〕{100 + i}号（示例）")
-            if p.stage == rules.CONSTRUCTION and i % 17 == 3:  # started before the construction permit came
-                items.filter(kind="施工许可").update(status=rules.IN_PROGRESS_ITEM, issued_on=None, doc_no="")
-        elif p.stage == rules.PREPARATION:
+            if p.stage == CONSTRUCTION and i % 17 == 3:  # started before the construction permit came
+                items.filter(kind="施工许可").update(status=IN_PROGRESS_ITEM, issued_on=None, doc_no="")
+        elif p.stage == PREPARATION:
             done = rng.randint(3, 7)
             for n, item in enumerate(items.order_by("sort")):
                 if n < done:
-                    item.status, item.issued_on = rules.OBTAINED, dt.date(2023, rng.randint(1, 5), rng.randint(1, 28))
+                    item.status, item.issued_on = OBTAINED, dt.date(2023, rng.randint(1, 5), rng.randint(1, 28))
                     item.doc_no = f"净高审批〔2023〕{300 + i * 10 + n}号（示例）"
                     if n == 1 and i % 5 == 0:  # a filing that lapses soon
                         item.valid_until = dt.date(2023, 7, 20)
                 else:
-                    item.status = rules.IN_PROGRESS_ITEM if n == done else rules.NOT_STARTED_ITEM
+                    item.status = IN_PROGRESS_ITEM if n == done else NOT_STARTED_ITEM
                 item.save()
 
 
@@ -229,7 +246,7 @@ def _problems(plan: Plan, rng: random.Random, user: Any) -> None:
     texts = [("用地", "土地征收和地上物清表尚未完成，影响开工"), ("资金", "项目资本金到位不足，需协调融资"),
              ("前期手续", "施工许可办理中，消防设计审查意见待反馈"), ("要素保障", "施工用电、用水接入需协调"),
              ("拆迁", "红线内3户居民未完成动迁"), ("规划", "规划方案需调整，重新报审")]
-    lagging = list(Project.objects.filter(plan=plan).exclude(stage__in=rules.CLOSED).order_by("code"))[::9]
+    lagging = list(Project.objects.filter(plan=plan).exclude(stage__in=CLOSED).order_by("code"))[::9]
     for i, p in enumerate(lagging):
         kind, title = texts[i % len(texts)]
         status = ["待协调", "协调中", "已解决", "协调中"][i % 4]
@@ -239,43 +256,43 @@ def _problems(plan: Plan, rng: random.Random, user: Any) -> None:
                 "resolution": "已协调解决。" + ILLUSTRATIVE if status == "已解决" else ""}
         if status == "已解决":
             data["resolved_on"] = dt.date(2023, 5, 20)
-        services.save_problem(p, data, user, today=DEMO_DAY)
+        save_problem(p, data, user, today=DEMO_DAY)
 
 
 def _bonds(plan: Plan, specs: list[tuple[Any, ...]], rng: random.Random, user: Any) -> None:
     codes = [f"JY23-{i:03d}" for i, spec in enumerate(specs, start=1) if spec[13]]
     extra = list(Project.objects.filter(plan=plan, category__in=["基础设施", "社会民生"]).exclude(code__in=codes)
-                 .exclude(stage=rules.REMOVED).order_by("code").values_list("code", flat=True))
+                 .exclude(stage=REMOVED).order_by("code").values_list("code", flat=True))
     codes = (codes + extra)[:24]
     projects = {p.code: p for p in Project.objects.filter(plan=plan, code__in=codes)}
     for n, code in enumerate(codes):
         p = projects[code]
         declared = dt.date(2023, 1 + n % 4, 10 + n % 15)
-        state = (rules.BOND_PLANNING if n >= 22 else rules.BOND_DECLARED if n >= 20 else
-                 rules.BOND_REVIEW if n >= 18 else rules.BOND_APPROVED)
-        bond = bonds.save_bond(p, {"requested_amount": p.total_investment * Decimal("0.4"), "state": state,
-                                   "declared_on": declared if state != rules.BOND_PLANNING else None,
-                                   "coverage_ratio": Decimal("1.25"), "has_plan_doc": True,
-                                   "has_finance_report": n < 20, "has_legal_opinion": n < 20}, user, today=DEMO_DAY)
-        if state != rules.BOND_APPROVED:
+        state = (BOND_PLANNING if n >= 22 else BOND_DECLARED if n >= 20 else
+                 BOND_REVIEW if n >= 18 else BOND_APPROVED)
+        bond = save_bond(p, {"requested_amount": p.total_investment * Decimal("0.4"), "state": state,
+                             "declared_on": declared if state != BOND_PLANNING else None,
+                             "coverage_ratio": Decimal("1.25"), "has_plan_doc": True,
+                             "has_finance_report": n < 20, "has_legal_opinion": n < 20}, user, today=DEMO_DAY)
+        if state != BOND_APPROVED:
             continue
         quota = (p.total_investment * Decimal("0.3")).quantize(Decimal(1))
         quota_day = dt.date(2023, 1, 18) if n % 3 == 0 else dt.date(2023, 3, 20)
         batch = "提前批" if n % 3 == 0 else "第一批"
-        bonds.add_movement(bond, "quota", {"amount": quota, "date": quota_day, "batch": batch,
-                                           "doc_no": f"吉财债〔2023〕{10 + n}号（示例）"}, user, today=DEMO_DAY)
+        add_movement(bond, "quota", {"amount": quota, "date": quota_day, "batch": batch,
+                                     "doc_no": f"吉财债〔2023〕{10 + n}号（示例）"}, user, today=DEMO_DAY)
         paid_day = quota_day + dt.timedelta(days=25)
-        bonds.add_movement(bond, "disbursement", {"amount": quota * Decimal("0.7"), "date": paid_day}, user,
-                           today=DEMO_DAY)
+        add_movement(bond, "disbursement", {"amount": quota * Decimal("0.7"), "date": paid_day}, user,
+                     today=DEMO_DAY)
         if n % 6 == 1:
             continue  # money paid but nothing spent: idle
         share = Decimal("0.08") if n % 6 == 4 else Decimal("0.14")  # some spend slowly
         day = paid_day
         while (day := day + dt.timedelta(days=rng.randint(20, 35))) <= DEMO_DAY:
-            bonds.add_movement(bond, "expenditure", {"amount": (quota * share).quantize(Decimal("0.01")), "date": day,
-                                                     "payee": "中建某局（示例）"}, user, today=DEMO_DAY)
+            add_movement(bond, "expenditure", {"amount": (quota * share).quantize(Decimal("0.01")), "date": day,
+                                               "payee": "中建某局（示例）"}, user, today=DEMO_DAY)
     BondProject.objects.filter(project__plan=plan, declared_on__isnull=True).exclude(
-        state=rules.BOND_PLANNING).update(declared_on=dt.date(2023, 1, 10))
+        state=BOND_PLANNING).update(declared_on=dt.date(2023, 1, 10))
 
 
 def _indicators(plan: Plan, user: Any) -> None:

@@ -9,9 +9,9 @@ from typing import Any
 
 from shigongtu.plans.models import Plan
 from shigongtu.plans.selectors import month_of
-from shigongtu.projects import rules
 from shigongtu.projects.filters import attach_lights
 from shigongtu.projects.models import Project, ProjectSettings
+from shigongtu.projects.rules.stages import REMOVED
 from shigongtu.projects.warnings import project_warnings, ytd_through
 
 
@@ -58,7 +58,7 @@ def projects_document(plan: Plan, as_of: dt.date) -> dict[str, Any]:
             "lights": p.lights,  # type: ignore[attr-defined]
             "warnings": warnings.get(p.code, []),
         })
-    open_rows = [row for row, p in zip(rows, projects, strict=True) if p.stage != rules.REMOVED]
+    open_rows = [row for row, p in zip(rows, projects, strict=True) if p.stage != REMOVED]
     totals = {
         "projects": len(open_rows),
         "started": sum(1 for row in open_rows if row["started"]),

@@ -3,12 +3,15 @@
 One table (:data:`PROJECT_FIELDS`) names each field, its canonical ledger header (contract
 §3) and how its value is read, so the API, the forms and the ledger engine all accept and
 refuse exactly the same things. Every problem names the field (``field``, the API name)
-and the column (``column``, the canonical header) and quotes the value.
+and the column (``column``, the canonical header) and quotes the value. The monthly
+investment report (月度投资) has its table too (:data:`INVESTMENT_HEADERS`,
+:func:`clean_investment`), read alike by its service, its form and its ledger.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,15 +19,16 @@ from decimal import Decimal
 from typing import Any
 
 from shigongtu.lib import geo
-from shigongtu.lib.amounts import parse_amount, parse_number
+from shigongtu.lib.amounts import parse_amount, parse_number, parse_percent
 from shigongtu.lib.codes import validate_credit_code, validate_project_code
 from shigongtu.lib.errors import FieldError, ValueProblem, in_english, shown
-from shigongtu.lib.periods import parse_date
+from shigongtu.lib.periods import Period, parse_date, parse_period
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans.models import Node, Plan
-from shigongtu.projects import rules
+from shigongtu.plans.services import find_unit
 from shigongtu.projects.models import Project
 from shigongtu.projects.models.project import CATEGORIES, LEVELS, NATURES, YEAR_KINDS
+from shigongtu.projects.rules.stages import CLOSED, NOT_STARTED, PLANNING, STAGES, read_stage, stage_move_problem
 
 PROJECT_CODE_RE = re.compile(r"^[^\s/\\?#%]{1,50}$")
 TRUE_WORDS = frozenset({"是", "y", "yes", "true", "1", "已入统", "已入库", "√", "✓"})
@@ -126,8 +130,6 @@ class Lookups:
     nodes: dict[str, int] | None = None
 
     def unit(self, name: str) -> OrgUnit | None:
-        from shigongtu.plans.services import find_unit
-
         if name not in self.units:
             self.units[name] = find_unit(name, self.plan.unit)
         return self.units[name]
@@ -167,10 +169,10 @@ def _choice(spec: FieldSpec, raw: Any, blank: bool, look: Lookups, unit: str | N
 
 
 def _stage(spec: FieldSpec, raw: Any, blank: bool, look: Lookups, unit: str | None) -> str:
-    stage = rules.read_stage(raw)
+    stage = read_stage(raw)
     if stage is None:
-        raise ValueProblem(f"未知的项目阶段（可用：{'、'.join(rules.STAGES)}）",
-                           f"unknown stage (use {', '.join(rules.STAGES)})")
+        raise ValueProblem(f"未知的项目阶段（可用：{'、'.join(STAGES)}）",
+                           f"unknown stage (use {', '.join(STAGES)})")
     return stage
 
 
@@ -273,12 +275,12 @@ def clean_project(plan: Plan, data: Mapping[str, Any], existing: Project | None 
         problems.append(problem(BY_NAME["actual_completion"], now("actual_completion"),
                                 "有实际竣工时间却没有实际开工时间",
                                 "an actual completion date without an actual start date"))
-    stage = now("stage") or rules.PLANNING
+    stage = now("stage") or PLANNING
     if "stage" in clean and existing is not None:
-        why = rules.stage_move_problem(existing.stage, clean["stage"])
+        why = stage_move_problem(existing.stage, clean["stage"])
         if why:
             problems.append(problem(BY_NAME["stage"], clean["stage"], why.message_zh, why.message_en))
-    if now("actual_start") and stage in rules.NOT_STARTED and "stage" not in bad:
+    if now("actual_start") and stage in NOT_STARTED and "stage" not in bad:
         problems.append(problem(BY_NAME["stage"], stage, f"已有实际开工时间，项目阶段不能是「{stage}」",
                                 f"the project has an actual start date, so its stage cannot be {stage}"))
     problems += _coordinates(clean, existing, bad)
@@ -321,3 +323,130 @@ def year_kind_of(actual_start: dt.date | None, nature: str, planned_start: dt.da
     if planned_start is not None and planned_start.year == year:
         return "新开工"
     return ""
+
+
+def optional_date(data: Mapping[str, Any], key: str, problems: list[FieldError]) -> dt.date | None:
+    """``data[key]`` read as a date, None when blank; a value that is not a date adds a problem."""
+    raw = data.get(key)
+    if raw in (None, ""):
+        return None
+    try:
+        return parse_date(raw)
+    except ValueError as exc:
+        problems.append(FieldError(str(exc), field=key, value=str(raw)))
+        return None
+
+
+# -- monthly investment reports (月度投资) ------------------------------------------------------
+# Checked the same way whether they come from the API, the report form or a ledger row:
+# amounts ≥ 0 in 万元, the month inside the plan year and not in the future, an optional
+# year-to-date figure (本年累计完成投资) equal to the sum of the monthly ones, image progress 0–100 %.
+
+# name → canonical ledger header (contract §3's investment ledger, plus optional extras).
+INVESTMENT_HEADERS = {
+    "project": "项目编号",
+    "period": "填报月份",
+    "amount": "本月完成投资",
+    "stats_amount": "统计口径完成投资",
+    "funds_arrived": "本月到位资金",
+    "progress_text": "形象进度",
+    "progress_pct": "形象进度百分比",
+    "next_steps": "下一步计划",
+    "ytd": "本年累计完成投资",
+}
+INVESTMENT_BY_HEADER = {header: name for name, header in INVESTMENT_HEADERS.items()}
+YTD_TOLERANCE = Decimal("0.01")  # 万元: one hundred 元, below what a ledger rounds to
+
+
+def investment_problem(name: str, raw: Any, message: str, en: str = "") -> FieldError:
+    """A problem with one figure of a monthly report: ``message`` in Chinese, ``en`` the same in English."""
+    return FieldError(message, field=name, column=INVESTMENT_HEADERS[name], value=None if raw is None else shown(raw),
+                   message_en=en)
+
+
+def _blank(raw: Any) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+@functools.lru_cache(maxsize=8)
+def _month_of(day: dt.date) -> Period:
+    # one Period per day, not one per row of a long ledger
+    return Period.of(day)
+
+
+def clean_investment(plan: Plan, project: Project | None, data: Mapping[str, Any], *, today: dt.date,
+                     earlier: Mapping[str, Decimal] | None = None,
+                     header_units: Mapping[str, str] | None = None) -> tuple[dict[str, Any], list[FieldError]]:
+    """Read one month's figures (keyed by name or canonical header) for ``project``.
+
+    ``earlier`` maps each period of the plan year to the amount already counted for this
+    project (other reports, earlier rows of the same file), for the year-to-date check.
+    """
+    values = {INVESTMENT_BY_HEADER.get(k, k): v for k, v in data.items()}
+    units = {INVESTMENT_BY_HEADER.get(k, k): v for k, v in (header_units or {}).items()}
+    clean: dict[str, Any] = {}
+    problems: list[FieldError] = []
+    raw = values.get("period")
+    try:
+        period = parse_period(raw)
+        if period.year != plan.year:
+            problems.append(investment_problem("period", raw, f"填报月份{period.label_zh}不在施工图年度{plan.year}年内",
+                                               f"month {period.key} is outside the plan year {plan.year}"))
+        elif period > _month_of(today):
+            problems.append(investment_problem("period", raw, f"填报月份{period.label_zh}还没到，不能填报以后月份的数",
+                                               f"month {period.key} has not come yet; later months cannot be reported"))
+        clean["period"] = period.key
+    except ValueError as exc:
+        if _blank(raw):
+            problems.append(investment_problem("period", raw, "缺少填报月份", "missing month"))
+        else:
+            problems.append(investment_problem("period", raw, f"填报月份：{exc}", in_english(exc)))
+    for name in ("amount", "stats_amount", "funds_arrived", "ytd"):
+        if name not in values:
+            continue
+        raw = values[name]
+        if _blank(raw):
+            if name == "amount":
+                problems.append(investment_problem(name, raw, "缺少本月完成投资", "missing investment this month"))
+            clean[name] = None
+            continue
+        try:
+            clean[name] = parse_amount(raw, "万元", header_unit=units.get(name))
+        except ValueError as exc:
+            problems.append(investment_problem(name, raw, str(exc), in_english(exc)))
+    if "amount" not in values:
+        problems.append(investment_problem("amount", None, "缺少本月完成投资", "missing investment this month"))
+    if "progress_pct" in values and not _blank(values["progress_pct"]):
+        clean["progress_pct"] = _percent(values["progress_pct"], problems)
+    for name in ("progress_text", "next_steps"):
+        if name in values:
+            clean[name] = "" if _blank(values[name]) else str(values[name]).strip()
+    text = clean.get("progress_text", "")
+    if text and "progress_pct" not in clean and text.rstrip("%％").replace(".", "", 1).isdigit():
+        clean["progress_pct"] = _percent(text, problems)  # 形象进度 given as a bare percentage
+    if project is not None and project.stage in CLOSED:
+        problems.append(FieldError(f"项目已{project.stage}，不再填报投资", field="project", column="项目编号",
+                                value=project.code,
+                                message_en=f"the project is {project.stage} and reports no more investment"))
+    ytd = clean.pop("ytd", None)
+    if ytd is not None and clean.get("amount") is not None and "period" in clean:
+        before = sum((v for p, v in (earlier or {}).items() if p < clean["period"]), Decimal(0))
+        if abs(before + clean["amount"] - ytd) > YTD_TOLERANCE:
+            problems.append(investment_problem("ytd", values["ytd"],
+                                               f"本年累计完成投资{ytd}万元与各月之和{before + clean['amount']}万元不符",
+                                               f"investment this year to date, {ytd} (10k yuan), differs from the sum "
+                                               f"of the months, {before + clean['amount']}"))
+    return clean, problems
+
+
+def _percent(raw: Any, problems: list[FieldError]) -> Decimal | None:
+    try:
+        pct = parse_percent(raw)
+    except ValueError as exc:
+        problems.append(investment_problem("progress_pct", raw, str(exc), in_english(exc)))
+        return None
+    if not 0 <= pct <= 100:
+        problems.append(investment_problem("progress_pct", raw, "形象进度应在0到100%之间",
+                                           "physical progress must be between 0 and 100%"))
+        return None
+    return pct

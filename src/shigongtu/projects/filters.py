@@ -21,9 +21,11 @@ from shigongtu.lib.errors import FieldError
 from shigongtu.plans.models import Node, Plan
 from shigongtu.plans.rules.lights import GREEN, RED, YELLOW
 from shigongtu.plans.selectors import month_of
-from shigongtu.projects import rules
 from shigongtu.projects.models import Project
 from shigongtu.projects.models.project import LEVELS, NATURES
+from shigongtu.projects.rules.dates import add_months, latest_start
+from shigongtu.projects.rules.lights import Rules, lag_limit, project_lights, share_since, worst
+from shigongtu.projects.rules.stages import CLOSED, STAGES, read_stage
 
 SORTS = {
     "code": "项目编号", "name": "项目名称", "total_investment": "总投资", "annual_plan": "年度计划投资",
@@ -55,9 +57,9 @@ class ProjectFilter:
         f.q = str(params.get("q") or "").strip()[:100]
         f.industry = str(params.get("industry") or "").strip()
         f.node = str(params.get("node") or "").strip()
-        for name, choices in (("stage", rules.STAGES), ("level", LEVELS), ("nature", NATURES), ("light", LIGHTS)):
+        for name, choices in (("stage", STAGES), ("level", LEVELS), ("nature", NATURES), ("light", LIGHTS)):
             raw = str(params.get(name) or "").strip()
-            value = (rules.read_stage(raw) or raw) if name == "stage" and raw else raw
+            value = (read_stage(raw) or raw) if name == "stage" and raw else raw
             if value and value not in choices:
                 f.problems.append(FieldError(f"应为{'、'.join(choices)}之一", field=name, value=raw))
             else:
@@ -75,7 +77,7 @@ class ProjectFilter:
             f.problems.append(FieldError(f"排序字段应为{'、'.join(SORTS)}之一", field="sort", value=sort))
         return f
 
-    def apply(self, qs: QuerySet[Project], plan: Plan, as_of: dt.date, project_rules: rules.Rules) -> QuerySet[Project]:
+    def apply(self, qs: QuerySet[Project], plan: Plan, as_of: dt.date, project_rules: Rules) -> QuerySet[Project]:
         qs = qs.filter(plan=plan)
         if self.q:
             qs = qs.filter(Q(name__icontains=self.q) | Q(code__icontains=self.q) | Q(owner__icontains=self.q))
@@ -104,15 +106,15 @@ def _not_started_by(as_of: dt.date) -> Q:
     return Q(actual_start__isnull=True) | Q(actual_start__gt=as_of)
 
 
-def _parts(as_of: dt.date, month: int, r: rules.Rules, year: int) -> dict[str, Q]:
-    """SQL for each yellow/red rule of :func:`rules.project_lights` (same inequalities)."""
-    open_ = ~Q(stage__in=rules.CLOSED)
-    red_start = rules.latest_start(as_of, r.unstarted_red_months)
+def _parts(as_of: dt.date, month: int, r: Rules, year: int) -> dict[str, Q]:
+    """SQL for each yellow/red rule of :func:`project_lights` (same inequalities)."""
+    open_ = ~Q(stage__in=CLOSED)
+    red_start = latest_start(as_of, r.unstarted_red_months)
     start = open_ & Q(planned_start__isnull=False) & _not_started_by(as_of)
     stats = (open_ & Q(actual_start__isnull=False, actual_start__lte=as_of, total_investment__gte=r.stats_threshold)
              & ~(Q(in_statistics=True) & (Q(statistics_date__isnull=True) | Q(statistics_date__lte=as_of))))
-    stats_red = rules.latest_start(as_of, r.stats_red_months)
-    stats_yellow = rules.latest_start(as_of, r.stats_yellow_months)
+    stats_red = latest_start(as_of, r.stats_red_months)
+    stats_yellow = latest_start(as_of, r.stats_yellow_months)
     parts = {
         "start_red": start & Q(planned_start__lte=red_start),
         "start_yellow": start & Q(planned_start__lt=as_of, planned_start__gt=red_start),
@@ -127,11 +129,11 @@ def _parts(as_of: dt.date, month: int, r: rules.Rules, year: int) -> dict[str, Q
             """ytd ≤ plan × (share due since the start month − points/100), per start month."""
             q = Q(pk__in=[])
             for first in range(1, month + 1):
-                share = rules.share_since(r.curve, first, month)
+                share = share_since(r.curve, first, month)
                 started = (Q(actual_start__lt=dt.date(year, 2, 1)) if first == 1 else
-                           Q(actual_start__gte=dt.date(year, first, 1), actual_start__lt=rules.add_months(
+                           Q(actual_start__gte=dt.date(year, first, 1), actual_start__lt=add_months(
                                dt.date(year, first, 1), 1)))
-                limit = Value(rules.lag_limit(share, points), output_field=decimal)
+                limit = Value(lag_limit(share, points), output_field=decimal)
                 q |= started & Q(ytd_investment__lte=F("annual_plan") * limit)
             return q
 
@@ -140,7 +142,7 @@ def _parts(as_of: dt.date, month: int, r: rules.Rules, year: int) -> dict[str, Q
     return parts
 
 
-def light_q(light: str, as_of: dt.date, month: int, r: rules.Rules, year: int) -> Q:
+def light_q(light: str, as_of: dt.date, month: int, r: Rules, year: int) -> Q:
     """Projects whose overall light (the worst of start, stats, investment; green when none is
     yellow or red) is ``light``."""
     parts = _parts(as_of, month, r, year)
@@ -158,13 +160,13 @@ def light_q(light: str, as_of: dt.date, month: int, r: rules.Rules, year: int) -
     return ~red & ~yellow
 
 
-def attach_lights(projects: Iterable[Project], as_of: dt.date, month: int, r: rules.Rules, year: int,
+def attach_lights(projects: Iterable[Project], as_of: dt.date, month: int, r: Rules, year: int,
                   ytd: Mapping[int, Decimal] | None = None) -> None:
     """Set ``lights`` (kind → light or None) and ``light`` (the worst; green when nothing is wrong)."""
     for p in projects:
         value = ytd.get(p.pk, Decimal(0)) if ytd is not None else p.ytd_investment
-        p.lights = rules.project_lights(p, value, as_of, month, r, year)  # type: ignore[attr-defined]
-        p.light = rules.worst(p.lights.values()) or GREEN  # type: ignore[attr-defined]
+        p.lights = project_lights(p, value, as_of, month, r, year)  # type: ignore[attr-defined]
+        p.light = worst(p.lights.values()) or GREEN  # type: ignore[attr-defined]
 
 
 FILTER_PARAMS = ("q", "stage", "industry", "level", "nature", "lead_unit", "node", "light", "as_of")

@@ -34,8 +34,7 @@ from shigongtu.lib.amounts import convert, is_money_unit
 from shigongtu.lib.periods import Period
 from shigongtu.plans.models import Indicator, Node, Plan
 from shigongtu.plans.selectors import INDICATOR_SOURCES
-from shigongtu.projects import rules, totals
-from shigongtu.projects.bonds import figures_from
+from shigongtu.projects import totals
 from shigongtu.projects.models import (
     BondDisbursement,
     BondExpenditure,
@@ -44,6 +43,8 @@ from shigongtu.projects.models import (
     InvestmentReport,
     Project,
 )
+from shigongtu.projects.rules.bonds import BOND_DECLARED_STATES, figures_from
+from shigongtu.projects.rules.stages import REMOVED
 
 Values = dict[int, dict[int, float]]
 
@@ -61,7 +62,7 @@ def _window(opts: dict[str, Any]) -> tuple[dt.date, dt.date] | None:
 
 def _projects(plan: Plan, ind: Indicator, opts: dict[str, Any], prefix: str = "") -> Q:
     """The filter (on a model reaching Project through ``prefix``) for the projects an indicator covers."""
-    q = Q(**{f"{prefix}plan": plan}) & ~Q(**{f"{prefix}stage": rules.REMOVED})
+    q = Q(**{f"{prefix}plan": plan}) & ~Q(**{f"{prefix}stage": REMOVED})
     if opts.get("min_total") not in (None, ""):
         q &= Q(**{f"{prefix}total_investment__gte": Decimal(str(opts["min_total"]))})
     if opts.get("scope") == "node":
@@ -145,7 +146,7 @@ def bond_count(plan: Plan, indicators: list[Indicator], as_of: dt.date) -> Value
     for ind in indicators:
         opts = _options(ind)
         dates = list(BondProject.objects.filter(_projects(plan, ind, opts, "project__"),
-                                                state__in=rules.BOND_DECLARED_STATES)
+                                                state__in=BOND_DECLARED_STATES)
                      .values_list("declared_on", flat=True))
         year_start = dt.date(plan.year, 1, 1)
         out[ind.pk] = {m: float(sum(1 for d in dates if (d or year_start) <= end)) for m, end in _month_ends(plan.year)}

@@ -16,8 +16,8 @@ from typing import Any
 
 from django.db.models import F, Sum
 
-from shigongtu.projects import rules
 from shigongtu.projects.models import InvestmentReport, InvestmentTotal, Project
+from shigongtu.projects.rules.stages import REMOVED
 
 Sums = dict[str, tuple[Decimal | None, Decimal | None]]
 
@@ -39,7 +39,7 @@ def invalidate_year(plan_id: int, year: int) -> None:
 
 def compute(plan_id: int, periods: list[str]) -> Sums:
     """The months' sums straight from the reports (counting ones, projects not 调出)."""
-    removed = list(Project.objects.filter(plan_id=plan_id, stage=rules.REMOVED).values_list("pk", flat=True))
+    removed = list(Project.objects.filter(plan_id=plan_id, stage=REMOVED).values_list("pk", flat=True))
     qs = InvestmentReport.objects.filter(plan_id=plan_id, period__gte=min(periods), period__lte=max(periods),
                                          status__in=InvestmentReport.COUNTING)
     if removed:

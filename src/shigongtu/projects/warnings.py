@@ -27,8 +27,6 @@ from django.db.models import Sum
 from shigongtu.plans.models import Plan
 from shigongtu.plans.rules.lights import RED, YELLOW
 from shigongtu.plans.selectors import month_of
-from shigongtu.projects import rules
-from shigongtu.projects.bonds import MOVEMENTS, figures_from
 from shigongtu.projects.models import (
     ApprovalItem,
     BondProject,
@@ -37,6 +35,19 @@ from shigongtu.projects.models import (
     ProjectProblem,
     ProjectSettings,
 )
+from shigongtu.projects.rules.approvals import OBTAINED, missing_approvals
+from shigongtu.projects.rules.bonds import (
+    BOND_MATURED,
+    BOND_SERVICING,
+    BOND_SPENT,
+    expected_spending,
+    figures_from,
+    idle_light,
+    spending_light,
+)
+from shigongtu.projects.rules.lights import Rules, project_lights, share_since, start_month
+from shigongtu.projects.rules.stages import CLOSED
+from shigongtu.projects.services.bonds import MOVEMENTS
 
 EXPIRY_DAYS = 30
 KIND_LABELS = {
@@ -123,7 +134,7 @@ def project_warnings(plan: Plan, as_of: dt.date, project_ids: list[int] | None =
     found: list[ProjectWarning] = []
     for p in rows.values():
         value = ytd.get(p.pk, Decimal(0))
-        for kind, light in rules.project_lights(p, value, as_of, month, r, plan.year).items():
+        for kind, light in project_lights(p, value, as_of, month, r, plan.year).items():
             if light not in (YELLOW, RED):
                 continue
             detail: dict[str, Any] = {}
@@ -136,8 +147,8 @@ def project_warnings(plan: Plan, as_of: dt.date, project_ids: list[int] | None =
             else:
                 detail = {"ytd_investment": value, "annual_plan": p.annual_plan,
                           "completion": float(value / p.annual_plan), "month": month,
-                          "expected_share": rules.share_since(r.curve, rules.start_month(p.actual_start, plan.year),
-                                                              month) if p.actual_start else None}
+                          "expected_share": share_since(r.curve, start_month(p.actual_start, plan.year),
+                                                        month) if p.actual_start else None}
             found.append(ProjectWarning(LIGHT_KIND[kind], p.code, p.name, light, detail))
     found += _approval_warnings(rows, as_of)
     found += _problem_warnings(plan, rows, as_of)
@@ -158,12 +169,12 @@ def _approval_warnings(rows: dict[int, Project], as_of: dt.date) -> list[Project
         p = rows[pid]
         started = p.actual_start is not None and p.actual_start <= as_of
         if started:
-            missing = rules.missing_approvals((i.kind, i.required, i.status) for i in items)
-            if missing and p.stage not in rules.CLOSED:
+            missing = missing_approvals((i.kind, i.required, i.status) for i in items)
+            if missing and p.stage not in CLOSED:
                 found.append(ProjectWarning("started_without_approvals", p.code, p.name, YELLOW, {"missing": missing}))
             continue
         for i in items:
-            if i.status != rules.OBTAINED or i.valid_until is None or p.stage in rules.CLOSED:
+            if i.status != OBTAINED or i.valid_until is None or p.stage in CLOSED:
                 continue
             if i.valid_until < as_of:
                 found.append(ProjectWarning("approval_expiring", p.code, p.name, RED,
@@ -184,7 +195,7 @@ def _problem_warnings(plan: Plan, rows: dict[int, Project], as_of: dt.date) -> l
     return found
 
 
-def bond_warnings(plan: Plan, as_of: dt.date, r: rules.Rules | None = None,
+def bond_warnings(plan: Plan, as_of: dt.date, r: Rules | None = None,
                   project_ids: list[int] | None = None) -> list[ProjectWarning]:
     """Idle money and slow spending of the plan's bond projects at as-of."""
     r = r or ProjectSettings.rules_for(plan)
@@ -202,13 +213,13 @@ def bond_warnings(plan: Plan, as_of: dt.date, r: rules.Rules | None = None,
     for bond in bonds:
         p = bond.project
         f = figures_from(money["quota"][bond.pk], money["disbursement"][bond.pk], money["expenditure"][bond.pk], as_of)
-        idle = rules.idle_light(f.idle_days, r)
+        idle = idle_light(f.idle_days, r)
         if idle:
             found.append(ProjectWarning("bond_idle", p.code, p.name, idle,
                                         {"idle_days": f.idle_days, "unspent": f.disbursed - f.spent}))
-        expected = rules.expected_spending(f.first_quota, as_of, r)
-        light = rules.spending_light(f.progress, expected, r)
-        if light in (YELLOW, RED) and bond.state not in (rules.BOND_SPENT, rules.BOND_SERVICING, rules.BOND_MATURED):
+        expected = expected_spending(f.first_quota, as_of, r)
+        light = spending_light(f.progress, expected, r)
+        if light in (YELLOW, RED) and bond.state not in (BOND_SPENT, BOND_SERVICING, BOND_MATURED):
             found.append(ProjectWarning("bond_lag", p.code, p.name, light,
                                         {"progress": f.progress, "expected": expected, "quota": f.quota,
                                          "spent": f.spent}))

@@ -2,7 +2,7 @@
 
 A row is keyed by 项目编号 + 手续类型 and creates or updates that line of the project's
 checklist; nothing is deleted. The rules are the approvals service's
-(:func:`shigongtu.projects.services.save_approval`): a known kind, a status from the list,
+(:func:`shigongtu.projects.services.approvals.save_approval`): a known kind, a status from the list,
 批复日期 not after today, 有效期至 not before 批复日期. Rows are written in bulk but keep what
 the service keeps: version bumps, the change history (object ``approval`` with the service's
 field names) and the move to 具备开工条件 once every required line is 已取得 or 无需办理.
@@ -30,10 +30,22 @@ from shigongtu.ledgers.kinds.base import CREATE, UNCHANGED, UPDATE, ImportContex
 from shigongtu.lib.errors import Conflict, ValueProblem
 from shigongtu.orgs.access import MANAGE
 from shigongtu.plans.services import actor_name, bump_revision
-from shigongtu.projects import rules, services
 from shigongtu.projects.fields import read_bool
 from shigongtu.projects.filters import export_filter
 from shigongtu.projects.models import ApprovalItem, Project, StageChange
+from shigongtu.projects.rules.approvals import (
+    APPROVAL_KINDS,
+    APPROVAL_STATUSES,
+    IN_PROGRESS_ITEM,
+    NOT_NEEDED,
+    NOT_STARTED_ITEM,
+    OBTAINED,
+    ready_to_start,
+)
+from shigongtu.projects.rules.stages import PLANNING, PREPARATION, READY
+from shigongtu.projects.services.access import open_plan, require_plan
+from shigongtu.projects.services.approvals import APPROVAL_FIELDS
+from shigongtu.projects.services.projects import label
 
 T = TypeVar("T")
 YES_NO = ("是", "否")
@@ -146,12 +158,12 @@ KIND_ALIASES = {
     "规划设计方案审查": "规划方案审查", "工程规划许可证": "建设工程规划许可", "建设工程规划许可证": "建设工程规划许可",
     "施工许可证": "施工许可", "施工许可证(含消防设计审查)": "施工许可", "竣工验收备案": "竣工验收",
 }
-KNOWN_KINDS = {_fold(k): k for k in rules.APPROVAL_KINDS} | {_fold(a): k for a, k in KIND_ALIASES.items()}
+KNOWN_KINDS = {_fold(k): k for k in APPROVAL_KINDS} | {_fold(a): k for a, k in KIND_ALIASES.items()}
 STATUS_WORDS = {_fold(w): s for s, words in {
-    rules.NOT_STARTED_ITEM: ("未启动", "未开始", "未办理", "not started"),
-    rules.IN_PROGRESS_ITEM: ("办理中", "正在办理", "在办", "in progress"),
-    rules.OBTAINED: ("已取得", "已办结", "已完成", "已批复", "obtained", "done"),
-    rules.NOT_NEEDED: ("无需办理", "不需办理", "无需", "不涉及", "not needed", "n/a"),
+    NOT_STARTED_ITEM: ("未启动", "未开始", "未办理", "not started"),
+    IN_PROGRESS_ITEM: ("办理中", "正在办理", "在办", "in progress"),
+    OBTAINED: ("已取得", "已办结", "已完成", "已批复", "obtained", "done"),
+    NOT_NEEDED: ("无需办理", "不需办理", "无需", "不涉及", "not needed", "n/a"),
 }.items() for w in words}
 
 
@@ -168,7 +180,7 @@ FIELD_HEADERS = {"kind": "手续类型", "required": "是否必需", "status": "
                  "handling_unit": "经办部门"}
 TEXTS = {"批复文号": "doc_no", "经办部门": "handling_unit"}
 DATES = {"批复日期": ("issued_on", False), "有效期至": ("valid_until", True), "计划完成日期": ("planned_by", True)}
-NEW_ITEM = {"required": True, "status": rules.NOT_STARTED_ITEM, "doc_no": "", "issued_on": None,
+NEW_ITEM = {"required": True, "status": NOT_STARTED_ITEM, "doc_no": "", "issued_on": None,
             "valid_until": None, "planned_by": None, "handling_unit": ""}
 READY_NOTE = "前期手续已全部办结"
 
@@ -183,11 +195,11 @@ SPEC = LedgerSpec(
     title_zh="前期手续台账",
     columns=(
         *PROJECT_COLUMNS,
-        Column("手续类型", ("kind", "approval", "手续名称", "审批事项"), required=True, choices=rules.APPROVAL_KINDS,
+        Column("手续类型", ("kind", "approval", "手续名称", "审批事项"), required=True, choices=APPROVAL_KINDS,
                help_zh="从下拉选项中选择；项目已有的自定义手续照原名填写", width=18),
         Column("是否必需", ("required", "必需", "是否必办"), choices=YES_NO,
                help_zh="是 / 否；留空不修改（新手续默认为“是”）", width=10),
-        Column("办理状态", ("status", "状态", "办理情况"), choices=rules.APPROVAL_STATUSES,
+        Column("办理状态", ("status", "状态", "办理情况"), choices=APPROVAL_STATUSES,
                help_zh="留空不修改（新手续默认为“未启动”）", width=10),
         Column("批复文号", ("doc no", "文号", "批准文号", "证书编号"), help_zh="最长100个字符；留空即清空", width=26),
         Column("批复日期", ("issued on", "取得日期", "发证日期"), help_zh=DATE_HELP + "；不能晚于今天", width=13),
@@ -267,8 +279,8 @@ class ApprovalsKind(LedgerKind):
                 hint = "“立项”请写明：立项（审批）、立项（核准）或立项（备案）"
                 hint_en = "for 立项 say which: 立项（审批）, 立项（核准） or 立项（备案）"
             else:
-                hint = f"可用：{'、'.join(rules.APPROVAL_KINDS)}"
-                hint_en = f"use one of {', '.join(rules.APPROVAL_KINDS)}"
+                hint = f"可用：{'、'.join(APPROVAL_KINDS)}"
+                hint_en = f"use one of {', '.join(APPROVAL_KINDS)}"
             errs.add("手续类型", raw, f"未知的手续类型「{raw}」（{hint}）",
                      en=f"unknown approval kind {raw} ({hint_en})")
         return kind
@@ -283,8 +295,8 @@ class ApprovalsKind(LedgerKind):
         if "办理状态" in present and not cells.blank(raw_status):
             status = STATUS_WORDS.get(_fold(str(raw_status)))
             if status is None:
-                errs.add("办理状态", raw_status, f"办理状态应为{'、'.join(rules.APPROVAL_STATUSES)}之一",
-                         en=f"the status must be one of {', '.join(rules.APPROVAL_STATUSES)}")
+                errs.add("办理状态", raw_status, f"办理状态应为{'、'.join(APPROVAL_STATUSES)}之一",
+                         en=f"the status must be one of {', '.join(APPROVAL_STATUSES)}")
             else:
                 data["status"] = status
         for header, name in TEXTS.items():
@@ -309,7 +321,7 @@ class ApprovalsKind(LedgerKind):
 
     def _plan_row(self, number: int, project: Project, kind: str, item: ApprovalItem | None,
                   data: Mapping[str, Any]) -> RowPlan:
-        before = None if item is None else {f: getattr(item, f) for f in services.APPROVAL_FIELDS}
+        before = None if item is None else {f: getattr(item, f) for f in APPROVAL_FIELDS}
         after = {"kind": kind, **NEW_ITEM} if before is None else dict(before)
         after.update(data)
         changes = audit.diff(before, after)
@@ -327,15 +339,15 @@ class ApprovalsKind(LedgerKind):
             project = by_id[pid]
             now = [(k, i.required, i.status) for k, i in checklists[pid].items()]
             then = [(k, required, status) for k, (required, status) in lines.items()]
-            if project.stage in (rules.PLANNING, rules.PREPARATION) and rules.ready_to_start(then) \
-                    and not rules.ready_to_start(now):
+            if project.stage in (PLANNING, PREPARATION) and ready_to_start(then) \
+                    and not ready_to_start(now):
                 ctx.warnings.append(f"项目 {project.code} 的必需前期手续将全部办结，"
-                                    f"项目阶段将由「{project.stage}」转为「{rules.READY}」")
+                                    f"项目阶段将由「{project.stage}」转为「{READY}」")
 
     @transaction.atomic
     def apply(self, ctx: ImportContext, plans: list[RowPlan]) -> None:
-        plan = services.open_plan(ctx.plan)
-        services.require_plan(ctx.user, plan, MANAGE)
+        plan = open_plan(ctx.plan)
+        require_plan(ctx.user, plan, MANAGE)
         today, now = timezone.localdate(), timezone.now()
         lock_versions(ApprovalItem, [(p.target, f"项目 {p.payload['project'].code} 的手续「{p.target.kind}」")
                                      for p in plans if p.target is not None])
@@ -354,7 +366,7 @@ class ApprovalsKind(LedgerKind):
                 p.target.version += 1
                 updates.append(p.target)
         ApprovalItem.objects.bulk_create(creates, batch_size=500)  # ids come back (PostgreSQL, SQLite ≥ 3.35)
-        fields = [f for f in services.APPROVAL_FIELDS if f != "kind"]
+        fields = [f for f in APPROVAL_FIELDS if f != "kind"]
         ApprovalItem.objects.bulk_update(updates, [*fields, "version"], batch_size=500)
         created = iter(creates)
         entries = []
@@ -362,7 +374,7 @@ class ApprovalsKind(LedgerKind):
             item = p.target if p.target is not None else next(created)
             project = p.payload["project"]
             entries.append({"action": p.action, "object_type": "approval", "object_id": item.pk,
-                            "label": f"{services.label(project)} · {item.kind}", "plan_code": plan.code,
+                            "label": f"{label(project)} · {item.kind}", "plan_code": plan.code,
                             "changes": p.payload["changes"]})
         touched = {p.payload["project"].pk for p in plans}
         entries += _advance_when_ready(plan, touched, ctx.user, today, now)
@@ -399,22 +411,22 @@ def _advance_when_ready(plan: Any, project_ids: set[int], user: Any, today: dt.d
     candidates: list[Project] = []
     for ids in chunked(sorted(project_ids)):
         candidates += Project.objects.select_for_update().filter(
-            pk__in=ids, stage__in=(rules.PLANNING, rules.PREPARATION)).only("pk", "code", "name", "stage", "version")
+            pk__in=ids, stage__in=(PLANNING, PREPARATION)).only("pk", "code", "name", "stage", "version")
     lines: dict[int, list[tuple[str, bool, str]]] = defaultdict(list)
     for ids in chunked([c.pk for c in candidates]):
         for pid, kind, required, status in ApprovalItem.objects.filter(project_id__in=ids).values_list(
                 "project_id", "kind", "required", "status"):
             lines[pid].append((kind, required, status))
-    ready = [c for c in candidates if rules.ready_to_start(lines[c.pk])]
+    ready = [c for c in candidates if ready_to_start(lines[c.pk])]
     who = user if getattr(user, "pk", None) else None
     olds = {c.pk: c.stage for c in ready}
     for c in ready:
-        c.stage, c.version, c.updated_at = rules.READY, c.version + 1, now
+        c.stage, c.version, c.updated_at = READY, c.version + 1, now
     Project.objects.bulk_update(ready, ["stage", "version", "updated_at"], batch_size=500)
-    StageChange.objects.bulk_create([StageChange(project=c, from_stage=olds[c.pk], to_stage=rules.READY,
+    StageChange.objects.bulk_create([StageChange(project=c, from_stage=olds[c.pk], to_stage=READY,
                                                  effective=today, note=READY_NOTE, flags=[], by=who) for c in ready])
-    return [{"action": "stage", "object_type": "project", "object_id": c.pk, "label": services.label(c),
-             "plan_code": plan.code, "changes": {"stage": [olds[c.pk], rules.READY]}} for c in ready]
+    return [{"action": "stage", "object_type": "project", "object_id": c.pk, "label": label(c),
+             "plan_code": plan.code, "changes": {"stage": [olds[c.pk], READY]}} for c in ready]
 
 
 KIND = ApprovalsKind()

@@ -2,10 +2,10 @@
 
 A row opens a project's bond record or updates it: requested amount (申请额度, 万元), capital use
 (用作资本金), revenue coverage (收益覆盖倍数), declaration date, the 一案两书 documents and notes;
-nothing is deleted. Its 状态 follows the bond pipeline of :mod:`shigongtu.projects.rules`: a new
+nothing is deleted. Its 状态 follows the bond pipeline of :mod:`shigongtu.projects.rules.bonds`: a new
 record may start at any state (a project already under way when it is entered, as
-:func:`~shigongtu.projects.bonds.save_bond` allows), an existing one only moves as
-:func:`~shigongtu.projects.bonds.move_bond` allows (one step of the pipeline, 额度已下达 only with
+:func:`~shigongtu.projects.services.bonds.save_bond` allows), an existing one only moves as
+:func:`~shigongtu.projects.services.bonds.move_bond` allows (one step of the pipeline, 额度已下达 only with
 a quota batch recorded, 支出完毕 only once the spending reached the quota). Money movements
 (额度下达, 拨付, 支出) are not in this ledger: they are recorded on the project's page.
 
@@ -49,23 +49,39 @@ from shigongtu.lib.amounts import parse_amount
 from shigongtu.lib.errors import ValueProblem
 from shigongtu.orgs.access import MANAGE
 from shigongtu.plans.services import actor_name, bump_revision
-from shigongtu.projects import rules, services
-from shigongtu.projects.bonds import BOND_FIELDS
 from shigongtu.projects.filters import export_filter
 from shigongtu.projects.models import BondExpenditure, BondProject, BondQuota, BondStateChange, Project
+from shigongtu.projects.rules.bonds import (
+    BOND_DECLARED,
+    BOND_DECLARED_STATES,
+    BOND_DISBURSING,
+    BOND_ISSUED,
+    BOND_MATURED,
+    BOND_PLANNING,
+    BOND_QUOTA,
+    BOND_REJECTED,
+    BOND_REVIEW,
+    BOND_SPENDING,
+    BOND_SPENT,
+    BOND_STATES,
+    bond_move_problem,
+)
+from shigongtu.projects.services.access import open_plan, require_plan
+from shigongtu.projects.services.bonds import BOND_FIELDS
+from shigongtu.projects.services.projects import label
 
 FIELD_HEADERS = {"state": "状态", "requested_amount": "申请额度", "capital_use": "用作资本金",
                  "coverage_ratio": "收益覆盖倍数", "declared_on": "申报日期", "has_plan_doc": "实施方案",
                  "has_finance_report": "财务评价报告", "has_legal_opinion": "法律意见书", "notes": "备注"}
 FLAGS = {"用作资本金": "capital_use", "实施方案": "has_plan_doc", "财务评价报告": "has_finance_report",
          "法律意见书": "has_legal_opinion"}
-NEW_BOND: dict[str, Any] = {"state": rules.BOND_PLANNING, "requested_amount": Decimal(0), "capital_use": False,
+NEW_BOND: dict[str, Any] = {"state": BOND_PLANNING, "requested_amount": Decimal(0), "capital_use": False,
                             "coverage_ratio": None, "declared_on": None, "has_plan_doc": False,
                             "has_finance_report": False, "has_legal_opinion": False, "notes": ""}
 # Words clerks use for the pipeline's states (domain §3.1).
-STATE_WORDS = {"申报": rules.BOND_DECLARED, "储备": rules.BOND_DECLARED, "审核": rules.BOND_REVIEW,
-               "未通过": rules.BOND_REJECTED, "额度下达": rules.BOND_QUOTA, "发行": rules.BOND_ISSUED,
-               "拨付": rules.BOND_DISBURSING, "支出": rules.BOND_SPENDING, "到期": rules.BOND_MATURED}
+STATE_WORDS = {"申报": BOND_DECLARED, "储备": BOND_DECLARED, "审核": BOND_REVIEW,
+               "未通过": BOND_REJECTED, "额度下达": BOND_QUOTA, "发行": BOND_ISSUED,
+               "拨付": BOND_DISBURSING, "支出": BOND_SPENDING, "到期": BOND_MATURED}
 AMOUNT_MAX = Decimal("1e13")  # 万元: the column holds 18 digits, 4 after the point
 RATIO_MAX = Decimal("9999.99")
 CENT = Decimal("0.01")
@@ -77,7 +93,7 @@ SPEC = LedgerSpec(
     title_zh="专项债项目台账",
     columns=(
         *PROJECT_COLUMNS,
-        Column("状态", ("state", "专项债状态", "申报状态"), choices=rules.BOND_STATES, width=11,
+        Column("状态", ("state", "专项债状态", "申报状态"), choices=BOND_STATES, width=11,
                help_zh="新项目可从任一状态建档（默认谋划）；已有项目只能按流程前进一步；留空不修改"),
         Column("申请额度", ("requested amount", "申请金额", "申报额度", "申请债券额度"), number_format="#,##0.00",
                help_zh="万元；也可写 1.2亿、3500万；留空不修改", width=14),
@@ -97,7 +113,7 @@ SPEC = LedgerSpec(
 
 def read_state(raw: Any) -> str | None:
     text = "".join(str(raw).split())
-    return text if text in rules.BOND_STATES else STATE_WORDS.get(text)
+    return text if text in BOND_STATES else STATE_WORDS.get(text)
 
 
 class BondsKind(LedgerKind):
@@ -164,8 +180,8 @@ class BondsKind(LedgerKind):
         if "状态" in present and not cells.blank(raw):
             state = read_state(raw)
             if state is None:
-                errs.add("状态", raw, f"未知的专项债状态「{raw}」（可用：{'、'.join(rules.BOND_STATES)}）",
-                         en=f"unknown bond state {raw} (use one of {', '.join(rules.BOND_STATES)})")
+                errs.add("状态", raw, f"未知的专项债状态「{raw}」（可用：{'、'.join(BOND_STATES)}）",
+                         en=f"unknown bond state {raw} (use one of {', '.join(BOND_STATES)})")
             else:
                 data["state"] = state
         amount = cells.amount_cell(v, "申请额度", errs, header_unit=cells.header_unit(present.get("申请额度")))
@@ -203,23 +219,23 @@ class BondsKind(LedgerKind):
                     state: str) -> None:
         """An existing record's state moves as the pipeline allows (the rules of ``move_bond``)."""
         raw = v.get("状态")
-        why = rules.bond_move_problem(bond.state, state)
+        why = bond_move_problem(bond.state, state)
         quota = ctx.state["quotas"].get(bond.pk, {})
         if why:
             errs.add_problem("状态", raw, why)
-        elif state == rules.BOND_QUOTA and not quota.get("n"):
+        elif state == BOND_QUOTA and not quota.get("n"):
             errs.add("状态", raw, "还没有登记额度批次，不能改为「额度已下达」；请在项目页“专项债”中登记额度下达，"
                                 "登记后状态自动变更",
-                     en=f"no quota batch is recorded yet, so the state cannot become {rules.BOND_QUOTA}; record the "
+                     en=f"no quota batch is recorded yet, so the state cannot become {BOND_QUOTA}; record the "
                         "quota on the project's Special bonds page and the state follows")
-        elif state == rules.BOND_SPENT:
+        elif state == BOND_SPENT:
             total = quota.get("total") or Decimal(0)
             spent = ctx.state["spent"].get(bond.pk) or Decimal(0)
             if total <= 0 or spent < total:
                 errs.add("状态", raw, f"累计支出 {spent.normalize():f} 万元尚未达到已下达额度 "
                                     f"{total.normalize():f} 万元，不能改为「支出完毕」",
                          en=f"spending so far, {spent.normalize():f} (10k yuan), has not reached the quota, "
-                            f"{total.normalize():f}, so the state cannot become {rules.BOND_SPENT}")
+                            f"{total.normalize():f}, so the state cannot become {BOND_SPENT}")
 
     def _plan_row(self, number: int, project: Project, bond: BondProject | None, data: Mapping[str, Any],
                   today: dt.date) -> RowPlan:
@@ -230,9 +246,9 @@ class BondsKind(LedgerKind):
         on = today
         # The declaration date fills itself in as in the services: on opening a declared record,
         # and on the move to 储备申报 (whose effective date is the row's 申报日期 when it has one).
-        if before is None and after["state"] in rules.BOND_DECLARED_STATES and after["declared_on"] is None:
+        if before is None and after["state"] in BOND_DECLARED_STATES and after["declared_on"] is None:
             after["declared_on"] = today
-        if moved and after["state"] == rules.BOND_DECLARED:
+        if moved and after["state"] == BOND_DECLARED:
             on = data.get("declared_on") or today
             after["declared_on"] = after["declared_on"] or on
         changes = audit.diff(before, after)
@@ -242,8 +258,8 @@ class BondsKind(LedgerKind):
 
     @transaction.atomic
     def apply(self, ctx: ImportContext, plans: list[RowPlan]) -> None:
-        plan = services.open_plan(ctx.plan)
-        services.require_plan(ctx.user, plan, MANAGE)
+        plan = open_plan(ctx.plan)
+        require_plan(ctx.user, plan, MANAGE)
         today = timezone.localdate()
         who = ctx.user if getattr(ctx.user, "pk", None) else None
         lock_versions(BondProject, [(p.target, f"项目 {p.key} 的专项债记录") for p in plans if p.target is not None])
@@ -254,12 +270,12 @@ class BondsKind(LedgerKind):
         updates, moves, entries = [], [], []
         for p in plans:
             project, after, changes = p.payload["project"], p.payload["after"], p.payload["changes"]
-            item = {"object_type": "bond", "label": f"{services.label(project)} · 专项债", "plan_code": plan.code}
+            item = {"object_type": "bond", "label": f"{label(project)} · 专项债", "plan_code": plan.code}
             if p.target is None:
                 bond = next(created)
-                moves.append(BondStateChange(bond=bond, to_state=rules.BOND_PLANNING, effective=today, by=who))
-                if bond.state != rules.BOND_PLANNING:
-                    moves.append(BondStateChange(bond=bond, from_state=rules.BOND_PLANNING, to_state=bond.state,
+                moves.append(BondStateChange(bond=bond, to_state=BOND_PLANNING, effective=today, by=who))
+                if bond.state != BOND_PLANNING:
+                    moves.append(BondStateChange(bond=bond, from_state=BOND_PLANNING, to_state=bond.state,
                                                  effective=today, note="建档", by=who))
                 entries.append({**item, "action": "create", "object_id": bond.pk, "changes": changes})
                 continue

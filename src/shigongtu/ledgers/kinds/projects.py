@@ -18,12 +18,13 @@ from shigongtu.ledgers.kinds.base import CREATE, UNCHANGED, UPDATE, ImportContex
 from shigongtu.lib import geo
 from shigongtu.lib.errors import FieldError
 from shigongtu.orgs.models import OrgUnit
-from shigongtu.projects import investment, services
 from shigongtu.projects.bulk import investment as investment_rows
 from shigongtu.projects.bulk import projects as project_rows
-from shigongtu.projects.fields import PROJECT_FIELDS, Lookups
+from shigongtu.projects.bulk.projects import apply_project_rows, validate_project_rows
+from shigongtu.projects.fields import INVESTMENT_HEADERS, PROJECT_FIELDS, Lookups
 from shigongtu.projects.filters import export_filter
 from shigongtu.projects.models import InvestmentReport, Project
+from shigongtu.projects.services.projects import assign, snapshot
 from shigongtu.utilities import bulk
 
 # English (and common Chinese) aliases of the canonical headers.
@@ -102,7 +103,7 @@ INVESTMENT_SPEC = LedgerSpec(
                required=header in ("项目编号", "填报月份", "本月完成投资"),
                number_format=AMOUNT if header in MONEY_HEADERS else None,
                width=30 if header in ("形象进度", "下一步计划") else 14)
-        for header in investment.INVESTMENT_HEADERS.values()
+        for header in INVESTMENT_HEADERS.values()
     ),
 )
 
@@ -146,9 +147,9 @@ class ProjectsKind(LedgerKind):
 
     def check(self, ctx: ImportContext, rows: list[RawRow]) -> Iterator[RowPlan]:
         existing: dict[str, Project] = ctx.state["existing"]
-        checked = services.validate_project_rows(ctx.plan, [r.values for r in rows], create_units=ctx.create_units,
-                                                 header_units=_header_units(ctx), existing=existing,
-                                                 seen=ctx.state["seen"], look=ctx.state["look"])
+        checked = validate_project_rows(ctx.plan, [r.values for r in rows], create_units=ctx.create_units,
+                                        header_units=_header_units(ctx), existing=existing,
+                                        seen=ctx.state["seen"], look=ctx.state["look"])
         for row, (clean, problems) in zip(rows, checked, strict=True):
             if problems:
                 ctx.errors.extend(_cell_errors(ctx, row, problems))
@@ -177,17 +178,17 @@ class ProjectsKind(LedgerKind):
             shown["lead_unit"] = OrgUnit(name=shown["lead_unit"])  # created on apply, not in a preview
         old_codes = ctx.state["node_codes"].get(project.pk, [])
         draft = copy.copy(project)
-        codes = services._assign(draft, shown, ctx.plan)
-        after = services.snapshot(draft, old_codes if codes is None else codes)
+        codes = assign(draft, shown, ctx.plan)
+        after = snapshot(draft, old_codes if codes is None else codes)
         if isinstance(clean.get("lead_unit"), str):
             after["lead_unit_id"] = f"（新建）{clean['lead_unit']}"
-        changes = audit.diff(services.snapshot(project, old_codes), after)
+        changes = audit.diff(snapshot(project, old_codes), after)
         old_unit = project.lead_unit.name if project.lead_unit_id and project.lead_unit else None
         return RowPlan(number, clean["code"], UPDATE if changes else UNCHANGED,
                        _labelled(changes, (old_unit, _unit_shown(clean))), {"clean": clean}, project)
 
     def apply(self, ctx: ImportContext, plans: list[RowPlan]) -> None:
-        services.apply_project_rows(ctx.plan, [p.payload["clean"] for p in plans], ctx.user)
+        apply_project_rows(ctx.plan, [p.payload["clean"] for p in plans], ctx.user)
 
     def export_rows(self, plan: Any, user: Any, filters: Mapping[str, Any] | None = None) -> Iterable[dict[str, Any]]:
         qs = Project.objects.filter(plan=plan)
@@ -253,7 +254,7 @@ def _original_coordinates(project: Project) -> tuple[Any, Any]:
     return round(lng, 7), round(lat, 7)
 
 
-INVESTMENT_LABELS = {**investment.INVESTMENT_HEADERS, "status": "审核状态"}
+INVESTMENT_LABELS = {**INVESTMENT_HEADERS, "status": "审核状态"}
 
 
 def _status(key: str, value: Any) -> Any:

@@ -26,8 +26,10 @@ from shigongtu.orgs.access import MANAGE
 from shigongtu.plans.models import Plan
 from shigongtu.plans.services import actor_name, bump_revision
 from shigongtu.projects import totals
-from shigongtu.projects.investment import REPORT_FIELDS, _problem, clean_investment, counted_by_period
+from shigongtu.projects.fields import clean_investment, investment_problem
 from shigongtu.projects.models import InvestmentReport, Project
+from shigongtu.projects.services.access import open_plan, require_plan
+from shigongtu.projects.services.investment import REPORT_FIELDS, counted_by_period, refresh_totals
 from shigongtu.utilities import bulk
 
 Status = InvestmentReport.Status
@@ -79,18 +81,20 @@ def validate_investment_rows(plan: Plan, rows: Iterable[Mapping[str, Any]], *, t
         project = projects.get(code)
         problems: list[FieldError] = []
         if not code:
-            problems.append(_problem("project", None, "缺少项目编号", "missing project code"))
+            problems.append(investment_problem("project", None, "缺少项目编号", "missing project code"))
         elif project is None:
-            problems.append(_problem("project", code, f"施工图 {plan.code} 没有编号为 {code} 的项目",
-                                     f"plan {plan.code} has no project with code {code}"))
+            problems.append(investment_problem("project", code, f"施工图 {plan.code} 没有编号为 {code} 的项目",
+                                               f"plan {plan.code} has no project with code {code}"))
         earlier = state.counted.get(project.pk, {}) if project is not None and with_ytd else None
         clean, more = clean_investment(plan, project, values, today=today, earlier=earlier, header_units=header_units)
         problems += more
         if project is not None and "period" in clean:
             met = state.seen.setdefault(project.pk, set())
             if clean["period"] in met:
-                problems.append(_problem("period", clean["period"], f"项目 {code} {clean['period']} 在表中重复",
-                                         f"duplicate month {clean['period']} for project {code} in this file"))
+                problems.append(investment_problem("period", clean["period"],
+                                                   f"项目 {code} {clean['period']} 在表中重复",
+                                                   f"duplicate month {clean['period']} for project {code} "
+                                                   "in this file"))
             met.add(clean["period"])
             if with_ytd and clean.get("amount") is not None:
                 state.counted.setdefault(project.pk, {})[clean["period"]] = clean["amount"]
@@ -137,8 +141,6 @@ def apply_investment_rows(plan: Plan, clean_rows: Iterable[Mapping[str, Any]], u
     revision to :func:`finish_rows`, called once after the last batch of a file.
     Returns ``{"created": n, "updated": n, "unchanged": n}``.
     """
-    from shigongtu.projects.services import open_plan, require_plan
-
     plan = open_plan(Plan.objects.select_for_update().get(pk=plan.pk))
     require_plan(user, plan, MANAGE)
     rows = list(clean_rows)
@@ -192,8 +194,6 @@ def apply_investment_rows(plan: Plan, clean_rows: Iterable[Mapping[str, Any]], u
 
 def finish_rows(plan: Plan, project_ids: Iterable[int], periods: Iterable[str]) -> None:
     """After a file's reports are written: the projects' 本年累计, the plan's monthly sums, its revision."""
-    from shigongtu.projects.services import refresh_totals
-
     refresh_totals(project_ids)
     totals.invalidate(plan.pk, periods)
     bump_revision(plan)

@@ -3,7 +3,7 @@
 :func:`validate_project_rows` checks rows against the plan and writes nothing;
 :func:`apply_project_rows` writes the checked rows: new projects and changed ones go in a
 handful of statements per batch, with the same values, stage history and change history
-that :func:`shigongtu.projects.services.save_project` gives one project at a time.
+that :func:`shigongtu.projects.services.projects.save_project` gives one project at a time.
 """
 
 from __future__ import annotations
@@ -21,14 +21,16 @@ from shigongtu.audit import services as audit
 from shigongtu.lib.errors import FieldError
 from shigongtu.orgs.access import MANAGE
 from shigongtu.plans.models import Node, Plan
-from shigongtu.plans.services import actor_name, bump_revision, ensure_unit
-from shigongtu.projects import rules, totals
-from shigongtu.projects.fields import AUDITED, MODEL_FIELDS, Lookups, clean_project, year_kind_of
+from shigongtu.plans.services import actor_name, bump_revision
+from shigongtu.projects import totals
+from shigongtu.projects.fields import AUDITED, Lookups, clean_project, year_kind_of
 from shigongtu.projects.models import ApprovalItem, Project, StageChange
+from shigongtu.projects.rules.approvals import stage_flags
+from shigongtu.projects.rules.stages import CONSTRUCTION, NOT_STARTED, REMOVED
+from shigongtu.projects.services.access import open_plan, require_plan
+from shigongtu.projects.services.projects import OBJECT, assign, assigned_values, snapshot
 from shigongtu.utilities import bulk
 
-OBJECT = "project"
-ASSIGNED = (*MODEL_FIELDS, "lng", "lat", "crs")
 STAGE_COLUMNS = ("project_id", "from_stage", "to_stage", "effective", "note", "flags", "at", "by_id")
 NO_FLAGS = bulk.JSONText("[]")
 COLUMNS = frozenset(AUDITED)  # the audited fields that are columns (all but the node links)
@@ -77,20 +79,6 @@ def validate_project_row(plan: Plan, values: Mapping[str, Any],
     return validate_project_rows(plan, [values], **options)[0]
 
 
-def assigned_values(clean: Mapping[str, Any], plan: Plan, *, create_units: bool = True) -> dict[str, Any]:
-    """The model attributes a clean row sets, ``lead_unit_id`` for its unit. A unit the ledger
-    asked to create (``--create-units``) is created here, or (``create_units=False``, for a
-    preview) left as its name."""
-    values = {name: clean[name] for name in ASSIGNED if name in clean}
-    if "lead_unit" in clean:
-        unit = clean["lead_unit"]
-        if isinstance(unit, str):
-            values["lead_unit_id"] = ensure_unit(unit, plan.unit).pk if create_units else unit
-        else:
-            values["lead_unit_id"] = unit.pk if unit is not None else None
-    return values
-
-
 def new_project_values(base: Mapping[str, Any], clean: Mapping[str, Any], plan: Plan, *,
                        create_units: bool = True) -> dict[str, Any]:
     """A new project's columns: ``base`` (the defaults) with the row's values and its derived
@@ -103,7 +91,7 @@ def new_project_values(base: Mapping[str, Any], clean: Mapping[str, Any], plan: 
 
 
 def project_snapshot(values: Mapping[str, Any], codes: Iterable[str]) -> dict[str, Any]:
-    """:func:`shigongtu.projects.services.snapshot` of a project given as its column values."""
+    """:func:`shigongtu.projects.services.projects.snapshot` of a project given as its column values."""
     data = {name: values[name] for name in AUDITED}
     data["nodes"] = ",".join(sorted(codes))
     return data
@@ -117,8 +105,6 @@ def apply_project_rows(plan: Plan, clean_rows: Iterable[Mapping[str, Any]], user
     Never deletes; fields a row does not carry are left as they are. Needs the manage right on
     the plan. Returns ``{"created": n, "updated": n, "unchanged": n}``.
     """
-    from shigongtu.projects.services import open_plan, require_plan
-
     today = today or timezone.localdate()
     plan = open_plan(Plan.objects.select_for_update().get(pk=plan.pk))
     require_plan(user, plan, MANAGE)
@@ -156,7 +142,7 @@ class _Writer:
                 "plan_code": self.plan.code, "changes": changes}
 
     def stage(self, pk: int, old: str, new: str, actual_start: dt.date | None, flags: Any = NO_FLAGS) -> None:
-        effective = actual_start if new == rules.CONSTRUCTION and actual_start else self.today
+        effective = actual_start if new == CONSTRUCTION and actual_start else self.today
         self.stages.append((pk, old, new, min(effective, self.today), "", flags, self.now, self.by))
 
     def create(self, rows: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -182,7 +168,7 @@ class _Writer:
             changes = audit.created(project_snapshot(values, codes), plain=False)
             items.append(self.item("create", pk, values["code"], values["name"], changes))
         self.flush_stages()
-        if any(values["stage"] == rules.REMOVED for values, _ in made):
+        if any(values["stage"] == REMOVED for values, _ in made):
             totals.invalidate_year(self.plan.pk, self.plan.year)
         return items
 
@@ -190,8 +176,6 @@ class _Writer:
         """Changed projects only: their columns rewritten, version bumped, node links replaced."""
         if not pairs:
             return []
-        from shigongtu.projects.services import _assign, snapshot
-
         links: dict[int, list[str]] = defaultdict(list)
         for project_id, code in Project.nodes.through.objects.filter(
                 project_id__in=[p.pk for p, _ in pairs]).values_list("project_id", "node__code"):
@@ -201,7 +185,7 @@ class _Writer:
         for project, clean in pairs:
             old_codes = sorted(links.get(project.pk, []))
             old, old_stage = snapshot(project, old_codes), project.stage
-            codes = _assign(project, clean, self.plan)
+            codes = assign(project, clean, self.plan)
             changes = audit.diff(old, snapshot(project, old_codes if codes is None else codes))
             if not changes:
                 continue
@@ -232,7 +216,7 @@ class _Writer:
         if not moved:
             return
         checklists: dict[int, list[tuple[str, bool, str]]] = defaultdict(list)
-        starting = [p.pk for p, old in moved if p.stage == rules.CONSTRUCTION and old in rules.NOT_STARTED]
+        starting = [p.pk for p, old in moved if p.stage == CONSTRUCTION and old in NOT_STARTED]
         for pk, kind, required, status in ApprovalItem.objects.filter(project_id__in=starting).values_list(
                 "project_id", "kind", "required", "status"):
             checklists[pk].append((kind, required, status))
@@ -240,21 +224,10 @@ class _Writer:
             flags = stage_flags(project.stage, old, checklists.get(project.pk, []))
             self.stage(project.pk, old, project.stage, project.actual_start, flags or NO_FLAGS)
         self.flush_stages()
-        if any(rules.REMOVED in (p.stage, old) for p, old in moved):
+        if any(REMOVED in (p.stage, old) for p, old in moved):
             totals.invalidate_year(self.plan.pk, self.plan.year)
 
     def flush_stages(self) -> None:
         bulk.insert_rows(StageChange, STAGE_COLUMNS, self.stages)
         self.stages = []
 
-
-def stage_flags(stage: str, old: str, checklist: list[tuple[str, bool, str]]) -> list[dict[str, Any]]:
-    """The flags a move to ``stage`` carries: starting construction before every required
-    approval (前期手续) is obtained is allowed, and flagged."""
-    if stage != rules.CONSTRUCTION or old not in rules.NOT_STARTED:
-        return []
-    missing = rules.missing_approvals(checklist)
-    if not missing:
-        return []
-    return [{"kind": "started_without_approvals", "missing": missing,
-             "message": f"未取得全部前期手续即开工：{'、'.join(missing)}"}]

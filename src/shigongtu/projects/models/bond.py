@@ -10,8 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shigongtu.orgs.access import Scope
-from shigongtu.projects import rules
 from shigongtu.projects.models.project import Project, ProjectChildQuerySet
+from shigongtu.projects.rules.bonds import BOND_PLANNING, BOND_STATES
 
 
 class BondProject(models.Model):
@@ -22,8 +22,8 @@ class BondProject(models.Model):
     """
 
     project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="bond")
-    state = models.CharField(_("状态"), max_length=10, choices=[(s, s) for s in rules.BOND_STATES],
-                             default=rules.BOND_PLANNING)
+    state = models.CharField(_("状态"), max_length=10, choices=[(s, s) for s in BOND_STATES],
+                             default=BOND_PLANNING)
     requested_amount = models.DecimalField(_("申请额度（万元）"), max_digits=18, decimal_places=4, default=Decimal(0))
     capital_use = models.BooleanField(_("用作资本金"), default=False)
     coverage_ratio = models.DecimalField(_("收益覆盖倍数"), max_digits=6, decimal_places=2, null=True, blank=True)

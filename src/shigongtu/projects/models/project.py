@@ -11,7 +11,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shigongtu.orgs.access import Scope
-from shigongtu.projects import rules
+from shigongtu.projects.rules.approvals import APPROVAL_STATUSES, CLEARED, NOT_STARTED_ITEM
+from shigongtu.projects.rules.lights import SEASONAL_CURVE, Rules
+from shigongtu.projects.rules.stages import PLANNING, STAGES, STARTED
 
 
 def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -81,7 +83,7 @@ class Project(models.Model):
     planned_completion = models.DateField(_("计划竣工时间"), null=True, blank=True)
     actual_start = models.DateField(_("实际开工时间"), null=True, blank=True)
     actual_completion = models.DateField(_("实际竣工时间"), null=True, blank=True)
-    stage = models.CharField(_("项目阶段"), max_length=10, choices=_choices(rules.STAGES), default=rules.PLANNING)
+    stage = models.CharField(_("项目阶段"), max_length=10, choices=_choices(STAGES), default=PLANNING)
     in_statistics = models.BooleanField(_("是否入统"), default=False)
     statistics_date = models.DateField(_("入统日期"), null=True, blank=True)
     leader = models.CharField(_("包保领导"), max_length=100, blank=True)
@@ -134,7 +136,7 @@ class Project(models.Model):
 
     @property
     def is_started(self) -> bool:
-        return self.actual_start is not None or self.stage in rules.STARTED
+        return self.actual_start is not None or self.stage in STARTED
 
     def started_in_year(self, year: int) -> bool:
         return self.actual_start is not None and self.actual_start.year == year
@@ -165,21 +167,21 @@ class ProjectSettings(models.Model):
     def __str__(self) -> str:
         return f"{self.plan_id} 项目预警规则"
 
-    def to_rules(self) -> rules.Rules:
-        return rules.Rules(
+    def to_rules(self) -> Rules:
+        return Rules(
             stats_threshold=self.stats_threshold, stats_yellow_months=self.stats_yellow_months,
             stats_red_months=self.stats_red_months, unstarted_red_months=self.unstarted_red_months,
             invest_yellow=float(self.invest_yellow), invest_red=float(self.invest_red),
             idle_yellow_days=self.idle_yellow_days, idle_red_days=self.idle_red_days,
             spend_months=self.spend_months, spend_yellow=float(self.spend_yellow), spend_red=float(self.spend_red),
-            curve=tuple(float(c) for c in self.curve) if self.curve else rules.SEASONAL_CURVE,
+            curve=tuple(float(c) for c in self.curve) if self.curve else SEASONAL_CURVE,
         )
 
     @classmethod
-    def rules_for(cls, plan: Any) -> rules.Rules:
+    def rules_for(cls, plan: Any) -> Rules:
         """The plan's rules: its own row, else the defaults with the seasonal investment curve."""
         row = cls.objects.filter(plan=plan).first()
-        return row.to_rules() if row else rules.Rules(curve=rules.SEASONAL_CURVE)
+        return row.to_rules() if row else Rules(curve=SEASONAL_CURVE)
 
 
 class StageChange(models.Model):
@@ -216,8 +218,8 @@ class ApprovalItem(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="approvals")
     kind = models.CharField(_("手续类型"), max_length=30)
     required = models.BooleanField(_("必需"), default=True)
-    status = models.CharField(_("办理状态"), max_length=10, choices=_choices(rules.APPROVAL_STATUSES),
-                              default=rules.NOT_STARTED_ITEM)
+    status = models.CharField(_("办理状态"), max_length=10, choices=_choices(APPROVAL_STATUSES),
+                              default=NOT_STARTED_ITEM)
     doc_no = models.CharField(_("批复文号"), max_length=100, blank=True)
     issued_on = models.DateField(_("批复日期"), null=True, blank=True)
     valid_until = models.DateField(_("有效期至"), null=True, blank=True)
@@ -239,7 +241,7 @@ class ApprovalItem(models.Model):
 
     @property
     def cleared(self) -> bool:
-        return self.status in rules.CLEARED
+        return self.status in CLEARED
 
     def expires_within(self, as_of: dt.date, days: int) -> bool:
         return self.valid_until is not None and as_of <= self.valid_until <= as_of + dt.timedelta(days=days)

@@ -32,13 +32,16 @@ from shigongtu.orgs.access import MANAGE, REPORT, VIEW, get_scoped
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans.models import Node, Plan
 from shigongtu.plans.selectors import month_of
-from shigongtu.projects import rules, services
-from shigongtu.projects.bonds import figures
 from shigongtu.projects.fields import PROJECT_FIELDS
 from shigongtu.projects.filters import PAGE_SIZE, SORTS, ProjectFilter, attach_lights
-from shigongtu.projects.investment import review_investment, submit_investment
 from shigongtu.projects.models import BondProject, InvestmentReport, Project, ProjectSettings
 from shigongtu.projects.models.project import LEVELS
+from shigongtu.projects.rules.approvals import missing_approvals
+from shigongtu.projects.rules.lights import Rules, share_since, start_month
+from shigongtu.projects.rules.stages import REMOVED, STAGES
+from shigongtu.projects.services.bonds import figures
+from shigongtu.projects.services.investment import review_investment, submit_investment
+from shigongtu.projects.services.projects import change_stage
 from shigongtu.projects.warnings import KIND_LABELS, project_warnings
 from shigongtu.web.forms import ProblemsMixin, period_label, report_periods
 from shigongtu.web.views.common import as_of_for, bad_as_of, is_htmx, plan_for, plan_nav, today
@@ -98,7 +101,7 @@ class InvestmentForm(ProblemsMixin, forms.Form):
 
 
 class StageForm(ProblemsMixin, forms.Form):
-    stage = forms.ChoiceField(label=gettext_lazy("新阶段"), choices=[(s, s) for s in rules.STAGES])
+    stage = forms.ChoiceField(label=gettext_lazy("新阶段"), choices=[(s, s) for s in STAGES])
     on = forms.DateField(label=gettext_lazy("生效日期"), required=False,
                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     note = forms.CharField(label=gettext_lazy("说明"), required=False, max_length=500)
@@ -159,7 +162,7 @@ def project_list(request: HttpRequest, code: str) -> HttpResponse:
         "as_of": as_of, "bad_as_of": bad_as_of(request), "flt": flt, "page": page, "rows": rows,
         "querystring": params.urlencode(), "totals": plan_totals(plan), "sort_links": sort_links,
         "detail_prefix": reverse("projects_web:list", args=[plan.code]),
-        "stages": rules.STAGES, "levels": LEVELS, "lights": LIGHT_WORDS,
+        "stages": STAGES, "levels": LEVELS, "lights": LIGHT_WORDS,
         "industries": plan_totals(plan)["industries"],
         "units": list(OrgUnit.objects.filter(path__startswith=plan.unit.path).exclude(pk=plan.unit_id)
                       .order_by("path").values_list("pk", "name")),
@@ -172,10 +175,10 @@ def _wan(value: Decimal) -> str:
     return f"{value:,.0f}"
 
 
-def row_cells(p: Project, plan: Plan, r: rules.Rules, month: int) -> dict[str, Any]:
+def row_cells(p: Project, plan: Plan, r: Rules, month: int) -> dict[str, Any]:
     """A list row's figures formatted once in Python (50 rows × a dozen template filters add up)."""
     done = float(100 * p.ytd_investment / p.annual_plan) if p.annual_plan else None
-    expected = (100 * rules.share_since(r.curve, rules.start_month(p.actual_start, plan.year), month)
+    expected = (100 * share_since(r.curve, start_month(p.actual_start, plan.year), month)
                 if p.actual_start and done is not None else None)
     return {
         "total": _wan(p.total_investment), "annual": _wan(p.annual_plan), "ytd": _wan(p.ytd_investment),
@@ -193,7 +196,7 @@ def plan_totals(plan: Plan) -> dict[str, Any]:
     key = f"projects:totals:{plan.pk}:{plan.created_at.timestamp()}:{plan.revision}"
     totals = cache.get(key)
     if totals is None:
-        totals = Project.objects.filter(plan=plan).exclude(stage=rules.REMOVED).aggregate(
+        totals = Project.objects.filter(plan=plan).exclude(stage=REMOVED).aggregate(
             n=Count("pk"), total=Sum("total_investment"), annual=Sum("annual_plan"), ytd=Sum("ytd_investment"),
             started=Count("pk", filter=Q(actual_start__isnull=False)))
         totals["industries"] = list(Project.objects.filter(plan=plan).exclude(industry="").order_by("industry")
@@ -259,7 +262,7 @@ def detail_context(request: HttpRequest, plan: Plan, project: Project, **extra: 
     bond = BondProject.objects.filter(project=project).first()
     can_report = _can(request.user, project, REPORT)
     can_manage = _can(request.user, project, MANAGE)
-    missing = rules.missing_approvals((a.kind, a.required, a.status) for a in approvals)
+    missing = missing_approvals((a.kind, a.required, a.status) for a in approvals)
     money = figures(bond, as_of) if bond else None
     return {
         **plan_nav(request, plan, "projects", as_of, chosen),
@@ -310,9 +313,9 @@ def project_chart(request: HttpRequest, code: str, project: str) -> JsonResponse
     for m in range(1, 13):
         running += monthly[m]
         cumulative.append(round(running, 2) if m <= last else None)
-    first = rules.start_month(obj.actual_start, plan.year) if obj.actual_start else 1
+    first = start_month(obj.actual_start, plan.year) if obj.actual_start else 1
     annual = float(obj.annual_plan)
-    planned = [round(annual * rules.share_since(r.curve, first, m), 2) for m in range(1, 13)]
+    planned = [round(annual * share_since(r.curve, first, m), 2) for m in range(1, 13)]
     months = [f"{m}月" for m in range(1, 13)]
     option = {
         "tooltip": {"trigger": "axis"},
@@ -343,8 +346,8 @@ def project_stage(request: HttpRequest, code: str, project: str) -> HttpResponse
     form = StageForm(request.POST)
     if form.is_valid():
         try:
-            entry = services.change_stage(obj, form.cleaned_data["stage"], request.user, form.cleaned_data["on"],
-                                          form.cleaned_data["note"], form.cleaned_data["version"])
+            entry = change_stage(obj, form.cleaned_data["stage"], request.user, form.cleaned_data["on"],
+                                 form.cleaned_data["note"], form.cleaned_data["version"])
         except InputRejected as exc:
             form.add_problems(exc.problems)
         except Conflict as exc:

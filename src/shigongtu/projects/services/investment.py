@@ -1,143 +1,57 @@
-"""Monthly investment reports (月度投资): filing, the review chain, and the investment ledger's rows.
+"""Writes to the monthly investment reports (月度投资): filing (业主填报) and the review chain
+(责任单位已审 → 调度办已核, or 退回), and the projects' year-to-date figures (本年累计) they feed.
 
-A report is keyed by project and month. Its figures are checked the same way whether they
-come from the API, the report form or a ledger row: amounts ≥ 0 in 万元, the month inside
-the plan year and not in the future, an optional year-to-date figure (本年累计完成投资) equal
-to the sum of the monthly ones, image progress 0–100 %.
+A report is keyed by project and month; its figures are read by
+:func:`shigongtu.projects.fields.clean_investment`, the same reader the investment ledger uses.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from shigongtu.audit import services as audit
-from shigongtu.lib.amounts import parse_amount, parse_percent
-from shigongtu.lib.errors import Conflict, FieldError, InputRejected, NotAllowed, in_english, shown
-from shigongtu.lib.periods import Period, parse_period
+from shigongtu.lib.errors import Conflict, InputRejected, NotAllowed
 from shigongtu.orgs.access import MANAGE, REPORT
 from shigongtu.plans.models import Plan
 from shigongtu.plans.services import actor_name, bump_revision
-from shigongtu.projects import rules, totals
+from shigongtu.projects import totals
+from shigongtu.projects.fields import clean_investment
 from shigongtu.projects.models import InvestmentReport, Project
+from shigongtu.projects.services.access import lock, open_plan, require_project
 
 Status = InvestmentReport.Status
-
-# name → canonical ledger header (contract §3's investment ledger, plus optional extras).
-INVESTMENT_HEADERS = {
-    "project": "项目编号",
-    "period": "填报月份",
-    "amount": "本月完成投资",
-    "stats_amount": "统计口径完成投资",
-    "funds_arrived": "本月到位资金",
-    "progress_text": "形象进度",
-    "progress_pct": "形象进度百分比",
-    "next_steps": "下一步计划",
-    "ytd": "本年累计完成投资",
-}
-BY_HEADER = {header: name for name, header in INVESTMENT_HEADERS.items()}
 REPORT_FIELDS = ("amount", "stats_amount", "funds_arrived", "progress_text", "progress_pct", "next_steps", "status")
-TOLERANCE = Decimal("0.01")  # 万元: one hundred 元, below what a ledger rounds to
 
 
-def _problem(name: str, raw: Any, message: str, en: str = "") -> FieldError:
-    """A problem with one figure: ``message`` in Chinese, ``en`` the same in English."""
-    return FieldError(message, field=name, column=INVESTMENT_HEADERS[name], value=None if raw is None else shown(raw),
-                   message_en=en)
-
-
-def _blank(raw: Any) -> bool:
-    return raw is None or (isinstance(raw, str) and not raw.strip())
-
-
-@functools.lru_cache(maxsize=8)
-def _month_of(day: dt.date) -> Period:
-    return Period.of(day)
-
-
-def clean_investment(plan: Plan, project: Project | None, data: Mapping[str, Any], *, today: dt.date,
-                     earlier: Mapping[str, Decimal] | None = None,
-                     header_units: Mapping[str, str] | None = None) -> tuple[dict[str, Any], list[FieldError]]:
-    """Read one month's figures (keyed by name or canonical header) for ``project``.
-
-    ``earlier`` maps each period of the plan year to the amount already counted for this
-    project (other reports, earlier rows of the same file), for the year-to-date check.
-    """
-    values = {BY_HEADER.get(k, k): v for k, v in data.items()}
-    units = {BY_HEADER.get(k, k): v for k, v in (header_units or {}).items()}
-    clean: dict[str, Any] = {}
-    problems: list[FieldError] = []
-    raw = values.get("period")
-    try:
-        period = parse_period(raw)
-        if period.year != plan.year:
-            problems.append(_problem("period", raw, f"填报月份{period.label_zh}不在施工图年度{plan.year}年内",
-                                     f"month {period.key} is outside the plan year {plan.year}"))
-        elif period > _month_of(today):
-            problems.append(_problem("period", raw, f"填报月份{period.label_zh}还没到，不能填报以后月份的数",
-                                     f"month {period.key} has not come yet; later months cannot be reported"))
-        clean["period"] = period.key
-    except ValueError as exc:
-        if _blank(raw):
-            problems.append(_problem("period", raw, "缺少填报月份", "missing month"))
-        else:
-            problems.append(_problem("period", raw, f"填报月份：{exc}", in_english(exc)))
-    for name in ("amount", "stats_amount", "funds_arrived", "ytd"):
-        if name not in values:
-            continue
-        raw = values[name]
-        if _blank(raw):
-            if name == "amount":
-                problems.append(_problem(name, raw, "缺少本月完成投资", "missing investment this month"))
-            clean[name] = None
-            continue
-        try:
-            clean[name] = parse_amount(raw, "万元", header_unit=units.get(name))
-        except ValueError as exc:
-            problems.append(_problem(name, raw, str(exc), in_english(exc)))
-    if "amount" not in values:
-        problems.append(_problem("amount", None, "缺少本月完成投资", "missing investment this month"))
-    if "progress_pct" in values and not _blank(values["progress_pct"]):
-        clean["progress_pct"] = _percent(values["progress_pct"], problems)
-    for name in ("progress_text", "next_steps"):
-        if name in values:
-            clean[name] = "" if _blank(values[name]) else str(values[name]).strip()
-    text = clean.get("progress_text", "")
-    if text and "progress_pct" not in clean and text.rstrip("%％").replace(".", "", 1).isdigit():
-        clean["progress_pct"] = _percent(text, problems)  # 形象进度 given as a bare percentage
-    if project is not None and project.stage in rules.CLOSED:
-        problems.append(FieldError(f"项目已{project.stage}，不再填报投资", field="project", column="项目编号",
-                                value=project.code,
-                                message_en=f"the project is {project.stage} and reports no more investment"))
-    ytd = clean.pop("ytd", None)
-    if ytd is not None and clean.get("amount") is not None and "period" in clean:
-        before = sum((v for p, v in (earlier or {}).items() if p < clean["period"]), Decimal(0))
-        if abs(before + clean["amount"] - ytd) > TOLERANCE:
-            problems.append(_problem("ytd", values["ytd"],
-                                     f"本年累计完成投资{ytd}万元与各月之和{before + clean['amount']}万元不符",
-                                     f"investment this year to date, {ytd} (10k yuan), differs from the sum "
-                                     f"of the months, {before + clean['amount']}"))
-    return clean, problems
-
-
-def _percent(raw: Any, problems: list[FieldError]) -> Decimal | None:
-    try:
-        pct = parse_percent(raw)
-    except ValueError as exc:
-        problems.append(_problem("progress_pct", raw, str(exc), in_english(exc)))
-        return None
-    if not 0 <= pct <= 100:
-        problems.append(_problem("progress_pct", raw, "形象进度应在0到100%之间",
-                                 "physical progress must be between 0 and 100%"))
-        return None
-    return pct
+def refresh_totals(project_ids: Iterable[int]) -> None:
+    """Recompute the projects' year-to-date figures (本年累计) from their counting reports: per
+    few thousand projects, one UPDATE from the grouped sums and one for those left with none."""
+    ids = sorted(set(project_ids))
+    project, report = Project._meta, InvestmentReport._meta
+    q = connection.ops.quote_name
+    counting = list(InvestmentReport.COUNTING)
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start:start + 5000]
+        marks = ", ".join(["%s"] * len(chunk))
+        # Names come from the models; every value is a parameter.
+        sql = (f"UPDATE {q(project.db_table)} SET ytd_investment = t.a, ytd_stats_investment = t.s, "  # noqa: S608
+               f"last_period = t.last FROM (SELECT project_id, COALESCE(SUM(amount), 0) AS a, "
+               f"COALESCE(SUM(stats_amount), 0) AS s, MAX(period) AS last FROM {q(report.db_table)} "
+               f"WHERE status IN (%s, %s, %s) AND project_id IN ({marks}) GROUP BY project_id) AS t "
+               f"WHERE {q(project.db_table)}.id = t.project_id")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*counting, *chunk])
+        reported = InvestmentReport.objects.filter(project=OuterRef("pk"), status__in=counting)
+        Project.objects.filter(pk__in=chunk).filter(~Exists(reported)).update(
+            ytd_investment=Decimal(0), ytd_stats_investment=Decimal(0), last_period="")
 
 
 def counted_by_period(project_ids: Iterable[int], year: int) -> dict[int, dict[str, Decimal]]:
@@ -152,8 +66,6 @@ def counted_by_period(project_ids: Iterable[int], year: int) -> dict[int, dict[s
 
 def _finish(plan: Plan, project_ids: Iterable[int], items: list[dict[str, Any]], user: Any,
             periods: Iterable[str]) -> None:
-    from shigongtu.projects.services import refresh_totals
-
     refresh_totals(project_ids)
     totals.invalidate(plan.pk, periods)
     if items:
@@ -177,8 +89,6 @@ def submit_investment(project: Project, data: Mapping[str, Any], user: Any = Non
     replaces the figures while the report is a draft, returned or not yet reviewed; once a
     reviewer has passed it only a coordinator may change it.
     """
-    from shigongtu.projects.services import lock, open_plan, require_project
-
     today = today or timezone.localdate()
     project = lock(project)
     require_project(user, project, REPORT)
@@ -223,8 +133,6 @@ def review_investment(report: InvestmentReport, approve: bool, user: Any = None,
     on the project) and then accepted by the coordination office (调度办已核: the manage
     right); a coordinator approving a reported month accepts it at once.
     """
-    from shigongtu.projects.services import lock, require_project
-
     report = InvestmentReport.objects.select_for_update().select_related("project", "plan").get(pk=report.pk)
     project = lock(report.project)
     plan = report.plan

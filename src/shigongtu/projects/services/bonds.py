@@ -1,16 +1,16 @@
-"""Special-purpose bonds (专项债): a project's application through the pipeline and its money.
+"""Writes to a project's special bond (专项债): its record, its moves along the pipeline and its money.
 
 Quota batches (额度下达), disbursements to the project unit (拨付) and expenditures on the
 works (支出) are recorded as they happen; each moves the bond forward in its pipeline and
 is checked against the one before it (no more paid than passed down, no more spent than
-paid). Spending progress (支付进度) = Σ expenditures / Σ quotas.
+paid). Spending progress (支付进度) = Σ expenditures / Σ quotas
+(:func:`shigongtu.projects.rules.bonds.figures_from`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -24,7 +24,6 @@ from shigongtu.lib.errors import Conflict, FieldError, InputRejected
 from shigongtu.lib.periods import parse_date
 from shigongtu.orgs.access import MANAGE
 from shigongtu.plans.services import actor_name, bump_revision
-from shigongtu.projects import rules
 from shigongtu.projects.models import (
     BondDisbursement,
     BondExpenditure,
@@ -33,13 +32,28 @@ from shigongtu.projects.models import (
     BondStateChange,
     Project,
 )
+from shigongtu.projects.rules.bonds import (
+    BOND_DECLARED,
+    BOND_DECLARED_STATES,
+    BOND_QUOTA,
+    BOND_SPENT,
+    BOND_STATES,
+    DISBURSE_FROM,
+    QUOTA_FROM,
+    SPEND_FROM,
+    BondFigures,
+    bond_state_after,
+    bond_transition_problem,
+    figures_from,
+)
+from shigongtu.projects.services.access import lock, open_plan, require_project
 
 BOND_FIELDS = ("state", "requested_amount", "capital_use", "coverage_ratio", "declared_on", "has_plan_doc",
                "has_finance_report", "has_legal_opinion", "notes")
 MOVEMENTS: dict[str, tuple[type[BondQuota] | type[BondDisbursement] | type[BondExpenditure], str, frozenset[str]]] = {
-    "quota": (BondQuota, "额度下达", rules.QUOTA_FROM),
-    "disbursement": (BondDisbursement, "资金拨付", rules.DISBURSE_FROM),
-    "expenditure": (BondExpenditure, "资金支出", rules.SPEND_FROM),
+    "quota": (BondQuota, "额度下达", QUOTA_FROM),
+    "disbursement": (BondDisbursement, "资金拨付", DISBURSE_FROM),
+    "expenditure": (BondExpenditure, "资金支出", SPEND_FROM),
 }
 
 
@@ -48,8 +62,6 @@ def _label(bond: BondProject) -> str:
 
 
 def _lock(bond: BondProject, user: Any, expected_version: int | None = None) -> BondProject:
-    from shigongtu.projects.services import open_plan, require_project
-
     fresh = BondProject.objects.select_for_update().select_related("project", "project__plan").get(pk=bond.pk)
     if expected_version is not None and fresh.version != expected_version:
         raise Conflict("专项债项目", fresh.version)
@@ -61,7 +73,7 @@ def _lock(bond: BondProject, user: Any, expected_version: int | None = None) -> 
 def _enter(bond: BondProject, state: str, on: dt.date, note: str, user: Any) -> None:
     old = bond.state
     bond.state = state
-    if state == rules.BOND_DECLARED and bond.declared_on is None:
+    if state == BOND_DECLARED and bond.declared_on is None:
         bond.declared_on = on
     BondStateChange.objects.create(bond=bond, from_state=old, to_state=state, effective=on, note=note,
                                    by=user if getattr(user, "pk", None) else None)
@@ -73,8 +85,6 @@ def save_bond(project: Project, data: Mapping[str, Any], user: Any = None, expec
     """Open (or update) a project's special-bond record: requested amount, capital use, revenue
     coverage, the 一案两书 documents. A new record starts at 谋划, or at ``state`` when given
     (a project already further down the pipeline when the record is opened)."""
-    from shigongtu.projects.services import lock, open_plan, require_project
-
     today = today or timezone.localdate()
     project = lock(project)
     require_project(user, project, MANAGE)
@@ -105,8 +115,8 @@ def save_bond(project: Project, data: Mapping[str, Any], user: Any = None, expec
         clean["notes"] = str(data["notes"] or "").strip()
     state = data.get("state")
     if state not in (None, "") and bond is None:
-        if state not in rules.BOND_STATES:
-            problems.append(FieldError(f"未知的专项债状态（可用：{'、'.join(rules.BOND_STATES)}）", field="state",
+        if state not in BOND_STATES:
+            problems.append(FieldError(f"未知的专项债状态（可用：{'、'.join(BOND_STATES)}）", field="state",
                                     value=state))
     elif state not in (None, "") and bond is not None and state != bond.state:
         problems.append(FieldError("状态请通过状态变更提交", field="state", value=state))
@@ -125,7 +135,7 @@ def save_bond(project: Project, data: Mapping[str, Any], user: Any = None, expec
                                        by=user if getattr(user, "pk", None) else None)
         if state and state != bond.state:
             _enter(bond, state, today, "建档", user)
-            if state in rules.BOND_DECLARED_STATES:
+            if state in BOND_DECLARED_STATES:
                 bond.declared_on = bond.declared_on or today
             bond.save()
     changes = audit.diff(old, {f: getattr(bond, f) for f in BOND_FIELDS})
@@ -144,14 +154,14 @@ def move_bond(bond: BondProject, state: str, user: Any = None, on: dt.date | Non
     bond = _lock(bond, user, expected_version)
     on = on or today
     problems = []
-    why = rules.bond_transition_problem(bond.state, state)
+    why = bond_transition_problem(bond.state, state)
     if why or state == bond.state:
         problems.append(FieldError(why or f"已处于「{state}」", field="state", value=state))
     if on > today:
         problems.append(FieldError(f"生效日期{on}在今天之后", field="on", value=str(on)))
-    if state == rules.BOND_QUOTA and not bond.quotas.exists():
+    if state == BOND_QUOTA and not bond.quotas.exists():
         problems.append(FieldError("额度下达请登记额度批次", field="state", value=state))
-    if state == rules.BOND_SPENT:
+    if state == BOND_SPENT:
         f = figures(bond, today)
         if f.quota <= 0 or f.spent < f.quota:
             problems.append(FieldError("累计支出尚未达到已下达额度", field="state", value=state))
@@ -217,7 +227,7 @@ def add_movement(bond: BondProject, kind: str, data: Mapping[str, Any], user: An
         extra = {"payee": str(data.get("payee") or "").strip()[:200],
                  "contract_ref": str(data.get("contract_ref") or "").strip()[:100]}
     row = model.objects.create(bond=bond, date=date, amount=amount, **extra)
-    state = rules.bond_state_after(bond.state, kind)
+    state = bond_state_after(bond.state, kind)
     if state != bond.state:
         _enter(bond, state, date, what, user)
     bond.version += 1
@@ -227,31 +237,6 @@ def add_movement(bond: BondProject, kind: str, data: Mapping[str, Any], user: An
     audit.record(kind, "bond", bond.pk, changes, actor_name(user), _label(bond), bond.project.plan.code)
     bump_revision(bond.project.plan)
     return row
-
-
-@dataclass(frozen=True)
-class BondFigures:
-    """A bond project's money at a date: quota, disbursed, spent (万元), spending progress, idle days."""
-
-    quota: Decimal
-    disbursed: Decimal
-    spent: Decimal
-    first_quota: dt.date | None
-    progress: float | None
-    idle_days: int
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"quota": self.quota, "disbursed": self.disbursed, "spent": self.spent,
-                "first_quota": self.first_quota, "progress": self.progress, "idle_days": self.idle_days}
-
-
-def figures_from(quotas: list[tuple[dt.date, Decimal]], paid: list[tuple[dt.date, Decimal]],
-                 spent: list[tuple[dt.date, Decimal]], as_of: dt.date) -> BondFigures:
-    q = sum((a for d, a in quotas if d <= as_of), Decimal(0))
-    p = sum((a for d, a in paid if d <= as_of), Decimal(0))
-    s = sum((a for d, a in spent if d <= as_of), Decimal(0))
-    first = min((d for d, _ in quotas if d <= as_of), default=None)
-    return BondFigures(q, p, s, first, rules.spending_progress(q, s), rules.idle_days(paid, spent, as_of))
 
 
 def figures(bond: BondProject, as_of: dt.date) -> BondFigures:
