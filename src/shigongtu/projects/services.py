@@ -22,11 +22,11 @@ from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
 from shigongtu.audit import services as audit
-from shigongtu.lib.errors import Conflict, FieldError, InputRejected, NotAllowed
-from shigongtu.orgs.access import MANAGE, REPORT
+from shigongtu.lib.errors import Conflict, FieldError, InputRejected
+from shigongtu.orgs.access import MANAGE, REPORT, require
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans.models import Node, Plan
-from shigongtu.plans.services import actor_name, bump_revision
+from shigongtu.plans.services import actor_name, bump_revision, ensure_open
 from shigongtu.projects import rules, totals
 from shigongtu.projects.fields import AUDITED, clean_project, derive_year_kind
 from shigongtu.projects.models import ApprovalItem, InvestmentReport, Project, ProjectProblem, StageChange
@@ -38,13 +38,11 @@ OBJECT = "project"
 
 def require_plan(user: Any, plan: Plan, action: str) -> None:
     """Raise NotAllowed unless ``user`` (None = a system job) has ``action`` on the plan."""
-    if user is not None and not Plan.objects.for_user(user, action).filter(pk=plan.pk).exists():
-        raise NotAllowed(f"no {action} right on plan {plan.code}")
+    require(user, plan, action)
 
 
 def require_project(user: Any, project: Project, action: str) -> None:
-    if user is not None and not Project.objects.for_user(user, action).filter(pk=project.pk).exists():
-        raise NotAllowed(f"no {action} right on project {project.code}")
+    require(user, project, action)
 
 
 def lock(project: Project, expected_version: int | None = None) -> Project:
@@ -57,9 +55,7 @@ def lock(project: Project, expected_version: int | None = None) -> Project:
 
 def open_plan(plan: Plan) -> Plan:
     plan = Plan.objects.select_related("unit").get(pk=plan.pk)
-    if plan.is_closed:
-        raise InputRejected(f"施工图 {plan.code} 已关闭，不能修改", field="plan", value=plan.code)
-    return plan
+    return ensure_open(plan)
 
 
 def label(project: Project) -> str:
