@@ -76,7 +76,6 @@ class NodesKind(LedgerKind):
         existing: dict[str, Node] = ctx.state["nodes"]
         units: dict[str, OrgUnit] = ctx.state["units"]
         indicators: dict[str, Indicator] = ctx.state["indicators"]
-        present = set(ctx.headers)
         seen: dict[str, int] = {}
         file_codes = {cells.text(r.values, "编号") for r in rows}
         for row in rows:
@@ -115,48 +114,55 @@ class NodesKind(LedgerKind):
                 _read(errs, "任务名称", v.get("任务名称"), fields.read_title)
             node = existing.get(code) if code else None
             data: dict[str, Any] = {"title": title}
-            if "牵头单位" in present:
-                name = cells.text(v, "牵头单位")
-                if name is None:
-                    data["lead_unit"] = None
-                elif name in units:
-                    data["lead_unit"] = units[name]
-                elif ctx.create_units:
-                    data["lead_unit"] = ("new", name)
-                else:
-                    errs.add("牵头单位", name,
-                             f"单位「{name}」不存在；如需自动创建，请勾选“自动创建单位”（--create-units）",
-                             en=f"no unit called {name}; to create it, tick “Create lead units” (--create-units)")
-            if "责任领导" in present:
-                data["leader"] = cells.text(v, "责任领导") or ""
-            if "开始时间" in present:
-                data["start"] = _read(errs, "开始时间", v.get("开始时间"), fields.read_date)
-            if "完成时限" in present:
-                data["due"] = _read(errs, "完成时限", v.get("完成时限"), fields.read_due)
-            start = data.get("start", node.start if node else None)
-            due = data.get("due", node.due if node else None)
-            try:
-                fields.check_dates(start, due)
-            except ValueProblem as exc:
-                errs.add_problem("完成时限", v.get("完成时限"), exc)
-            if "权重" in present:
-                raw_weight = v.get("权重")
-                weight = None if cells.blank(raw_weight) else _read(errs, "权重", raw_weight, fields.read_weight)
-                data["weight"] = Decimal(1) if weight is None else weight
-            if "状态" in present:
-                status = (cells.text(v, "状态") or "").lower()
-                if status in CANCELLED_WORDS:
-                    data["cancelled"] = True
-                elif status in ACTIVE_WORDS or status == "":
-                    data["cancelled"] = False
-                else:
-                    errs.add("状态", v.get("状态"), "状态只能填“取消”或“正常”（或留空）",
-                             en="status must be 取消 (cancelled) or 正常 (active), or left empty")
+            self._task_columns(ctx, v, errs, node, units, data)
             indicator = self._check_indicator(ctx, v, errs, code, indicators, seen_names=ctx.state.setdefault(
                 "seen_indicators", {}), row=row.number)
             if not ctx.keep(errs) or code is None:
                 continue
             yield self._plan_row(row.number, code, node, data, indicator)
+
+    def _task_columns(self, ctx: ImportContext, v: Mapping[str, Any], errs: cells.RowErrors, node: Node | None,
+                      units: dict[str, OrgUnit], data: dict[str, Any]) -> None:
+        """Read the task columns present in the file into ``data`` through the plan's field table."""
+        present = ctx.headers  # canonical headers found in the file
+        if "牵头单位" in present:
+            name = cells.text(v, "牵头单位")
+            if name is None:
+                data["lead_unit"] = None
+            elif name in units:
+                data["lead_unit"] = units[name]
+            elif ctx.create_units:
+                data["lead_unit"] = ("new", name)
+            else:
+                errs.add("牵头单位", name,
+                         f"单位「{name}」不存在；如需自动创建，请勾选“自动创建单位”（--create-units）",
+                         en=f"no unit called {name}; to create it, tick “Create lead units” (--create-units)")
+        if "责任领导" in present:
+            data["leader"] = cells.text(v, "责任领导") or ""
+        if "开始时间" in present:
+            data["start"] = _read(errs, "开始时间", v.get("开始时间"), fields.read_date)
+        if "完成时限" in present:
+            data["due"] = _read(errs, "完成时限", v.get("完成时限"), fields.read_due)
+        start = data.get("start", node.start if node else None)
+        due = data.get("due", node.due if node else None)
+        try:
+            fields.check_dates(start, due)
+        except ValueProblem as exc:
+            errs.add_problem("完成时限", v.get("完成时限"), exc)
+        if "权重" in present:
+            raw_weight = v.get("权重")
+            weight = None if cells.blank(raw_weight) else _read(errs, "权重", raw_weight, fields.read_weight)
+            data["weight"] = Decimal(1) if weight is None else weight
+        if "状态" in present:
+            status = (cells.text(v, "状态") or "").lower()
+            if status in CANCELLED_WORDS:
+                data["cancelled"] = True
+            elif status in ACTIVE_WORDS or status == "":
+                data["cancelled"] = False
+            else:
+                errs.add("状态", v.get("状态"), "状态只能填“取消”或“正常”（或留空）",
+                         en="status must be 取消 (cancelled) or 正常 (active), or left empty")
+
 
     def _check_indicator(self, ctx: ImportContext, v: Mapping[str, Any], errs: cells.RowErrors, code: str | None,
                          indicators: dict[str, Indicator], seen_names: dict[str, int],
