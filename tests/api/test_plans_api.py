@@ -81,7 +81,7 @@ def test_the_outsider_does_not_see_the_plan_in_the_list(cast):
 def test_a_token_authenticates(cast):
     from django.test import Client
 
-    from shigongtu.api.auth import issue_token
+    from shigongtu.orgs.services import issue_token
 
     token = issue_token(cast.viewer)
     response = Client().get("/api/v1/plans/JY-T", HTTP_AUTHORIZATION=f"Bearer {token}")
@@ -102,6 +102,12 @@ def test_a_due_before_start_is_a_422(cast):
                      {"start": "2023-05-01", "due": "2023-04-01"})
     assert response.status_code == 422
     assert response.json()["detail"][0]["field"] == "due"
+
+
+def test_a_negative_weight_is_a_422_in_the_field_tables_wording(cast):
+    response = _call(cast.client("coordinator"), "patch", "/api/v1/plans/JY-T/nodes/1.1", {"weight": -1})
+    assert response.status_code == 422
+    assert response.json()["detail"] == [{"message": "权重应为不小于0的数：-1", "field": "weight", "value": "-1"}]
 
 
 def test_a_malformed_date_is_a_422_not_a_500(cast):

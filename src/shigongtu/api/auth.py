@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from typing import Any
 
 from django.http import HttpRequest
@@ -11,17 +9,7 @@ from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
 from shigongtu.orgs.models import ApiToken
-
-
-def digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def issue_token(user: Any, name: str = "cli") -> str:
-    """Create a token for ``user``; the plain token is shown once and never stored."""
-    token = "sgt_" + secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, name=name, digest=digest(token))
-    return token
+from shigongtu.orgs.services import digest
 
 
 class _Bearer(HttpBearer):

@@ -23,7 +23,7 @@ from shigongtu.bulletins import services
 from shigongtu.bulletins.content import build_content
 from shigongtu.bulletins.models import Bulletin
 from shigongtu.lib.errors import InputRejected
-from shigongtu.orgs.access import MANAGE, VIEW, get_scoped
+from shigongtu.orgs.access import MANAGE, VIEW, scoped
 from shigongtu.plans.models import Plan
 
 router = Router(tags=["bulletins"])
@@ -67,7 +67,7 @@ class IssueIn(Schema):
 
 
 def _plan(request: HttpRequest, code: str, action: str = VIEW) -> Plan:
-    return get_scoped(Plan.objects.select_related("unit"), request.user, action, code=code)  # type: ignore[no-any-return]
+    return scoped(Plan.objects.select_related("unit"), request.user, action, code=code)
 
 
 def _listing() -> Any:

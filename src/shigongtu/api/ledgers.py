@@ -11,7 +11,7 @@ from ninja.files import UploadedFile
 
 from shigongtu.ledgers.engine import export_ledger, import_ledger
 from shigongtu.ledgers.models import ImportRecord
-from shigongtu.orgs.access import MANAGE, VIEW, get_scoped
+from shigongtu.orgs.access import MANAGE, VIEW, scoped
 from shigongtu.plans.models import Plan
 from shigongtu.projects.filters import FILTER_PARAMS
 
@@ -20,7 +20,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _plan(request: HttpRequest, code: str, action: str) -> Plan:
-    return get_scoped(Plan.objects.select_related("unit"), request.user, action, code=code)  # type: ignore[no-any-return]
+    return scoped(Plan.objects.select_related("unit"), request.user, action, code=code)
 
 
 @router.post("/plans/{code}/ledgers/{kind}/import", response={200: dict, 422: dict})

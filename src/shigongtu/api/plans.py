@@ -9,11 +9,11 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Router, Schema
 
 from shigongtu.audit import services as audit
 from shigongtu.lib.errors import InputRejected, NotAllowed
-from shigongtu.orgs.access import MANAGE, REPORT, VIEW, get_scoped
+from shigongtu.orgs.access import MANAGE, REPORT, VIEW, scoped
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans import services
 from shigongtu.plans.documents import tree_document, warnings_document
@@ -72,7 +72,7 @@ class NodeIn(Schema):
     leader: str | None = None
     start: dt.date | None = None
     due: dt.date | None = None
-    weight: Decimal | None = Field(None, ge=0)
+    weight: Decimal | None = None  # read by plans.fields (one rule, one wording)
     cancelled: bool | None = None
     notes: str | None = None
     version: int | None = None
@@ -160,11 +160,11 @@ class VersionIn(Schema):
 
 
 def _plan(request: HttpRequest, code: str, action: str = VIEW) -> Plan:
-    return get_scoped(Plan.objects.select_related("unit"), request.user, action, code=code)  # type: ignore[no-any-return]
+    return scoped(Plan.objects.select_related("unit"), request.user, action, code=code)
 
 
 def _node(request: HttpRequest, plan: Plan, node_code: str, action: str = VIEW) -> Node:
-    return get_scoped(  # type: ignore[no-any-return]
+    return scoped(
         Node.objects.select_related("lead_unit", "plan"), request.user, action, plan=plan, code=node_code
     )
 
@@ -335,7 +335,7 @@ def plan_reports(request: HttpRequest, code: str, status: str | None = None, per
 
 
 def _report(request: HttpRequest, report_id: int, action: str) -> Report:
-    return get_scoped(_report_qs(), request.user, action, pk=report_id)  # type: ignore[no-any-return]
+    return scoped(_report_qs(), request.user, action, pk=report_id)
 
 
 @router.get("/reports/{report_id}", response=ReportOut)

@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from shigongtu.lib.errors import InputRejected
-from shigongtu.orgs.access import MANAGE, REPORT, VIEW, get_scoped
+from shigongtu.orgs.access import MANAGE, REPORT, VIEW, scoped
 from shigongtu.plans.models import Plan
 from shigongtu.plans.selectors import default_as_of, month_of
 from shigongtu.projects.filters import ProjectFilter, attach_lights
@@ -260,13 +260,13 @@ class MovementIn(Schema):
 # -- helpers --------------------------------------------------------------------------------
 
 def _plan(request: HttpRequest, code: str, action: str = VIEW) -> Plan:
-    return get_scoped(Plan.objects.select_related("unit"), request.user, action, code=code)  # type: ignore[no-any-return]
+    return scoped(Plan.objects.select_related("unit"), request.user, action, code=code)
 
 
 def _project(request: HttpRequest, code: str, project: str, action: str = VIEW) -> Project:
     plan = _plan(request, code)
     qs = Project.objects.select_related("lead_unit", "plan", "plan__unit").prefetch_related("nodes")
-    return get_scoped(qs, request.user, action, plan=plan, code=project)  # type: ignore[no-any-return]
+    return scoped(qs, request.user, action, plan=plan, code=project)
 
 
 def _data(payload: Schema) -> dict[str, Any]:
@@ -381,8 +381,7 @@ def submit_report(request: HttpRequest, code: str, project: str, payload: Invest
 
 
 def _report(request: HttpRequest, report_id: int, action: str) -> InvestmentReport:
-    return get_scoped(InvestmentReport.objects.select_related("project"), request.user, action,  # type: ignore[no-any-return]
-                      pk=report_id)
+    return scoped(InvestmentReport.objects.select_related("project"), request.user, action, pk=report_id)
 
 
 @router.post("/project-reports/{report_id}/approve", response=InvestmentOut)
@@ -411,7 +410,7 @@ def add_approval(request: HttpRequest, code: str, project: str, payload: Approva
 
 
 def _approval(request: HttpRequest, item_id: int, action: str) -> ApprovalItem:
-    return get_scoped(ApprovalItem.objects.select_related("project"), request.user, action, pk=item_id)  # type: ignore[no-any-return]
+    return scoped(ApprovalItem.objects.select_related("project"), request.user, action, pk=item_id)
 
 
 @router.patch("/project-approvals/{item_id}", response=ApprovalOut)
@@ -441,7 +440,7 @@ def add_problem(request: HttpRequest, code: str, project: str, payload: ProblemI
 
 @router.patch("/project-problems/{item_id}", response=ProblemOut)
 def update_problem(request: HttpRequest, item_id: int, payload: ProblemIn) -> Any:
-    item = get_scoped(ProjectProblem.objects.select_related("project"), request.user, REPORT, pk=item_id)
+    item = scoped(ProjectProblem.objects.select_related("project"), request.user, REPORT, pk=item_id)
     return problem_services.save_problem(item.project, _data(payload), request.user, item, payload.version)
 
 
@@ -461,7 +460,7 @@ def list_bonds(request: HttpRequest, code: str, as_of: dt.date | None = None) ->
 @router.get("/plans/{code}/projects/{project}/bond")
 def get_bond(request: HttpRequest, code: str, project: str, as_of: dt.date | None = None) -> Any:
     obj = _project(request, code, project)
-    bond = get_scoped(BondProject.objects.select_related("project"), request.user, VIEW, project=obj)
+    bond = scoped(BondProject.objects.select_related("project"), request.user, VIEW, project=obj)
     return _bond_doc(bond, as_of or default_as_of(obj.plan))
 
 
@@ -474,7 +473,7 @@ def save_bond(request: HttpRequest, code: str, project: str, payload: BondIn) ->
 
 def _bond(request: HttpRequest, code: str, project: str) -> BondProject:
     obj = _project(request, code, project, MANAGE)
-    return get_scoped(BondProject.objects.select_related("project"), request.user, MANAGE, project=obj)  # type: ignore[no-any-return]
+    return scoped(BondProject.objects.select_related("project"), request.user, MANAGE, project=obj)
 
 
 @router.post("/plans/{code}/projects/{project}/bond/state")

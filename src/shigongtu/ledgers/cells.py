@@ -93,33 +93,6 @@ def amount_cell(values: Mapping[str, Any], key: str, errs: RowErrors, unit: str 
         return None
 
 
-def number_cell(values: Mapping[str, Any], key: str, errs: RowErrors, minimum: int | None = None,
-                maximum: int | None = None) -> Decimal | None:
-    value = values.get(key)
-    if blank(value):
-        return None
-    try:
-        return amounts.parse_number(value, minimum=minimum, maximum=maximum)
-    except ValueProblem as exc:
-        errs.add_problem(key, value, exc)
-        return None
-
-
-def percent_cell(values: Mapping[str, Any], key: str, errs: RowErrors) -> Decimal | None:
-    value = values.get(key)
-    if blank(value):
-        return None
-    try:
-        result = amounts.parse_percent(value)
-    except ValueProblem as exc:
-        errs.add_problem(key, value, exc)
-        return None
-    if not Decimal(0) <= result <= Decimal(100):
-        errs.add(key, value, f"进度应在0到100之间，不是{value}", en=f"progress must be between 0 and 100, not {value}")
-        return None
-    return result
-
-
 def header_unit(header_text: str | None) -> str | None:
     """The unit in a header's bracketed note: 目标值(亿元) → 亿元."""
     if not header_text:

@@ -27,9 +27,10 @@ from shigongtu.ledgers.io import (
 )
 from shigongtu.ledgers.kinds.base import CREATE, UNCHANGED, UPDATE, ImportContext, LedgerKind, RowPlan
 from shigongtu.ledgers.models import ImportRecord
-from shigongtu.lib.errors import FieldError, InputRejected, NotAllowed
-from shigongtu.orgs.access import MANAGE
+from shigongtu.lib.errors import FieldError, InputRejected
+from shigongtu.orgs.access import MANAGE, require
 from shigongtu.plans.models import Plan
+from shigongtu.plans.services import ensure_open
 from shigongtu.utilities.bulk import paused_gc
 
 log = logging.getLogger(__name__)
@@ -136,10 +137,9 @@ def kind_or_error(name: str) -> Any:
 def _check_plan(kind: Any, plan: Plan | None, user: Any) -> None:
     if kind.needs_plan and plan is None:
         raise InputRejected(f"导入{kind.title_zh}需要指定施工图（--plan）", field="plan")
-    if plan is not None and user is not None and not Plan.objects.for_user(user, MANAGE).filter(pk=plan.pk).exists():
-        raise NotAllowed("no manage right on the plan")
-    if plan is not None and plan.is_closed:
-        raise InputRejected(f"施工图 {plan.code} 已关闭，不能导入", field="plan", value=plan.code)
+    if plan is not None:
+        require(user, plan, MANAGE)
+        ensure_open(plan)
 
 
 def import_ledger(data: bytes, filename: str, kind_name: str, plan: Plan | None = None, user: Any = None, *,

@@ -14,11 +14,12 @@ Actions:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+
+from shigongtu.lib.errors import NotAllowed
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -115,14 +116,42 @@ def scope_of(user: Any) -> Scope:
     return Scope.of(user)
 
 
-def get_scoped(queryset: Any, user: Any, action: str, **lookup: Any) -> Any:
-    """Fetch one object the user may see; 404 when out of sight, 403 when seen but not allowed.
+M = TypeVar("M", bound=Model)
 
-    ``queryset`` must have ``for_user(user, action)``.
+
+def _visible(source: type[M] | QuerySet[M], user: Any, action: str) -> QuerySet[M]:
+    """``source`` narrowed to what ``user`` may do ``action`` on (its queryset's ``for_user``)."""
+    qs: Any = source._default_manager.all() if isinstance(source, type) else source
+    return qs.for_user(user, action)  # type: ignore[no-any-return]
+
+
+def scoped(source: type[M] | QuerySet[M], user: Any, action: str, **lookup: Any) -> M:
+    """The one object matching ``lookup`` that ``user`` may reach, for a page, endpoint, export or import.
+
+    Out of sight (no such object, or not visible to the user): ``Http404``, so an outsider cannot
+    tell a plan exists. Visible but ``action`` not allowed (a viewer asking to write):
+    ``NotAllowed``, which every face answers with 403. ``source`` is a model or a queryset
+    (``select_related`` kept) whose queryset has ``for_user(user, action)``.
     """
-    obj = queryset.for_user(user, "view").filter(**lookup).first()
+    obj = _visible(source, user, VIEW).filter(**lookup).first()
     if obj is None:
         raise Http404
-    if action != "view" and not queryset.for_user(user, action).filter(pk=obj.pk).exists():
-        raise PermissionDenied
+    if action != VIEW and not _visible(source, user, action).filter(pk=obj.pk).exists():
+        raise NotAllowed(f"no {action} right on {_label(obj)}")
     return obj
+
+
+def require(user: Any, obj: Model, action: str) -> None:
+    """Re-check inside a transaction that ``user`` may do ``action`` on ``obj``; ``NotAllowed`` if not.
+
+    ``user`` None is a system job (the demo, a command run without ``--user``) acting with full rights.
+    """
+    if user is None:
+        return
+    if not _visible(type(obj), user, action).filter(pk=obj.pk).exists():
+        raise NotAllowed(f"no {action} right on {_label(obj)}")
+
+
+def _label(obj: Model) -> str:
+    code = getattr(obj, "code", None)
+    return f"{obj._meta.model_name} {code if code is not None else obj.pk}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -16,14 +16,12 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from shigongtu.audit import services as audit
-from shigongtu.lib.errors import Conflict, FieldError, InputRejected, NotAllowed
-from shigongtu.lib.periods import Period
-from shigongtu.orgs.access import MANAGE, REPORT, Scope
+from shigongtu.lib.errors import Conflict, FieldError, InputRejected, NotAllowed, ValueProblem
+from shigongtu.orgs.access import MANAGE, REPORT, Scope, require
 from shigongtu.orgs.models import OrgUnit
+from shigongtu.plans import fields
 from shigongtu.plans.models import Indicator, Node, Plan, Report, ReportValue, RollupDelta
-from shigongtu.plans.rules.indicators import validate_curve
 
-CODE_RE = re.compile(r"^\d+(\.\d+)*$")
 PLAN_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,49}$")
 NODE_FIELDS = ("title", "lead_unit_id", "leader", "start", "due", "weight", "cancelled", "notes")
 REPORT_FIELDS = ("progress", "narrative", "problems", "next_steps", "status")
@@ -40,11 +38,11 @@ def bump_revision(plan: Plan, node_id: int | None = None) -> None:
     RollupDelta.objects.create(plan=plan, revision=plan.revision, node_id=node_id)
 
 
-def _require(user: Any, plan: Plan, action: str) -> None:
-    if user is None:  # system jobs (demo, CLI without a user) act with full rights
-        return
-    if not Plan.objects.for_user(user, action).filter(pk=plan.pk).exists():
-        raise NotAllowed(f"no {action} right on plan {plan.code}")
+def ensure_open(plan: Plan) -> Plan:
+    """Refuse any change to a closed plan (已关闭): the one wording every writer (plans, projects, ledgers) uses."""
+    if plan.is_closed:
+        raise InputRejected(f"施工图 {plan.code} 已关闭，不能修改", field="plan", value=plan.code)
+    return plan
 
 
 def ensure_unit(name: str, parent: OrgUnit | None, kind: str = OrgUnit.Kind.DEPARTMENT) -> OrgUnit:
@@ -92,34 +90,12 @@ def create_plan(code: str, name: str, year: int, unit_name: str | None = None, u
     return plan
 
 
-def _as_date(value: Any, field: str) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.date):
-        return value
+def _date_order(start: dt.date | None, due: dt.date | None) -> list[FieldError]:
     try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError as exc:
-        raise InputRejected(f"日期格式应为 YYYY-MM-DD：{value}", field=field, value=value) from exc
-
-
-def _as_weight(value: Any) -> Decimal:
-    try:
-        weight = Decimal(str(value))
-    except (InvalidOperation, ValueError) as exc:
-        raise InputRejected(f"权重应为不小于0的数：{value}", field="weight", value=value) from exc
-    if not weight.is_finite() or weight < 0:
-        raise InputRejected(f"权重应为不小于0的数：{value}", field="weight", value=value)
-    return weight
-
-
-def validate_node_fields(data: dict[str, Any], *, start: dt.date | None, due: dt.date | None) -> list[FieldError]:
-    problems = []
-    if "title" in data and not str(data["title"] or "").strip():
-        problems.append(FieldError("任务名称不能为空", field="title", value=data["title"]))
-    if start and due and due < start:
-        problems.append(FieldError(f"完成时限 {due} 早于开始时间 {start}", field="due", value=str(due)))
-    return problems
+        fields.check_dates(start, due)
+    except ValueProblem as exc:
+        return [fields.problem("due", str(due), exc)]
+    return []
 
 
 @transaction.atomic
@@ -131,12 +107,12 @@ def save_node(plan: Plan, code: str, data: dict[str, Any], user: Any = None,
     cancelled, notes. A stale ``expected_version`` raises Conflict.
     """
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    _require(user, plan, MANAGE)
-    if plan.is_closed:
-        raise InputRejected(f"施工图 {plan.code} 已关闭，不能修改", field="plan", value=plan.code)
-    code = str(code).strip()
-    if not CODE_RE.match(code):
-        raise InputRejected("编号应为以点分隔的数字，如 1、1.2、1.2.3", field="code", value=code)
+    require(user, plan, MANAGE)
+    ensure_open(plan)
+    try:
+        code = fields.read_code(code)
+    except ValueProblem as exc:
+        raise InputRejected(fields.problem("code", str(code).strip(), exc)) from None
     node = Node.objects.filter(plan=plan, code=code).first()
     created = node is None
     if node is not None and expected_version is not None and node.version != expected_version:
@@ -146,21 +122,15 @@ def save_node(plan: Plan, code: str, data: dict[str, Any], user: Any = None,
         parent = Node.objects.filter(plan=plan, code=code.rsplit(".", 1)[0]).first()
         if parent is None:
             raise InputRejected(f"上级编号 {code.rsplit('.', 1)[0]} 不存在", field="code", value=code)
-    clean = dict(data)
-    if "start" in clean:
-        clean["start"] = _as_date(clean["start"], "start")
-    if "due" in clean:
-        clean["due"] = _as_date(clean["due"], "due")
-    if "weight" in clean:
-        clean["weight"] = _as_weight(clean["weight"])
+    if created and "title" not in data:
+        data = {**data, "title": ""}  # a new node needs its title
+    clean, problems = fields.clean(fields.NODE_FIELDS, data)
     if "lead_unit" in clean:
         unit = clean.pop("lead_unit")
         clean["lead_unit_id"] = unit.pk if unit is not None else None
-    start = clean.get("start", node.start if node else None)
-    due = clean.get("due", node.due if node else None)
-    problems = validate_node_fields(clean, start=start, due=due)
-    if created and not str(clean.get("title", "")).strip():
-        problems.append(FieldError("任务名称不能为空", field="title", value=clean.get("title")))
+    if not problems:
+        problems = _date_order(clean.get("start", node.start if node else None),
+                               clean.get("due", node.due if node else None))
     if problems:
         raise InputRejected(problems)
     old = None if created else {f: getattr(node, f) for f in NODE_FIELDS}
@@ -186,7 +156,7 @@ def save_node(plan: Plan, code: str, data: dict[str, Any], user: Any = None,
 def move_node(node: Node, new_parent_code: str | None, user: Any = None) -> Node:
     """Move a node (with its subtree) under another parent; its code is renumbered under the new parent."""
     plan = Plan.objects.select_for_update().get(pk=node.plan_id)
-    _require(user, plan, MANAGE)
+    require(user, plan, MANAGE)
     node.refresh_from_db()
     if new_parent_code in (None, ""):
         new_parent = None
@@ -213,38 +183,10 @@ def move_node(node: Node, new_parent_code: str | None, user: Any = None) -> Node
 
 
 def _indicator_data(data: dict[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:
-    problems = []
-    out: dict[str, Any] = {}
-    if "name" in data:
-        out["name"] = str(data["name"] or "").strip()
-        if not out["name"]:
-            problems.append(FieldError("指标名称不能为空", field="name", value=data["name"]))
-    if "unit" in data:
-        out["unit"] = str(data["unit"] or "").strip()
-    if "kind" in data:
-        kind = {"流量": "flow", "存量": "stock"}.get(str(data["kind"]).strip(), str(data["kind"]).strip().lower())
-        if kind not in ("flow", "stock"):
-            problems.append(FieldError("指标类型应为 流量/flow 或 存量/stock", field="kind", value=data["kind"]))
-        out["kind"] = kind
-    if "target" in data:
-        try:
-            target = Decimal(str(data["target"]))
-            if not target.is_finite() or target <= 0:
-                raise InvalidOperation
-            out["target"] = target
-        except (InvalidOperation, ValueError):
-            problems.append(FieldError("目标值应为大于0的数", field="target", value=data["target"]))
-    if "curve" in data:
-        if data["curve"] in (None, "", []):
-            out["curve"] = None
-        else:
-            try:
-                out["curve"] = list(validate_curve([float(v) for v in data["curve"]]))
-            except (ValueError, TypeError) as exc:
-                problems.append(FieldError(f"分月计划无效：{exc}", field="curve", value=data["curve"]))
-    for key in ("source", "source_options", "headline"):
-        if key in data:
-            out[key] = data[key]
+    known = {k: v for k, v in data.items() if k in INDICATOR_FIELDS}
+    out, problems = fields.clean(fields.INDICATOR_FIELDS, known)
+    if "unit" in out:
+        out["unit"] = str(out["unit"] or "").strip()
     return out, problems
 
 
@@ -256,9 +198,8 @@ def save_indicator(node: Node, data: dict[str, Any], user: Any = None, indicator
                    expected_version: int | None = None) -> Indicator:
     """Create (``indicator`` None) or update an indicator on a node."""
     plan = Plan.objects.select_for_update().get(pk=node.plan_id)
-    _require(user, plan, MANAGE)
-    if plan.is_closed:
-        raise InputRejected(f"施工图 {plan.code} 已关闭，不能修改", field="plan", value=plan.code)
+    require(user, plan, MANAGE)
+    ensure_open(plan)
     clean, problems = _indicator_data(data)
     if indicator is None:
         for key in ("name", "target"):
@@ -288,24 +229,19 @@ def save_indicator(node: Node, data: dict[str, Any], user: Any = None, indicator
 
 
 def parse_progress(value: Any, field: str = "progress") -> Decimal:
-    text = str(value).strip().rstrip("%％") if value is not None else ""
+    """A report's progress (进度), 0–100, or InputRejected naming ``field``."""
     try:
-        progress = Decimal(text)
-    except (InvalidOperation, ValueError):
-        raise InputRejected(f"进度应为0到100之间的数：{value}", field=field, value=value) from None
-    if not progress.is_finite() or progress < 0 or progress > 100:
-        raise InputRejected(f"进度应为0到100之间的数：{value}", field=field, value=value)
-    return progress
+        return fields.read_progress(value)
+    except ValueProblem as exc:
+        raise InputRejected(fields.problem(field, value, exc)) from None
 
 
 def check_period(plan: Plan, period: str, field: str = "period") -> str:
+    """A report month (填报月份) in the plan's year, as ``YYYY-MM``; InputRejected naming ``field`` if not."""
     try:
-        p = Period.parse(str(period))
-    except ValueError:
-        raise InputRejected(f"填报月份应为 YYYY-MM：{period}", field=field, value=period) from None
-    if p.year != plan.year:
-        raise InputRejected(f"填报月份 {p.key} 不在施工图年度 {plan.year} 内", field=field, value=period)
-    return p.key
+        return fields.read_period(period, plan.year).key
+    except ValueProblem as exc:
+        raise InputRejected(fields.problem(field, period, exc)) from None
 
 
 def next_seq() -> int:
@@ -323,15 +259,13 @@ def _values_for(plan: Plan, values: dict[str, Any] | None) -> tuple[dict[int, De
         if ind is None:
             problems.append(FieldError(f"本施工图没有名为「{name}」的指标", field=f"values.{name}", value=raw))
             continue
-        if raw in (None, ""):
-            continue
         try:
-            v = Decimal(str(raw).replace(",", ""))
-            if not v.is_finite():
-                raise InvalidOperation
-            out[ind.pk] = v
-        except (InvalidOperation, ValueError):
-            problems.append(FieldError(f"指标「{name}」的值应为数字", field=f"values.{name}", value=raw))
+            value = fields.read_value(str(name), raw)
+        except ValueProblem as exc:
+            problems.append(fields.problem(f"values.{name}", raw, exc))
+            continue
+        if value is not None:
+            out[ind.pk] = value
     return out, problems
 
 
@@ -344,11 +278,9 @@ def file_report(node: Node, period: str, data: dict[str, Any], user: Any = None,
     for the same period, which replaces the earlier one in the roll-up.
     """
     plan = Plan.objects.select_for_update().get(pk=node.plan_id)
-    if user is not None and not Node.objects.for_user(user, REPORT).filter(pk=node.pk).exists():
-        raise NotAllowed("no report right on this node")
+    require(user, node, REPORT)
     node.refresh_from_db()
-    if plan.is_closed:
-        raise InputRejected(f"施工图 {plan.code} 已关闭，不能填报", field="plan", value=plan.code)
+    ensure_open(plan)
     if node.cancelled or Node.objects.filter(plan=plan, cancelled=True, code__in=_ancestor_codes(node.code)).exists():
         raise InputRejected(f"任务 {node.code} 已取消，不能填报", field="node", value=node.code)
     period = check_period(plan, period)
@@ -419,7 +351,7 @@ def review_report(report: Report, approve: bool, user: Any = None, reason: str =
     """Approve a submitted report, or return it to the reporter with a reason (退回)."""
     report = Report.objects.select_for_update().select_related("node", "node__plan").get(pk=report.pk)
     plan = report.node.plan
-    _require(user, plan, MANAGE)
+    require(user, plan, MANAGE)
     if expected_version is not None and report.version != expected_version:
         raise Conflict(f"{report.node.code} {report.period} 月报", report.version)
     if report.status != Report.Status.SUBMITTED:
@@ -446,7 +378,7 @@ def review_report(report: Report, approve: bool, user: Any = None, reason: str =
 @transaction.atomic
 def set_plan_status(plan: Plan, status: str, user: Any = None) -> Plan:
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    _require(user, plan, MANAGE)
+    require(user, plan, MANAGE)
     if status not in Plan.Status.values:
         raise InputRejected(f"未知状态：{status}", field="status", value=status)
     if plan.status != status:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -11,21 +10,17 @@ from shigongtu.audit import services as audit
 from shigongtu.ledgers import cells
 from shigongtu.ledgers.io import Column, LedgerSpec, RawRow
 from shigongtu.ledgers.kinds.base import CREATE, UNCHANGED, UPDATE, ImportContext, LedgerKind, RowPlan
-from shigongtu.lib.errors import ValueProblem, in_english
+from shigongtu.lib.errors import ValueProblem
 from shigongtu.orgs.models import OrgUnit
-from shigongtu.plans import services
+from shigongtu.plans import fields, services
 from shigongtu.plans.models import Indicator, Node, code_sort_key
-from shigongtu.plans.rules.indicators import validate_curve
 
-CODE_RE = re.compile(r"^\d+(\.\d+)*$")
 CANCELLED_WORDS = {"取消", "已取消", "cancelled", "canceled"}
 ACTIVE_WORDS = {"正常", "进行中", "推进中", "未取消", "active", "normal", "open"}
-KIND_WORDS = {"流量": "flow", "flow": "flow", "存量": "stock", "stock": "stock"}
 KIND_LABELS = {"flow": "流量", "stock": "存量"}
 # How a changed field is named in previews and in the history: the ledger's own headers.
 FIELD_LABELS = {"title": "任务名称", "leader": "责任领导", "start": "开始时间", "due": "完成时限", "weight": "权重",
                 "cancelled": "已取消"}
-CURVE_SPLIT = re.compile(r"[,，;；、\s]+")
 
 SPEC = LedgerSpec(
     kind="nodes",
@@ -50,25 +45,13 @@ SPEC = LedgerSpec(
 )
 
 
-def _parse_curve(raw: Any) -> list[float]:
-    if isinstance(raw, int | float):
-        raise ValueProblem("应填写12个用逗号分隔的累计比例", "give 12 cumulative shares separated by commas")
-    parts = [p for p in CURVE_SPLIT.split(str(raw).strip()) if p]
-    values = []
-    for part in parts:
-        percent = part.endswith(("%", "％"))
-        try:
-            number = float(part.rstrip("%％"))
-        except ValueError:
-            raise ValueProblem(f"「{part}」不是数字", f"not a number: {part}") from None
-        values.append(number / 100 if percent else number)
-    if any(p.endswith(("%", "％")) for p in parts):
-        values = [v if v <= 1 else v / 100 for v in values]
-    return list(validate_curve(values))
-
-
-def _curve_text(curve: list[float] | None) -> str:
-    return "" if not curve else ",".join(f"{float(v):g}" for v in curve)
+def _read(errs: cells.RowErrors, column: str, raw: Any, read: Callable[[Any], Any]) -> Any:
+    """One cell through the plan's field table (plans.fields); a refusal is added to the row's errors."""
+    try:
+        return read(raw)
+    except ValueProblem as exc:
+        errs.add_problem(column, raw, exc)
+        return None
 
 
 class NodesKind(LedgerKind):
@@ -93,7 +76,6 @@ class NodesKind(LedgerKind):
         existing: dict[str, Node] = ctx.state["nodes"]
         units: dict[str, OrgUnit] = ctx.state["units"]
         indicators: dict[str, Indicator] = ctx.state["indicators"]
-        present = set(ctx.headers)
         seen: dict[str, int] = {}
         file_codes = {cells.text(r.values, "编号") for r in rows}
         for row in rows:
@@ -102,11 +84,9 @@ class NodesKind(LedgerKind):
             code = cells.text(v, "编号")
             if code is None:
                 errs.add("编号", v.get("编号"), "必填：编号", en="required: code")
-            elif not CODE_RE.match(code):
-                errs.add("编号", code, "编号应为以点分隔的数字，如 1、1.2、1.2.3",
-                         en="a code must be numbers separated by dots, such as 1, 1.2 or 1.2.3")
-                code = None
-            elif code in seen:
+            else:
+                code = _read(errs, "编号", code, fields.read_code)
+            if code is not None and code in seen:
                 if cells.text(v, "指标名称") is not None:
                     # A node with several indicators takes one row per indicator: the later rows
                     # carry only their indicator (their task columns repeat the first row's).
@@ -131,49 +111,58 @@ class NodesKind(LedgerKind):
                              en=f"parent code {parent} does not exist and is not in this file")
             title = cells.text(v, "任务名称")
             if title is None:
-                errs.add("任务名称", v.get("任务名称"), "必填：任务名称", en="required: task name")
+                _read(errs, "任务名称", v.get("任务名称"), fields.read_title)
             node = existing.get(code) if code else None
             data: dict[str, Any] = {"title": title}
-            if "牵头单位" in present:
-                name = cells.text(v, "牵头单位")
-                if name is None:
-                    data["lead_unit"] = None
-                elif name in units:
-                    data["lead_unit"] = units[name]
-                elif ctx.create_units:
-                    data["lead_unit"] = ("new", name)
-                else:
-                    errs.add("牵头单位", name,
-                             f"单位「{name}」不存在；如需自动创建，请勾选“自动创建单位”（--create-units）",
-                             en=f"no unit called {name}; to create it, tick “Create lead units” (--create-units)")
-            if "责任领导" in present:
-                data["leader"] = cells.text(v, "责任领导") or ""
-            if "开始时间" in present:
-                data["start"] = cells.date_cell(v, "开始时间", errs)
-            if "完成时限" in present:
-                data["due"] = cells.date_cell(v, "完成时限", errs, as_end=True)
-            start = data.get("start", node.start if node else None)
-            due = data.get("due", node.due if node else None)
-            if start and due and due < start:
-                errs.add("完成时限", v.get("完成时限"), f"完成时限 {due} 早于开始时间 {start}",
-                         en=f"due date {due} is before the start date {start}")
-            if "权重" in present:
-                weight = cells.number_cell(v, "权重", errs, minimum=0)
-                data["weight"] = Decimal(1) if weight is None else weight
-            if "状态" in present:
-                status = (cells.text(v, "状态") or "").lower()
-                if status in CANCELLED_WORDS:
-                    data["cancelled"] = True
-                elif status in ACTIVE_WORDS or status == "":
-                    data["cancelled"] = False
-                else:
-                    errs.add("状态", v.get("状态"), "状态只能填“取消”或“正常”（或留空）",
-                             en="status must be 取消 (cancelled) or 正常 (active), or left empty")
+            self._task_columns(ctx, v, errs, node, units, data)
             indicator = self._check_indicator(ctx, v, errs, code, indicators, seen_names=ctx.state.setdefault(
                 "seen_indicators", {}), row=row.number)
             if not ctx.keep(errs) or code is None:
                 continue
             yield self._plan_row(row.number, code, node, data, indicator)
+
+    def _task_columns(self, ctx: ImportContext, v: Mapping[str, Any], errs: cells.RowErrors, node: Node | None,
+                      units: dict[str, OrgUnit], data: dict[str, Any]) -> None:
+        """Read the task columns present in the file into ``data`` through the plan's field table."""
+        present = ctx.headers  # canonical headers found in the file
+        if "牵头单位" in present:
+            name = cells.text(v, "牵头单位")
+            if name is None:
+                data["lead_unit"] = None
+            elif name in units:
+                data["lead_unit"] = units[name]
+            elif ctx.create_units:
+                data["lead_unit"] = ("new", name)
+            else:
+                errs.add("牵头单位", name,
+                         f"单位「{name}」不存在；如需自动创建，请勾选“自动创建单位”（--create-units）",
+                         en=f"no unit called {name}; to create it, tick “Create lead units” (--create-units)")
+        if "责任领导" in present:
+            data["leader"] = cells.text(v, "责任领导") or ""
+        if "开始时间" in present:
+            data["start"] = _read(errs, "开始时间", v.get("开始时间"), fields.read_date)
+        if "完成时限" in present:
+            data["due"] = _read(errs, "完成时限", v.get("完成时限"), fields.read_due)
+        start = data.get("start", node.start if node else None)
+        due = data.get("due", node.due if node else None)
+        try:
+            fields.check_dates(start, due)
+        except ValueProblem as exc:
+            errs.add_problem("完成时限", v.get("完成时限"), exc)
+        if "权重" in present:
+            raw_weight = v.get("权重")
+            weight = None if cells.blank(raw_weight) else _read(errs, "权重", raw_weight, fields.read_weight)
+            data["weight"] = Decimal(1) if weight is None else weight
+        if "状态" in present:
+            status = (cells.text(v, "状态") or "").lower()
+            if status in CANCELLED_WORDS:
+                data["cancelled"] = True
+            elif status in ACTIVE_WORDS or status == "":
+                data["cancelled"] = False
+            else:
+                errs.add("状态", v.get("状态"), "状态只能填“取消”或“正常”（或留空）",
+                         en="status must be 取消 (cancelled) or 正常 (active), or left empty")
+
 
     def _check_indicator(self, ctx: ImportContext, v: Mapping[str, Any], errs: cells.RowErrors, code: str | None,
                          indicators: dict[str, Indicator], seen_names: dict[str, int],
@@ -201,29 +190,25 @@ class NodesKind(LedgerKind):
         target = cells.amount_cell(v, "目标值", errs, unit=unit or "个",
                                    header_unit=cells.header_unit(ctx.headers.get("目标值")))
         if target is not None:
-            if target <= 0:
-                errs.add("目标值", v.get("目标值"), "目标值应大于0", en="the target must be greater than 0")
+            try:
+                fields.read_target(target)
+            except ValueProblem as exc:
+                errs.add_problem("目标值", v.get("目标值"), exc)
             out["target"] = target
         elif current is None and cells.blank(v.get("目标值")):  # (an unreadable one is named already)
             errs.add("目标值", v.get("目标值"), f"新指标「{name}」需要填写目标值",
                      en=f"the new indicator {name} needs a target")
         kind = cells.text(v, "指标类型")
         if kind is not None:
-            if kind.lower() not in KIND_WORDS:
-                errs.add("指标类型", kind, "指标类型应为“流量”或“存量”",
-                         en="the indicator kind must be 流量 (flow) or 存量 (stock)")
-            else:
-                out["kind"] = KIND_WORDS[kind.lower()]
+            read_kind = _read(errs, "指标类型", kind, fields.read_kind)
+            if read_kind is not None:
+                out["kind"] = read_kind
         curve = v.get("分月计划")
         if "分月计划" in ctx.headers:
-            if cells.blank(curve):
-                out["curve"] = None
-            else:
-                try:
-                    out["curve"] = _parse_curve(curve)
-                except ValueError as exc:
-                    errs.add("分月计划", curve, f"分月计划无效：{exc}",
-                             en=f"invalid monthly plan: {in_english(exc)}")
+            try:
+                out["curve"] = fields.read_curve(curve)
+            except ValueProblem as exc:
+                errs.add_problem("分月计划", curve, exc)
         out["current"] = current
         return out
 
@@ -360,7 +345,7 @@ class NodesKind(LedgerKind):
                 row: dict[str, Any] = dict(base)
                 row.update({"指标名称": ind.name, "目标值": ind.target, "单位": ind.unit or None,
                             "指标类型": KIND_LABELS.get(ind.kind, ind.kind),
-                            "分月计划": _curve_text(ind.curve) or None})
+                            "分月计划": fields.curve_text(ind.curve) or None})
                 yield row
 
 

@@ -12,8 +12,9 @@ from shigongtu.audit import services as audit
 from shigongtu.ledgers import cells
 from shigongtu.ledgers.io import Column, LedgerSpec, RawRow, normalize_header
 from shigongtu.ledgers.kinds.base import CREATE, UNCHANGED, UPDATE, ImportContext, LedgerKind, RowPlan
+from shigongtu.lib.errors import ValueProblem
 from shigongtu.orgs.access import REPORT
-from shigongtu.plans import services
+from shigongtu.plans import fields, services
 from shigongtu.plans.models import Indicator, Node, Report, ReportValue
 
 COUNTING = (Report.Status.SUBMITTED, Report.Status.APPROVED)
@@ -105,10 +106,12 @@ class ReportsKind(LedgerKind):
                     errs.add("编号", code, f"您没有任务 {code} 的填报权限",
                              en=f"you may not report on task {code}")
             period = cells.period_cell(v, "填报月份", errs)
-            if period is not None and period.year != plan.year:
-                errs.add("填报月份", v.get("填报月份"), f"填报月份 {period.key} 不在施工图年度 {plan.year} 内",
-                         en=f"month {period.key} is outside the plan year {plan.year}")
-                period = None
+            if period is not None:
+                try:
+                    fields.check_year(period, plan.year)
+                except ValueProblem as exc:
+                    errs.add_problem("填报月份", v.get("填报月份"), exc)
+                    period = None
             if period is not None and code is not None:
                 key = (code, period.key)
                 if key in seen:
@@ -117,13 +120,17 @@ class ReportsKind(LedgerKind):
                              en=f"duplicate {period.key} report for task {code} in this file "
                                 f"(already on row {seen[key]})")
                 seen[key] = row.number
-            progress = cells.percent_cell(v, "进度", errs)
-            if progress is None and cells.blank(v.get("进度")):
-                if code in ctx.state["parents"] and row.extras:
-                    progress = Decimal(0)  # a parent's row that only reports indicator values: its own
-                    # progress never enters the roll-up (parents are rolled up from their children)
-                else:
-                    errs.add("进度", v.get("进度"), "必填：进度（0–100）", en="required: progress (0–100)")
+            progress = None
+            if not cells.blank(v.get("进度")):
+                try:
+                    progress = fields.read_progress(v.get("进度"))
+                except ValueProblem as exc:
+                    errs.add_problem("进度", v.get("进度"), exc)
+            elif code in ctx.state["parents"] and row.extras:
+                progress = Decimal(0)  # a parent's row that only reports indicator values: its own
+                # progress never enters the roll-up (parents are rolled up from their children)
+            else:
+                errs.add("进度", v.get("进度"), "必填：进度（0–100）", en="required: progress (0–100)")
             texts = {field: cells.text(v, header) or ""
                      for header, field in TEXT_FIELDS.items() if header in ctx.headers}
             values: dict[int, Decimal] = {}

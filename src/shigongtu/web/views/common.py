@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from shigongtu.orgs.access import MANAGE, VIEW, get_scoped
+from shigongtu.orgs.access import MANAGE, VIEW, scoped
 from shigongtu.plans.models import Node, Plan, Report
 from shigongtu.plans.selectors import default_as_of
 
@@ -24,11 +24,11 @@ def today() -> dt.date:
 
 def plan_for(request: HttpRequest, code: str, action: str = VIEW) -> Plan:
     """The plan ``code``: 404 when the user cannot see it, 403 when seen but ``action`` is not allowed."""
-    return get_scoped(Plan.objects.select_related("unit"), request.user, action, code=code)  # type: ignore[no-any-return]
+    return scoped(Plan.objects.select_related("unit"), request.user, action, code=code)
 
 
 def node_for(request: HttpRequest, plan: Plan, code: str, action: str = VIEW) -> Node:
-    return get_scoped(  # type: ignore[no-any-return]
+    return scoped(
         Node.objects.select_related("lead_unit"), request.user, action, plan=plan, code=code
     )
 

@@ -24,6 +24,7 @@ from shigongtu.lib.errors import InputRejected
 from shigongtu.orgs.access import MANAGE, VIEW
 from shigongtu.plans.models import Node
 from shigongtu.projects.filters import FILTER_PARAMS
+from shigongtu.web.errors import rejected
 from shigongtu.web.views.common import may, plan_for, plan_nav
 
 CHANGES_PER_PAGE = 100
@@ -69,12 +70,12 @@ def upload(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("请选择要上传的文件。"))
         return redirect("ledgers_web:home", code=plan.code)
     data = upload.read()
-    try:
+    with rejected() as outcome:
         result = import_ledger(data, upload.name or "upload", kind, plan, request.user, dry_run=True,
                                create_units=bool(request.POST.get("create_units")),
                                sheet=(request.POST.get("sheet") or "").strip() or None)
-    except InputRejected as exc:
-        messages.error(request, "；".join(p.message for p in exc.problems))
+    if not outcome.ok:
+        messages.error(request, outcome.error)
         return redirect("ledgers_web:home", code=plan.code)
     url = reverse("ledgers_web:preview", args=[plan.code, result.record_id])
     if request.headers.get("HX-Request") == "true":

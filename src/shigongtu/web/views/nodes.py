@@ -13,13 +13,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from shigongtu.lib.errors import Conflict, InputRejected
+from shigongtu.lib.errors import Conflict
 from shigongtu.lib.periods import Period
 from shigongtu.orgs.access import MANAGE, REPORT
 from shigongtu.plans import services
 from shigongtu.plans.models import Indicator, Node, Plan, Report
 from shigongtu.plans.selectors import compute_indicators, get_rollup
 from shigongtu.web import rows
+from shigongtu.web.errors import rejected
 from shigongtu.web.forms import NodeForm, ReportForm, report_periods
 from shigongtu.web.views.common import as_of_for, may, node_for, node_prefix, plan_for, plan_nav, today
 
@@ -140,6 +141,11 @@ def node_detail(request: HttpRequest, code: str, node_code: str) -> HttpResponse
     return render_node_page(request, plan, node, editing=editing)
 
 
+def _conflict_message(exc: Conflict) -> str:
+    return _("保存失败：该任务刚被他人修改（当前版本 %(version)s）。请刷新页面查看最新内容后再修改。") % {
+        "version": exc.current_version}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def node_edit(request: HttpRequest, code: str, node_code: str) -> HttpResponse:
@@ -150,16 +156,12 @@ def node_edit(request: HttpRequest, code: str, node_code: str) -> HttpResponse:
     node = node_for(request, plan, node_code, MANAGE)
     form = NodeForm(request.POST, plan=plan)
     if form.is_valid():
-        try:
+        with rejected(form, conflict=_conflict_message) as outcome:
             services.save_node(plan, node.code, form.service_data(), user=request.user,
                                expected_version=form.cleaned_data["version"])
-        except InputRejected as exc:
-            form.add_problems(exc.problems)
-        except Conflict as exc:
-            message = _("保存失败：该任务刚被他人修改（当前版本 %(version)s）。请刷新页面查看最新内容后再修改。") % {
-                "version": exc.current_version}
-            return render_node_page(request, plan, node, node_form=form, node_error=message, status=409)
-        else:
+        if outcome.status == 409:
+            return render_node_page(request, plan, node, node_form=form, node_error=outcome.error, status=409)
+        if outcome.ok:
             messages.success(request, _("任务信息已保存。"))
             return redirect(node_url(plan, node))
     return render_node_page(request, plan, node, node_form=form, status=422)

@@ -15,7 +15,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -26,9 +25,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shigongtu.audit.models import AuditEntry
-from shigongtu.lib.errors import Conflict, InputRejected, NotAllowed
 from shigongtu.lib.periods import Period
-from shigongtu.orgs.access import MANAGE, REPORT, VIEW, get_scoped
+from shigongtu.orgs.access import MANAGE, REPORT, VIEW, scoped
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans.models import Node, Plan
 from shigongtu.plans.selectors import month_of
@@ -43,6 +41,7 @@ from shigongtu.projects.services.bonds import figures
 from shigongtu.projects.services.investment import review_investment, submit_investment
 from shigongtu.projects.services.projects import change_stage
 from shigongtu.projects.warnings import KIND_LABELS, project_warnings
+from shigongtu.web.errors import rejected
 from shigongtu.web.forms import ProblemsMixin, period_label, report_periods
 from shigongtu.web.views.common import as_of_for, bad_as_of, is_htmx, plan_for, plan_nav, today
 
@@ -112,7 +111,7 @@ class StageForm(ProblemsMixin, forms.Form):
 
 def project_for(request: HttpRequest, plan: Plan, code: str, action: str = VIEW) -> Project:
     qs = Project.objects.select_related("lead_unit", "plan", "plan__unit").prefetch_related("nodes")
-    return get_scoped(qs, request.user, action, plan=plan, code=code)  # type: ignore[no-any-return]
+    return scoped(qs, request.user, action, plan=plan, code=code)
 
 
 def project_url(plan: Plan, project: Project) -> str:
@@ -345,16 +344,12 @@ def project_stage(request: HttpRequest, code: str, project: str) -> HttpResponse
     obj = project_for(request, plan, project, REPORT)
     form = StageForm(request.POST)
     if form.is_valid():
-        try:
+        with rejected(form) as outcome:
             entry = change_stage(obj, form.cleaned_data["stage"], request.user, form.cleaned_data["on"],
                                  form.cleaned_data["note"], form.cleaned_data["version"])
-        except InputRejected as exc:
-            form.add_problems(exc.problems)
-        except Conflict as exc:
-            form.add_error(None, str(exc))
-        except NotAllowed as exc:
-            raise PermissionDenied from exc
-        else:
+        if outcome.status == 409:
+            form.add_error(None, outcome.error)
+        if outcome.ok:
             notice = _("项目阶段已改为「%(stage)s」。") % {"stage": entry.to_stage}
             if entry.flags:
                 messages.warning(request, notice + " " + "；".join(f["message"] for f in entry.flags))
@@ -411,15 +406,11 @@ def report_form(request: HttpRequest, code: str, project: str) -> HttpResponse:
     status, error = 422, ""
     if form.is_valid():
         submit = request.POST.get("action") != "draft"
-        try:
+        with rejected(form) as outcome:
             report = submit_investment(obj, form.service_data(), request.user, submit=submit,
                                        expected_version=form.cleaned_data["version"])
-        except InputRejected as exc:
-            form.add_problems(exc.problems)
-        except Conflict as exc:
-            error, status = str(exc), 409
-        except NotAllowed as exc:
-            raise PermissionDenied from exc
+        if not outcome.ok:
+            status, error = outcome.status, outcome.error
         else:
             label = period_label(Period.parse(report.period))
             notice = (_("已提交%(period)s投资月报，等待责任单位审核。") if submit
@@ -437,18 +428,15 @@ def report_form(request: HttpRequest, code: str, project: str) -> HttpResponse:
 def review(request: HttpRequest, code: str, report_id: int) -> HttpResponse:
     """Pass a report to the next step (责任单位审核 / 调度办审核) or return it with a reason."""
     plan = plan_for(request, code)
-    report = get_scoped(InvestmentReport.objects.select_related("project"), request.user, REPORT, pk=report_id,
+    report = scoped(InvestmentReport.objects.select_related("project"), request.user, REPORT, pk=report_id,
                         plan=plan)
     approve = request.POST.get("decision") == "approve"
     version = request.POST.get("version", "")
-    try:
+    with rejected() as outcome:
         review_investment(report, approve, request.user, request.POST.get("reason", ""),
                           int(version) if version.isdigit() else None)
-    except (InputRejected, Conflict) as exc:
-        messages.error(request, "；".join(p.message for p in exc.problems) if isinstance(exc, InputRejected)
-                       else str(exc))
-    except NotAllowed as exc:
-        raise PermissionDenied from exc
+    if not outcome.ok:
+        messages.error(request, outcome.error)
     else:
         messages.success(request, _("已审核通过。") if approve else _("已退回。"))
     return redirect(project_url(plan, report.project) + "#reports")

@@ -6,18 +6,18 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from shigongtu.lib.errors import Conflict, InputRejected, NotAllowed
+from shigongtu.lib.errors import Conflict
 from shigongtu.lib.periods import Period
-from shigongtu.orgs.access import MANAGE, REPORT, get_scoped
+from shigongtu.orgs.access import MANAGE, REPORT, scoped
 from shigongtu.plans import services
 from shigongtu.plans.models import Node, Plan, Report
+from shigongtu.web.errors import rejected
 from shigongtu.web.forms import ReportForm, ReturnForm, period_label, report_periods
 from shigongtu.web.views.common import as_of_for, is_htmx, node_for, node_prefix, plan_for, today
 from shigongtu.web.views.nodes import node_state, node_url, panel_context, render_node_page
@@ -56,18 +56,12 @@ def report_submit(request: HttpRequest, code: str, node_code: str) -> HttpRespon
     error = ""
     status = 422
     if form.is_valid():
-        try:
+        with rejected(form, conflict=_conflict_message) as outcome:
             report = services.file_report(
                 node, form.cleaned_data["period"], form.service_data(), user=request.user, submit=submit,
                 report=editing, expected_version=form.cleaned_data["version"] if editing else None,
             )
-        except InputRejected as exc:
-            form.add_problems(exc.problems)
-        except Conflict as exc:
-            error, status = _conflict_message(exc), 409
-        except NotAllowed as exc:
-            raise PermissionDenied from exc
-        else:
+        if outcome.ok:
             label = period_label(Period.parse(report.period))
             notice = (_("已提交%(period)s月报，等待统筹部门审核。") if submit
                       else _("%(period)s月报草稿已保存，尚未提交。")) % {"period": label}
@@ -75,6 +69,7 @@ def report_submit(request: HttpRequest, code: str, node_code: str) -> HttpRespon
                 return _panel(request, plan, node, notice=notice, indicators=indicators)
             messages.success(request, notice)
             return redirect(node_url(plan, node) + "#reports")
+        error, status = outcome.error, outcome.status
     if is_htmx(request):
         return _panel(request, plan, node, status=status, form=form, editing=editing, error=error,
                       indicators=indicators)
@@ -106,23 +101,18 @@ def review(request: HttpRequest, code: str, report_id: int) -> HttpResponse:
     from_queue = request.POST.get("from") == "queue"
     if request.method != "POST":
         return redirect(reverse("web:review", args=[plan.code]))
-    report = get_scoped(Report.objects.select_related("node", "node__lead_unit", "submitted_by"),
+    report = scoped(Report.objects.select_related("node", "node__lead_unit", "submitted_by"),
                         request.user, MANAGE, pk=report_id, node__plan=plan)
     approve = request.POST.get("decision") == "approve"
     form = ReturnForm(request.POST)
     form.is_valid()
     version = request.POST.get("version", "")
-    notice, error, status = "", "", 200
-    try:
+    notice = ""
+    with rejected(conflict=_conflict_message) as outcome:
         services.review_report(report, approve, user=request.user, reason=form.cleaned_data.get("reason", ""),
                                expected_version=int(version) if version.isdigit() else None)
-    except InputRejected as exc:
-        error, status = "；".join(p.message for p in exc.problems), 422
-    except Conflict as exc:
-        error, status = _conflict_message(exc), 409
-    except NotAllowed as exc:
-        raise PermissionDenied from exc
-    else:
+    error, status = outcome.error, outcome.status
+    if outcome.ok:
         label = period_label(Period.parse(report.period))
         notice = (_("已通过 %(code)s %(period)s月报。") if approve else _("已退回 %(code)s %(period)s月报。")) % {
             "code": report.node.code, "period": label}

@@ -7,8 +7,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError, CommandParser
 
-from shigongtu.api.auth import issue_token
 from shigongtu.cli.command import ShigongtuCommand
+from shigongtu.orgs.services import issue_token
 
 
 class Command(ShigongtuCommand):

@@ -1,0 +1,236 @@
+"""Reading the blueprint's fields as people give them: through the API, the pages or a ledger row.
+
+One table per record type — :data:`NODE_FIELDS` (任务), :data:`INDICATOR_FIELDS` (指标) and
+:data:`REPORT_FIELDS` (月报) — names each field, its canonical ledger header (contract §3) and
+the one function that reads it. ``plans.services``, the page forms (through the services'
+problems) and the nodes/reports ledger kinds call the same readers, so a rule such as "完成时限
+不早于开始时间" exists once, with one Chinese wording and its English beside it.
+
+A reader takes a raw value and returns the clean one, or raises :class:`ValueProblem`
+(Chinese and English); :func:`problem` turns that into a :class:`FieldError` naming the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from shigongtu.lib.amounts import parse_number, parse_percent
+from shigongtu.lib.errors import FieldError, ValueProblem, in_english, shown
+from shigongtu.lib.periods import Period, parse_date, parse_period
+from shigongtu.plans.rules.indicators import validate_curve
+
+CODE_RE = re.compile(r"^\d+(\.\d+)*$")
+KIND_WORDS = {"流量": "flow", "flow": "flow", "存量": "stock", "stock": "stock"}
+CURVE_SPLIT = re.compile(r"[,，;；、\s]+")
+
+
+def blank(raw: Any) -> bool:
+    """Nothing given: None or only spaces."""
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+# -- node (任务) ------------------------------------------------------------------------------
+
+def read_code(raw: Any) -> str:
+    """A node's dotted code (编号): 1, 1.2, 1.2.3 — its parent is the code without the last part."""
+    code = "" if raw is None else str(raw).strip()
+    if not CODE_RE.match(code):
+        raise ValueProblem("编号应为以点分隔的数字，如 1、1.2、1.2.3",
+                           "a code must be numbers separated by dots, such as 1, 1.2 or 1.2.3")
+    return code
+
+
+def read_title(raw: Any) -> str:
+    """A node's title (任务名称): required, trimmed."""
+    title = "" if raw is None else str(raw).strip()
+    if not title:
+        raise ValueProblem("任务名称不能为空", "required: task name")
+    return title
+
+
+def read_date(raw: Any, *, as_end: bool = False) -> dt.date | None:
+    """A start (开始时间) or due date (完成时限); a month alone is its first day, or its last when ``as_end``."""
+    if blank(raw):
+        return None
+    return parse_date(raw, as_end=as_end)
+
+
+def read_due(raw: Any) -> dt.date | None:
+    """A due date (完成时限): a month alone means by its last day."""
+    return read_date(raw, as_end=True)
+
+
+def check_dates(start: dt.date | None, due: dt.date | None) -> None:
+    """A node's due date may not fall before its start."""
+    if start and due and due < start:
+        raise ValueProblem(f"完成时限 {due} 早于开始时间 {start}", f"due date {due} is before the start date {start}")
+
+
+def read_weight(raw: Any) -> Decimal:
+    """A node's weight (权重) among its siblings: a number not below 0."""
+    try:
+        return parse_number(raw, minimum=0)
+    except ValueProblem:
+        raise ValueProblem(f"权重应为不小于0的数：{shown(raw)}",
+                           f"the weight must be a number not below 0: {shown(raw)}") from None
+
+
+# -- indicator (指标) -------------------------------------------------------------------------
+
+def read_indicator_name(raw: Any) -> str:
+    """An indicator's name (指标名称): required, unique within the plan (checked by the caller)."""
+    name = "" if raw is None else str(raw).strip()
+    if not name:
+        raise ValueProblem("指标名称不能为空", "required: indicator name")
+    return name
+
+
+def read_kind(raw: Any) -> str:
+    """An indicator's kind (指标类型): 流量/flow adds up month by month, 存量/stock takes the latest value."""
+    kind = KIND_WORDS.get(str(raw).strip().lower()) if raw is not None else None
+    if kind is None:
+        raise ValueProblem("指标类型应为“流量”或“存量”", "the indicator kind must be 流量 (flow) or 存量 (stock)")
+    return kind
+
+
+def read_target(raw: Any) -> Decimal:
+    """An indicator's target (目标值): a number greater than 0 (a ledger converts money units first)."""
+    try:
+        target = parse_number(raw)
+    except ValueProblem:
+        target = Decimal(0)
+    if target <= 0:
+        raise ValueProblem("目标值应为大于0的数", "the target must be a number greater than 0")
+    return target
+
+
+def read_curve(raw: Any) -> list[float] | None:
+    """The monthly plan (分月计划): 12 cumulative shares ending at 1 (or 100%); blank means none.
+
+    Given as a list (API) or as text (a ledger cell: ``0.1,0.2,…`` or ``10%,20%,…``).
+    """
+    if blank(raw) or raw == []:
+        return None
+    try:
+        return list(validate_curve(_curve_values(raw)))
+    except (ValueError, TypeError) as exc:
+        raise ValueProblem(f"分月计划无效：{exc}", f"invalid monthly plan: {in_english(exc)}") from None
+
+
+def _curve_values(raw: Any) -> list[float]:
+    if isinstance(raw, list | tuple):
+        return [float(v) for v in raw]
+    if isinstance(raw, int | float):
+        raise ValueProblem("应填写12个用逗号分隔的累计比例", "give 12 cumulative shares separated by commas")
+    parts = [p for p in CURVE_SPLIT.split(str(raw).strip()) if p]
+    values = []
+    for part in parts:
+        percent = part.endswith(("%", "％"))
+        try:
+            number = float(part.rstrip("%％"))
+        except ValueError:
+            raise ValueProblem(f"「{part}」不是数字", f"not a number: {part}") from None
+        values.append(number / 100 if percent else number)
+    if any(p.endswith(("%", "％")) for p in parts):
+        values = [v if v <= 1 else v / 100 for v in values]
+    return values
+
+
+def curve_text(curve: list[float] | None) -> str:
+    """The monthly plan as a ledger cell writes it (what :func:`read_curve` reads back)."""
+    return "" if not curve else ",".join(f"{float(v):g}" for v in curve)
+
+
+# -- monthly report (月报) --------------------------------------------------------------------
+
+def read_progress(raw: Any) -> Decimal:
+    """A report's cumulative progress (进度) in percent points, 0–100; ``65`` and ``65%`` both give 65."""
+    try:
+        progress = parse_percent(raw)
+    except ValueProblem:
+        progress = None
+    if progress is None or not Decimal(0) <= progress <= Decimal(100):
+        raise ValueProblem(f"进度应为0到100之间的数：{shown(raw)}",
+                           f"progress must be a number from 0 to 100: {shown(raw)}")
+    return progress
+
+
+def check_year(period: Period, year: int) -> Period:
+    """A report month (填报月份) must lie in the plan's year."""
+    if period.year != year:
+        raise ValueProblem(f"填报月份 {period.key} 不在施工图年度 {year} 内",
+                           f"month {period.key} is outside the plan year {year}")
+    return period
+
+
+def read_period(raw: Any, year: int) -> Period:
+    """A report month (填报月份) such as 2023-03 or 2023年3月, within the plan's ``year``."""
+    return check_year(parse_period(raw), year)
+
+
+def read_value(name: str, raw: Any) -> Decimal | None:
+    """An indicator's value in a report: a number (thousands separators allowed); blank means none."""
+    if blank(raw):
+        return None
+    try:
+        return parse_number(raw)
+    except ValueProblem:
+        raise ValueProblem(f"指标「{name}」的值应为数字", f"the value of indicator {name} must be a number") from None
+
+
+# -- the tables ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field: API/model ``name``, canonical ledger ``header``, and the function that reads it."""
+
+    name: str
+    header: str
+    read: Callable[[Any], Any]
+
+
+NODE_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("code", "编号", read_code),
+    FieldSpec("title", "任务名称", read_title),
+    FieldSpec("start", "开始时间", read_date),
+    FieldSpec("due", "完成时限", read_due),
+    FieldSpec("weight", "权重", read_weight),
+)
+INDICATOR_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("name", "指标名称", read_indicator_name),
+    FieldSpec("target", "目标值", read_target),
+    FieldSpec("kind", "指标类型", read_kind),
+    FieldSpec("curve", "分月计划", read_curve),
+)
+REPORT_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("progress", "进度", read_progress),
+)
+
+
+def problem(name: str, raw: Any, exc: ValueProblem) -> FieldError:
+    """A reader's refusal as a FieldError naming the API field (the API's error shape: no column)."""
+    return FieldError(exc.message_zh, field=name, value=raw, message_en=exc.message_en)
+
+
+def clean(table: tuple[FieldSpec, ...], data: Mapping[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:
+    """Read every field of ``table`` present in ``data``; the clean values and one problem per bad field.
+
+    Fields outside the table are passed through unchanged (text such as 责任领导, notes).
+    """
+    readers = {spec.name: spec.read for spec in table}
+    out: dict[str, Any] = {}
+    problems: list[FieldError] = []
+    for key, raw in data.items():
+        if key not in readers:
+            out[key] = raw
+            continue
+        try:
+            out[key] = readers[key](raw)
+        except ValueProblem as exc:
+            problems.append(problem(key, raw, exc))
+    return out, problems
