@@ -376,14 +376,15 @@ def live_leaves_under(rollup: Rollup, node_id: int) -> list[int]:
     return out
 
 
-def task_light_counts(rollup: Rollup) -> dict[str, int]:
-    """末级任务 by light: the live leaves under the live fronts, counted by their light."""
+def task_light_counts(rollup: Rollup, keep: Callable[[int], bool] | None = None) -> dict[str, int]:
+    """末级任务 by light: the live leaves under the live fronts (those ``keep`` accepts), by light."""
     counts: dict[str, int] = defaultdict(int)
     for front in rollup.children().get(None, []):
         if rollup.results[front].light == CANCELLED:
             continue
         for leaf in live_leaves_under(rollup, front):
-            counts[rollup.results[leaf].light] += 1
+            if keep is None or keep(leaf):
+                counts[rollup.results[leaf].light] += 1
     return dict(counts)
 
 
