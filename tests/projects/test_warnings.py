@@ -11,10 +11,10 @@ import time_machine
 
 from shigongtu.plans.selectors import month_of
 from shigongtu.projects import bonds, services
-from shigongtu.projects.filters import ProjectFilter, attach_lights, light_q
 from shigongtu.projects.investment import submit_investment
 from shigongtu.projects.models import Project, ProjectSettings
-from shigongtu.projects.warnings import project_warnings
+from shigongtu.projects.selectors.filters import ProjectFilter, attach_lights, light_q
+from shigongtu.projects.selectors.warnings import project_warnings
 
 from .conftest import make_project
 

@@ -19,7 +19,6 @@ from shigongtu.orgs.access import MANAGE, REPORT, VIEW, get_scoped
 from shigongtu.plans.models import Plan
 from shigongtu.plans.selectors import default_as_of, month_of
 from shigongtu.projects import bonds, services
-from shigongtu.projects.filters import ProjectFilter, attach_lights
 from shigongtu.projects.investment import review_investment, submit_investment
 from shigongtu.projects.models import (
     ApprovalItem,
@@ -29,7 +28,8 @@ from shigongtu.projects.models import (
     ProjectProblem,
     ProjectSettings,
 )
-from shigongtu.projects.warnings import project_warnings, warnings_document
+from shigongtu.projects.selectors.filters import ProjectFilter, attach_lights
+from shigongtu.projects.selectors.warnings import project_warnings, warnings_document
 
 router = Router(tags=["projects"])
 

@@ -12,9 +12,9 @@ from shigongtu.dashboard.cards.projects import YI
 from shigongtu.plans.models import Plan
 from shigongtu.plans.rules.lights import GREEN
 from shigongtu.projects import rules
-from shigongtu.projects.filters import attach_lights
 from shigongtu.projects.models import Project, ProjectSettings
 from shigongtu.projects.selectors import unit_q
+from shigongtu.projects.selectors.filters import attach_lights
 
 MAP_POINTS = 3000  # the map draws at most this many projects (the largest first)
 

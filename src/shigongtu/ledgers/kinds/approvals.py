@@ -32,8 +32,8 @@ from shigongtu.orgs.access import MANAGE
 from shigongtu.plans.services import actor_name, bump_revision
 from shigongtu.projects import rules, services
 from shigongtu.projects.fields import read_bool
-from shigongtu.projects.filters import export_filter
 from shigongtu.projects.models import ApprovalItem, Project, StageChange
+from shigongtu.projects.selectors.filters import export_filter
 
 T = TypeVar("T")
 YES_NO = ("是", "否")

@@ -51,8 +51,8 @@ from shigongtu.orgs.access import MANAGE
 from shigongtu.plans.services import actor_name, bump_revision
 from shigongtu.projects import rules, services
 from shigongtu.projects.bonds import BOND_FIELDS
-from shigongtu.projects.filters import export_filter
 from shigongtu.projects.models import BondExpenditure, BondProject, BondQuota, BondStateChange, Project
+from shigongtu.projects.selectors.filters import export_filter
 
 FIELD_HEADERS = {"state": "状态", "requested_amount": "申请额度", "capital_use": "用作资本金",
                  "coverage_ratio": "收益覆盖倍数", "declared_on": "申报日期", "has_plan_doc": "实施方案",

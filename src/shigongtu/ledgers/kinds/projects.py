@@ -22,8 +22,8 @@ from shigongtu.projects import investment, services
 from shigongtu.projects.bulk import investment as investment_rows
 from shigongtu.projects.bulk import projects as project_rows
 from shigongtu.projects.fields import PROJECT_FIELDS, Lookups
-from shigongtu.projects.filters import export_filter
 from shigongtu.projects.models import InvestmentReport, Project
+from shigongtu.projects.selectors.filters import export_filter
 from shigongtu.utilities import bulk
 
 # English (and common Chinese) aliases of the canonical headers.

@@ -35,11 +35,11 @@ from shigongtu.plans.selectors import month_of
 from shigongtu.projects import rules, services
 from shigongtu.projects.bonds import figures
 from shigongtu.projects.fields import PROJECT_FIELDS
-from shigongtu.projects.filters import PAGE_SIZE, SORTS, ProjectFilter, attach_lights
 from shigongtu.projects.investment import review_investment, submit_investment
 from shigongtu.projects.models import BondProject, InvestmentReport, Project, ProjectSettings
 from shigongtu.projects.models.project import LEVELS
-from shigongtu.projects.warnings import KIND_LABELS, project_warnings
+from shigongtu.projects.selectors.filters import PAGE_SIZE, SORTS, ProjectFilter, attach_lights
+from shigongtu.projects.selectors.warnings import KIND_LABELS, project_warnings
 from shigongtu.web.forms import ProblemsMixin, period_label, report_periods
 from shigongtu.web.views.common import as_of_for, bad_as_of, is_htmx, plan_for, plan_nav, today
 

@@ -1,8 +1,10 @@
 """The project library's read model: the month's project figures every face prints.
 
 The dashboard, the big screen and the bulletin read project lights and special-bond money
-here, so they cannot disagree. (The list filters, totals, warnings and indicator sources
-still live in ``filters``, ``totals``, ``warnings`` and ``indicators``.)
+here, so they cannot disagree. The reads behind them are this package's modules: the list's
+filters and lights (:mod:`.filters`), the projects' warnings (:mod:`.warnings`) and the
+indicator sources computed from projects (:mod:`.indicators`). The month sums maintained on
+every investment write stay with the writes (``projects.totals``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from shigongtu.plans.models import Plan
 from shigongtu.plans.rules.lights import RED, YELLOW
 from shigongtu.plans.selectors import month_of
 from shigongtu.projects import rules
-from shigongtu.projects.filters import light_q
 from shigongtu.projects.models import (
     BondDisbursement,
     BondExpenditure,
@@ -26,6 +27,7 @@ from shigongtu.projects.models import (
     Project,
     ProjectSettings,
 )
+from shigongtu.projects.selectors.filters import light_q
 
 
 def unit_q(path: str | None, prefix: str = "") -> Q:
