@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from shigongtu.dashboard.cards.common import YI, plan_targets
 from shigongtu.dashboard.cards.context import CardContext
-from shigongtu.dashboard.cards.projects import YI, _targets
 from shigongtu.projects.selectors import bond_money
 
 
@@ -36,7 +36,7 @@ def build(ctx: CardContext) -> dict[str, Any]:
     if ctx.panel is None:
         return {}
     money = bond_money(ctx.plan, ctx.as_of, ctx.path)
-    target = None if ctx.path is not None else _targets(ctx.figures.indicators, ctx.figures.judged).get("bonds")
+    target = None if ctx.path is not None else plan_targets(ctx.figures.indicators, ctx.figures.judged).get("bonds")
     if money is not None:
         ctx.panel.bonds = Bonds(projects=money.projects, declared=money.declared, target=target,
                                 quota=float(money.quota / YI), disbursed=float(money.disbursed / YI),

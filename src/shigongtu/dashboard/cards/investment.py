@@ -9,8 +9,8 @@ from typing import Any
 
 from django.db.models import Count, Sum
 
+from shigongtu.dashboard.cards.common import YI
 from shigongtu.dashboard.cards.context import CardContext
-from shigongtu.dashboard.cards.projects import YI
 from shigongtu.lib.amounts import convert, is_money_unit
 from shigongtu.lib.periods import Period
 from shigongtu.plans.models import Indicator, Plan

@@ -7,8 +7,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from shigongtu.dashboard.cards.common import YI
 from shigongtu.dashboard.cards.context import CardContext
-from shigongtu.dashboard.cards.projects import YI
 from shigongtu.plans.models import Plan
 from shigongtu.plans.rules.lights import GREEN
 from shigongtu.projects import rules

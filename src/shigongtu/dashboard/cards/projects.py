@@ -12,10 +12,12 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import Count, Q, Sum
 
+from shigongtu.dashboard.cards.bonds import Bonds
+from shigongtu.dashboard.cards.common import YI, plan_targets
 from shigongtu.dashboard.cards.context import CardContext
 from shigongtu.plans.models import Indicator, Plan
 from shigongtu.plans.rules.indicators import IndicatorOut
@@ -24,10 +26,6 @@ from shigongtu.projects import rules
 from shigongtu.projects.models import Project, ProjectSettings
 from shigongtu.projects.selectors import lit_projects, unit_q
 
-if TYPE_CHECKING:  # the bonds card imports this one
-    from shigongtu.dashboard.cards.bonds import Bonds
-
-YI = Decimal(10000)            # 万元 per 亿元
 BIG_PROJECT = Decimal(5000)    # 5000万元以上 (domain §0), unless an indicator says otherwise
 NOT_IN_STATS_SHOWN = 8
 
@@ -109,27 +107,13 @@ class ProjectPanel:
         return max([1, *(s.count for s in self.funnel)])
 
 
-def _targets(indicators: list[Indicator], outs: list[IndicatorOut]) -> dict[str, Any]:
-    """The targets the plan sets through project-computed indicators (春季开工, 5000万元+, 专项债)."""
-    found: dict[str, Any] = {}
-    for ind in indicators:
-        opts = ind.source_options if isinstance(ind.source_options, dict) else {}
-        if ind.source == "projects.started" and opts.get("window") and "spring" not in found:
-            found["spring"] = (float(ind.target), tuple(str(d) for d in opts["window"]))
-        elif ind.source == "projects.started" and opts.get("min_total") not in (None, "") and "big" not in found:
-            found["big"] = (float(ind.target), Decimal(str(opts["min_total"])))
-        elif ind.source == "projects.bond_count" and "bonds" not in found:
-            found["bonds"] = float(ind.target)
-    return found
-
-
 def project_panel(plan: Plan, as_of: dt.date, month: int, path: str | None, indicators: list[Indicator],
                   outs: list[IndicatorOut], front_codes: dict[str, int] | None = None) -> ProjectPanel | None:
     """The project panels, or None when the plan (or the unit) has no projects."""
     base = Project.objects.filter(plan=plan).filter(unit_q(path))
     listed = base.exclude(stage=rules.REMOVED)
     r = ProjectSettings.rules_for(plan)
-    targets = _targets(indicators, outs)
+    targets = plan_targets(indicators, outs)
     year_start, year_end = dt.date(plan.year, 1, 1), dt.date(plan.year, 12, 31)
     until = min(as_of, year_end)
     spring_target, window = targets.get("spring", (None, (f"{plan.year}-03-01", f"{plan.year}-05-31")))
