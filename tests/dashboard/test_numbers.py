@@ -6,15 +6,10 @@ import datetime as dt
 
 import pytest
 
-from shigongtu.dashboard.data import (
-    build_dashboard,
-    dashboard_default_as_of,
-    judge_indicators,
-    previous_as_of,
-    reporting_period,
-)
+from shigongtu.dashboard.cards.reporting import reporting_period
+from shigongtu.dashboard.data import build_dashboard, dashboard_default_as_of, previous_as_of
 from shigongtu.plans.models import Plan
-from shigongtu.plans.selectors import compute_indicators, compute_warnings, get_rollup
+from shigongtu.plans.selectors import compute_indicators, compute_warnings, get_rollup, judge_indicators
 from tests.dashboard.conftest import AS_OF
 
 

@@ -10,13 +10,13 @@ import pytest
 import time_machine
 
 from shigongtu.plans.selectors import month_of
-from shigongtu.projects.filters import ProjectFilter, attach_lights, light_q
 from shigongtu.projects.models import Project, ProjectSettings
+from shigongtu.projects.selectors.filters import ProjectFilter, attach_lights, light_q
+from shigongtu.projects.selectors.warnings import project_warnings
 from shigongtu.projects.services.approvals import ensure_checklist, save_approval
 from shigongtu.projects.services.bonds import add_movement, save_bond
 from shigongtu.projects.services.investment import submit_investment
 from shigongtu.projects.services.problems import save_problem
-from shigongtu.projects.warnings import project_warnings
 
 from .conftest import make_project
 

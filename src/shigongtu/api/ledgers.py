@@ -13,7 +13,7 @@ from shigongtu.ledgers.engine import export_ledger, import_ledger
 from shigongtu.ledgers.models import ImportRecord
 from shigongtu.orgs.access import MANAGE, VIEW, scoped
 from shigongtu.plans.models import Plan
-from shigongtu.projects.filters import FILTER_PARAMS
+from shigongtu.projects.selectors.filters import FILTER_PARAMS
 
 router = Router(tags=["ledgers"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -18,7 +18,6 @@ from shigongtu.lib.errors import InputRejected
 from shigongtu.orgs.access import MANAGE, REPORT, VIEW, scoped
 from shigongtu.plans.models import Plan
 from shigongtu.plans.selectors import default_as_of, month_of
-from shigongtu.projects.filters import ProjectFilter, attach_lights
 from shigongtu.projects.models import (
     ApprovalItem,
     BondProject,
@@ -28,12 +27,13 @@ from shigongtu.projects.models import (
     ProjectSettings,
 )
 from shigongtu.projects.rules import bonds as bond_rules
+from shigongtu.projects.selectors.filters import ProjectFilter, attach_lights
+from shigongtu.projects.selectors.warnings import project_warnings, warnings_document
 from shigongtu.projects.services import approvals as approval_services
 from shigongtu.projects.services import bonds
 from shigongtu.projects.services import problems as problem_services
 from shigongtu.projects.services import projects as project_services
 from shigongtu.projects.services.investment import review_investment, submit_investment
-from shigongtu.projects.warnings import project_warnings, warnings_document
 
 router = Router(tags=["projects"])
 

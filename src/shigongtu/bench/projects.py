@@ -218,8 +218,8 @@ def _matches(plan: Plan, raw: str, built: dict[str, Any], as_of: str) -> int:
     """How many projects the list query matches (outside the timing)."""
     from django.http import QueryDict
 
-    from shigongtu.projects.filters import ProjectFilter
     from shigongtu.projects.models import ProjectSettings
+    from shigongtu.projects.selectors.filters import ProjectFilter
 
     flt = ProjectFilter.from_params(QueryDict(raw.format(unit=built["unit"].pk)))
     day = dt.date.fromisoformat(as_of)

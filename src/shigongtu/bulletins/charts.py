@@ -17,7 +17,7 @@ matplotlib.use("Agg")
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-from shigongtu.bulletins.content import Chart
+from shigongtu.bulletins.blocks import Chart
 
 PREFERRED = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "SimHei",
              "Microsoft YaHei", "Noto Serif CJK SC")

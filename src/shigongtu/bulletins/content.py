@@ -1,5 +1,6 @@
 """The bulletin's content (调度通报内容): sections of paragraphs, tables and charts, as plain data.
 
+The blocks are in :mod:`.blocks`, the sections in :mod:`.sections` (in document order).
 :func:`build_content` snapshots every figure of a plan at the last day of a reporting month.
 The result is plain dataclasses that turn into JSON and back (:meth:`BulletinContent.to_dict`,
 :meth:`BulletinContent.from_dict`): the API previews it, an issued bulletin stores it, and the
@@ -13,85 +14,13 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from shigongtu.bulletins import sentences
+from shigongtu.bulletins.blocks import Block, Chart, Column, Section, Table
+from shigongtu.bulletins.facts import Facts
+from shigongtu.bulletins.numbers import ROUNDING_NOTE
+from shigongtu.bulletins.sections import ANNEXES, SECTIONS
 from shigongtu.lib.periods import Period
 from shigongtu.plans.models import Plan
-
-TEXT, NUMBER, LIGHT = "text", "number", "light"
-
-
-@dataclass
-class Column:
-    """A table column: its header, what it holds (text, number, light), the decimals of a
-    number, and a relative width."""
-
-    label: str
-    kind: str = TEXT
-    digits: int = 0
-    width: float = 1.0
-
-
-@dataclass
-class Table:
-    """A table: ``rows`` of printed cells; ``levels`` (optional, one per row) is the row's depth
-    in the plan tree, for indentation and bold fronts."""
-
-    key: str
-    title: str
-    columns: list[Column]
-    rows: list[list[str]]
-    levels: list[int] = field(default_factory=list)
-    note: str = ""
-
-    def column(self, label: str) -> int:
-        return next(i for i, c in enumerate(self.columns) if c.label == label)
-
-
-@dataclass
-class Chart:
-    """A chart to draw: ``kind`` ``curve`` (cumulative actual vs plan curve and linear 序时) or
-    ``bars`` (progress vs 序时 per front); ``data`` is JSON-ready."""
-
-    key: str
-    title: str
-    kind: str
-    data: dict[str, Any]
-
-
-@dataclass
-class Block:
-    """One piece of a section: a paragraph (``para``, with an optional bold ``lead``), a
-    sub-heading (``sub``, （一）…), a note, a table or a chart."""
-
-    kind: str
-    text: str = ""
-    lead: str = ""
-    table: Table | None = None
-    chart: Chart | None = None
-
-
-@dataclass
-class Section:
-    key: str
-    heading: str
-    blocks: list[Block] = field(default_factory=list)
-
-    def para(self, text: str, lead: str = "") -> None:
-        self.blocks.append(Block("para", text=text, lead=lead))
-
-    def sub(self, text: str) -> None:
-        self.blocks.append(Block("sub", text=text))
-
-    def note(self, text: str) -> None:
-        self.blocks.append(Block("note", text=text))
-
-    def add_table(self, table: Table) -> None:
-        self.blocks.append(Block("table", table=table))
-
-    def add_chart(self, chart: Chart) -> None:
-        self.blocks.append(Block("chart", chart=chart))
-
-    def tables(self) -> list[Table]:
-        return [b.table for b in self.blocks if b.table is not None]
 
 
 @dataclass
@@ -163,29 +92,20 @@ def build_content(plan: Plan, period: Period, issuer: str | None = None) -> Bull
     """The bulletin of ``plan`` for ``period`` (a month of the plan year), every figure taken at
     the period's last day from the same computations as the API (roll-up, indicators,
     warnings, the project library when it is installed)."""
-    from shigongtu.bulletins import projects_part, sections, sentences
-    from shigongtu.bulletins.numbers import ROUNDING_NOTE
-
     as_of = period.last_day
-    facts = sections.Facts.gather(plan, period)
+    facts = Facts.gather(plan, period)
     content = BulletinContent(
         plan_code=plan.code, plan_name=plan.name, year=plan.year, period=period.key, as_of=as_of.isoformat(),
         issuer=issuer or plan.unit.name, title=sentences.issue_title(plan.name, period.year, period.month),
         recipients="各战线牵头单位、各有关部门：", opening=sentences.opening(plan.name, period.year, period.month),
         rounding_note=ROUNDING_NOTE,
     )
-    projects = projects_part.build(plan, as_of)
-    content.has_projects = projects is not None
-    body = [sections.overview(facts, content.figures), sections.fronts(facts, content.figures)]
-    if projects is not None:
-        body.append(projects.section(content.figures))
-    body += [sections.problems(facts, projects), sections.reporting(facts, content.figures), sections.next_steps(facts)]
+    content.has_projects = facts.projects is not None
+    body = [s for build in SECTIONS if (s := build(facts, content.figures)) is not None]
     for n, section in enumerate(body, start=1):
         section.heading = f"{sentences.ordinal(n)}、{section.heading}"
     content.sections = body
-    annexes = [sections.task_annex(facts)]
-    if projects is not None:
-        annexes.append(projects.annex())
+    annexes = [s for build in ANNEXES if (s := build(facts, content.figures)) is not None]
     for n, annex in enumerate(annexes, start=1):
         annex.heading = f"附件{n}"
     content.annexes = annexes

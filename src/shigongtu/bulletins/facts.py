@@ -1,19 +1,18 @@
 """What a bulletin reads from the database, gathered once per build at the period's last day.
 
-Everything comes from the same functions the API uses: the roll-up (``get_rollup``), the
-indicators (``compute_indicators``) and the warnings (``compute_warnings``), plus the
-period's own reports (for 存在问题, 下步计划 and the reporting record).
+Everything comes from the plans' read model (``month_figures``: the roll-up, the indicators,
+the warnings and the reporting record the dashboard prints too), the project library's part
+(:mod:`.projects_part`), plus the period's own reports (for 存在问题 and 下步计划).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils import timezone
-
+from shigongtu.bulletins.projects_part import ProjectsPart
+from shigongtu.bulletins.projects_part import build as build_projects
 from shigongtu.lib.periods import Period
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans.models import Indicator, Plan, Report
@@ -21,15 +20,22 @@ from shigongtu.plans.rules.indicators import IndicatorOut
 from shigongtu.plans.rules.lights import CANCELLED
 from shigongtu.plans.rules.rollup import NodeOut
 from shigongtu.plans.rules.warnings import Warning
-from shigongtu.plans.selectors import COUNTING, NodeMeta, Rollup, compute_indicators, compute_warnings, get_rollup
+from shigongtu.plans.selectors import (
+    COUNTING,
+    MonthFigures,
+    NodeMeta,
+    ReportingRecord,
+    Rollup,
+    live_leaves_under,
+    month_figures,
+    reporting_deadline,
+)
 
 
 @dataclass
 class PeriodReport:
-    """A leaf's counting report for the bulletin's month: when it first came in, and what the
-    last one says about problems and next steps."""
+    """What a node's last counting report for the bulletin's month says about problems and next steps."""
 
-    first_submitted: dt.date | None
     problems: str
     next_steps: str
 
@@ -44,18 +50,21 @@ class Facts:
     indicator_rows: dict[int, Indicator]
     warnings: list[Warning]
     unit_names: dict[int, str]
+    figures: MonthFigures
+    reporting: ReportingRecord
+    projects: ProjectsPart | None
     reports: dict[int, PeriodReport] = field(default_factory=dict)
 
     @classmethod
     def gather(cls, plan: Plan, period: Period) -> Facts:
         as_of = period.last_day
-        rollup = get_rollup(plan, as_of)
-        indicators = compute_indicators(plan, as_of)
-        warnings = compute_warnings(plan, as_of, rollup, indicators)
+        figures = month_figures(plan, as_of)
+        rollup = figures.rollup
         unit_ids = {m.lead_unit_id for m in rollup.meta.values() if m.lead_unit_id}
         names = dict(OrgUnit.objects.filter(pk__in=unit_ids).values_list("id", "name"))
-        rows = {i.pk: i for i in Indicator.objects.filter(plan=plan)}
-        return cls(plan, period, as_of, rollup, indicators, rows, warnings, names, period_reports(plan, period))
+        rows = {i.pk: i for i in figures.indicators}
+        return cls(plan, period, as_of, rollup, figures.judged, rows, figures.warnings, names, figures,
+                   figures.reporting(period), build_projects(plan, as_of), period_reports(plan, period))
 
     # -- lookups ------------------------------------------------------------------------------
     def meta(self, node_id: int) -> NodeMeta:
@@ -76,18 +85,7 @@ class Facts:
 
     def leaves_under(self, node_id: int) -> list[int]:
         """The live leaves (末级任务) at or below a node, in code order."""
-        kids = self.rollup.children()
-        out: list[int] = []
-        stack = [node_id]
-        while stack:
-            current = stack.pop()
-            children = kids.get(current, [])
-            if not children or self.result(current).is_leaf:
-                if self.live(current):
-                    out.append(current)
-                continue
-            stack.extend(reversed(children))
-        return out
+        return live_leaves_under(self.rollup, node_id)
 
     def front_of(self) -> dict[int, int]:
         """Node id → the id of its front (top-level ancestor)."""
@@ -99,28 +97,18 @@ class Facts:
 
     def deadline(self) -> dt.date:
         """The day the period's reports are due (Plan.report_deadline_day of the next month)."""
-        nxt = self.period.next()
-        return dt.date(nxt.year, nxt.month, min(self.plan.report_deadline_day, nxt.last_day.day))
+        return reporting_deadline(self.plan, self.period)
 
 
 def period_reports(plan: Plan, period: Period) -> dict[int, PeriodReport]:
-    """Per node, its counting reports for ``period``: the first submission day (local date) and
-    the latest report's problems and next steps."""
-    first: dict[int, dt.date | None] = {}
+    """Per node, what its latest counting report for ``period`` says (problems, next steps)."""
     latest: dict[int, tuple[tuple[int, int], str, str]] = {}
     rows = Report.objects.filter(node__plan=plan, period=period.key, status__in=COUNTING).values_list(
-        "id", "node_id", "submitted_seq", "submitted_at", "problems", "next_steps")
-    seen: dict[int, list[dt.date | None]] = defaultdict(list)
-    for rid, node_id, seq, submitted_at, problems, next_steps in rows.iterator(2000):
-        day = timezone.localtime(submitted_at).date() if submitted_at else None
-        seen[node_id].append(day)
+        "id", "node_id", "submitted_seq", "problems", "next_steps")
+    for rid, node_id, seq, problems, next_steps in rows.iterator(2000):
         if node_id not in latest or (seq, rid) > latest[node_id][0]:
             latest[node_id] = ((seq, rid), problems or "", next_steps or "")
-    for node_id, days in seen.items():
-        known = [d for d in days if d is not None]
-        first[node_id] = min(known) if known else None
-    return {node_id: PeriodReport(first[node_id], latest[node_id][1].strip(), latest[node_id][2].strip())
-            for node_id in latest}
+    return {node_id: PeriodReport(text.strip(), steps.strip()) for node_id, (_, text, steps) in latest.items()}
 
 
 def plain(value: Any) -> Any:

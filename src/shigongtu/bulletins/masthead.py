@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from shigongtu.bulletins.content import Table
+from shigongtu.bulletins.blocks import Table
 from shigongtu.bulletins.sentences import number_label
 
 FULL_ANNEX_LIMIT = 3000

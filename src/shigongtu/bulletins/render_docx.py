@@ -32,7 +32,8 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
 from shigongtu.bulletins import charts as C
-from shigongtu.bulletins.content import LIGHT, NUMBER, BulletinContent, Section, Table
+from shigongtu.bulletins.blocks import LIGHT, NUMBER, Section, Table
+from shigongtu.bulletins.content import BulletinContent
 from shigongtu.bulletins.masthead import Masthead, annex_rows
 from shigongtu.lib.periods import format_date_zh
 

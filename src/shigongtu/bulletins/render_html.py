@@ -11,7 +11,8 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from shigongtu.bulletins import charts as C
-from shigongtu.bulletins.content import LIGHT, NUMBER, BulletinContent, Section, Table
+from shigongtu.bulletins.blocks import LIGHT, NUMBER, Section, Table
+from shigongtu.bulletins.content import BulletinContent
 from shigongtu.bulletins.masthead import Masthead, annex_rows
 from shigongtu.lib.periods import format_date_zh
 

@@ -17,7 +17,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from shigongtu.bulletins.content import LIGHT, NUMBER, BulletinContent, Table
+from shigongtu.bulletins.blocks import LIGHT, NUMBER, Table
+from shigongtu.bulletins.content import BulletinContent
 from shigongtu.bulletins.masthead import Masthead
 from shigongtu.lib.periods import format_date_zh
 

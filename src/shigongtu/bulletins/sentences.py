@@ -15,7 +15,13 @@ from shigongtu.bulletins.numbers import text
 LIGHT_WORDS = {
     "red": "红灯", "yellow": "黄灯", "green": "绿灯", "done": "已完成", "pending": "未开始", "cancelled": "已取消",
 }
+LIGHT_ORDER = ("done", "green", "yellow", "red", "pending")  # how a bulletin lists task lights
 CN_ORDINALS = "一二三四五六七八九十"
+
+
+def light_word(light: str) -> str:
+    """红灯, 黄灯 … for a light (the light itself when unknown)."""
+    return LIGHT_WORDS.get(light, light)
 
 
 def ordinal(n: int) -> str:

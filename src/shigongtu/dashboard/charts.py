@@ -18,8 +18,8 @@ from urllib.parse import quote
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from shigongtu.dashboard.cards.map import lnglat_to_tile, tile_grid
 from shigongtu.dashboard.data import Dashboard
-from shigongtu.dashboard.projects import lnglat_to_tile, tile_grid
 
 COLORS = {"red": "#d3362c", "yellow": "#dc9a00", "green": "#2e9650", "done": "#2f6fd0", "pending": "#98a2b3",
           "cancelled": "#b4bac4"}

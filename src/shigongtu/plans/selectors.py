@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
+from django.utils import timezone
 
 from shigongtu.lib.periods import Period
-from shigongtu.plans.models import Indicator, Node, Plan, Report, RollupDelta
+from shigongtu.plans.models import Indicator, Node, Plan, Report, ReportValue, RollupDelta
 from shigongtu.plans.rules.indicators import IndicatorIn, IndicatorOut, indicator_status, last_complete_month
-from shigongtu.plans.rules.lights import Thresholds
+from shigongtu.plans.rules.lights import CANCELLED, DONE, Thresholds
 from shigongtu.plans.rules.rollup import NodeIn, ReportIn, RollupState, leaf_progress, natural_code_key
 from shigongtu.plans.rules.warnings import Warning, indicator_warnings, missing_reports, node_warnings
 
@@ -189,8 +190,6 @@ def report_indicator_values(plan: Plan, indicators: list[Indicator], as_of: dt.d
         if key not in latest or (seq, rid) > latest[key]:
             latest[key] = (seq, rid)
     report_period = {rid: (node_id, period) for (node_id, period), (_, rid) in latest.items()}
-    from shigongtu.plans.models import ReportValue
-
     out: dict[int, dict[int, float]] = defaultdict(dict)
     for ind_id, rid, value in ReportValue.objects.filter(
         report_id__in=list(report_period), indicator__in=indicators
@@ -283,3 +282,151 @@ def default_as_of(plan: Plan, today: dt.date | None = None) -> dt.date:
 
 def month_of(as_of: dt.date, plan: Plan) -> int:
     return last_complete_month(as_of, plan.year)
+
+
+# -- the month's figures: one definition of each figure every face prints ----------------------
+
+ON_TIME, LATE, MISSING = "on_time", "late", "missing"
+
+
+def reporting_deadline(plan: Plan, period: Period) -> dt.date:
+    """The day a month's reports are due: the plan's deadline day of the next month (报送截止日)."""
+    nxt = period.next()
+    return dt.date(nxt.year, nxt.month, min(plan.report_deadline_day, nxt.last_day.day))
+
+
+@dataclass(frozen=True)
+class Filing:
+    """One live leaf that had to report for a month, and whether it did by the deadline."""
+
+    node_id: int
+    code: str
+    lead_unit_id: int | None
+    status: str  # ON_TIME, LATE or MISSING
+
+
+@dataclass
+class ReportingRecord:
+    """Who had to report for ``period`` and who did by ``deadline`` (按时报送情况)."""
+
+    period: Period
+    deadline: dt.date
+    filings: list[Filing]  # in natural code order
+
+    def count(self, status: str | None = None) -> int:
+        return sum(1 for f in self.filings if status is None or f.status == status)
+
+    @property
+    def rate(self) -> float | None:
+        """按时报送率 as a share (0..1), None when nobody had to report."""
+        return self.count(ON_TIME) / len(self.filings) if self.filings else None
+
+
+def first_filed(plan: Plan, period: Period) -> dict[int, dt.date | None]:
+    """Per node with a counting report for ``period``: the local day its first one came in
+    (None when the report carries no submission time)."""
+    seen: dict[int, list[dt.date]] = defaultdict(list)
+    rows = Report.objects.filter(node__plan=plan, period=period.key, status__in=COUNTING).values_list(
+        "node_id", "submitted_at")
+    for node_id, submitted_at in rows.iterator(2000):
+        days = seen[node_id]
+        if submitted_at is not None:
+            days.append(timezone.localtime(submitted_at).date())
+    return {node_id: min(days) if days else None for node_id, days in seen.items()}
+
+
+def reporting_record(plan: Plan, period: Period) -> ReportingRecord:
+    """The month's reporting record: every live leaf started by the month's end and not already
+    done without a report must report; it is on time when its first report came in by the
+    deadline (按时报送), late after it, missing without one. Read on the roll-up at the month's
+    end, so the answer depends only on the plan and the month — every face prints this one."""
+    rollup = get_rollup(plan, period.last_day)
+    deadline = reporting_deadline(plan, period)
+    filed = first_filed(plan, period)
+    filings = []
+    for node_id in rollup.order:
+        res = rollup.results[node_id]
+        if not res.is_leaf or res.light == CANCELLED or res.start > period.last_day:
+            continue
+        if node_id not in filed:
+            if res.light == DONE:
+                continue  # done before this month: nothing left to report
+            status = MISSING
+        else:
+            day = filed[node_id]
+            status = LATE if day is not None and day > deadline else ON_TIME
+        meta = rollup.meta[node_id]
+        filings.append(Filing(node_id, meta.code, meta.lead_unit_id, status))
+    return ReportingRecord(period, deadline, filings)
+
+
+def live_leaves_under(rollup: Rollup, node_id: int) -> list[int]:
+    """The live leaves (末级任务) at or below a node, in code order."""
+    kids = rollup.children()
+    out: list[int] = []
+    stack = [node_id]
+    while stack:
+        current = stack.pop()
+        children = kids.get(current, [])
+        if not children or rollup.results[current].is_leaf:
+            if rollup.results[current].light != CANCELLED:
+                out.append(current)
+            continue
+        stack.extend(reversed(children))
+    return out
+
+
+def task_light_counts(rollup: Rollup, keep: Callable[[int], bool] | None = None) -> dict[str, int]:
+    """末级任务 by light: the live leaves under the live fronts (those ``keep`` accepts), by light."""
+    counts: dict[str, int] = defaultdict(int)
+    for front in rollup.children().get(None, []):
+        if rollup.results[front].light == CANCELLED:
+            continue
+        for leaf in live_leaves_under(rollup, front):
+            if keep is None or keep(leaf):
+                counts[rollup.results[leaf].light] += 1
+    return dict(counts)
+
+
+def warning_counts(warnings: Iterable[Any]) -> dict[str, dict[str, int]]:
+    """Warnings (anything with ``kind`` and ``light``) counted by kind, then by light (预警数)."""
+    out: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for w in warnings:
+        out[w.kind][w.light] += 1
+    return {kind: dict(lights) for kind, lights in out.items()}
+
+
+@dataclass
+class MonthFigures:
+    """A plan's figures at one as-of date (本月数据): the roll-up, the judged indicators, the
+    warnings and the counts the dashboard, the big screen, the bulletin and the API print."""
+
+    plan: Plan
+    as_of: dt.date
+    rollup: Rollup
+    indicators: list[Indicator]
+    judged: list[IndicatorOut]
+    values: dict[int, dict[int, float]]
+    warnings: list[Warning]
+
+    @property
+    def task_lights(self) -> dict[str, int]:
+        """末级任务 by light."""
+        return task_light_counts(self.rollup)
+
+    @property
+    def warning_counts(self) -> dict[str, dict[str, int]]:
+        """Warnings by kind, then by light."""
+        return warning_counts(self.warnings)
+
+    def reporting(self, period: Period) -> ReportingRecord:
+        """The reporting record of ``period`` (usually the month of the as-of date or the one before)."""
+        return reporting_record(self.plan, period)
+
+
+def month_figures(plan: Plan, as_of: dt.date) -> MonthFigures:
+    """The plan's figures at ``as_of``: roll-up (cached per revision), indicators, warnings."""
+    rollup = get_rollup(plan, as_of)
+    indicators, judged, values = judge_indicators(plan, as_of)
+    warnings = compute_warnings(plan, as_of, rollup=rollup, indicators=judged)
+    return MonthFigures(plan, as_of, rollup, indicators, judged, values, warnings)

@@ -10,8 +10,9 @@ class ProjectsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
-        from shigongtu.projects import indicators, totals
+        from shigongtu.projects import totals
         from shigongtu.projects.models import InvestmentReport, ProjectSettings
+        from shigongtu.projects.selectors import indicators
 
         indicators.register()
         post_save.connect(totals.on_report_change, sender=InvestmentReport, dispatch_uid="projects.totals")

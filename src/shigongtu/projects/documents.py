@@ -9,10 +9,10 @@ from typing import Any
 
 from shigongtu.plans.models import Plan
 from shigongtu.plans.selectors import month_of
-from shigongtu.projects.filters import attach_lights
 from shigongtu.projects.models import Project, ProjectSettings
 from shigongtu.projects.rules.stages import REMOVED
-from shigongtu.projects.warnings import project_warnings, ytd_through
+from shigongtu.projects.selectors.filters import attach_lights
+from shigongtu.projects.selectors.warnings import project_warnings, ytd_through
 
 
 def projects_document(plan: Plan, as_of: dt.date) -> dict[str, Any]:

@@ -31,7 +31,6 @@ from shigongtu.lib.errors import Conflict, ValueProblem
 from shigongtu.orgs.access import MANAGE
 from shigongtu.plans.services import actor_name, bump_revision
 from shigongtu.projects.fields import read_bool
-from shigongtu.projects.filters import export_filter
 from shigongtu.projects.models import ApprovalItem, Project, StageChange
 from shigongtu.projects.rules.approvals import (
     APPROVAL_KINDS,
@@ -43,6 +42,7 @@ from shigongtu.projects.rules.approvals import (
     ready_to_start,
 )
 from shigongtu.projects.rules.stages import PLANNING, PREPARATION, READY
+from shigongtu.projects.selectors.filters import export_filter
 from shigongtu.projects.services.access import open_plan, require_plan
 from shigongtu.projects.services.approvals import APPROVAL_FIELDS
 from shigongtu.projects.services.projects import label

@@ -49,7 +49,6 @@ from shigongtu.lib.amounts import parse_amount
 from shigongtu.lib.errors import ValueProblem
 from shigongtu.orgs.access import MANAGE
 from shigongtu.plans.services import actor_name, bump_revision
-from shigongtu.projects.filters import export_filter
 from shigongtu.projects.models import BondExpenditure, BondProject, BondQuota, BondStateChange, Project
 from shigongtu.projects.rules.bonds import (
     BOND_DECLARED,
@@ -66,6 +65,7 @@ from shigongtu.projects.rules.bonds import (
     BOND_STATES,
     bond_move_problem,
 )
+from shigongtu.projects.selectors.filters import export_filter
 from shigongtu.projects.services.access import open_plan, require_plan
 from shigongtu.projects.services.bonds import BOND_FIELDS
 from shigongtu.projects.services.projects import label

@@ -22,8 +22,8 @@ from shigongtu.projects.bulk import investment as investment_rows
 from shigongtu.projects.bulk import projects as project_rows
 from shigongtu.projects.bulk.projects import apply_project_rows, validate_project_rows
 from shigongtu.projects.fields import INVESTMENT_HEADERS, PROJECT_FIELDS, Lookups
-from shigongtu.projects.filters import export_filter
 from shigongtu.projects.models import InvestmentReport, Project
+from shigongtu.projects.selectors.filters import export_filter
 from shigongtu.projects.services.projects import assign, snapshot
 from shigongtu.utilities import bulk
 

@@ -25,18 +25,12 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from shigongtu.dashboard.charts import CHARTS, ChartContext
-from shigongtu.dashboard.data import (
-    CACHE_SECONDS,
-    Dashboard,
-    cache_key,
-    dashboard_default_as_of,
-    get_dashboard,
-    month_choices,
-)
+from shigongtu.dashboard.data import Dashboard, dashboard_default_as_of, get_dashboard, month_choices
 from shigongtu.lib.periods import Period
 from shigongtu.orgs.access import Scope
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans.models import Plan, Report
+from shigongtu.utilities.cache import CACHE_SECONDS, cached_for_plan
 from shigongtu.web.views.common import node_prefix, plan_for, today
 
 BIGSCREEN_REFRESH_SECONDS = 300
@@ -126,12 +120,9 @@ def content_context(plan: Plan, data: Dashboard, chosen: bool, default: dt.date)
 def _content(request: HttpRequest, code: str, template: str) -> tuple[Plan, dt.date, bool, str]:
     """The page's content HTML, from the cache when this picture was rendered in this language before."""
     plan, as_of, chosen, default, unit_id = _request(request, code)
-    key = f"{cache_key(plan, as_of, unit_id)}:{template}:{get_language()}:{int(chosen)}"
-    html = cache.get(key)
-    if not isinstance(html, str):
-        data = get_dashboard(plan, as_of, unit_id)
-        html = render_to_string(template, content_context(plan, data, chosen, default))
-        cache.set(key, html, CACHE_SECONDS)
+    key = f"dashboard:{as_of.isoformat()}:{unit_id or 0}:{template}:{get_language()}:{int(chosen)}"
+    html = cached_for_plan(plan, key, lambda: render_to_string(
+        template, content_context(plan, get_dashboard(plan, as_of, unit_id), chosen, default)), str)
     return plan, as_of, chosen, html
 
 
@@ -142,12 +133,8 @@ def dashboard_nav(request: HttpRequest, plan: Plan, as_of: dt.date, chosen: bool
     manage = Scope.of(request.user).can_manage_unit(plan.unit.path)
     waiting = 0
     if manage:
-        key = f"{cache_key(plan, as_of, None)}:review-count"
-        found = cache.get(key)
-        if not isinstance(found, int):
-            found = Report.objects.filter(node__plan=plan, status=Report.Status.SUBMITTED).count()
-            cache.set(key, found, CACHE_SECONDS)
-        waiting = found
+        waiting = cached_for_plan(plan, f"dashboard:{as_of.isoformat()}:0:review-count", lambda: Report.objects.filter(
+            node__plan=plan, status=Report.Status.SUBMITTED).count(), int)
     nav = {"plan": plan, "nav_active": "dashboard", "nav_manage": manage, "nav_review_count": waiting,
            "as_of_query": f"as_of={as_of.isoformat()}" if chosen else ""}
     # The menu is the same for this user on every reload: rendered once (no CSRF token in it).
@@ -193,14 +180,15 @@ def chart(request: HttpRequest, code: str, name: str) -> HttpResponse:
     plan, as_of, _, _, unit_id = _request(request, code)
     dark = request.GET.get("theme") == "dark"
     tiles = str(getattr(settings, "MAP_TILE_URL", "") or "")
-    key = f"{cache_key(plan, as_of, unit_id)}:chart:{name}:{get_language()}:{int(dark)}:{_digest(tiles)}"
-    body = cache.get(key)
-    if not isinstance(body, bytes):
-        data = get_dashboard(plan, as_of, unit_id)
+    key = f"dashboard:{as_of.isoformat()}:{unit_id or 0}:chart:{name}:{get_language()}:{int(dark)}:{_digest(tiles)}"
+
+    def build() -> bytes:
         ctx = ChartContext(plan_code=plan.code, node_prefix=node_prefix(plan), project_prefix=project_prefix(plan),
                            tile_url=tiles, dark=dark)
-        body = json.dumps(builder(data, ctx), ensure_ascii=False, separators=(",", ":")).encode()
-        cache.set(key, body, CACHE_SECONDS)
+        option = builder(get_dashboard(plan, as_of, unit_id), ctx)
+        return json.dumps(option, ensure_ascii=False, separators=(",", ":")).encode()
+
+    body = cached_for_plan(plan, key, build, bytes)
     response = HttpResponse(body, content_type="application/json")
     response["Cache-Control"] = "private, max-age=60"
     return response

@@ -23,7 +23,7 @@ from shigongtu.ledgers.models import ImportRecord
 from shigongtu.lib.errors import InputRejected
 from shigongtu.orgs.access import MANAGE, VIEW
 from shigongtu.plans.models import Node
-from shigongtu.projects.filters import FILTER_PARAMS
+from shigongtu.projects.selectors.filters import FILTER_PARAMS
 from shigongtu.web.errors import rejected
 from shigongtu.web.views.common import may, plan_for, plan_nav
 

@@ -31,16 +31,16 @@ from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans.models import Node, Plan
 from shigongtu.plans.selectors import month_of
 from shigongtu.projects.fields import PROJECT_FIELDS
-from shigongtu.projects.filters import PAGE_SIZE, SORTS, ProjectFilter, attach_lights
 from shigongtu.projects.models import BondProject, InvestmentReport, Project, ProjectSettings
 from shigongtu.projects.models.project import LEVELS
 from shigongtu.projects.rules.approvals import missing_approvals
 from shigongtu.projects.rules.lights import Rules, share_since, start_month
 from shigongtu.projects.rules.stages import REMOVED, STAGES
+from shigongtu.projects.selectors.filters import PAGE_SIZE, SORTS, ProjectFilter, attach_lights
+from shigongtu.projects.selectors.warnings import KIND_LABELS, project_warnings
 from shigongtu.projects.services.bonds import figures
 from shigongtu.projects.services.investment import review_investment, submit_investment
 from shigongtu.projects.services.projects import change_stage
-from shigongtu.projects.warnings import KIND_LABELS, project_warnings
 from shigongtu.web.errors import rejected
 from shigongtu.web.forms import ProblemsMixin, period_label, report_periods
 from shigongtu.web.views.common import as_of_for, bad_as_of, is_htmx, plan_for, plan_nav, today

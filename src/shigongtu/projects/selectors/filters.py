@@ -20,8 +20,8 @@ from django.db.models import F, Q, QuerySet, Value
 from shigongtu.lib.errors import FieldError
 from shigongtu.plans.models import Node, Plan
 from shigongtu.plans.rules.lights import GREEN, RED, YELLOW
-from shigongtu.plans.selectors import month_of
-from shigongtu.projects.models import Project
+from shigongtu.plans.selectors import default_as_of, month_of
+from shigongtu.projects.models import Project, ProjectSettings
 from shigongtu.projects.models.project import LEVELS, NATURES
 from shigongtu.projects.rules.dates import add_months, latest_start
 from shigongtu.projects.rules.lights import Rules, lag_limit, project_lights, share_since, worst
@@ -180,9 +180,6 @@ def export_filter(qs: QuerySet[Any], filters: Mapping[str, Any] | None, plan: Pl
     flt = ProjectFilter.from_params(filters or {})
     if not any(v for k, v in flt.params().items() if k != "sort"):
         return qs
-    from shigongtu.plans.selectors import default_as_of
-    from shigongtu.projects.models import ProjectSettings
-
     try:
         as_of = dt.date.fromisoformat(str((filters or {}).get("as_of") or ""))
     except ValueError:

@@ -1,0 +1,31 @@
+"""The dashboard's cards, one module each, in display order (驾驶舱的卡片).
+
+A card is a function ``(ctx) -> {field: value}`` that reads the shared :class:`CardContext`
+(the plan's month figures, the unit scope, last month's roll-up) and returns the fields of
+:class:`~shigongtu.dashboard.data.Dashboard` it fills. Cards run in this order; a later card
+may complete an earlier one's rows (the projects card adds project counts to the fronts).
+Adding a record type adds one module and one entry here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from shigongtu.dashboard.cards import bonds, fronts, indicators, investment, map, projects, reporting, warnings
+from shigongtu.dashboard.cards.context import CardContext
+
+Card = Callable[[CardContext], dict[str, Any]]
+
+CARDS: tuple[Card, ...] = (
+    indicators.build,    # KPI cards: headline indicators against target and time
+    fronts.build,        # lights of the nodes in scope and the fronts
+    warnings.build,      # red and yellow items, newest and most severe first
+    reporting.build,     # department ranking: 按时报送率, completion, reds
+    projects.build,      # 重点项目: funnel, starts, not in statistics
+    bonds.build,         # 专项债 (inside the projects panel)
+    investment.build,    # the investment curve
+    map.build,           # located projects
+)
+
+__all__ = ["CARDS", "Card", "CardContext"]
