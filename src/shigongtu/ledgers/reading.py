@@ -155,8 +155,11 @@ def prepared(rows: Iterable[RawRow], spec: LedgerSpec, table: LedgerTable, perio
     column = spec.period_column
     parts = YEAR_PART in table.columns and MONTH_PART in table.columns
     shown = {c: cell.text for c, cell in table.columns.items()}
+    unread = {c.canonical for c in spec.columns if not c.reads}
     for row in rows:
         for name, formula in row.uncalculated:
+            if name in unread:
+                continue
             errors.append(FieldError("单元格含公式但没有计算结果，请在 Excel 中打开并保存后再上传", row=row.number,
                                      column=shown.get(name, name), value=formula,
                                      message_en="the cell holds a formula without a calculated value; "

@@ -146,13 +146,16 @@ def _looks_numeric(text: str) -> bool:
     return True
 
 
-def _found(texts: list[str], matcher: Matcher) -> tuple[set[str], int]:
-    """Required columns present (or stood in for), and how many cells name a known column."""
+def _found(texts: list[str], matcher: Matcher, groups: list[list[str]] | None = None) -> tuple[set[str], int]:
+    """Required columns present (or stood in for), and how many cells name a known column
+    (names qualified by their ``groups`` where given)."""
     spec = matcher.spec
     present: set[str] = set()
     known = 0
-    for t in texts:
-        column = matcher.match(t).column if t else None
+    matches = (_qualified(matcher, texts, groups) if groups is not None
+               else [(t, matcher.match(t) if t else Match(None, "unknown")) for t in texts])
+    for _, found in matches:
+        column = found.column
         if column is not None:
             known += 1
             present.add(column.canonical)
@@ -206,6 +209,8 @@ def find_header(head: Sequence[tuple[int, Sequence[object]]], spec: LedgerSpec, 
     for i, (number, upper, _) in enumerate(rows):
         if number > HEADER_SEARCH_ROWS:
             break
+        if sum(1 for t in upper if t) < 2:
+            continue  # a title (2023年重点项目台账) or a note above the header, never part of it
         depth, (required, known) = 1, _found(upper, matcher)
         window = [upper]
         for k in range(1, HEADER_MAX_ROWS):
@@ -215,7 +220,8 @@ def find_header(head: Sequence[tuple[int, Sequence[object]]], spec: LedgerSpec, 
             if number_k != number + k or not _text_only(raw_k, texts_k):
                 break
             window.append(texts_k)
-            found = _found(stack(window)[0], matcher)
+            names, groups = stack(window)
+            found = _found(names, matcher, groups)
             if found[1] > known and len(found[0]) >= len(required):
                 depth, (required, known) = k + 1, found
         last = number + depth - 1

@@ -54,6 +54,8 @@ class Column:
     width: int = 14
     # A column that is recognised and read (投资完成率, 是否开工 ...) but never written on export.
     exported: bool = True
+    # False for a column only recognised (序号, 是否开工): a formula without a value there is no error.
+    reads: bool = True
 
     @property
     def names(self) -> tuple[str, ...]:
