@@ -177,12 +177,12 @@ def import_ledger(data: bytes, filename: str, kind_name: str, plan: Plan | None 
     try:
         row_period = resolve_period(kind.spec, table, flag, reading, ctx.warnings)
     except NoPeriod:
-        exc = LedgerFileError(
+        refusal = LedgerFileError(
             f"表中没有月份：请加「{kind.spec.period_column}」列或申报年度、申报月份两列，在标题中写明月份"
             "（如“2023年6月”），或导入时指定月份（--period）",
             f"The sheet gives no month: add a {kind.spec.period_column} column (or 申报年度 and 申报月份), "
             "name the month in the title (such as 2023年6月), or give it with the import (--period)")
-        return _refused(result, exc, data, filename, plan, user, keep_record)
+        return _refused(result, refusal, data, filename, plan, user, keep_record)
     try:
         with paused_gc(), transaction.atomic():
             rows = prepared(table.rows, kind.spec, table, row_period, ctx.errors)

@@ -66,9 +66,11 @@ class Reading:
             out.append(f"Month {self.period}, from {en_}" if en else f"月份 {self.period}，来自{zh}")
         if self.matched_by:
             said = [MATCHED[m][1 if en else 0] for m in self.matched_by if m in MATCHED]
-            out.append(("Rows matched to projects " + ", ".join(said)) if en else ("行与项目" + "、".join(said) + "对应"))
+            out.append(("Rows matched to projects " + ", ".join(said)) if en
+                       else ("行与项目" + "、".join(said) + "对应"))
         for header, unit in self.units.items():
-            out.append(f"{header}: amounts in {unit}, converted to 万元" if en else f"「{header}」以{unit}计，已换算为万元")
+            out.append(f"{header}: amounts in {unit}, converted to 万元" if en
+                       else f"「{header}」以{unit}计，已换算为万元")
         if self.mapping:
             out.append(f"Saved column mapping applied: {self.mapping}" if en else f"已套用保存的列对照：{self.mapping}")
         if self.ignored:
@@ -80,7 +82,7 @@ def describe(table: LedgerTable, mapping: ColumnMapping | None) -> Reading:
     """The reading of a table's header: rows, unit notes, ignored columns, each column's sense."""
     reading = Reading(header_rows=(table.header_top_row, table.header_row),
                       mapping=mapping.name if mapping is not None else None)
-    for canonical, cell in table.columns.items():
+    for cell in table.columns.values():
         unit = cells.header_unit(cell.text)
         if unit and unit.replace("（", "").replace("(", "") != "万元":
             reading.units[cell.text] = unit
@@ -167,11 +169,11 @@ def prepared(rows: Iterable[RawRow], spec: LedgerSpec, table: LedgerTable, perio
         if column is not None and cells.blank(row.values.get(column)):
             if parts and not (cells.blank(row.values.get(YEAR_PART)) and cells.blank(row.values.get(MONTH_PART))):
                 try:
-                    row.values[column] = period_from_parts(row.values.get(YEAR_PART), row.values.get(MONTH_PART))
+                    row.values[column] = period_from_parts(row.values.get(YEAR_PART), row.values.get(MONTH_PART)).key
                 except ValueProblem as exc:
                     bad = YEAR_PART if "年" in exc.message_zh[:4] else MONTH_PART
                     errors.append(FieldError(exc.message_zh, row=row.number, column=shown.get(bad, bad),
                                              value=row.values.get(bad), message_en=exc.message_en))
             elif period is not None:
-                row.values[column] = period
+                row.values[column] = period.key
         yield row

@@ -50,8 +50,8 @@ def fold_name(text: str) -> str:
 
 
 def _error(ctx: ImportContext, row: RawRow, column: str, value: Any, zh: str, en: str) -> None:
-    ctx.errors.append(FieldError(zh, row=row.number, column=ctx.headers.get(column, column), value=cells._shown(value),
-                                 message_en=en))
+    ctx.errors.append(FieldError(zh, row=row.number, column=ctx.headers.get(column, column),
+                                 value=cells._shown(value), message_en=en))
 
 
 def _index(ctx: ImportContext) -> dict[str, Any]:
@@ -101,7 +101,8 @@ def _match_one(ctx: ImportContext, index: dict[str, Any], row: RawRow, create: b
         return str(index["national"][national.upper()])
     name = cells.text(row.values, NAME)
     if not name:
-        _error(ctx, row, NAME, None, "缺少项目编号和项目名称，无法对应到项目", "no project code or name to match the row by")
+        _error(ctx, row, NAME, None, "缺少项目编号和项目名称，无法对应到项目",
+               "no project code or name to match the row by")
         return None
     key = fold_name(name)
     first = index["names_seen"].setdefault(key, row.number)
@@ -167,8 +168,8 @@ def _period(raw: Any) -> Period | None:
         return None  # the kind's own check names it
 
 
-def year_to_date(ctx: ImportContext, rows: list[RawRow], projects: dict[str, Any], counted: dict[int, dict[str, Decimal]],
-                 units: dict[str, str]) -> None:
+def year_to_date(ctx: ImportContext, rows: list[RawRow], projects: dict[str, Any],
+                 counted: dict[int, dict[str, Decimal]], units: dict[str, str]) -> None:
     """Where a row gives 本年累计完成投资 and no 本月完成投资, the month's amount is the year to
     date less what is recorded (the database's and the file's earlier rows) up to the month
     before. ``counted`` is the kind's running record (project id → period → amount)."""
@@ -194,7 +195,7 @@ def year_to_date(ctx: ImportContext, rows: list[RawRow], projects: dict[str, Any
             continue  # the kind's check reports the bad value
         before = sum((a for p, a in counted.get(project.pk, {}).items()
                       if p < period.key and p.startswith(f"{period.year}-")), Decimal(0))
-        v[MONTH] = ytd - before
+        v[MONTH] = str(ytd - before)  # in 万元: the 本月 column has no unit note of its own
 
 
 def check_rates(ctx: ImportContext, rows: Iterable[RawRow], annual: dict[str, Decimal | None],
@@ -217,4 +218,5 @@ def check_rates(ctx: ImportContext, rows: Iterable[RawRow], annual: dict[str, De
             written *= 100  # a ratio cell formatted as a percentage
         actual = ytd[row.number] / plan_amount * 100
         if abs(actual - written) > Decimal("0.5"):
-            ctx.warnings.append(f"第 {row.number} 行投资完成率 {raw} 与数据不符（按本年累计与年度计划应为 {actual:.1f}%）")
+            ctx.warnings.append(f"第 {row.number} 行投资完成率 {raw} 与数据不符"
+                                f"（按本年累计与年度计划应为 {actual:.1f}%）")
