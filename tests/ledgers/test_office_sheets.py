@@ -276,3 +276,48 @@ def test_the_cli_takes_period_and_mapping(cast, tmp_path, capsys):
     doc = json.loads(capsys.readouterr().out)
     assert doc["ok"] and doc["created"] == 1 and doc["period"] == "2023-06"
     assert InvestmentReport.objects.get().amount == Decimal("12")
+
+
+# -- the browser flow: unknown column → map → confirm; the next upload applies the mapping ------
+
+UNKNOWN = [["项目编号", "项目名称", "投资总额"], ["P-1", "长春市算力中心", 500]]
+
+
+def _upload(client, rows):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    return client.post("/plans/JY-T/ledgers/upload", {"kind": "projects", "file": SimpleUploadedFile("表.xlsx", xlsx(rows))})
+
+
+@time_machine.travel(NOW)
+def test_a_column_mapped_in_the_preview_is_remembered_for_the_next_upload(cast):
+    from shigongtu.ledgers.models import ImportRecord
+    client = cast.client("coordinator")
+    page = client.get(_upload(client, UNKNOWN).url).content.decode()
+    assert "如何读取这张表" in page and 'name="map::投资总额"' in page
+    record = ImportRecord.objects.get()
+    mapped = client.post(f"/plans/JY-T/ledgers/imports/{record.pk}/mapping",
+                         {"map::项目编号": "项目编号", "map::项目名称": "项目名称", "map::投资总额": "总投资"})
+    assert mapped.status_code == 302
+    page = client.get(mapped.url).content.decode()
+    assert "已套用保存的列对照" in page
+    nxt = ImportRecord.objects.get(pk=_upload(client, UNKNOWN).url.rstrip("/").rsplit("/", 1)[1])
+    assert nxt.result["reading"]["mapping"] == "默认"
+    assert client.post(f"/plans/JY-T/ledgers/imports/{nxt.pk}/apply").status_code == 302
+    assert Project.objects.get(code="P-1").total_investment == Decimal("500")
+
+
+@pytest.mark.parametrize("role,status", [("reporter", 403), ("viewer", 403), ("outsider", 404)])
+def test_only_coordinators_save_a_mapping(cast, role, status):
+    from shigongtu.ledgers.models import ImportRecord
+    _upload(cast.client("coordinator"), UNKNOWN)
+    record = ImportRecord.objects.get()
+    response = cast.client(role).post(f"/plans/JY-T/ledgers/imports/{record.pk}/mapping", {"map::投资总额": "总投资"})
+    assert response.status_code == status
+
+
+def test_the_preview_reads_in_english(cast):
+    client = cast.client("coordinator")
+    url = _upload(client, UNKNOWN).url
+    client.cookies["django_language"] = "en"
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "How the sheet was read" in page and "Header read from row 1" in page

@@ -114,6 +114,8 @@ def _kept(result: ImportResult) -> dict[str, Any]:
             shown["message_en"] = error.message_en
     if result.file_error and result.file_error_en:
         doc["file_error_en"] = result.file_error_en
+    if result.reading is not None:
+        doc["reading"]["notes_en"] = result.reading.notes("en")
     return doc
 
 
@@ -126,6 +128,8 @@ def in_language(kept: Mapping[str, Any], language: str | None) -> dict[str, Any]
     doc["errors"] = [{**e, "message": e.get("message_en") or e["message"]} for e in kept.get("errors", [])]
     if kept.get("file_error_en"):
         doc["file_error"] = kept["file_error_en"]
+    if kept.get("reading", {}).get("notes_en"):
+        doc["reading"] = {**kept["reading"], "notes": kept["reading"]["notes_en"]}
     return doc
 
 
