@@ -152,7 +152,7 @@ def test_a_text_file_without_a_header_says_what_header_is_needed():
     assert "没有找到表头" in str(refused("这只是一段说明文字。\n没有表格。\n".encode()))
 
 
-def test_a_formula_without_a_cached_value_names_its_cell():
+def test_a_formula_without_a_cached_value_is_handed_to_the_caller_by_row_and_column():
     wb = openpyxl.Workbook()
     ws = wb.active
     assert ws is not None
@@ -161,9 +161,9 @@ def test_a_formula_without_a_cached_value_names_its_cell():
     ws.append(["2", "建设", "=C2*2"])
     out = io.BytesIO()
     wb.save(out)
-    err = refused(out.getvalue())
-    assert str(err) == "单元格 C3 含公式但没有计算结果，请在 Excel 中打开并保存后再上传"
-    assert "C3" in err.message_en
+    rows = list(read_ledger(out.getvalue(), "n.xlsx", NODES).rows)  # not refused whole any more
+    assert rows[1].number == 3 and rows[1].uncalculated == [("权重", "=C2*2")]
+    assert rows[1].values["权重"] is None and not rows[0].uncalculated
 
 
 def test_formulas_with_cached_values_are_read_as_their_values():

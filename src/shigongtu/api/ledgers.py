@@ -10,7 +10,8 @@ from ninja import File, Form, Router
 from ninja.files import UploadedFile
 
 from shigongtu.ledgers.engine import export_ledger, import_ledger
-from shigongtu.ledgers.models import ImportRecord
+from shigongtu.ledgers.mappings import save_mapping
+from shigongtu.ledgers.models import ColumnMapping, ImportRecord
 from shigongtu.orgs.access import MANAGE, VIEW, scoped
 from shigongtu.plans.models import Plan
 from shigongtu.projects.selectors.filters import FILTER_PARAMS
@@ -26,11 +27,12 @@ def _plan(request: HttpRequest, code: str, action: str) -> Plan:
 @router.post("/plans/{code}/ledgers/{kind}/import", response={200: dict, 422: dict})
 def import_file(request: HttpRequest, code: str, kind: str, file: File[UploadedFile],
                 dry_run: Form[bool] = False, create_units: Form[bool] = False,
-                sheet: Form[str] = "") -> Any:
+                sheet: Form[str] = "", period: Form[str] = "", mapping: Form[str] = "") -> Any:
     """Upload a ledger; the answer has the contract's import shape (ok, created, updated, unchanged, errors)."""
     plan = _plan(request, code, MANAGE)
     result = import_ledger(file.read(), file.name or "upload", kind, plan, request.user, dry_run=dry_run,
-                           create_units=create_units, sheet=sheet or None)
+                           create_units=create_units, sheet=sheet or None, period=period or None,
+                           mapping=mapping or None)
     return (200 if result.ok else 422), result.as_dict()
 
 
@@ -58,3 +60,19 @@ def import_history(request: HttpRequest, code: str, limit: int = 50, offset: int
          "created": r.created, "updated": r.updated, "unchanged": r.unchanged, "errors": r.error_count}
         for r in rows
     ]
+
+
+@router.post("/plans/{code}/ledgers/{kind}/mappings", response={200: dict, 422: dict})
+def save_column_mapping(request: HttpRequest, code: str, kind: str, payload: dict[str, Any]) -> Any:
+    """Save the plan unit's column mapping for a kind: ``{"name": "默认", "columns": {header: column or ""}}``."""
+    plan = _plan(request, code, MANAGE)
+    mapping = save_mapping(plan, kind, payload.get("columns") or {}, request.user, payload.get("name") or "默认")
+    return 200, {"name": mapping.name, "kind": mapping.kind, "columns": mapping.mapping}
+
+
+@router.get("/plans/{code}/ledgers/{kind}/mappings")
+def column_mappings(request: HttpRequest, code: str, kind: str) -> Any:
+    """The plan unit's saved column mappings for a kind, latest first."""
+    plan = _plan(request, code, VIEW)
+    return {"mappings": [{"name": m.name, "columns": m.mapping, "headers": m.headers}
+                         for m in ColumnMapping.objects.filter(unit_id=plan.unit_id, kind=kind)]}

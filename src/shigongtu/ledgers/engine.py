@@ -25,8 +25,10 @@ from shigongtu.ledgers.io import (
     read_ledger,
     write_ledger,
 )
+from shigongtu.ledgers.io.header import HeaderRules
 from shigongtu.ledgers.kinds.base import CREATE, UNCHANGED, UPDATE, ImportContext, LedgerKind, RowPlan
 from shigongtu.ledgers.models import ImportRecord
+from shigongtu.ledgers.reading import NoPeriod, Reading, describe, parse_flag, prepared, resolve_period, saved_mapping
 from shigongtu.lib.errors import FieldError, InputRejected
 from shigongtu.orgs.access import MANAGE, require
 from shigongtu.plans.models import Plan
@@ -54,6 +56,8 @@ class ImportResult:
     record_id: int | None = None
     create_units: bool = False
     sheet: str | None = None
+    period: str | None = None  # the month given with the import (--period)
+    reading: Reading | None = None
 
     def as_dict(self, preview_limit: int = PREVIEW_LIMIT, language: str | None = None) -> dict[str, Any]:
         """The contract's import document, its messages in ``language`` (default: the active
@@ -87,9 +91,13 @@ class ImportResult:
             doc["create_units"] = True
         if self.sheet:
             doc["sheet"] = self.sheet
+        if self.period:
+            doc["period"] = self.period
         if self.table is not None:
             doc["header_row"] = self.table.header_row
             doc["sheet_name"] = self.table.sheet_name
+        if self.reading is not None:
+            doc["reading"] = self.reading.as_dict(language)
         return doc
 
 
@@ -107,6 +115,8 @@ def _kept(result: ImportResult) -> dict[str, Any]:
             shown["message_en"] = error.message_en
     if result.file_error and result.file_error_en:
         doc["file_error_en"] = result.file_error_en
+    if result.reading is not None:
+        doc["reading"]["notes_en"] = result.reading.notes("en")
     return doc
 
 
@@ -119,6 +129,8 @@ def in_language(kept: Mapping[str, Any], language: str | None) -> dict[str, Any]
     doc["errors"] = [{**e, "message": e.get("message_en") or e["message"]} for e in kept.get("errors", [])]
     if kept.get("file_error_en"):
         doc["file_error"] = kept["file_error_en"]
+    if kept.get("reading", {}).get("notes_en"):
+        doc["reading"] = {**kept["reading"], "notes": kept["reading"]["notes_en"]}
     return doc
 
 
@@ -144,37 +156,72 @@ def _check_plan(kind: Any, plan: Plan | None, user: Any) -> None:
 
 def import_ledger(data: bytes, filename: str, kind_name: str, plan: Plan | None = None, user: Any = None, *,
                   dry_run: bool = False, create_units: bool = False, sheet: str | None = None,
-                  keep_record: bool = True) -> ImportResult:
-    """Read, check every row, and (unless ``dry_run`` or any error) apply the whole file in one transaction."""
+                  keep_record: bool = True, period: str | None = None, mapping: str | None = None,
+                  ) -> ImportResult:
+    """Read, check every row, and (unless ``dry_run`` or any error) apply the whole file in one
+    transaction. ``period`` is the month of a ledger whose rows carry none; ``mapping`` names the
+    plan unit's saved column mapping (default: its latest for the kind, if any)."""
     kind = kind_or_error(kind_name)
     _check_plan(kind, plan, user)
-    result = ImportResult(ok=False, dry_run=dry_run, kind=kind.name, create_units=create_units, sheet=sheet)
+    flag = parse_flag(period)
+    saved = saved_mapping(plan, kind.name, mapping)
+    result = ImportResult(ok=False, dry_run=dry_run, kind=kind.name, create_units=create_units, sheet=sheet,
+                          period=flag.key if flag else None)
+    rules = HeaderRules(year=plan.year if plan is not None else None, mapping=saved.mapping if saved else {})
     try:
-        table = read_ledger(data, filename, kind.spec, sheet=sheet, max_bytes=settings.LEDGER_MAX_BYTES)
+        table = read_ledger(data, filename, kind.spec, sheet=sheet, max_bytes=settings.LEDGER_MAX_BYTES, rules=rules)
     except LedgerFileError as exc:
-        result.file_error, result.file_error_en = exc.message_zh, exc.message_en
-        result.errors = [FieldError(exc.message_zh, row=0, value=filename, message_en=exc.message_en)]
-        _keep(result, data, filename, plan, user, keep_record)
-        return result
+        return _refused(result, exc, data, filename, plan, user, keep_record)
     result.table = table
+    result.reading = reading = describe(table, saved)
     headers = {canonical: cell.text for canonical, cell in table.columns.items()}
     ctx = ImportContext(plan=plan, user=user, create_units=create_units, headers=headers,
-                        extra_headers=list(table.extra_columns))
-    if table.unknown_headers:
-        ctx.warnings.append("已忽略无法识别的列：" + "、".join(table.unknown_headers))
+                        extra_headers=list(table.extra_columns), reading=reading)
+    _header_findings(table, ctx)
+    try:
+        row_period = resolve_period(kind.spec, table, flag, reading, ctx.warnings)
+    except NoPeriod:
+        refusal = LedgerFileError(
+            f"表中没有月份：请加「{kind.spec.period_column}」列或申报年度、申报月份两列，在标题中写明月份"
+            "（如“2023年6月”），或导入时指定月份（--period）",
+            f"The sheet gives no month: add a {kind.spec.period_column} column (or 申报年度 and 申报月份), "
+            "name the month in the title (such as 2023年6月), or give it with the import (--period)")
+        return _refused(result, refusal, data, filename, plan, user, keep_record)
     try:
         with paused_gc(), transaction.atomic():
-            _check_and_apply(kind, ctx, table.rows, result)
+            rows = prepared(table.rows, kind.spec, table, row_period, ctx.errors)
+            _check_and_apply(kind, ctx, rows, result)
             if not result.ok or dry_run:
                 transaction.set_rollback(True)  # a dry run, or an error somewhere: nothing stays written
     except LedgerFileError as exc:  # the file broke off part way (a truncated sheet)
-        result = ImportResult(ok=False, dry_run=dry_run, kind=kind.name, create_units=create_units, sheet=sheet,
-                              file_error=exc.message_zh, file_error_en=exc.message_en,
-                              errors=[FieldError(exc.message_zh, row=0, value=filename, message_en=exc.message_en)])
-        _keep(result, data, filename, plan, user, keep_record)
-        return result
+        fresh = ImportResult(ok=False, dry_run=dry_run, kind=kind.name, create_units=create_units, sheet=sheet)
+        return _refused(fresh, exc, data, filename, plan, user, keep_record)
     _keep(result, data, filename, plan, user, keep_record)
     return result
+
+
+def _refused(result: ImportResult, exc: LedgerFileError, data: bytes, filename: str, plan: Plan | None, user: Any,
+             keep: bool) -> ImportResult:
+    result.file_error, result.file_error_en = exc.message_zh, exc.message_en
+    result.errors = [FieldError(exc.message_zh, row=0, value=filename, message_en=exc.message_en)]
+    _keep(result, data, filename, plan, user, keep)
+    return result
+
+
+def _header_findings(table: LedgerTable, ctx: ImportContext) -> None:
+    """Warnings (and errors) the header alone gives: unknown columns, another year's columns."""
+    if table.unknown_headers:
+        ctx.warnings.append("已忽略无法识别的列：" + "、".join(table.unknown_headers))
+    for c in table.read:
+        if c.how != "other_year":
+            continue
+        year = ctx.plan.year if ctx.plan is not None else None
+        ctx.warnings.append(f"「{c.text}」是 {c.year} 年的数据，与施工图年度 {year} 不符，已忽略")
+        if c.would_be and c.would_be not in table.columns:
+            ctx.errors.append(FieldError(
+                f"「{c.text}」是 {c.year} 年的数据，表中没有 {year} 年的「{c.would_be}」列", row=table.header_row,
+                column=c.text, value=c.text,
+                message_en=f"{c.text!r} is for {c.year}; the sheet has no {c.would_be} column for {year}"))
 
 
 def _check_and_apply(kind: LedgerKind, ctx: ImportContext, rows: Iterable[RawRow], result: ImportResult) -> None:

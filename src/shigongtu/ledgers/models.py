@@ -33,3 +33,28 @@ class ImportRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.filename} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ColumnMapping(models.Model):
+    """A unit's way of reading its own sheet (列对照): for one ledger kind, which of the unit's
+    headers means which column (or nothing). Saved from the preview, applied to the unit's
+    next upload of that kind, and named so that the API and the CLI can ask for it."""
+
+    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("台账类型"), max_length=30)
+    name = models.CharField(_("名称"), max_length=60, default="默认")
+    # normalised header → canonical column name, or "" for a column to ignore
+    mapping = models.JSONField(default=dict)
+    headers = models.JSONField(default=dict)  # normalised header → the header as the unit writes it
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("列对照")
+        verbose_name_plural = _("列对照")
+        ordering = ["-updated_at"]
+        constraints = [models.UniqueConstraint(fields=["unit", "kind", "name"], name="ledgers_mapping_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name}"

@@ -192,3 +192,49 @@ def check_in_china(lng: float, lat: float) -> Point:
         zh += "，请核对经纬度（中国境内经度约73.5–135.1，纬度约18.1–53.6）"
         en += " (China lies within about longitude 73.5–135.1, latitude 18.1–53.6)"
     raise ValueProblem(zh, en)
+
+
+# Degrees-minutes-seconds as ledgers write them: 125°27′10″, 125°27'10", 125度27分10秒, with an
+# optional hemisphere letter (E/N before or after); minutes and seconds may be left out.
+_DMS: Final = re.compile(
+    r"^(?P<h1>[NSEW])?\s*(?P<d>\d+(?:\.\d+)?)\s*(?:°|度|º)\s*"
+    r"(?:(?P<m>\d+(?:\.\d+)?)\s*(?:′|'|分|’)\s*)?"
+    r"(?:(?P<s>\d+(?:\.\d+)?)\s*(?:″|\"|秒|”|''|′′)\s*)?(?P<h2>[NSEW])?$",
+    re.IGNORECASE,
+)
+_AXES: Final = {"lng": ("经度", "longitude", 180), "lat": ("纬度", "latitude", 90)}
+
+
+def parse_coordinate(raw: object, axis: str = "lng") -> float:
+    """A longitude (``axis="lng"``) or latitude (``"lat"``) in decimal degrees from a cell:
+    a number, ``125.4528``, or degrees-minutes-seconds (``125°27′10″``, ``125°27'10"``,
+    ``125度27分10秒``). Malformed or out of range (minutes or seconds ≥ 60, degrees beyond
+    180 or 90) → :class:`ValueProblem` naming the value."""
+    zh_name, en_name, limit = _AXES[axis]
+    if isinstance(raw, bool):
+        raise ValueProblem(f"{zh_name}应为数字或度分秒，不是{raw}", f"the {en_name} must be a number, not {raw}")
+    if isinstance(raw, int | float):
+        value = float(raw)
+    else:
+        text = unicodedata.normalize("NFKC", str(raw)).strip().replace("\u2032", "′").replace("\u2033", "″")
+        value = _dms_value(text, str(raw).strip(), zh_name, en_name)
+    if not math.isfinite(value) or abs(value) > limit:
+        raise ValueProblem(f"{zh_name}超出范围（应在 ±{limit} 度以内）：{raw}",
+                           f"the {en_name} is out of range (within ±{limit} degrees): {raw}")
+    return value
+
+
+def _dms_value(text: str, shown: str, zh_name: str, en_name: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    m = _DMS.match(text.replace(" ", ""))
+    if m is None or (m["h1"] and m["h2"]):
+        raise ValueProblem(f"{zh_name}格式不对：{shown}（写作 125.4528 或 125°27′10″）",
+                           f"the {en_name} is malformed: {shown} (write 125.4528 or 125°27′10″)")
+    degrees, minutes, seconds = float(m["d"]), float(m["m"] or 0), float(m["s"] or 0)
+    if minutes >= 60 or seconds >= 60:
+        raise ValueProblem(f"{zh_name}的分、秒应小于60：{shown}", f"minutes and seconds must be below 60: {shown}")
+    value = degrees + minutes / 60 + seconds / 3600
+    return -value if (m["h1"] or m["h2"] or "").upper() in ("S", "W") else value

@@ -13,5 +13,6 @@ urlpatterns = [
     path("plans/<str:code>/ledgers/imports/<int:record_id>/", views.preview, name="preview"),
     path("plans/<str:code>/ledgers/imports/<int:record_id>/apply", views.apply, name="apply"),
     path("plans/<str:code>/ledgers/imports/<int:record_id>/file", views.original, name="original"),
+    path("plans/<str:code>/ledgers/imports/<int:record_id>/mapping", views.mapping, name="mapping"),
     path("plans/<str:code>/ledgers/imports/<int:record_id>/errors.xlsx", views.errors_file, name="errors"),
 ]

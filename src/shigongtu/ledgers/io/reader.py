@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum
 
 from .errors import LedgerFileError
-from .header import HEADER_SEARCH_ROWS, HeaderCell, HeaderLayout, find_header
+from .header import HEADER_SEARCH_ROWS, ColumnRead, HeaderCell, HeaderLayout, HeaderRules, find_header
 from .safety import (
     MAX_BYTES,
     MAX_CELLS,
     MAX_RATIO,
     MAX_UNCOMPRESSED,
+    UNCACHED,
     Limits,
     encrypted,
     fail,
@@ -48,6 +49,8 @@ class RawRow:
     number: int
     values: dict[str, Value]
     extras: dict[str, Value] = field(default_factory=dict)
+    # Read cells holding a formula without a calculated value: (canonical or extra header, formula).
+    uncalculated: list[tuple[str, str]] = field(default_factory=list)
 
 
 class RowStream:
@@ -78,6 +81,8 @@ class LedgerTable:
     header_texts: dict[int, str]
     rows: RowStream
     encoding: str | None = None
+    read: list[ColumnRead] = field(default_factory=list)  # every header cell and what it was taken for
+    titles: list[str] = field(default_factory=list)  # the rows above the header, as text
 
 
 @dataclass
@@ -103,12 +108,13 @@ def read_ledger(
     max_uncompressed: int = MAX_UNCOMPRESSED,
     max_ratio: float = MAX_RATIO,
     max_cells: int = MAX_CELLS,
+    rules: HeaderRules | None = None,
 ) -> LedgerTable:
     """Read an uploaded ledger. The format comes from the content, never ``filename`` (which is
     only used in messages). Raises :class:`LedgerFileError` when the file cannot be a ledger."""
     raw = open_sheet(data, filename, sheet=sheet, limits=Limits(max_bytes, max_uncompressed, max_ratio, max_cells))
     head = list(itertools.islice(raw.rows, HEADER_SEARCH_ROWS + 1))
-    layout = find_header(head, spec, raw.col_offset)
+    layout = find_header(head, spec, raw.col_offset, rules)
     rest = itertools.chain((r for r in head if r[0] > layout.row), raw.rows)
     return LedgerTable(
         format=raw.format,
@@ -122,6 +128,8 @@ def read_ledger(
         header_texts=layout.texts,
         rows=RowStream(_data_rows(rest, layout, raw.col_offset)),
         encoding=raw.encoding,
+        read=layout.read,
+        titles=layout.titles,
     )
 
 
@@ -130,7 +138,8 @@ def _data_rows(rows: Iterable[tuple[int, Sequence[Value]]], layout: HeaderLayout
     plan = [(True, name, cell.col_index - offset) for name, cell in layout.columns.items()]
     plan += [(False, text, index - offset) for text, index in layout.extra_columns.items()]
     for number, raw in rows:
-        first = next((v for v in raw if v is not None and v != "" and not (type(v) is str and v.isspace())), None)
+        first = next((v for v in raw if v is not None and v != ""
+                      and not (type(v) is str and (v.isspace() or v.startswith(UNCACHED)))), None)
         if first is None:
             continue
         if type(first) is str and first.lstrip().startswith(SKIP_PREFIXES):
@@ -139,19 +148,23 @@ def _data_rows(rows: Iterable[tuple[int, Sequence[Value]]], layout: HeaderLayout
         values: dict[str, Value] = {}
         extra: dict[str, Value] = {}
         filled = False
+        uncalculated: list[tuple[str, str]] = []
         for target, name, i in plan:
             v = raw[i] if i < n else None
             t = type(v)
             if t is str:
                 if not v or v.isspace():  # type: ignore[union-attr]
                     v = None
+                elif v.startswith(UNCACHED):  # type: ignore[union-attr]
+                    uncalculated.append((name, v[len(UNCACHED):]))  # type: ignore[index]
+                    v = None
             elif t is float and v.is_integer():  # type: ignore[union-attr]
                 v = int(v)  # type: ignore[arg-type]
             if v is not None:
                 filled = True
             (values if target else extra)[name] = v
-        if filled:  # rows with content only in ignored columns (a pre-numbered 序号...) are empty rows
-            yield RawRow(number, values, extra)
+        if filled or uncalculated:  # rows with content only in ignored columns (序号...) are empty rows
+            yield RawRow(number, values, extra, uncalculated)
 
 
 def open_sheet(data: bytes, filename: str, *, sheet: str | None = None, limits: Limits | None = None) -> RawSheet:
@@ -209,6 +222,8 @@ def _with_errors(
         if number in by_row:
             patched = list(values)
             for j, text in by_row[number]:
+                if j >= len(patched) and text.startswith(UNCACHED):
+                    patched.extend([None] * (j + 1 - len(patched)))
                 if 0 <= j < len(patched):
                     patched[j] = text
             values = patched

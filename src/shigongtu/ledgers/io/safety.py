@@ -8,6 +8,7 @@ rectangle between them). Everything here works on the raw bytes in bounded memor
 
 from __future__ import annotations
 
+import html
 import itertools
 import posixpath
 import re
@@ -284,8 +285,13 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
-def _uncached_formula(part: bytes) -> str | None:
-    """The reference of the first formula cell in ``part`` that has no cached value."""
+_F_TEXT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f(?:\s[^>]*)?>([^<]*)<")
+UNCACHED = "\x00uncached"  # marks a formula cell without a value in the scan's result
+
+
+def _uncached_formulas(part: bytes) -> Iterator[tuple[tuple[int, int], str]]:
+    """The formula cells in ``part`` that have no cached value, by (row, 0-based column), with
+    their formula text (``=SUM(D4:D9)``; shared formulas give only ``=``)."""
     for m in _CELL.finditer(part):
         inner = m.group(3) or b""
         if not _HAS_F.search(inner):
@@ -295,8 +301,12 @@ def _uncached_formula(part: bytes) -> str | None:
         kind = t.group(1) if t else b"n"
         if v is None or (kind not in (b"str", b"inlineStr") and not (v.group(2) or b"").strip()):
             ref = _ATTR_R.search(m.group(2))
-            return ref.group(1).decode() if ref else "?"
-    return None
+            if ref is None:
+                continue
+            letters = ref.group(1).rstrip(b"0123456789")
+            f = _F_TEXT.search(inner)
+            text = "=" + html.unescape(f.group(1).decode(errors="replace")) if f else "="
+            yield (int(ref.group(1)[len(letters):]), _col_number(letters) - 1), UNCACHED + text
 
 
 def _safe_cut(buf: bytes) -> int:
@@ -310,10 +320,11 @@ def _safe_cut(buf: bytes) -> int:
 
 def scan_xlsx_sheet(chunks: Iterable[bytes], limits: Limits) -> dict[tuple[int, int], str]:
     """Stream a worksheet's XML once: refuse it when its used rectangle is too big to hold,
-    or when a formula has no cached value (files written by programs that never calculated).
+    and note the formulas with no cached value (files written by programs that never calculated).
 
-    Returns the cells holding an error value (``#DIV/0!``, ``#N/A``...) by (row, 0-based column),
-    which the parser would otherwise hand over as empty.
+    Returns the cells holding an error value (``#DIV/0!``, ``#N/A``...) or a formula without a
+    value (:data:`UNCACHED` + formula) by (row, 0-based column), which the parser would
+    otherwise hand over as empty.
     """
     max_row = max_col = rows_seen = 0
     error_cells: dict[tuple[int, int], str] = {}
@@ -336,14 +347,9 @@ def scan_xlsx_sheet(chunks: Iterable[bytes], limits: Limits) -> dict[tuple[int, 
         elif max_col < 26 and single.search(part):
             max_col = max(max_col, *map(_col_number, set(single.findall(part))))
             single = _REF_SINGLE[min(max_col, 25)]
-        if b"f>" in part:
-            ref = _uncached_formula(part)
-            if ref:
-                raise fail(
-                    f"单元格 {ref} 含公式但没有计算结果，请在 Excel 中打开并保存后再上传",
-                    f"Cell {ref} holds a formula without a calculated value; "
-                    "open the file in Excel, save it and re-upload",
-                )
+        if b"f>" in part and len(error_cells) < _MAX_ERROR_CELLS:
+            # Not refused here: only a cell the ledger reads is an error, named by row and column.
+            error_cells.update(_uncached_formulas(part))
         if b't="e"' in part and len(error_cells) < _MAX_ERROR_CELLS:
             error_cells.update(_error_values(part))
         if max(max_row, rows_seen) * max(max_col, 1) > limits.max_cells:

@@ -52,6 +52,10 @@ class Column:
     choices: tuple[str, ...] = ()
     number_format: str | None = None
     width: int = 14
+    # A column that is recognised and read (投资完成率, 是否开工 ...) but never written on export.
+    exported: bool = True
+    # False for a column only recognised (序号, 是否开工): a formula without a value there is no error.
+    reads: bool = True
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -70,6 +74,15 @@ class LedgerSpec:
     title_zh: str
     columns: tuple[Column, ...]
     dynamic_columns: bool = False
+    # The column that carries each row's month (填报月份); a file may leave it out when the month
+    # comes from 申报年度 + 申报月份, ``--period`` or a title row (the engine decides).
+    period_column: str | None = None
+    # A required column a file may leave out when one of these stands in for it (a project
+    # matched by 项目名称 where there is no 项目编号; 本年累计完成投资 for 本月完成投资).
+    stand_ins: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Header forms no list of aliases can hold (1-6月完成投资): (regex on the normalised header,
+    # canonical).
+    patterns: tuple[tuple[str, str], ...] = ()
     _lookup: dict[str, Column] = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -86,7 +99,26 @@ class LedgerSpec:
 
     def match(self, header: object) -> Column | None:
         """The column a header text names, or None when the ledger does not know it."""
-        return self._lookup.get(normalize_header(header))
+        key = normalize_header(header)
+        found = self._lookup.get(key)
+        if found is None and self.patterns:
+            for pattern, canonical in self._patterns:
+                if pattern.fullmatch(key):
+                    return self.column(canonical)
+        return found
+
+    @cached_property
+    def _patterns(self) -> tuple[tuple[re.Pattern[str], str], ...]:
+        return tuple((re.compile(p), c) for p, c in self.patterns)
+
+    @cached_property
+    def exported(self) -> tuple[Column, ...]:
+        """The columns an export writes, in order."""
+        return tuple(c for c in self.columns if c.exported)
+
+    def optional_when(self, canonical: str) -> tuple[str, ...]:
+        """The columns that may stand in for the required column ``canonical``."""
+        return dict(self.stand_ins).get(canonical, ())
 
     @cached_property
     def required(self) -> tuple[Column, ...]:

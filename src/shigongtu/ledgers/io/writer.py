@@ -60,7 +60,7 @@ def write_ledger(
     time. With ``title`` the title takes row 1 and the header row 2. ``notes`` are added to the
     general explanations on the 填表说明 sheet.
     """
-    columns = [*spec.columns, *(Column(name) for name in extra_columns)]
+    columns = [*spec.exported, *(Column(name) for name in extra_columns)]
     header_row = 2 if title else 1
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_sheet_title(sheet_name or spec.title_zh))
@@ -89,7 +89,7 @@ def write_ledger(
     if lists:
         _write_lists(wb, lists)
     styles = [fast.cell_styles(column.number_format) for column in columns]
-    keys = [c.canonical for c in spec.columns] + list(extra_columns)
+    keys = [c.canonical for c in spec.exported] + list(extra_columns)
     return fast.save(_chain(head, _data_xml(rows, keys, cols, styles, header_row + 1)))
 
 

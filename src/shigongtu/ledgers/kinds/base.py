@@ -39,6 +39,7 @@ class ImportContext:
     errors: list[FieldError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     state: dict[str, Any] = field(default_factory=dict)
+    reading: Any = None  # ledgers.reading.Reading: kinds say how they matched rows (matched_by)
 
     def row_errors(self, row: RawRow) -> RowErrors:
         return RowErrors(row.number, self.headers)

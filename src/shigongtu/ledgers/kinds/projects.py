@@ -14,6 +14,7 @@ from typing import Any
 from shigongtu.audit import services as audit
 from shigongtu.ledgers import cells
 from shigongtu.ledgers.io import Column, LedgerSpec, RawRow
+from shigongtu.ledgers.kinds import office
 from shigongtu.ledgers.kinds.base import CREATE, UNCHANGED, UPDATE, ImportContext, LedgerKind, RowPlan
 from shigongtu.lib import geo
 from shigongtu.lib.errors import FieldError
@@ -29,11 +30,11 @@ from shigongtu.utilities import bulk
 
 # English (and common Chinese) aliases of the canonical headers.
 PROJECT_ALIASES: dict[str, tuple[str, ...]] = {
-    "项目编号": ("code", "编号"),
+    "项目编号": ("code", "编号", "区级项目编码", "市级项目编码"),
     "项目名称": ("name", "project name"),
     "项目代码": ("national code", "全国统一项目代码", "全国统一编码"),
     "纳统编码": ("stats code", "统计库编码", "入统编码"),
-    "建设单位": ("owner", "业主单位", "项目单位"),
+    "建设单位": ("owner", "业主单位", "项目单位", "项目业主", "主投单位", "企业名称"),
     "统一社会信用代码": ("credit code", "uscc"),
     "服务节点": ("node", "所属战线", "nodes"),
     "项目级别": ("level", "调度层级"),
@@ -42,35 +43,37 @@ PROJECT_ALIASES: dict[str, tuple[str, ...]] = {
     "项目阶段": ("stage", "建设阶段"),
     "所属产业": ("industry", "所属行业"),
     "总投资": ("total investment", "计划总投资"),
-    "年度计划投资": ("annual plan", "annual planned investment", "全年计划投资"),
+    "年度计划投资": ("annual plan", "annual planned investment", "全年计划投资", "计划投资", "计划完成投资",
+               "年度计划"),
     "年度计划建设内容": ("annual content",),
-    "计划开工时间": ("planned start",),
-    "计划竣工时间": ("planned completion",),
+    "计划开工时间": ("planned start", "计划开复工时间", "计划开工日期"),
+    "计划竣工时间": ("planned completion", "计划完成日期", "计划完工时间"),
     "实际开工时间": ("actual start",),
     "实际竣工时间": ("actual completion",),
     "是否入统": ("in statistics", "是否纳统", "是否入库"),
     "入统日期": ("statistics date", "入库日期"),
-    "包保领导": ("leader", "包联领导", "责任领导"),
+    "包保领导": ("leader", "包联领导", "责任领导", "区级责任领导", "挂点领导", "包抓领导", "分管领导"),
     "责任单位": ("lead unit", "牵头单位"),
     "项目专班": ("task force", "专班"),
     "经度": ("longitude", "lng"),
     "纬度": ("latitude", "lat"),
     "坐标系": ("crs",),
     "建设地点": ("location",),
-    "建设内容及规模": ("content", "建设内容"),
+    "建设内容及规模": ("content", "建设内容", "总建设规模和建设内容"),
     "开工类型": ("year kind",),
     "春季开工": ("spring start",),
 }
 INVESTMENT_ALIASES: dict[str, tuple[str, ...]] = {
-    "项目编号": ("code", "project", "编号"),
+    "项目编号": ("code", "project", "编号", "区级项目编码", "市级项目编码"),
     "填报月份": ("period", "月份", "报告期"),
-    "本月完成投资": ("completed this month", "amount", "本月完成"),
+    "本月完成投资": ("completed this month", "amount", "本月完成", "本月上报投资"),
     "统计口径完成投资": ("statistics amount", "统计口径"),
     "本月到位资金": ("funds arrived", "到位资金"),
-    "形象进度": ("image progress", "progress"),
+    "形象进度": ("image progress", "progress", "实际形象进度", "实物工程量"),
     "形象进度百分比": ("image progress %", "progress %"),
     "下一步计划": ("next steps", "下步计划"),
-    "本年累计完成投资": ("ytd", "year to date", "本年累计"),
+    "本年累计完成投资": ("ytd", "year to date", "本年累计", "本年上报投资", "本年度累计完成投资",
+                 "本年度累计完成投资额度", "本年累计完成投资额"),
 }
 AMOUNT = "#,##0.00"
 # The project services write their own history; previews show the first rows' changes only,
@@ -94,17 +97,27 @@ def _project_columns() -> tuple[Column, ...]:
     return tuple(out)
 
 
-PROJECTS_SPEC = LedgerSpec(kind="projects", title_zh="重点项目台账", columns=_project_columns())
+PROJECTS_SPEC = LedgerSpec(kind="projects", title_zh="重点项目台账",
+                           columns=(*_project_columns(), *office.unused_columns("序号", office.RATE, "是否开工",
+                                                                                "是否竣工", "备注")),
+                           stand_ins=(("项目编号", ("项目名称",)),))
+_YTD_FORM = r"(?:\d{4}年)?1[-—–~～至到]\d{1,2}月(?:累计|份累计)?完成投资(?:额|额度)?"
 INVESTMENT_SPEC = LedgerSpec(
     kind="investment",
     title_zh="月度投资台账",
-    columns=tuple(
-        Column(header, INVESTMENT_ALIASES.get(header, ()),
-               required=header in ("项目编号", "填报月份", "本月完成投资"),
-               number_format=AMOUNT if header in MONEY_HEADERS else None,
-               width=30 if header in ("形象进度", "下一步计划") else 14)
-        for header in INVESTMENT_HEADERS.values()
+    columns=(
+        *(Column(header, INVESTMENT_ALIASES.get(header, ()),
+                 required=header in ("项目编号", "填报月份", "本月完成投资"),
+                 number_format=AMOUNT if header in MONEY_HEADERS else None,
+                 width=30 if header in ("形象进度", "下一步计划") else 14)
+          for header in INVESTMENT_HEADERS.values()),
+        Column("项目名称", ("name", "project name"), exported=False),
+        Column("项目代码", ("national code", "全国统一项目代码", "全国统一编码"), exported=False),
+        *office.unused_columns("序号", office.RATE, "申报年度", "申报月份", "备注"),
     ),
+    period_column="填报月份",
+    stand_ins=(("项目编号", ("项目名称", "项目代码")), ("本月完成投资", ("本年累计完成投资",))),
+    patterns=((_YTD_FORM, "本年累计完成投资"),),
 )
 
 
@@ -133,6 +146,8 @@ class ProjectsKind(LedgerKind):
 
     def prepare(self, ctx: ImportContext, rows: list[RawRow]) -> None:
         plan = ctx.plan
+        office.match_rows(ctx, rows, create=True)
+        office.normalise_project_cells(ctx, rows)
         if "seen" not in ctx.state:  # what spans the chunks of one file
             ctx.state.update(seen=set(), shown=0, look=Lookups(plan, create_units=ctx.create_units),
                              base={**bulk.new_row(Project, None), "plan_id": plan.pk})
@@ -276,8 +291,10 @@ class InvestmentKind(LedgerKind):
     def prepare(self, ctx: ImportContext, rows: list[RawRow]) -> None:
         if "rows" not in ctx.state:  # what spans the chunks of one file
             ctx.state.update(rows=investment_rows.RowState(), shown=0, touched=set(), periods=set())
+        office.match_rows(ctx, rows, create=False)
         projects = investment_rows.projects_by_code(ctx.plan, (r.values for r in rows))
         ctx.state["projects"] = projects
+        office.year_to_date(ctx, rows, projects, ctx.state["rows"].counted, _header_units(ctx))
         ctx.state["existing"] = investment_rows.reports_by_key(p.pk for p in projects.values())
 
     def check(self, ctx: ImportContext, rows: list[RawRow]) -> Iterator[RowPlan]:

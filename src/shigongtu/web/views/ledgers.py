@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from shigongtu.ledgers import kinds as registry
 from shigongtu.ledgers.engine import annotated_copy, export_ledger, import_ledger, in_language
 from shigongtu.ledgers.io import annotated_filename
+from shigongtu.ledgers.mappings import save_mapping
 from shigongtu.ledgers.models import ImportRecord
 from shigongtu.lib.errors import InputRejected
 from shigongtu.orgs.access import MANAGE, VIEW
@@ -73,7 +74,8 @@ def upload(request: HttpRequest, code: str) -> HttpResponse:
     with rejected() as outcome:
         result = import_ledger(data, upload.name or "upload", kind, plan, request.user, dry_run=True,
                                create_units=bool(request.POST.get("create_units")),
-                               sheet=(request.POST.get("sheet") or "").strip() or None)
+                               sheet=(request.POST.get("sheet") or "").strip() or None,
+                               period=(request.POST.get("period") or "").strip() or None)
     if not outcome.ok:
         messages.error(request, outcome.error)
         return redirect("ledgers_web:home", code=plan.code)
@@ -107,6 +109,7 @@ def preview(request: HttpRequest, code: str, record_id: int) -> HttpResponse:
         "manage": may(request.user, plan, MANAGE),
         "can_apply": record.dry_run and record.ok and (record.created or record.updated),
         "create_units": bool(result.get("create_units")),
+        "fields": [c.canonical for c in kind.spec.columns] if kind is not None else [],
     })
 
 
@@ -120,7 +123,9 @@ def apply(request: HttpRequest, code: str, record_id: int) -> HttpResponse:
         messages.error(request, _("这份预览不能直接导入，请重新上传。"))
         return redirect("ledgers_web:preview", code=plan.code, record_id=record.pk)
     result = import_ledger(bytes(record.content), record.filename, record.kind, plan, request.user,
-                           create_units=bool(record.result.get("create_units")), sheet=record.result.get("sheet"))
+                           create_units=bool(record.result.get("create_units")), sheet=record.result.get("sheet"),
+                           period=record.result.get("period"),
+                           mapping=(record.result.get("reading") or {}).get("mapping"))
     if result.ok:
         messages.success(request, _("导入完成：新增 %(c)d 条，更新 %(u)d 条，未变 %(n)d 条。") % {
             "c": result.created, "u": result.updated, "n": result.unchanged})
@@ -145,7 +150,9 @@ def errors_file(request: HttpRequest, code: str, record_id: int) -> HttpResponse
     record = _record(request, plan, record_id)
     data = bytes(record.content)
     result = import_ledger(data, record.filename, record.kind, plan, None, dry_run=True, keep_record=False,
-                           create_units=bool(record.result.get("create_units")), sheet=record.result.get("sheet"))
+                           create_units=bool(record.result.get("create_units")), sheet=record.result.get("sheet"),
+                           period=record.result.get("period"),
+                           mapping=(record.result.get("reading") or {}).get("mapping"))
     copy = annotated_copy(data, record.filename, result)
     if copy is None:
         raise Http404
@@ -168,3 +175,21 @@ def export(request: HttpRequest, code: str) -> HttpResponse:
     suffix = "模板" if blank else ""
     front = f"-{filters['front']}" if filters.get("front") else ""
     return _download(data, f"{plan.code}{front}-{label}{suffix}.xlsx")
+
+
+@login_required
+@require_POST
+def mapping(request: HttpRequest, code: str, record_id: int) -> HttpResponse:
+    """Save the columns as the user mapped them (the unit's 列对照) and check the file again with it."""
+    plan = plan_for(request, code, MANAGE)
+    record = _record(request, plan, record_id)
+    columns = {k.removeprefix("map::"): str(v) for k, v in request.POST.items() if k.startswith("map::")}
+    try:
+        save_mapping(plan, record.kind, columns, request.user)
+    except InputRejected as exc:
+        messages.error(request, "；".join(p.message for p in exc.problems))
+        return redirect("ledgers_web:preview", code=plan.code, record_id=record.pk)
+    result = import_ledger(bytes(record.content), record.filename, record.kind, plan, request.user, dry_run=True,
+                           create_units=bool(record.result.get("create_units")), sheet=record.result.get("sheet"),
+                           period=record.result.get("period"))
+    return redirect("ledgers_web:preview", code=plan.code, record_id=result.record_id)

@@ -1,4 +1,5 @@
-"""``shigongtu import FILE --kind KIND [--plan CODE] [--dry-run] [--create-units] [--sheet NAME] [--json]``."""
+"""``shigongtu import FILE --kind KIND [--plan CODE] [--period YYYY-MM] [--mapping NAME] [--dry-run]
+[--create-units] [--sheet NAME] [--json]``."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ class Command(ShigongtuCommand):
         parser.add_argument("--dry-run", action="store_true")
         parser.add_argument("--create-units", action="store_true")
         parser.add_argument("--sheet")
+        parser.add_argument("--period", help="the month of a ledger whose rows carry none (YYYY-MM)")
+        parser.add_argument("--mapping", help="the plan unit's saved column mapping to read the headers by")
         parser.add_argument("--json", action="store_true")
         parser.add_argument("--errors-out", help="write a copy of the file with the errors marked (.xlsx)")
 
@@ -37,7 +40,8 @@ class Command(ShigongtuCommand):
                 raise CommandError(f"no plan with code {options['plan']!r}", returncode=1)
         data = path.read_bytes()
         result = import_ledger(data, path.name, options["kind"], plan, None, dry_run=options["dry_run"],
-                               create_units=options["create_units"], sheet=options["sheet"])
+                               create_units=options["create_units"], sheet=options["sheet"],
+                               period=options["period"], mapping=options["mapping"])
         if options["errors_out"] and result.errors:
             copy = annotated_copy(data, path.name, result)
             if copy:
