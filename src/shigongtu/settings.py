@@ -7,6 +7,7 @@ ALLOWED_HOSTS are required, cookies are secure.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -31,6 +32,18 @@ if not SECRET_KEY:
     # Outside production a per-process random key keeps sessions working without
     # ever shipping a fixed secret in the code.
     SECRET_KEY = os.environ.setdefault("SHIGONGTU_SECRET_KEY", os.urandom(32).hex())
+
+# The key of the change history's fingerprints (HMAC-SHA-256). It lives outside the database, so
+# someone who can write to the database cannot rewrite the history and rehash it. Outside
+# production a fixed derived key keeps demo and test histories verifiable across processes.
+AUDIT_KEY = env_str("SHIGONGTU_AUDIT_KEY")
+if not AUDIT_KEY:
+    if PRODUCTION:
+        raise ConfigError("SHIGONGTU_AUDIT_KEY must be set when SHIGONGTU_ENV=production "
+                          "(a long random secret, e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)")
+    AUDIT_KEY = hashlib.sha256(b"shigongtu development audit key (not a secret)").hexdigest()
+elif PRODUCTION and len(AUDIT_KEY) < 32:
+    raise ConfigError("SHIGONGTU_AUDIT_KEY must be at least 32 characters")
 
 ALLOWED_HOSTS = env_list("SHIGONGTU_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 if PRODUCTION and not ALLOWED_HOSTS:

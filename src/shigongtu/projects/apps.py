@@ -10,10 +10,11 @@ class ProjectsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
-        from shigongtu.projects import indicators, totals
+        from shigongtu.projects import audited, indicators, totals
         from shigongtu.projects.models import InvestmentReport, ProjectSettings
 
         indicators.register()
+        audited.register_figures()
         post_save.connect(totals.on_report_change, sender=InvestmentReport, dispatch_uid="projects.totals")
         post_save.connect(_settings_changed, sender=ProjectSettings, dispatch_uid="projects.settings")
 
