@@ -110,12 +110,14 @@ def _head_problems(walk: chain.Walk, rebuilt: list[int]) -> list[str]:
         if walk.count:
             out.append(f"the head row is missing (deleted); the history has {walk.count} entries")
         return out
+    if walk.broken is not None:
+        return out  # the walk stopped early: its count says nothing about the head
     if head.last_seq > walk.count:
         out.append(f"the last {head.last_seq - walk.count} entries are missing (head at #{head.last_seq}, "
                    f"history ends at #{walk.count})")
     elif head.last_seq < walk.count:
         out.append(f"entries #{head.last_seq + 1}–#{walk.count} are beyond the head (appended behind its back)")
-    elif walk.broken is None and head.last_hash != walk.last_hash:
+    elif head.last_hash != walk.last_hash:
         out.append(f"the head's fingerprint does not match entry #{walk.count}")
     return out
 
