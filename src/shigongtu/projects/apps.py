@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProjectsConfig(AppConfig):
     name = "shigongtu.projects"
     label = "projects"
-    verbose_name = "项目库"
+    verbose_name = _("项目库")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
