@@ -7,6 +7,7 @@ ALLOWED_HOSTS are required, cookies are secure.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -35,6 +36,19 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("SHIGONGTU_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ConfigError("SHIGONGTU_ALLOWED_HOSTS must list the host names when SHIGONGTU_ENV=production")
+
+# The key of the change history's fingerprints (HMAC-SHA-256). It lives outside the database, so
+# someone who can write to the database cannot rewrite the history and rehash it. Outside
+# production a fixed derived key keeps demo and test histories verifiable across processes.
+AUDIT_KEY = env_str("SHIGONGTU_AUDIT_KEY")
+if not AUDIT_KEY:
+    if PRODUCTION:
+        raise ConfigError("SHIGONGTU_AUDIT_KEY must be set when SHIGONGTU_ENV=production "
+                          "(a long random secret, e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)")
+    AUDIT_KEY = hashlib.sha256(b"shigongtu development audit key (not a secret)").hexdigest()
+elif PRODUCTION and len(AUDIT_KEY) < 32:
+    raise ConfigError("SHIGONGTU_AUDIT_KEY must be at least 32 characters")
+
 CSRF_TRUSTED_ORIGINS = env_list("SHIGONGTU_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -68,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "shigongtu.web.errors.NotAllowedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "shigongtu.utilities.csp.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "shigongtu.urls"
@@ -133,14 +148,24 @@ LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
 
+# Browser-facing security. In production behind HTTPS (the default; SHIGONGTU_HTTPS=false for a
+# plain-HTTP intranet, which `check --deploy` then warns about): secure cookies, HSTS, redirect
+# to HTTPS. Everywhere: no MIME sniffing, same-origin referrers, no framing, and a
+# Content-Security-Policy (utilities/csp.py).
+HTTPS = PRODUCTION and env_bool("SHIGONGTU_HTTPS", True)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = PRODUCTION and env_bool("SHIGONGTU_HTTPS", True)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
-if PRODUCTION and SESSION_COOKIE_SECURE:
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SHIGONGTU_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("SHIGONGTU_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SHIGONGTU_HSTS_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SHIGONGTU_HSTS_PRELOAD", True)
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("SHIGONGTU_UPLOAD_MAX_MB", 20) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -81,5 +81,5 @@ def test_reordered_entries_are_detected(db):
 def test_the_pure_verifier_names_a_missing_first_entry():
     payload = {"a": 1}
     h = chain.entry_hash(chain.GENESIS, payload)
-    _count, broken = chain.verify([(2, chain.GENESIS, h, payload)])
-    assert broken == chain.Break(1, "entry 1 is missing (found 2 next)")
+    walk = chain.verify([(2, chain.GENESIS, h, payload)])
+    assert walk.broken == chain.Break(1, "entry 1 is missing (found 2 next)")

@@ -28,7 +28,7 @@ def test_an_entry_assembled_from_parts_reads_as_the_canonical_payload(seq, actor
                "object_id": object_id, "object_label": label, "plan_code": plan_code, "changes": changes}
     text = chain.entry_text(seq, at, actor, action, object_type, object_id, label, plan_code,
                             chain.canonical_changes(changes))
-    assert text == chain.canonical(payload)
+    assert text == chain.payload_text(payload)
 
 
 def test_decimals_dates_and_tuples_are_stored_as_plain_json_that_verifies(db):
@@ -53,12 +53,13 @@ def test_a_large_batch_keeps_seq_contiguous_and_verifies(db):
     assert verify_chain() == (12_000, None)
 
 
-def test_a_history_hashed_in_the_earlier_utf8_form_still_verifies_and_still_catches_edits():
+def test_a_history_hashed_in_the_earlier_utf8_form_still_verifies_as_legacy_and_still_catches_edits():
     payload = {"seq": 1, "at": "2023-06-30T08:00:00+00:00", "actor": "张三", "action": "update",
                "object_type": "project", "object_id": "7", "object_label": "P-1 算力中心", "plan_code": "JY-2023",
                "changes": {"name": ["旧名", "新名"]}}
     old_hash = chain.legacy_hash(chain.GENESIS, payload)
     assert old_hash != chain.entry_hash(chain.GENESIS, payload)
-    assert chain.verify([(1, chain.GENESIS, old_hash, payload)]) == (1, None)
+    walk = chain.verify([(1, chain.GENESIS, old_hash, payload)], b"key")
+    assert (walk.count, walk.legacy, walk.broken) == (1, 1, None)
     edited = {**payload, "changes": {"name": ["旧名", "改过的名"]}}
-    assert chain.verify([(1, chain.GENESIS, old_hash, edited)])[1] == chain.Break(1, "content does not match its hash (edited)")
+    assert chain.verify([(1, chain.GENESIS, old_hash, edited)], b"key").broken.seq == 1

@@ -1,69 +1,148 @@
-"""The hash chain of the change history, as pure functions.
+"""The chain of the change history, as pure functions.
 
-Each entry's hash covers its own content and the previous entry's hash, so an
-edited, deleted, inserted or reordered entry breaks every link after it.
+Each entry's fingerprint covers its own content and the previous entry's fingerprint, so an
+edited, deleted, inserted or reordered entry breaks every link after it. Entries are keyed: the
+fingerprint is HMAC-SHA-256 under a key kept outside the database, so someone who can write to
+the database but does not hold the key cannot rewrite an entry and rehash the rest, nor append a
+forged one. Histories written before the key (plain SHA-256) still verify as a legacy, unkeyed
+prefix: once a keyed entry appears, every later entry must be keyed.
+
+Keyed entries hash a canonical text that reads the same whichever database stored it: numbers
+written as plain normalised decimals (``-0.0`` is ``0``, ``1e30`` is its digits, ``2964.2400``
+is ``2964.24``), text in Unicode NFC.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
+import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 GENESIS = "0" * 64
 
 
+# ---- the canonical text of keyed entries -------------------------------------------------------
+
+def number_text(value: int | float | Decimal) -> str:
+    """A number as plain decimal digits, the same for the float, the Decimal and the integer that
+    a database hands back for it (PostgreSQL's jsonb keeps no ``-0.0`` and turns ``1e30`` into
+    digits)."""
+    d = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if not d.is_finite():
+        return json.dumps(str(d))  # NaN and infinities cannot be JSON numbers: kept as text
+    if d == 0:
+        return "0"
+    return format(d.normalize(), "f")
+
+
+def normal(value: Any) -> Any:
+    """A value as it is hashed: text in NFC, decimals as text (how the history stores them),
+    dates and times in ISO form; numbers stay numbers (:func:`dump` writes them normalised)."""
+    t = type(value)
+    if t is str:
+        return unicodedata.normalize("NFC", value)
+    if t is bool or t is int or t is float or value is None:
+        return value
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value.is_finite() else str(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {unicodedata.normalize("NFC", str(k)): normal(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [normal(v) for v in value]
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    return unicodedata.normalize("NFC", str(value))
+
+
+def dump(value: Any) -> str:
+    """Canonical JSON of a :func:`normal` value: keys sorted, no spaces, non-ASCII escaped,
+    numbers through :func:`number_text`."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    t = type(value)
+    if t is str:
+        return json.dumps(value)
+    if t is int or t is float:
+        return number_text(value)
+    if t is dict:
+        return "{" + ",".join(f"{json.dumps(k)}:{dump(value[k])}" for k in sorted(value)) + "}"
+    return "[" + ",".join(dump(v) for v in value) + "]"
+
+
+def canonical_changes(changes: Mapping[str, Any]) -> str:
+    """The canonical text of an entry's changes; it is also the text stored, so the entry read
+    back (from SQLite or PostgreSQL) hashes to the same value."""
+    return dump(normal(changes))
+
+
+def entry_text(seq: int, at: str, actor: str, action: str, object_type: str, object_id: str, object_label: str,
+               plan_code: str, changes_text: str) -> str:
+    """The canonical text of an entry assembled from its parts, with its changes given as
+    :func:`canonical_changes` text: one JSON encoding per entry."""
+    def q(text: str) -> str:
+        return json.dumps(unicodedata.normalize("NFC", text))
+
+    return (f'{{"action":{q(action)},"actor":{q(actor)},"at":{q(at)},"changes":{changes_text},'
+            f'"object_id":{q(object_id)},"object_label":{q(object_label)},"object_type":{q(object_type)},'
+            f'"plan_code":{q(plan_code)},"seq":{seq}}}')
+
+
+def payload_text(payload: Mapping[str, Any]) -> str:
+    """:func:`entry_text` of an entry given as its payload (the dict an entry read back gives)."""
+    return entry_text(int(payload["seq"]), payload["at"], payload["actor"], payload["action"],
+                      payload["object_type"], payload["object_id"], payload["object_label"], payload["plan_code"],
+                      canonical_changes(payload["changes"]))
+
+
+def mac(key: bytes, prev_hash: str, text: str) -> str:
+    """The keyed fingerprint: HMAC-SHA-256(key, previous fingerprint + canonical text)."""
+    return hmac.new(key, (prev_hash + text).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+# ---- the legacy (unkeyed) forms --------------------------------------------------------------
+
 def canonical(payload: Mapping[str, Any]) -> str:
-    """A stable text for hashing: JSON with sorted keys, no spaces, non-ASCII characters escaped
-    (the form a text column stores, so an entry's changes are encoded once: hashed and stored)."""
+    """The legacy canonical text: JSON with sorted keys, no spaces, non-ASCII characters escaped."""
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
-
-
-def entry_hash(prev_hash: str, payload: Mapping[str, Any]) -> str:
-    return text_hash(prev_hash, canonical(payload))
-
-
-def legacy_hash(prev_hash: str, payload: Mapping[str, Any]) -> str:
-    """The hash of entries written before the canonical text escaped non-ASCII characters (UTF-8
-    kept as is): histories recorded then still verify. Both are exact encodings of the same
-    content, so accepting either lets no edit through."""
-    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return text_hash(prev_hash, text)
 
 
 def text_hash(prev_hash: str, text: str) -> str:
     return hashlib.sha256((prev_hash + text).encode("utf-8")).hexdigest()
 
 
-def plain_json(value: Any) -> Any:
-    """``json.dumps``' hook for the values a change holds: decimals normalised (2964.2400 is
-    2964.24), dates and times in ISO form."""
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value.is_finite() else str(value)
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    return str(value)
+def entry_hash(prev_hash: str, payload: Mapping[str, Any]) -> str:
+    """The legacy, unkeyed fingerprint (plain SHA-256) of entries written before the key."""
+    return text_hash(prev_hash, canonical(payload))
 
 
-def canonical_changes(changes: Mapping[str, Any]) -> str:
-    """The canonical text of an entry's changes; it is also the text stored, so the entry read
-    back hashes to the same value."""
-    return json.dumps(changes, sort_keys=True, separators=(",", ":"), default=plain_json)
+def legacy_hash(prev_hash: str, payload: Mapping[str, Any]) -> str:
+    """The unkeyed fingerprint of entries written before the canonical text escaped non-ASCII
+    characters (UTF-8 kept as is)."""
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return text_hash(prev_hash, text)
 
 
-def entry_text(seq: int, at: str, actor: str, action: str, object_type: str, object_id: str, object_label: str,
-               plan_code: str, changes_text: str) -> str:
-    """``canonical(payload)`` of an entry assembled from its parts, with its changes given as
-    :func:`canonical_changes` text: one JSON encoding per entry instead of two."""
-    q = json.dumps
-    return (f'{{"action":{q(action)},"actor":{q(actor)},"at":{q(at)},"changes":{changes_text},'
-            f'"object_id":{q(object_id)},"object_label":{q(object_label)},"object_type":{q(object_type)},'
-            f'"plan_code":{q(plan_code)},"seq":{seq}}}')
+def unkeyed_match(prev_hash: str, payload: Mapping[str, Any], stored: str) -> bool:
+    return entry_hash(prev_hash, payload) == stored or legacy_hash(prev_hash, payload) == stored
 
+
+# ---- verification ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Break:
@@ -73,19 +152,48 @@ class Break:
     reason: str
 
 
-def verify(entries: Iterable[tuple[int, str, str, Mapping[str, Any]]]) -> tuple[int, Break | None]:
-    """Walk ``(seq, prev_hash, hash, payload)`` in seq order; return (count, first break)."""
+@dataclass
+class Walk:
+    """What a walk along the chain found: entries seen, the legacy (unkeyed) prefix, the first
+    break, and the fingerprint at each seq asked for (to compare with anchors)."""
+
+    count: int = 0
+    legacy: int = 0  # entries 1..legacy are unkeyed (written before the key)
+    broken: Break | None = None
+    last_hash: str = GENESIS
+    marks: dict[int, str] = field(default_factory=dict)
+
+
+def verify(entries: Iterable[tuple[int, str, str, Mapping[str, Any]]], key: bytes | None = None,
+           marks: Iterable[int] = ()) -> Walk:
+    """Walk ``(seq, prev_hash, hash, payload)`` in seq order. With ``key``, entries must be keyed
+    except for a legacy prefix; without it, only the unkeyed forms are accepted."""
+    wanted = set(marks)
+    walk = Walk()
     expected_seq = 1
     prev = GENESIS
-    count = 0
+    keyed_seen = False
     for seq, prev_hash, stored_hash, payload in entries:
-        count += 1
+        walk.count += 1
         if seq != expected_seq:
-            return count, Break(expected_seq, f"entry {expected_seq} is missing (found {seq} next)")
+            walk.broken = Break(expected_seq, f"entry {expected_seq} is missing (found {seq} next)")
+            return walk
         if prev_hash != prev:
-            return count, Break(seq, "link to the previous entry is broken (reordered or inserted)")
-        if entry_hash(prev_hash, payload) != stored_hash and legacy_hash(prev_hash, payload) != stored_hash:
-            return count, Break(seq, "content does not match its hash (edited)")
+            walk.broken = Break(seq, "link to the previous entry is broken (reordered or inserted)")
+            return walk
+        if key is not None and hmac.compare_digest(mac(key, prev_hash, payload_text(payload)), stored_hash):
+            keyed_seen = True
+        elif unkeyed_match(prev_hash, payload, stored_hash):
+            if keyed_seen:
+                walk.broken = Break(seq, "an unkeyed entry after keyed ones (forged or rehashed without the key)")
+                return walk
+            walk.legacy = seq
+        else:
+            walk.broken = Break(seq, "content does not match its fingerprint (edited, or forged without the key)")
+            return walk
+        if seq in wanted:
+            walk.marks[seq] = stored_hash
         prev = stored_hash
         expected_seq += 1
-    return count, None
+    walk.last_hash = prev
+    return walk

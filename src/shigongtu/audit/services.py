@@ -11,7 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from shigongtu.audit import chain
+from shigongtu.audit.keys import audit_key
 from shigongtu.audit.models import AuditEntry, ChainHead
+from shigongtu.audit.verify import HEAD_REBUILT, verify_history
 from shigongtu.utilities.bulk import JSONText, insert_rows
 
 _SCALARS = (str, int, float, bool, type(None))
@@ -58,17 +60,36 @@ AUDIT_COLUMNS = ("seq", "at", "actor", "action", "object_type", "object_id", "ob
                  "prev_hash", "hash")
 
 
+def _locked_head() -> tuple[ChainHead, bool]:
+    """The chain head, locked; rebuilt from the last entry if its row was deleted (so deleting it
+    cannot stop writes). Returns (head, rebuilt)."""
+    head = ChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is not None:
+        return head, False
+    last = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
+    seq, digest = last if last is not None else (0, chain.GENESIS)
+    head, made = ChainHead.objects.get_or_create(pk=1, defaults={"last_seq": seq, "last_hash": digest})
+    head = ChainHead.objects.select_for_update().get(pk=1)
+    return head, made and last is not None
+
+
 @transaction.atomic
 def record_many(items: Iterable[dict[str, Any]], actor: str) -> int:
     """Append entries in order; each item has action, object_type, object_id, label, plan_code, changes.
 
     Built for imports of a quarter of a million rows: each entry's changes are encoded once
-    (the canonical text is both hashed and stored) and the rows go in through one prepared
-    statement; ``verify_chain`` recomputes the hashes from the stored entries the usual way."""
+    (the canonical text is both fingerprinted and stored) and the rows go in through one prepared
+    statement. Each fingerprint is HMAC-SHA-256 under :func:`audit_key` of the previous one and the
+    entry's canonical text; ``verify_chain`` recomputes them from the stored entries."""
     items = list(items)
     if not items:
         return 0
-    head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
+    head, rebuilt = _locked_head()
+    if rebuilt:
+        # Said in the chain itself (keyed), so `audit verify` reports it even after the head is back.
+        items.insert(0, {"action": HEAD_REBUILT, "object_type": "chain", "object_id": "head",
+                         "changes": {"last_seq": [None, head.last_seq]}})
+    key = audit_key()
     now = timezone.now()
     at = now.isoformat()
     actor = actor[:150]
@@ -80,8 +101,8 @@ def record_many(items: Iterable[dict[str, Any]], actor: str) -> int:
         label = str(item.get("label", ""))[:255]
         plan_code = item.get("plan_code", "")
         changes = chain.canonical_changes(item.get("changes", {}))
-        digest = chain.text_hash(prev, chain.entry_text(seq, at, actor, item["action"], item["object_type"],
-                                                        object_id, label, plan_code, changes))
+        digest = chain.mac(key, prev, chain.entry_text(seq, at, actor, item["action"], item["object_type"],
+                                                       object_id, label, plan_code, changes))
         rows.append((seq, now, actor, item["action"], item["object_type"], object_id, label, plan_code,
                      JSONText(changes), prev, digest))
         prev = digest
@@ -114,15 +135,9 @@ def save_tracked(obj: Any, fields: Iterable[str], old: Mapping[str, Any] | None,
 
 
 def verify_chain(batch: int = 5000) -> tuple[int, chain.Break | None]:
-    """Check every entry in seq order; also that the head agrees with the last entry."""
-
-    def rows() -> Iterable[tuple[int, str, str, dict[str, Any]]]:
-        for e in AuditEntry.objects.order_by("seq").iterator(chunk_size=batch):
-            yield e.seq, e.prev_hash, e.hash, e.payload()
-
-    count, broken = chain.verify(rows())
-    if broken is None:
-        head = ChainHead.objects.filter(pk=1).first()
-        if head is not None and head.last_seq != count:
-            return count, chain.Break(count + 1, f"the last {head.last_seq - count} entries are missing")
-    return count, broken
+    """Check every entry in seq order and the head; (entries, first break). The full check, with
+    anchors and the figures, is :func:`shigongtu.audit.verify.verify_history`."""
+    verdict = verify_history(figures=False, batch=batch)
+    if verdict.broken is None and verdict.head:
+        return verdict.entries, chain.Break(verdict.entries + 1, verdict.head[0])
+    return verdict.entries, verdict.broken

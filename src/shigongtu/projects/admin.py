@@ -1,31 +1,39 @@
-"""Back-office views of the project library (the pages and the API are the daily tools)."""
+"""The project library in the back office. Projects, investment reports and bonds are read-only
+here (writes go through the services and ledgers, which record the history); the per-plan warning
+thresholds are settings, editable."""
 
 from django.contrib import admin
 
 from shigongtu.projects.models import ApprovalItem, BondProject, InvestmentReport, Project, ProjectSettings
+from shigongtu.utilities.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
-class ApprovalInline(admin.TabularInline):
+class ApprovalInline(ReadOnlyInline):
     model = ApprovalItem
-    extra = 0
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(ReadOnlyAdmin):
     list_display = ("code", "name", "plan", "stage", "total_investment", "annual_plan", "ytd_investment",
                     "in_statistics")
     list_filter = ("plan", "stage", "level")
     search_fields = ("code", "name", "owner")
-    readonly_fields = ("ytd_investment", "ytd_stats_investment", "last_period", "version")
     inlines = [ApprovalInline]
 
 
 @admin.register(ProjectSettings)
-class ProjectSettingsAdmin(admin.ModelAdmin):
+class ProjectSettingsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Per-plan warning thresholds: 入库 months, unstarted months, investment and bond lags, the curve."""
 
     list_display = ("plan", "stats_threshold", "stats_yellow_months", "stats_red_months", "unstarted_red_months")
 
 
-admin.site.register(InvestmentReport)
-admin.site.register(BondProject)
+@admin.register(InvestmentReport)
+class InvestmentReportAdmin(ReadOnlyAdmin):
+    list_display = ("project", "period", "amount", "status")
+    list_filter = ("status", "period")
+
+
+@admin.register(BondProject)
+class BondProjectAdmin(ReadOnlyAdmin):
+    list_display = ("project", "state", "requested_amount")

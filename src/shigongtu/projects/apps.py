@@ -1,20 +1,22 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProjectsConfig(AppConfig):
     name = "shigongtu.projects"
     label = "projects"
-    verbose_name = "项目库"
+    verbose_name = _("项目库")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
-        from shigongtu.projects import totals
+        from shigongtu.projects import audited, totals
         from shigongtu.projects.models import InvestmentReport, ProjectSettings
         from shigongtu.projects.selectors import indicators
 
         indicators.register()
+        audited.register_figures()
         post_save.connect(totals.on_report_change, sender=InvestmentReport, dispatch_uid="projects.totals")
         post_save.connect(_settings_changed, sender=ProjectSettings, dispatch_uid="projects.settings")
 

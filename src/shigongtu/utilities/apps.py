@@ -10,4 +10,9 @@ class UtilitiesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.contrib import admin
+
         from shigongtu.utilities import checks  # noqa: F401  (registers the deployment checks)
+        from shigongtu.utilities.admin import brand
+
+        brand(admin.site)

@@ -1,32 +1,69 @@
-"""``shigongtu audit verify``: check the change history's hash chain."""
+"""``shigongtu audit verify [--anchors FILE]`` and ``shigongtu audit anchor -o FILE``."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
-from django.core.management.base import CommandParser
+from django.core.management.base import CommandError, CommandParser
 
-from shigongtu.audit.services import verify_chain
+from shigongtu.audit.verify import Verdict, append_anchor, verify_history
 from shigongtu.cli.command import ShigongtuCommand
 
 
+def describe(verdict: Verdict) -> list[str]:
+    """The verdict as lines for people (the first says ok or TAMPERED)."""
+    lines = []
+    if verdict.ok:
+        lines.append(f"ok: {verdict.entries} entries, chain intact")
+    else:
+        lines.append(f"TAMPERED: {len(verdict.problems())} problem(s) in {verdict.entries} entries")
+    if verdict.legacy:
+        lines.append(f"entries #1–#{verdict.legacy}: legacy, unkeyed (plain SHA-256, written before the key); "
+                     f"keyed from #{verdict.legacy + 1}")
+    if verdict.anchors_checked:
+        lines.append(f"anchors checked: {verdict.anchors_checked}")
+    if verdict.figures_checked:
+        lines.append(f"figures replayed against the history: {', '.join(verdict.figures_checked)}")
+    lines += [f"  - {p}" for p in verdict.problems()]
+    lines.append(f"time: {verdict.seconds:.2f} s")
+    return lines
+
+
 class Command(ShigongtuCommand):
-    help = "Verify the append-only change history."
+    help = "Check the change history (chain, head, anchors, figures) or anchor its head outside the database."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        verify = sub.add_parser("verify", help="check the hash chain; exit 1 at the first broken entry")
+        verify = sub.add_parser("verify", help="check the chain, the head and the figures; exit 1 if tampered")
+        verify.add_argument("--anchors", metavar="FILE", help="a file written by `audit anchor`")
         verify.add_argument("--json", action="store_true")
+        anchor = sub.add_parser("anchor", help="append the history's head to FILE (kept outside the database)")
+        anchor.add_argument("-o", "--output", required=True, metavar="FILE")
+        anchor.add_argument("--json", action="store_true")
 
     def run(self, **options: Any) -> None:
-        count, broken = verify_chain()
+        if options["action"] == "anchor":
+            path = Path(options["output"])
+            try:
+                anchor = append_anchor(path)
+            except OSError as exc:
+                raise CommandError(f"cannot write {path}: {exc}") from exc
+            if options.get("json"):
+                self.emit({"seq": anchor.seq, "fingerprint": anchor.fingerprint, "at": anchor.at, "file": str(path)})
+            else:
+                self.stdout.write(f"anchored #{anchor.seq} {anchor.fingerprint} at {anchor.at} → {path}")
+            return
+        anchors = options.get("anchors")
+        if anchors and not Path(anchors).is_file():
+            raise CommandError(f"anchor file not found: {anchors}", returncode=2)
+        verdict = verify_history(Path(anchors) if anchors else None)
         if options.get("json"):
-            self.emit({"ok": broken is None, "entries": count,
-                       "broken": None if broken is None else {"seq": broken.seq, "reason": broken.reason}})
-        elif broken is None:
-            self.stdout.write(f"ok: {count} entries, chain intact")
+            self.emit(verdict.document())
         else:
-            sys.stderr.write(f"TAMPERED: entry #{broken.seq}: {broken.reason}\n")
-        if broken is not None:
+            out = self.stdout if verdict.ok else sys.stderr
+            for line in describe(verdict):
+                out.write(line + "\n")
+        if not verdict.ok:
             sys.exit(1)
