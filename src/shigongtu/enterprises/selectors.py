@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from shigongtu.enterprises.models import Enterprise, EnterpriseQuerySet, TierRecord, TierRule, YearFigures
 from shigongtu.enterprises.rules import eligibility as elig
@@ -81,7 +82,7 @@ def registry(unit: OrgUnit, filters: Filters | None = None, as_of: dt.date | Non
     if f.status:
         record &= Q(status=f.status)
     if f.valid or f.expiring:
-        day = as_of or dt.date.today()
+        day = as_of or timezone.localdate()
         record &= _valid_q(day)
         if f.expiring:
             record &= Q(expires_on__lte=day + dt.timedelta(days=T.EXPIRING_DAYS))
