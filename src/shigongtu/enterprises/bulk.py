@@ -137,6 +137,8 @@ def _code(values: Mapping[str, Any]) -> str:
     raw = values.get("统一社会信用代码")
     if raw is None:
         return ""
+    if type(raw) is str and len(raw) == 18 and raw.isascii() and raw.isalnum() and raw.isupper():
+        return raw  # the usual case, already in its key form (its check character is read with the fields)
     try:
         return validate_credit_code(str(raw))
     except ValueError:
@@ -166,7 +168,7 @@ def apply_rows(unit: OrgUnit, rows: list[CheckedRow], existing: Existing, user: 
     items: list[dict[str, Any]] = []
     ids = _create_enterprises(unit, rows, existing, now, items, plan_code)
     _update_enterprises(rows, existing, now, items, plan_code)
-    _write_tiers(rows, existing, ids, now, items, plan_code)
+    _write_tiers(rows, existing, ids, unit, now, items, plan_code)
     audit.record_many(items, actor)
 
 
@@ -216,14 +218,17 @@ def _update_grouped(model: type[Any], groups: Mapping[tuple[str, ...], list[Any]
         bulk.update_rows(model, columns, ([getattr(o, c) for c in columns] + [o.pk] for o in objs))
 
 
-def _write_tiers(rows: list[CheckedRow], existing: Existing, ids: Mapping[str, int], now: Any,
+def _write_tiers(rows: list[CheckedRow], existing: Existing, ids: Mapping[str, int], unit: OrgUnit, now: Any,
                  items: list[dict[str, Any]], plan_code: str) -> None:
+    units = {code: e.unit_id for code, e in existing.enterprises.items()}
+    units.update({code: unit.pk for code in ids if code not in units})
     new = [r for r in rows if (r.code, r.tier) not in existing.records]
     if new:
         base = bulk.new_row(TierRecord, now)
-        columns = [*base, "enterprise_id"]
+        columns = list(base)
         bulk.insert_rows(TierRecord, columns,
-                         ([{**base, **r.record, "enterprise_id": ids[r.code]}[c] for c in columns] for r in new))
+                         ([{**base, **r.record, "enterprise_id": ids[r.code], "unit_id": units[r.code]}[c]
+                           for c in columns] for r in new))
         made = {(e, t): pk for pk, e, t in TierRecord.objects.filter(
             enterprise_id__in={ids[r.code] for r in new}).values_list("pk", "enterprise_id", "tier")}
         for r in new:

@@ -17,7 +17,14 @@ from typing import Any
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from shigongtu.enterprises.models import Enterprise, EnterpriseQuerySet, TierRecord, TierRule, YearFigures
+from shigongtu.enterprises.models import (
+    Enterprise,
+    EnterpriseQuerySet,
+    TierRecord,
+    TierRule,
+    YearFigures,
+    units_within,
+)
 from shigongtu.enterprises.rules import eligibility as elig
 from shigongtu.enterprises.rules import tiers as T
 from shigongtu.enterprises.rules.targets import TargetStatus, judge_stock, section_sentences
@@ -33,7 +40,7 @@ PAGE_SIZE = 50
 
 def records_of(unit: OrgUnit) -> QuerySet[TierRecord]:
     """Every tier record of the enterprises of ``unit`` and below."""
-    return TierRecord.objects.filter(enterprise__unit__path__startswith=unit.path)
+    return TierRecord.objects.filter(unit_id__in=units_within(unit))
 
 
 @dataclass(frozen=True)
@@ -103,9 +110,9 @@ def _valid_q(day: dt.date, prefix: str = "") -> Q:
 
 def choices(unit: OrgUnit) -> dict[str, list[str]]:
     """The industries and leaders found in the registry, for the filter menus."""
-    qs = Enterprise.objects.within(unit)
-    return {"industry": sorted(set(qs.exclude(industry="").values_list("industry", flat=True).distinct())),
-            "leader": sorted(set(qs.exclude(leader="").values_list("leader", flat=True).distinct()))}
+    qs = Enterprise.objects.within(unit).order_by()
+    return {"industry": sorted(qs.exclude(industry="").values_list("industry", flat=True).distinct()),
+            "leader": sorted(qs.exclude(leader="").values_list("leader", flat=True).distinct())}
 
 
 # -- counts at d ---------------------------------------------------------------------------
@@ -144,6 +151,14 @@ def monthly_valid(unit: OrgUnit, year: int, tiers: Iterable[str]) -> dict[int, i
                   for m, end in T.month_ends(year)}
     row = qs.aggregate(**aggregates)
     return {m: int(row[f"m{m}"] or 0) for m in range(1, 13)}
+
+
+def monthly_counts(unit: OrgUnit, year: int) -> dict[str, dict[int, int]]:
+    """Tier → month → records valid at the month's end, every tier and month in one query."""
+    aggregates = {f"m{m}": Count("pk", filter=_valid_q(end)) for m, end in T.month_ends(year)}
+    rows = records_of(unit).filter(status=T.GRANTED).values("tier").annotate(**aggregates)
+    found = {r["tier"]: {m: int(r[f"m{m}"]) for m in range(1, 13)} for r in rows}
+    return {t: found.get(t, dict.fromkeys(range(1, 13), 0)) for t in T.TIERS}
 
 
 def valid_at(unit: OrgUnit, day: dt.date, tiers: Iterable[str]) -> int:

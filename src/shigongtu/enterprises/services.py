@@ -127,7 +127,7 @@ def save_tier(enterprise: Enterprise, data: Mapping[str, Any], user: Any = None,
     require_unit(user, enterprise.unit)
     label = f"{enterprise.credit_code} {clean.get('tier') or (current.tier if current else '')}"
     if current is None:
-        record = TierRecord(enterprise=enterprise, **clean)
+        record = TierRecord(enterprise=enterprise, unit_id=enterprise.unit_id, **clean)
         record.save()
         audit.record("create", TIER, record.pk, audit.created(tier_snapshot(record)), actor_name(user), label)
     else:

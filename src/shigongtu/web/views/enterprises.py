@@ -26,7 +26,6 @@ from shigongtu.orgs.access import VIEW, get_scoped
 from shigongtu.web.views.common import as_of_for, bad_as_of, plan_for, plan_nav
 
 HISTORY_LIMIT = 60
-KPI_TIERS = (T.HIGH_TECH, T.SRDI, T.LITTLE_GIANT, T.HIGH_GROWTH)
 
 
 def _english() -> bool:
@@ -58,13 +57,12 @@ def registry_list(request: HttpRequest, code: str) -> HttpResponse:
         rows.append({"e": e, "tiers": [{"word": tier_word(r.tier), "status": status_word(r.status), "r": r,
                                         "valid": T.is_valid(r.status, r.granted_on, r.expires_on, as_of)}
                                        for r in tiers]})
-    counts = {c.tier: c for c in selectors.tier_counts(plan.unit, as_of)}
     params = request.GET.copy()
     params.pop("page", None)
     context = {
         **plan_nav(request, plan, "enterprises", as_of, chosen),
         "as_of": as_of, "bad_as_of": bad_as_of(request), "flt": flt, "page": page, "rows": rows,
-        "querystring": params.urlencode(), "kpis": [(tier_word(t), counts[t]) for t in KPI_TIERS],
+        "querystring": params.urlencode(),
         "tier_choices": [(t, tier_word(t)) for t in T.TIERS],
         "status_choices": [(s, status_word(s)) for s in T.STATUSES],
         "menus": selectors.choices(plan.unit),
