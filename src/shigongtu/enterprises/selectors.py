@@ -156,7 +156,7 @@ def monthly_valid(unit: OrgUnit, year: int, tiers: Iterable[str]) -> dict[int, i
 def monthly_counts(unit: OrgUnit, year: int) -> dict[str, dict[int, int]]:
     """Tier → month → records valid at the month's end, every tier and month in one query."""
     aggregates = {f"m{m}": Count("pk", filter=_valid_q(end)) for m, end in T.month_ends(year)}
-    rows: Iterable[dict[str, Any]] = records_of(unit).filter(status=T.GRANTED).values("tier").annotate(**aggregates)
+    rows: list[Any] = list(records_of(unit).filter(status=T.GRANTED).values("tier").annotate(**aggregates))
     found = {r["tier"]: {m: int(r[f"m{m}"]) for m in range(1, 13)} for r in rows}
     return {t: found.get(t, dict.fromkeys(range(1, 13), 0)) for t in T.TIERS}
 
