@@ -67,3 +67,11 @@ def test_the_pages_speak_english_when_asked(registry):
     assert "企业库" not in text
     tiers = client.get(f"{LIST}tiers/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Cultivation funnel" in tiers
+
+
+def test_the_history_names_fields_in_the_page_language(registry):
+    client = registry.client("viewer")
+    assert "认定日期:" in client.get(f"{LIST}{code(1)}/").content.decode()
+    client.cookies["django_language"] = "en"
+    text = client.get(f"{LIST}{code(1)}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "granted date:" in text and "认定日期" not in text

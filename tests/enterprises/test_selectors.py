@@ -131,3 +131,12 @@ def test_filters_find_enterprises_by_tier_status_expiry_industry_and_leader(regi
     assert names(expiring="1") == ["示例甲科技有限公司"]
     assert names(industry="高端装备") == ["示例丙装备有限公司"]
     assert names(leader="张示例") == ["示例甲科技有限公司"]
+
+
+def test_the_unrenewed_filter_matches_the_expiry_warnings(registry):
+    day = dt.date(2024, 7, 1)
+    firm = registry.zone.enterprises.get(credit_code=code(1))
+    services.save_tier(firm, {"tier": "高企", "renewal_filed": "2024-06-01"})
+    flt = selectors.Filters.read({"expiring": "1", "unrenewed": "1"})
+    assert list(selectors.registry(registry.zone, flt, day)) == []
+    assert selectors.registry(registry.zone, selectors.Filters.read({"expiring": "1"}), day).count() == 1

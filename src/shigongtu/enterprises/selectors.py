@@ -52,6 +52,7 @@ class Filters:
     status: str = ""
     expiring: bool = False
     valid: bool = False
+    unrenewed: bool = False  # with ``expiring``: only those with no renewal filed (the warnings)
     industry: str = ""
     leader: str = ""
     q: str = ""
@@ -70,7 +71,8 @@ class Filters:
             status = T.read_status(status) if status else ""
         except ValueError:
             tier, status = tier or "", status or ""
-        return cls(tier, status, flag("expiring"), flag("valid"), text("industry"), text("leader"), text("q"))
+        return cls(tier, status, flag("expiring"), flag("valid"), flag("unrenewed"), text("industry"), text("leader"),
+                   text("q"))
 
 
 def registry(unit: OrgUnit, filters: Filters | None = None, as_of: dt.date | None = None) -> EnterpriseQuerySet:
@@ -93,6 +95,8 @@ def registry(unit: OrgUnit, filters: Filters | None = None, as_of: dt.date | Non
         record &= _valid_q(day)
         if f.expiring:
             record &= Q(expires_on__lte=day + dt.timedelta(days=T.EXPIRING_DAYS))
+        if f.expiring and f.unrenewed:
+            record &= ~(Q(renewal_filed__isnull=False) & Q(renewal_filed__gte=F("granted_on")))
     if record != Q(enterprise=OuterRef("pk")):
         qs = qs.filter(Exists(TierRecord.objects.filter(record)))
     return qs.order_by("credit_code")
