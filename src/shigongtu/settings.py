@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "shigongtu.audit",
     "shigongtu.plans",
     "shigongtu.projects",
+    "shigongtu.enterprises",
     "shigongtu.ledgers",
     "shigongtu.bulletins",
     "shigongtu.web",
