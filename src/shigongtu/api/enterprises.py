@@ -21,7 +21,7 @@ from ninja import Router, Schema
 from shigongtu.enterprises import selectors, services
 from shigongtu.enterprises.models import Enterprise
 from shigongtu.enterprises.rules import tiers as T
-from shigongtu.orgs.access import MANAGE, VIEW, get_scoped
+from shigongtu.orgs.access import MANAGE, VIEW, scoped
 from shigongtu.plans.models import Plan
 from shigongtu.plans.selectors import default_as_of
 
@@ -104,13 +104,13 @@ class YearIn(Schema):
 
 
 def _plan(request: HttpRequest, code: str, action: str = VIEW) -> Plan:
-    return get_scoped(Plan.objects.select_related("unit"), request.user, action, code=code)  # type: ignore[no-any-return]
+    return scoped(Plan.objects.select_related("unit"), request.user, action, code=code)  # type: ignore[no-any-return]
 
 
 def _enterprise(request: HttpRequest, code: str, credit_code: str, action: str = VIEW) -> Enterprise:
     plan = _plan(request, code)
     qs = Enterprise.objects.within(plan.unit).select_related("unit")
-    return get_scoped(qs, request.user, action, credit_code=credit_code.upper())  # type: ignore[no-any-return]
+    return scoped(qs, request.user, action, credit_code=credit_code.upper())  # type: ignore[no-any-return]
 
 
 def _out(e: Enterprise, as_of: dt.date) -> dict[str, Any]:

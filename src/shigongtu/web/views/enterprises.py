@@ -25,7 +25,7 @@ from shigongtu.enterprises.fields import BY_NAME
 from shigongtu.enterprises.models import Enterprise
 from shigongtu.enterprises.rules import eligibility as elig
 from shigongtu.enterprises.rules import tiers as T
-from shigongtu.orgs.access import VIEW, get_scoped
+from shigongtu.orgs.access import VIEW, scoped
 from shigongtu.web.views.common import as_of_for, bad_as_of, plan_for, plan_nav
 
 HISTORY_LIMIT = 60
@@ -129,7 +129,7 @@ def enterprise_detail(request: HttpRequest, code: str, credit_code: str) -> Http
     """One enterprise: its tiers, yearly figures, which criteria of each tier it meets, and its history."""
     plan = plan_for(request, code)
     as_of, chosen = as_of_for(request, plan)
-    e = get_scoped(Enterprise.objects.within(plan.unit).select_related("unit"), request.user, VIEW,
+    e = scoped(Enterprise.objects.within(plan.unit).select_related("unit"), request.user, VIEW,
                    credit_code=credit_code.upper())
     tiers = sorted(e.tiers.all(), key=lambda r: T.TIERS.index(r.tier) if r.tier in T.TIERS else 99)
     ids = {"enterprise": [e.pk], "enterprise_tier": [r.pk for r in tiers],
