@@ -22,6 +22,7 @@ def main(argv: list[str] | None = None) -> None:
             "  tree --plan CODE [--as-of D] --json\n"
             "  warnings --plan CODE [--as-of D] --json\n"
             "  projects --plan CODE [--as-of D] --json\n"
+            "  leads --plan CODE [--as-of D] --json   招商 leads and the year's summary\n"
             "  import FILE --kind KIND [--plan CODE] [--dry-run] [--create-units] [--sheet S] [--json]\n"
             "  export --kind KIND [--plan CODE] -o FILE.xlsx\n"
             "  bulletin --plan CODE --period YYYY-MM -o FILE(.docx|.xlsx|.pdf)\n"
