@@ -48,9 +48,9 @@ class RowState:
     def signed_keys(self) -> dict[tuple[str, str, int], set[str]]:
         if self.db_keys is None:
             self.db_keys = defaultdict(set)
-            for code, name, investor, signed_on, increment in Lead.objects.filter(
+            for code, name, investor, signed_on in Lead.objects.filter(
                     plan=self.plan, signed_on__isnull=False, increment=False).values_list(
-                    "code", "name", "investor", "signed_on", "increment"):
+                    "code", "name", "investor", "signed_on"):
                 key = duplicate_key(name, investor, signed_on)
                 if key:
                     self.db_keys[key].add(code)
@@ -138,7 +138,8 @@ def apply_lead_rows(plan: Plan, clean_rows: Iterable[Mapping[str, Any]], state: 
     plan = open_plan(Plan.objects.select_for_update().get(pk=plan.pk))
     require_plan(user, plan, MANAGE)
     rows = list(clean_rows)
-    existing = {x.code: x for x in Lead.objects.select_for_update().filter(plan=plan, code__in={c["code"] for c in rows})}
+    codes = {c["code"] for c in rows}
+    existing = {x.code: x for x in Lead.objects.select_for_update().filter(plan=plan, code__in=codes)}
     now = timezone.now()
     by = user.pk if getattr(user, "pk", None) else None
     events: list[tuple[Any, ...]] = []
@@ -166,7 +167,8 @@ def _stage_event(pk: int, values: Mapping[str, Any], old_stage: str, today: dt.d
     if stage == old_stage:
         return
     attr = stages.DATE_OF.get(stage)
-    day = values.get(attr) if attr else (values.get("exited_on") if stage in stages.EXITS else values.get("contacted_on"))
+    other = "exited_on" if stage in stages.EXITS else "contacted_on"
+    day = values.get(attr or other)
     events.append((pk, day or today, LeadEvent.Kind.STAGE, stage, "", by, now))
 
 

@@ -151,7 +151,8 @@ def _signing(spec: FieldSpec, raw: Any, look: LeadLookups, unit: str | None) -> 
 def _fdi(spec: FieldSpec, raw: Any, look: LeadLookups, unit: str | None) -> Decimal:
     """外资金额 in 万美元: a number, ``500万美元`` or ``0.5亿美元``; 万元 or 亿元 is refused (another currency)."""
     if unit is not None and is_money_unit(unit):
-        raise ValueProblem(f"外资金额以万美元计，表头却注明{unit}", f"FDI is in 万美元 (USD), but the header says {unit}")
+        raise ValueProblem(f"外资金额以万美元计，表头却注明{unit}",
+                           f"FDI is in 万美元 (USD), but the header says {unit}")
     if _blank(raw):
         return Decimal(0)
     text = str(raw).strip().replace(",", "")
@@ -191,7 +192,8 @@ def _project(spec: FieldSpec, raw: Any, look: LeadLookups, unit: str | None) -> 
         return None
     if isinstance(raw, Project):
         if raw.plan_id != look.plan.pk:
-            raise ValueProblem(f"项目 {raw.code} 属于另一施工图，不能关联", f"project {raw.code} belongs to another plan")
+            raise ValueProblem(f"项目 {raw.code} 属于另一施工图，不能关联",
+                               f"project {raw.code} belongs to another plan")
         return raw
     code = _text(spec, raw, look, unit)
     found = look.project(code)
@@ -261,7 +263,8 @@ def clean_lead(plan: Plan, data: Mapping[str, Any], existing: Lead | None = None
     dates = {name: now(name) for name in ("signed_on", "registered_on", "started_on", "operating_on", "full_on")}
     for p in stages.order_problems(dates, now("contacted_on")):
         later, earlier = BY_NAME[p.later], BY_NAME[p.earlier]
-        problems.append(problem(later, now(p.later), f"{later.header}{now(p.later)}早于{earlier.header}{now(p.earlier)}",
+        message = f"{later.header}{now(p.later)}早于{earlier.header}{now(p.earlier)}"
+        problems.append(problem(later, now(p.later), message,
                                 f"{later.en} date {now(p.later)} is before the {earlier.en} date {now(p.earlier)}"))
     for name in DATE_FIELDS:
         value = clean.get(name)

@@ -59,6 +59,8 @@ def _source(what: str) -> Any:
             rows = Lead.objects.filter(_filter(plan, ind), signed_on__year=plan.year).values_list(
                 "signed_on", "started_on", "investment", "increment")
             for signed_on, started_on, investment, increment in rows:
+                if signed_on is None:  # (filtered out above; for the type checker)
+                    continue
                 if what == "investment":
                     months[signed_on.month] += _money(investment, ind.unit)
                 elif increment:

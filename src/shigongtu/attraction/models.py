@@ -22,7 +22,7 @@ def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
     return [(v, v) for v in values]
 
 
-def _money(label: str) -> models.DecimalField[Any, Any]:
+def _money(label: Any) -> models.DecimalField[Any, Any]:
     return models.DecimalField(label, max_digits=18, decimal_places=4, default=Decimal(0))
 
 

@@ -264,8 +264,9 @@ def bulletin_section(plan: Plan, period: str) -> LeadSection:
     p = Period.parse(period)
     as_of = p.last_day
     month = Lead.objects.filter(plan=plan, signed_on__gte=p.first_day, signed_on__lte=as_of)
-    signings = [Signing(*row) for row in month.order_by("signed_on", "code").values_list(
-        "code", "name", "investor", "mode", "investment", "signed_on")]
+    signings = [Signing(code, name, investor, mode, investment, signed_on) for code, name, investor, mode, investment,
+                signed_on in month.order_by("signed_on", "code").values_list(
+                    "code", "name", "investor", "mode", "investment", "signed_on") if signed_on is not None]
     fig = summary(plan, as_of)
     return LeadSection(period, as_of, signings, fig, kpis(plan, as_of, "mode"), targets(plan, as_of, fig))
 

@@ -132,7 +132,8 @@ class LeadsKind(LedgerKind):
             ctx.state["shown"] += shown and plan_row.action != UNCHANGED
             yield plan_row
 
-    def _labelled(self, changes: Mapping[str, list[Any]], lead: Lead | None, clean: Mapping[str, Any]) -> dict[str, list[Any]]:
+    def _labelled(self, changes: Mapping[str, list[Any]], lead: Lead | None,
+                  clean: Mapping[str, Any]) -> dict[str, list[Any]]:
         out = {}
         for key, (old, new) in changes.items():
             if key == "lead_unit_id":
