@@ -66,7 +66,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
 def warnings_at(lead: SlaIn, d: dt.date, s: SlaSettings) -> list[LeadWarning]:
     """The lead's overdue timers at ``d`` (each a yellow warning) and a stalled signing (red)."""
     out: list[LeadWarning] = []
-    if lead.open and lead.contacted_on is not None and lead.contacted_on <= d:
+    early = lead.stage in ("线索", "洽谈")  # the first-contact timers end once the lead is signed
+    if lead.open and early and lead.contacted_on is not None and lead.contacted_on <= d:
         steps = (("answer", lead.answered_on, s.answer_days, "未按时响应", "not answered in time"),
                  ("assess", lead.assessed_on, s.assess_days, "未按时研判", "not assessed in time"),
                  ("feedback", lead.fed_back_on, s.feedback_days, "未按时反馈", "no feedback in time"))
@@ -74,6 +75,7 @@ def warnings_at(lead: SlaIn, d: dt.date, s: SlaSettings) -> list[LeadWarning]:
             due = add_working_days(lead.contacted_on, days)
             if (done is None or done > d) and d > due:
                 out.append(LeadWarning(kind, "yellow", due, f"{zh}（时限{due.isoformat()}）", f"{en} (due {due})"))
+    if lead.open and lead.contacted_on is not None and lead.contacted_on <= d:
         last = lead.last_progress_on if lead.last_progress_on and lead.last_progress_on <= d else lead.contacted_on
         due = last + dt.timedelta(days=s.progress_days)
         if d > due:

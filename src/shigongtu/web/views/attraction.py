@@ -95,7 +95,8 @@ def lead_for(request: HttpRequest, plan: Plan, code: str, action: str = VIEW) ->
 def _pct(fig: Any) -> dict[str, str]:
     """Rates as the pages show them: percent with one decimal (the figures stay unrounded)."""
     return {"start": f"{fig.start_rate * 100:.1f}", "funds": f"{fig.funds_rate * 100:.1f}",
-            "performance": f"{fig.performance_rate * 100:.1f}"}
+            "performance": f"{fig.performance_rate * 100:.1f}", "signed_yi": f"{fig.signed_investment / 10000:,.2f}",
+            "funds_yi": f"{fig.funds / 10000:,.2f}"}
 
 
 def _rows(rows: list[selectors.LeadAt]) -> list[dict[str, Any]]:
@@ -172,8 +173,8 @@ def _timeline(lead: Lead) -> list[dict[str, Any]]:
         items.append({"on": e.on, "kind": e.get_kind_display(), "stage": stage_word(e.stage), "note": e.note,
                       "by": e.by.username if e.by else ""})
     for f in FundArrival.objects.filter(lead=lead).order_by("date", "pk"):
-        items.append({"on": f.date, "kind": _("到位资金"), "stage": "", "amount": f.amount, "note": f.origin,
-                      "by": ""})
+        items.append({"on": f.date, "kind": _("到位资金"), "stage": "", "amount": f.amount, "origin": f.origin,
+                      "note": f.note, "by": ""})
     return sorted(items, key=lambda i: i["on"], reverse=True)
 
 
@@ -187,12 +188,19 @@ def detail_context(request: HttpRequest, plan: Plan, lead: Lead, **extra: Any) -
         "timeline": _timeline(lead), "can_report": can_report,
         "warnings": [(w.light, w.message_en if (get_language() or "").startswith("en") else w.message)
                      for w in row.warnings],
-        "stage_form": extra.pop("stage_form", None) or StageForm(initial={"version": lead.version}),
+        "stage_form": extra.pop("stage_form", None) or StageForm(initial={
+            "version": lead.version, "stage": _next_stage(row.stage), "on": as_of}),
         "progress_form": extra.pop("progress_form", None) or ProgressForm(),
         "funds_form": extra.pop("funds_form", None) or FundsForm(),
         "dates": [(stage_word(s), getattr(lead, attr)) for s, attr in stages.DATED],
         **extra,
     }
+
+
+def _next_stage(stage: str) -> str:
+    if stage in stages.PIPELINE and stage != stages.FULL:
+        return stages.PIPELINE[stages.PIPELINE.index(stage) + 1]
+    return stage
 
 
 def lead_url(plan: Plan, lead: Lead) -> str:
