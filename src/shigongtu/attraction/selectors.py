@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from shigongtu.attraction.models import MODES, Lead, LeadSettings
 from shigongtu.attraction.rules import counting, sla, stages
@@ -51,10 +51,6 @@ def stage_q(stage: str, d: dt.date, prefix: str = "") -> Q:
     if stage == stages.CLUE:
         return undated & Q(stage=stages.CLUE)
     return undated & ~Q(stage__in=stages.UNDATED) | undated & Q(stage=stages.TALKS)
-
-
-def _exited_q(d: dt.date) -> Q:
-    return ~Q(exited_on__lte=d) | Q(exited_on__isnull=True)
 
 
 # -- rows -----------------------------------------------------------------------------------
@@ -128,13 +124,55 @@ class KpiRow:
 
 def kpis(plan: Plan, as_of: dt.date, by: str = "mode", qs: QuerySet[Lead] | None = None) -> list[KpiRow]:
     """KPIs by 招商方式 (``mode``), 小分队 (``team``) or 责任单位 (``unit``); modes in their own order."""
-    groups = counting.grouped(lead_rows(plan, qs), plan.year, as_of, GROUPS[by])
+    return _kpi_rows(lead_rows(plan, qs), plan.year, as_of, by)
+
+
+def _kpi_rows(rows: list[counting.LeadRow], year: int, as_of: dt.date, by: str) -> list[KpiRow]:
+    groups = counting.grouped(rows, year, as_of, GROUPS[by])
     order = list(MODES) if by == "mode" else sorted(groups, key=lambda g: -groups[g].signed_investment)
     names = [g for g in order if g in groups] + [g for g in groups if g not in order]
     return [KpiRow(g, groups[g]) for g in names]
 
 
-# -- the board --------------------------------------------------------------------------------
+# -- one read of the plan's leads, cached per plan revision ---------------------------------------
+
+SNAP_FIELDS = ("pk", "stage", "signed_on", "registered_on", "started_on", "operating_on", "full_on", "exited_on",
+               "investment", "funds", "increment", "mode", "team", "lead_unit__name")
+
+
+@dataclass(frozen=True)
+class Snap:
+    """The few columns every count reads, for every lead of the plan (one query)."""
+
+    pk: int
+    stage: str  # at d
+    investment: Decimal
+    row: counting.LeadRow
+
+
+def cached(plan: Plan, key: str, compute: Any) -> Any:
+    """``compute()`` kept until the plan's revision moves (every lead write bumps it)."""
+    from django.core.cache import cache
+
+    full = f"attraction:{plan.pk}:{plan.created_at.timestamp()}:{plan.revision}:{key}"
+    value = cache.get(full)
+    if value is None:
+        value = compute()
+        cache.set(full, value, 3600)
+    return value
+
+
+def snapshot(plan: Plan, as_of: dt.date, qs: QuerySet[Lead] | None = None) -> list[Snap]:
+    """Every lead's stage at ``as_of`` and counting row, from one query."""
+    qs = Lead.objects.filter(plan=plan) if qs is None else qs
+    out = []
+    for pk, declared, s, r, st, op, full, ex, inv, funds, inc, mode, team, unit in qs.order_by().values_list(
+            *SNAP_FIELDS):
+        dates = {"signed_on": s, "registered_on": r, "started_on": st, "operating_on": op, "full_on": full}
+        out.append(Snap(pk, stages.stage_at(declared, dates, as_of, ex), inv,
+                        counting.LeadRow(inv, funds, s, r, st, op, inc, mode, team, unit or "")))
+    return out
+
 
 @dataclass(frozen=True)
 class BoardColumn:
@@ -145,30 +183,33 @@ class BoardColumn:
 
 
 def stage_counts(plan: Plan, as_of: dt.date, qs: QuerySet[Lead] | None = None) -> dict[str, tuple[int, Decimal]]:
-    """Per stage at ``as_of``: how many leads and their investment (one query)."""
-    from django.db.models import Sum
-
-    qs = Lead.objects.filter(plan=plan) if qs is None else qs
-    agg: dict[str, Any] = {}
-    for i, s in enumerate(stages.STAGES):
-        agg[f"n{i}"] = Count("pk", filter=stage_q(s, as_of))
-        agg[f"s{i}"] = Sum("investment", filter=stage_q(s, as_of))
-    got = qs.order_by().aggregate(**agg)
-    return {s: (got[f"n{i}"] or 0, got[f"s{i}"] or Decimal(0)) for i, s in enumerate(stages.STAGES)}
+    """Per stage at ``as_of``: how many leads and their investment."""
+    counts: dict[str, tuple[int, Decimal]] = {s: (0, Decimal(0)) for s in stages.STAGES}
+    for snap in snapshot(plan, as_of, qs):
+        n, total = counts[snap.stage]
+        counts[snap.stage] = (n + 1, total + snap.investment)
+    return counts
 
 
 def board(plan: Plan, as_of: dt.date, qs: QuerySet[Lead] | None = None, per_column: int = 12) -> list[BoardColumn]:
-    """The pipeline board: each stage with its count and its largest leads (by investment)."""
-    qs = Lead.objects.filter(plan=plan) if qs is None else qs
-    counts = stage_counts(plan, as_of, qs)
-    rules = LeadSettings.rules_for(plan)
-    out = []
-    for s in stages.STAGES:
-        n, total = counts[s]
-        top = [_row(v, as_of, rules) for v in qs.filter(stage_q(s, as_of)).order_by("-investment", "code")
-               .values(*ROW_FIELDS)[:per_column]] if n else []
-        out.append(BoardColumn(s, n, total, top))
-    return out
+    """The pipeline board: each stage with its count, its amount and its largest leads (by investment)."""
+    import heapq
+
+    by_stage: dict[str, list[Snap]] = {s: [] for s in stages.STAGES}
+    for snap in snapshot(plan, as_of, qs):
+        by_stage[snap.stage].append(snap)
+    top = {s: heapq.nlargest(per_column, snaps, key=lambda x: (x.investment, -x.pk)) for s, snaps in by_stage.items()}
+    ids = [x.pk for snaps in top.values() for x in snaps]
+    rows = {r.pk: r for r in leads_at(plan, as_of, Lead.objects.filter(pk__in=ids))} if ids else {}
+    return [BoardColumn(s, len(by_stage[s]), sum((x.investment for x in by_stage[s]), Decimal(0)),
+                        [rows[x.pk] for x in top[s]]) for s in stages.STAGES]
+
+
+def figures_and_kpis(plan: Plan, as_of: dt.date) -> tuple[counting.Figures, dict[str, list[KpiRow]]]:
+    """The year's figures and the KPIs by mode, team and unit from one read (the KPI page)."""
+    rows = [x.row for x in snapshot(plan, as_of, Lead.objects.filter(plan=plan, signed_on__year=plan.year))]
+    fig = counting.summarise(rows, plan.year, as_of)
+    return fig, {by: _kpi_rows(rows, plan.year, as_of, by) for by in GROUPS}
 
 
 # -- targets, the dashboard card and the bulletin section ----------------------------------
@@ -224,11 +265,12 @@ class LeadCard:
 
 def card(plan: Plan, as_of: dt.date) -> LeadCard:
     """What the dashboard card shows at ``as_of`` (a handful of queries whatever the number of leads)."""
-    fig = summary(plan, as_of)
-    counts = stage_counts(plan, as_of)
-    funnel = [(s, counts[s][0]) for s in stages.PIPELINE]
-    stalled = Lead.objects.filter(plan=plan, signed_on__isnull=False, signed_on__lte=_months_before(plan, as_of))
-    red = stalled.filter(Q(started_on__isnull=True) | Q(started_on__gt=as_of)).filter(_exited_q(as_of)).count()
+    snaps = snapshot(plan, as_of)
+    fig = counting.summarise([x.row for x in snaps], plan.year, as_of)
+    funnel = [(s, sum(1 for x in snaps if x.stage == s)) for s in stages.PIPELINE]
+    before = _months_before(plan, as_of)
+    red = sum(1 for x in snaps if x.row.signed_on is not None and x.row.signed_on <= before
+              and (x.row.started_on is None or x.row.started_on > as_of) and x.stage not in stages.EXITS)
     return LeadCard(as_of, funnel, fig, targets(plan, as_of, fig), red)
 
 

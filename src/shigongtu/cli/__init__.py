@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> None:
             "  export --kind KIND [--plan CODE] -o FILE.xlsx\n"
             "  bulletin --plan CODE --period YYYY-MM -o FILE(.docx|.xlsx|.pdf)\n"
             "  audit verify\n"
-            "  bench tree|projects|import|web|bulletin --json\n"
+            "  bench tree|projects|import|web|bulletin|leads --json\n"
             "  token create USER                 an API token\n\n"
             "Database: DATABASE_URL (default ./shigongtu.sqlite3).\n"
         )

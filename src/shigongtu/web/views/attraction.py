@@ -113,10 +113,11 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
     as_of, chosen = as_of_for(request, plan)
     flt = LeadFilter.from_params(request.GET)
     qs = flt.apply(Lead.objects.filter(plan=plan), as_of) if not flt.problems else Lead.objects.filter(plan=plan)
+    key = f"board:{as_of}:{sorted(flt.as_params().items())}"
     columns = [{"stage": c.stage, "label": stage_word(c.stage), "count": c.count, "investment": c.investment,
                 "leads": _rows(c.leads), "more": c.count - len(c.leads), "exit": c.stage in stages.EXITS}
-               for c in selectors.board(plan, as_of, qs)]
-    fig = selectors.summary(plan, as_of)
+               for c in selectors.cached(plan, key, lambda: selectors.board(plan, as_of, qs))]
+    fig = selectors.cached(plan, f"summary:{as_of}", lambda: selectors.summary(plan, as_of))
     return render(request, "web/attraction/board.html", {
         **plan_nav(request, plan, "leads", as_of, chosen), "as_of": as_of, "bad_as_of": bad_as_of(request),
         "flt": flt, "columns": columns, "fig": fig, "pct": _pct(fig), "modes": [(m, _(m)) for m in MODES]})
@@ -140,7 +141,8 @@ def lead_list(request: HttpRequest, code: str) -> HttpResponse:
         **plan_nav(request, plan, "leads", as_of, chosen), "as_of": as_of, "bad_as_of": bad_as_of(request),
         "flt": flt, "page": page, "rows": _rows(rows), "querystring": params.urlencode(),
         "stages": [(s, stage_word(s)) for s in stages.STAGES], "modes": [(m, _(m)) for m in MODES],
-        "fig": (fig := selectors.summary(plan, as_of)), "pct": _pct(fig), "can_add": _can_add(request.user, plan)})
+        "fig": (fig := selectors.cached(plan, f"summary:{as_of}", lambda: selectors.summary(plan, as_of))),
+        "pct": _pct(fig), "can_add": _can_add(request.user, plan)})
 
 
 def _can_add(user: Any, plan: Plan) -> bool:
@@ -153,16 +155,17 @@ def kpis(request: HttpRequest, code: str) -> HttpResponse:
     """签约数/签约额, 履约率, 开工率, 资金到位率, 投产数 by mode, team and unit, and the plan's targets."""
     plan = plan_for(request, code)
     as_of, chosen = as_of_for(request, plan)
-    fig = selectors.summary(plan, as_of)
+    fig, groups = selectors.cached(plan, f"kpis:{as_of}", lambda: selectors.figures_and_kpis(plan, as_of))
     titles = {"mode": _("按招商方式"), "team": _("按招商小分队"), "unit": _("按责任单位")}
     tables = []
     for by, title in titles.items():
         rows = [{"label": _(k.group) if by == "mode" or k.group == "未填" else k.group, "f": k.figures,
-                 **_pct(k.figures)} for k in selectors.kpis(plan, as_of, by)]
+                 **_pct(k.figures)} for k in groups[by]]
         tables.append((title, rows))
     return render(request, "web/attraction/kpis.html", {
         **plan_nav(request, plan, "leads", as_of, chosen), "as_of": as_of, "bad_as_of": bad_as_of(request),
-        "fig": fig, "pct": _pct(fig), "tables": tables, "targets": selectors.targets(plan, as_of, fig)})
+        "fig": fig, "pct": _pct(fig), "tables": tables,
+        "targets": selectors.cached(plan, f"targets:{as_of}", lambda: selectors.targets(plan, as_of, fig))})
 
 
 # -- a lead ---------------------------------------------------------------------------------
