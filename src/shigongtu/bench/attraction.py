@@ -34,8 +34,8 @@ from shigongtu.plans.models import Plan
 from shigongtu.plans.services import ensure_unit
 
 FULL = 20_000
-HEADER = ["编号", "项目名称", "投资方", "招商方式", "招商小分队", "所属产业", "协议投资额", "阶段", "签约日期", "注册日期",
-          "开工日期", "投产日期", "到位资金", "责任单位"]
+HEADER = ["编号", "项目名称", "投资方", "招商方式", "招商小分队", "所属产业", "协议投资额", "阶段", "签约日期",
+          "注册日期", "开工日期", "投产日期", "到位资金", "责任单位"]
 MODES = ("叩门招商", "产业链招商", "以商招商", "联合招商", "展会招商", "其他")
 STAGES = ("线索", "洽谈", "签约", "注册", "开工", "投产", "终止")
 
@@ -81,6 +81,8 @@ def _funds(plan: Plan, rng: random.Random) -> int:
     batch = []
     for pk, signed_on, funds in Lead.objects.filter(plan=plan, signed_on__isnull=False).values_list(
             "pk", "signed_on", "funds"):
+        if signed_on is None:  # (filtered out above; for the type checker)
+            continue
         for k in range(3):
             day = min(signed_on + dt.timedelta(days=30 * (k + 1)), dt.date(2023, 12, 31))
             batch.append(FundArrival(lead_id=pk, date=day, amount=(funds / 3).quantize(Decimal("0.01")),

@@ -62,6 +62,7 @@ def _rows(rng: random.Random) -> list[dict[str, Any]]:
             mode = MODES[seq % len(MODES)]
             industry, chain = INDUSTRIES[seq % len(INDUSTRIES)]
             dates = _dates(rng, stage)
+            contacted = dates["contacted_on"] or DEMO_DAY
             investment = Decimal(rng.choice((5000, 8000, 12000, 20000, 30000, 50000, 80000, 150000)))
             row: dict[str, Any] = {
                 "code": f"ZS23-{seq:03d}", "name": f"示例：{industry}{WHAT[seq % len(WHAT)]}项目{seq}",
@@ -70,8 +71,8 @@ def _rows(rng: random.Random) -> list[dict[str, Any]]:
                 "investment": investment, "fixed_assets": (investment * Decimal("0.7")).quantize(Decimal(1)),
                 "lead_unit": "投资促进局", "leader": "刘洋（示例）", "stage": stage,
                 "signing_kind": "正式合同" if dates.get("signed_on") else "", **dates,
-                "answered_on": dates["contacted_on"], "assessed_on": dates["contacted_on"] + dt.timedelta(days=2),
-                "fed_back_on": dates["contacted_on"] + dt.timedelta(days=rng.choice((5, 6, 12))),
+                "answered_on": contacted, "assessed_on": contacted + dt.timedelta(days=2),
+                "fed_back_on": contacted + dt.timedelta(days=rng.choice((5, 6, 12))),
                 # most teams report every fortnight; a few fell behind (the board shows them)
                 "last_progress_on": DEMO_DAY - dt.timedelta(days=rng.choice((3, 7, 10, 12, 25))),
             }

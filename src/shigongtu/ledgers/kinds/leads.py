@@ -122,12 +122,12 @@ class LeadsKind(LedgerKind):
                 continue
             lead = existing.get(clean["code"])
             shown = ctx.state["shown"] < PREVIEW_ROWS
-            after = dict(snapshot(lead)) if lead is not None else {}
-            after.update(assigned_values(clean, ctx.plan, create_units=False))
-            if lead is None:
-                changes = audit.created(after) if shown else {}
+            if lead is None:  # a new lead: its fields are only worked out for the preview
                 plan_row = RowPlan(row.number, clean["code"], CREATE, {}, {"clean": clean})
+                changes = audit.created(assigned_values(clean, ctx.plan, create_units=False)) if shown else {}
             else:
+                after = snapshot(lead)
+                after.update(assigned_values(clean, ctx.plan, create_units=False))
                 changes = audit.diff(snapshot(lead), after)
                 plan_row = RowPlan(row.number, clean["code"], UPDATE if changes else UNCHANGED, {}, {"clean": clean},
                                    lead)
