@@ -114,8 +114,6 @@ def build_leads(context: dict[str, Any]) -> None:
         raise InputRejected(problems)
     bulk.apply_lead_rows(plan, [clean for clean, _ in checked], state, coordinator, today=DEMO_DAY)
     _funds(plan, rng)
-    for lead in Lead.objects.filter(plan=plan, project__isnull=True, started_on__isnull=False)[:2]:
-        services.convert_to_project(lead)  # two more started leads become key projects (示例)
     _indicators(plan, coordinator)
 
 
