@@ -14,6 +14,7 @@ from shigongtu.demo.build import build
 from shigongtu.plans.models import Plan
 
 DAY = dt.date(2023, 6, 30)
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
