@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "shigongtu.plans",
     "shigongtu.projects",
     "shigongtu.enterprises",
+    "shigongtu.attraction",
     "shigongtu.ledgers",
     "shigongtu.bulletins",
     "shigongtu.web",

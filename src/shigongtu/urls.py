@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("shigongtu.web.urls_projects")),
     path("", include("shigongtu.web.urls_enterprises")),
+    path("", include("shigongtu.web.urls_attraction")),
     path("", include("shigongtu.web.urls_ledgers")),
     path("", include("shigongtu.web.urls_bulletins")),
     path("", include("shigongtu.web.urls_dashboard")),

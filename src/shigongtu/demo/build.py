@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
-from shigongtu.demo import enterprises, plan, projects
+from shigongtu.demo import attraction, enterprises, plan, projects
 
 DEMO_PLAN = plan.DEMO_PLAN
 
@@ -21,6 +21,7 @@ STEPS: tuple[Step, ...] = (
     plan.build_plans,        # units, accounts, the four 2023 plans and their monthly reports
     projects.build_projects,  # the key-project library, approvals, problems, bonds, investment
     enterprises.build_enterprises,  # the enterprise registry and its tiers; the tier indicators read it
+    attraction.build_leads,  # 招商: leads across the stages, fund arrivals, node 1.8's indicators
 )
 
 

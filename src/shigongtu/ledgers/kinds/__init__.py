@@ -6,7 +6,7 @@ record type adds its kind module here and to ``ALL``. Nothing registers itself.
 
 from __future__ import annotations
 
-from shigongtu.ledgers.kinds import approvals, bonds, enterprises, nodes, projects, reports
+from shigongtu.ledgers.kinds import approvals, bonds, enterprises, leads, nodes, projects, reports
 from shigongtu.ledgers.kinds.base import LedgerKind
 
 ALL: tuple[LedgerKind, ...] = (
@@ -17,6 +17,7 @@ ALL: tuple[LedgerKind, ...] = (
     approvals.KIND,
     bonds.KIND,
     enterprises.KIND,
+    leads.KIND,
 )
 
 KINDS: dict[str, LedgerKind] = {kind.name: kind for kind in ALL}
