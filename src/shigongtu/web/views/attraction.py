@@ -6,7 +6,6 @@ Views parse, call ``shigongtu.attraction`` and render; rules and scoping live th
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -17,6 +16,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -290,7 +290,7 @@ def lead_new(request: HttpRequest, code: str) -> HttpResponse:
     """Record a new lead (招商线索登记)."""
     plan = plan_for(request, code)
     as_of, chosen = as_of_for(request, plan)
-    form = LeadForm(request.POST or None, initial={"contacted_on": dt.date.today()})
+    form = LeadForm(request.POST or None, initial={"contacted_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
         try:
