@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "shigongtu.audit",
     "shigongtu.plans",
     "shigongtu.projects",
+    "shigongtu.supervision",
     "shigongtu.ledgers",
     "shigongtu.bulletins",
     "shigongtu.web",

@@ -22,6 +22,7 @@ def main(argv: list[str] | None = None) -> None:
             "  tree --plan CODE [--as-of D] --json\n"
             "  warnings --plan CODE [--as-of D] --json\n"
             "  projects --plan CODE [--as-of D] --json\n"
+            "  supervision --plan CODE [--as-of D] --json   督办/整改 items, lights and summary\n"
             "  import FILE --kind KIND [--plan CODE] [--dry-run] [--create-units] [--sheet S] [--json]\n"
             "  export --kind KIND [--plan CODE] -o FILE.xlsx\n"
             "  bulletin --plan CODE --period YYYY-MM -o FILE(.docx|.xlsx|.pdf)\n"

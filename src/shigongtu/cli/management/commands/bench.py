@@ -18,7 +18,7 @@ from django.core.management.base import CommandParser
 
 from shigongtu.cli.command import ShigongtuCommand
 
-BENCHES = ("tree", "projects", "import", "web", "bulletin")
+BENCHES = ("tree", "projects", "import", "web", "bulletin", "supervision")
 MODULES = {"import": "imports"}  # "import" is a keyword, not a module name
 
 
