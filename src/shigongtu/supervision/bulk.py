@@ -73,7 +73,9 @@ def preview(item: SupervisionItem | None, clean: Mapping[str, Any], plan: Plan) 
         after["lead_unit_id"] = f"（新建）{clean['lead_unit']}"
     elif clean.get("lead_unit") is not None:
         after["lead_unit_id"] = clean["lead_unit"].name
-    before = None if item is None else {**snapshot(item), "lead_unit_id": item.lead_unit.name if item.lead_unit else None}
+    before = None
+    if item is not None:
+        before = {**snapshot(item), "lead_unit_id": item.lead_unit.name if item.lead_unit else None}
     return audit.diff(before, after)
 
 
@@ -103,8 +105,8 @@ def apply_rows(plan: Plan, clean_rows: Iterable[Mapping[str, Any]], user: Any = 
             continue
         item.version += 1
         item.updated_at = now
-        columns = sorted(set(changes) | {"node_due", "feedback_due", "version", "updated_at"})
-        changed[tuple(columns)].append(item)
+        columns = tuple(sorted(set(changes) | {"node_due", "feedback_due", "version", "updated_at"}))
+        changed[columns].append(item)
         items.append({"action": "update", "object_type": OBJECT, "object_id": item.pk, "label": str(item),
                       "plan_code": plan.code, "changes": changes})
         if item.status != old_status:

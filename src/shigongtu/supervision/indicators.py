@@ -40,7 +40,8 @@ def closed_count(plan: Plan, indicators: list[Indicator], as_of: dt.date) -> Val
         months: dict[int, float] = {}
         for day in SupervisionItem.objects.filter(
                 _items(plan, ind), closed_on__year=plan.year).values_list("closed_on", flat=True):
-            months[day.month] = months.get(day.month, 0.0) + 1
+            if day is not None:
+                months[day.month] = months.get(day.month, 0.0) + 1
         out[ind.pk] = months
     return out
 

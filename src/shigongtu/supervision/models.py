@@ -140,6 +140,9 @@ class ItemEvent(models.Model):
         ordering = ["item", "on", "id"]
         indexes = [models.Index(fields=["item", "kind"], name="supervision_event_item_kind")]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.on}"
+
 
 class SupervisionSettings(models.Model):
     """A plan's supervision rules (督办规则): yellow days, default deadlines, the 销号 review steps."""
@@ -152,6 +155,9 @@ class SupervisionSettings(models.Model):
     class Meta:
         verbose_name = _("督办规则")
         verbose_name_plural = _("督办规则")
+
+    def __str__(self) -> str:
+        return f"督办规则 {self.plan_id}"
 
     @classmethod
     def for_plan(cls, plan: Any) -> SupervisionSettings:

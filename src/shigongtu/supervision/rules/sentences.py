@@ -38,7 +38,8 @@ def section_sentences(facts: SectionFacts) -> list[str]:
     """「督办事项办理情况」: the totals, the month's closures, and who is overdue."""
     if facts.total == 0:
         return ["本期无督办事项。"]
-    out = [f"截至{facts.month_label}底，共有督办事项{facts.total}项，已办结{facts.done}项，办结率{_pct(facts.done_rate)}；"
+    out = [f"截至{facts.month_label}底，共有督办事项{facts.total}项，"
+           f"已办结{facts.done}项，办结率{_pct(facts.done_rate)}；"
            f"已销号{facts.closed}项，销号率{_pct(facts.closure_rate)}；{facts.month_label}销号{facts.closed_this_month}项。"]
     if facts.overdue == 0:
         out.append("无逾期未办结事项。")
