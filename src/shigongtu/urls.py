@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("shigongtu.web.urls_projects")),
+    path("", include("shigongtu.web.urls_supervision")),
     path("", include("shigongtu.web.urls_ledgers")),
     path("", include("shigongtu.web.urls_bulletins")),
     path("", include("shigongtu.web.urls_dashboard")),
