@@ -28,12 +28,12 @@ HEADERS = ("编号", "事项名称", "来源", "批次", "牵头单位", "责任
 
 
 def _rows(rng: random.Random) -> list[dict[str, Any]]:
-    rows = [dict(zip(HEADERS, spec, strict=True)) for spec in D.ITEMS]
+    rows: list[dict[str, Any]] = [dict(zip(HEADERS, spec, strict=True)) for spec in D.ITEMS]
     for quarter, (assigned, deadline) in enumerate((("2023-04-12", "2023-05-31"), ("2023-06-10", "2023-07-31")), 1):
         for n in range(D.FINDINGS_PER_QUARTER):
             kind = D.FINDING_TYPES[n % len(D.FINDING_TYPES)]
             closed = quarter == 1 and n < 6
-            row = {"编号": f"WP-2023Q{quarter}-{n + 1:02d}", "事项名称": f"{kind}疑似扬尘源（示例图斑）",
+            row: dict[str, Any] = {"编号": f"WP-2023Q{quarter}-{n + 1:02d}", "事项名称": f"{kind}疑似扬尘源（示例图斑）",
                    "来源": "遥感图斑", "批次": f"2023年第{quarter}季度卫片", "牵头单位": D.FINDING_LEADS[kind],
                    "交办日期": assigned, "整改时限": deadline, "图斑类型": kind,
                    "经度": round(D.CENTRE[0] + rng.uniform(-0.05, 0.05), 6),
