@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import transaction
@@ -50,7 +51,7 @@ def validate_rows(plan: Plan, rows: Iterable[Mapping[str, Any]], *, existing: Ma
     return out
 
 
-def _values(item: SupervisionItem, clean: Mapping[str, Any], plan: Plan, create_units: bool) -> None:
+def _values(item: Any, clean: Mapping[str, Any], plan: Plan, create_units: bool) -> None:
     for name, value in assigned_values(clean).items():
         if name == "lead_unit":
             if isinstance(value, str):
@@ -132,17 +133,17 @@ def _create(plan: Plan, rows: list[Mapping[str, Any]], create_units: bool, now: 
     columns = list(base)
     made = []
     for clean in rows:
-        item = SupervisionItem(**{k: v for k, v in base.items() if k not in ("created_at", "updated_at")})
+        # A plain namespace of the columns: a model instance per row costs more than the row's checks.
+        item: Any = SimpleNamespace(**base)
         _values(item, clean, plan, create_units)
         made.append(item)
     last = SupervisionItem.objects.filter(plan=plan).aggregate(last=Max("pk"))["last"] or 0
-    bulk.insert_rows(SupervisionItem, columns, ([now if c in ("created_at", "updated_at") else getattr(item, c)
-                                                 for c in columns] for item in made))
+    bulk.insert_rows(SupervisionItem, columns, ([getattr(item, c) for c in columns] for item in made))
     ids = dict(SupervisionItem.objects.filter(plan=plan, pk__gt=last).values_list("code", "pk"))
     out = []
     for item in made:
         pk = ids[item.code]
-        items.append({"action": "create", "object_type": OBJECT, "object_id": pk, "label": str(item),
+        items.append({"action": "create", "object_type": OBJECT, "object_id": pk, "label": f"{item.code} {item.title}",
                       "plan_code": plan.code, "changes": audit.created(snapshot(item), plain=False)})
         out.append((pk, item.assigned_on, item.title))
     return out

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 
 from shigongtu.lib.periods import Period
 from shigongtu.plans.models import Plan
@@ -135,10 +135,31 @@ def items(plan: Plan, user: Any = None) -> QuerySet[SupervisionItem]:
     return qs.for_user(user, "view") if user is not None else qs
 
 
+def light_case(as_of: dt.date, days: int = lights.YELLOW_DAYS) -> Case:
+    """The light at ``as_of`` as one SQL expression (the rule of :func:`light_q`, first match wins)."""
+    return Case(When(done_q(as_of), then=Value(lights.DONE_LIGHT)),
+                When(light_q(lights.RED, as_of, days), then=Value(lights.RED)),
+                When(Q(deadline__isnull=False) & (Q(deadline__lte=as_of + dt.timedelta(days=days))
+                                                  | Q(node_due__lt=as_of)), then=Value(lights.YELLOW)),
+                default=Value(lights.GREEN), output_field=CharField())
+
+
+def tally(qs: QuerySet[SupervisionItem], as_of: dt.date, days: int = lights.YELLOW_DAYS
+          ) -> tuple[dict[str, int], int]:
+    """Counts by light and the number closed at ``as_of``, in one grouped query."""
+    counts = dict.fromkeys(lights.LIGHTS, 0)
+    closed = 0
+    rows = qs.order_by().annotate(light=light_case(as_of, days)).values("light").annotate(
+        n=Count("pk"), c=Count("pk", filter=closed_q(as_of))).values_list("light", "n", "c")
+    for light, n, c in rows:
+        counts[light] = int(n)
+        closed += int(c)
+    return counts, closed
+
+
 def light_counts(qs: QuerySet[SupervisionItem], as_of: dt.date, days: int = lights.YELLOW_DAYS) -> dict[str, int]:
     """How many items of ``qs`` have each light at ``as_of`` (one query)."""
-    agg = qs.aggregate(**{name: Count("pk", filter=light_q(name, as_of, days)) for name in lights.LIGHTS})
-    return {name: int(agg[name] or 0) for name in lights.LIGHTS}
+    return tally(qs, as_of, days)[0]
 
 
 # -- summary "at d" ---------------------------------------------------------------------------
@@ -168,11 +189,12 @@ class Summary:
 def summary(plan: Plan, as_of: dt.date, qs: QuerySet[SupervisionItem] | None = None) -> Summary:
     """The plan's (or ``qs``'s) items at ``as_of``, counted in one query."""
     qs = items(plan) if qs is None else qs
-    days = yellow_days(plan)
-    agg = qs.aggregate(total=Count("pk"), closed=Count("pk", filter=closed_q(as_of)),
-                       done=Count("pk", filter=done_q(as_of)),
-                       overdue=Count("pk", filter=light_q(lights.RED, as_of, days)))
-    return Summary(int(agg["total"]), int(agg["closed"]), int(agg["done"]), int(agg["overdue"]))
+    return summary_of(*tally(qs, as_of, yellow_days(plan)))
+
+
+def summary_of(counts: Mapping[str, int], closed: int) -> Summary:
+    """The summary from a :func:`tally` (so a page that counts lights needs no second query)."""
+    return Summary(sum(counts.values()), closed, counts[lights.DONE_LIGHT], counts[lights.RED])
 
 
 # -- map, dashboard card, bulletin section ------------------------------------------------------

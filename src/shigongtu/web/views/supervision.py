@@ -5,10 +5,12 @@ Views parse, call ``shigongtu.supervision`` and render; rules and scoping live t
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -51,14 +53,19 @@ def item_list(request: HttpRequest, code: str) -> HttpResponse:
     days = selectors.yellow_days(plan)
     flt = selectors.ItemFilter.from_params(request.GET)
     base = selectors.items(plan)
+    counted = _counted(plan, as_of, days, flt)
+    summary, counts, campaigns = counted["summary"], counted["counts"], counted["campaigns"]
     qs = flt.apply(base, as_of, days).select_related("lead_unit").only(*LIST_FIELDS).order_by("code")
-    page = Paginator(qs, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(qs, selectors.PAGE_SIZE)
+    # The matches follow from the counts by light: no COUNT over the filtered list.
+    paginator.count = counts["red"] if flt.overdue and not flt.light else (
+        counts[flt.light] if flt.light and (not flt.overdue or flt.light == "red") else
+        0 if flt.light else sum(counts.values()))
+    page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
     for item in rows:
         item.light = selectors.light_of(item, as_of, days)  # type: ignore[attr-defined]
         item.light_label = LIGHT_WORDS[item.light]  # type: ignore[attr-defined]
-    summary = selectors.summary(plan, as_of, base)
-    counts = selectors.light_counts(flt.apply(base, as_of, days, skip_light=True), as_of, days)
     params = request.GET.copy()
     params.pop("page", None)
     light_params = request.GET.copy()
@@ -71,12 +78,31 @@ def item_list(request: HttpRequest, code: str) -> HttpResponse:
         "summary": summary, "rates": {"done": f"{summary.done_rate * 100:.1f}%",
                                       "closed": f"{summary.closure_rate * 100:.1f}%"},
         "light_links": [(k, label, counts[k]) for k, label in LIGHT_WORDS.items()],
-        "sources": lc.SOURCES, "states": lc.STATES, "campaigns": selectors.campaigns(plan),
+        "sources": lc.SOURCES, "states": lc.STATES, "campaigns": campaigns,
         "units": list(OrgUnit.objects.filter(path__startswith=plan.unit.path).exclude(pk=plan.unit_id)
                       .order_by("path").values_list("pk", "name")),
         "detail_prefix": reverse("supervision_web:list", args=[plan.code]),
     }
     return render(request, "web/supervision/list.html", context)
+
+
+def _counted(plan: Plan, as_of: Any, days: int, flt: selectors.ItemFilter) -> dict[str, Any]:
+    """The plan's summary, the filtered counts by light and the campaigns, computed once per plan
+    revision (every write bumps it), as of date and filter: paging costs no counting."""
+    unfiltered = not any(v for k, v in flt.params().items() if k != "light")
+    key = "supervision:counts:" + hashlib.sha256(
+        f"{plan.pk}:{plan.created_at.timestamp()}:{plan.revision}:{as_of}:{sorted(flt.params().items())}".encode()
+    ).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        base = selectors.items(plan)
+        counts, closed = selectors.tally(base, as_of, days)
+        summary = selectors.summary_of(counts, closed)
+        if not unfiltered:
+            counts = selectors.light_counts(flt.apply(base, as_of, days, skip_light=True), as_of, days)
+        found = {"summary": summary, "counts": counts, "campaigns": selectors.campaigns(plan)}
+        cache.set(key, found, 600)
+    return found  # type: ignore[no-any-return]
 
 
 def _can(user: Any, item: SupervisionItem, action: str) -> bool:
