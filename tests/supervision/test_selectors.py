@@ -96,3 +96,19 @@ def test_card_map_and_bulletin_section(cast: Any, ledger: None) -> None:
     assert (facts.total, facts.closed_this_month, facts.closed) == (7, 1, 1)
     text = "".join(selectors.bulletin_sentences(cast.plan, Period(2023, 6)))
     assert "逾期未办结3项" in text and "项目服务中心2项（郑海（示例）），科技创新局1项" in text
+
+
+def test_the_kept_card_and_map_follow_every_write(cast: Any, ledger: None) -> None:
+    from shigongtu.plans.models import Plan
+    from shigongtu.supervision import services
+
+    assert selectors.card(cast.plan, D).summary.total == 7
+    assert len(selectors.map_points(cast.plan, D)) == 2
+    services.save_item(cast.plan, {"code": "N-1", "title": "新图斑", "source": "遥感图斑", "assigned_on": "2023-06-01",
+                                   "deadline": "2023-06-10", "lng": "125.45", "lat": "43.8"}, cast.coordinator)
+    plan = Plan.objects.get(pk=cast.plan.pk)
+    fresh = selectors.tally(selectors.items(plan), D)
+    assert selectors.card(plan, D).summary == selectors.summary_of(*fresh)
+    assert selectors.card(plan, D).summary.total == 8
+    assert json.loads(selectors.map_json(plan, D))["points"] == selectors.map_points(plan, D)
+    assert {p["code"]: p["light"] for p in selectors.map_points(plan, D)}["N-1"] == "red"

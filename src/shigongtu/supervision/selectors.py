@@ -9,11 +9,13 @@ Python (:func:`light_of`) for rows shown; both read the same stored facts and ag
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 
 from shigongtu.lib.periods import Period
@@ -199,30 +201,48 @@ def summary_of(counts: Mapping[str, int], closed: int) -> Summary:
 
 # -- map, dashboard card, bulletin section ------------------------------------------------------
 
+def _cached(kind: str, plan: Plan, as_of: dt.date, compute: Any) -> Any:
+    """A plan-wide read at ``as_of``, kept until the plan's revision moves (every write bumps it)."""
+    key = f"supervision:{kind}:{plan.pk}:{plan.created_at.timestamp()}:{plan.revision}:{as_of.isoformat()}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, 600)
+    return found
+
+
 def map_points(plan: Plan, as_of: dt.date, user: Any = None) -> list[dict[str, Any]]:
-    """Findings with coordinates, by type and light: what the map component draws (WGS84)."""
-    days = yellow_days(plan)
-    rows = items(plan, user).filter(lng__isnull=False, lat__isnull=False).only(
-        "code", "title", "source", "finding_type", "status", "deadline", "closed_on", "node_due", "feedback_due",
-        "lng", "lat")
-    return [{"code": i.code, "title": i.title, "source": i.source, "type": i.finding_type or "其他",
-             "light": light_of(i, as_of, days), "lng": float(i.lng or 0), "lat": float(i.lat or 0)}
-            for i in rows.iterator(5000)]
+    """Findings with coordinates, by type and light: what the map component draws (WGS84).
+    Viewing an item is viewing its plan, so the points are the same for everyone who sees it."""
+    return _cached("map", plan, as_of, lambda: _map_points(plan, as_of))  # type: ignore[no-any-return]
 
 
-def overdue_by_unit(plan: Plan, as_of: dt.date, limit_titles: int = 3) -> list[OverdueGroup]:
-    """Red items grouped by lead unit (most first), with their leaders and first titles."""
-    groups: dict[str, dict[str, Any]] = defaultdict(lambda: {"n": 0, "leaders": [], "titles": []})
-    rows = items(plan).filter(light_q(lights.RED, as_of, yellow_days(plan))).order_by("deadline", "code")
-    for unit, leader, title in rows.values_list("lead_unit__name", "leader", "title"):
-        g = groups[unit or "未指定单位"]
-        g["n"] += 1
-        if leader and leader not in g["leaders"]:
-            g["leaders"].append(leader)
-        if len(g["titles"]) < limit_titles:
-            g["titles"].append(title)
-    ordered = sorted(groups.items(), key=lambda kv: (-kv[1]["n"], kv[0]))
-    return [OverdueGroup(unit, g["n"], tuple(g["leaders"]), tuple(g["titles"])) for unit, g in ordered]
+def _map_points(plan: Plan, as_of: dt.date) -> list[dict[str, Any]]:
+    rows = items(plan).filter(lng__isnull=False, lat__isnull=False).order_by().annotate(
+        light=light_case(as_of, yellow_days(plan))).values_list("code", "title", "source", "finding_type", "light",
+                                                                "lng", "lat")
+    return [{"code": code, "title": title, "source": source, "type": kind or "其他", "light": light,
+             "lng": float(lng or 0), "lat": float(lat or 0)} for code, title, source, kind, light, lng, lat in rows]
+
+
+def map_json(plan: Plan, as_of: dt.date) -> str:
+    """The map document as JSON text, encoded once per plan revision (tens of thousands of points)."""
+    def compute() -> str:
+        doc = {"plan": plan.code, "as_of": as_of.isoformat(), "points": _map_points(plan, as_of)}
+        return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+
+    return _cached("mapjson", plan, as_of, compute)  # type: ignore[no-any-return]
+
+
+def overdue_by_unit(plan: Plan, as_of: dt.date) -> list[OverdueGroup]:
+    """Red items grouped by lead unit (most first) with their leaders, counted in SQL."""
+    red = items(plan).filter(light_q(lights.RED, as_of, yellow_days(plan))).order_by()
+    counts = red.values("lead_unit__name").annotate(n=Count("pk")).values_list("lead_unit__name", "n")
+    leaders: dict[str, list[str]] = defaultdict(list)
+    for unit, leader in red.exclude(leader="").values_list("lead_unit__name", "leader").distinct():
+        leaders[unit or "未指定单位"].append(leader)
+    groups = sorted(((unit or "未指定单位", int(n)) for unit, n in counts), key=lambda g: (-g[1], g[0]))
+    return [OverdueGroup(unit, n, tuple(sorted(leaders.get(unit, [])))) for unit, n in groups]
 
 
 @dataclass(frozen=True)
@@ -235,9 +255,12 @@ class Card:
 
 
 def card(plan: Plan, as_of: dt.date) -> Card:
-    """What the dashboard card shows for the plan at ``as_of``."""
-    qs = items(plan)
-    return Card(summary(plan, as_of, qs), light_counts(qs, as_of, yellow_days(plan)), overdue_by_unit(plan, as_of))
+    """What the dashboard card shows for the plan at ``as_of`` (kept per plan revision)."""
+    def compute() -> Card:
+        counts, closed = tally(items(plan), as_of, yellow_days(plan))
+        return Card(summary_of(counts, closed), counts, overdue_by_unit(plan, as_of))
+
+    return _cached("card", plan, as_of, compute)  # type: ignore[no-any-return]
 
 
 def bulletin_section(plan: Plan, period: Period) -> SectionFacts:
@@ -256,4 +279,4 @@ def bulletin_sentences(plan: Plan, period: Period) -> list[str]:
 
 
 def campaigns(plan: Plan) -> list[str]:
-    return sorted(c for c in items(plan).values_list("campaign", flat=True).distinct() if c)
+    return sorted(c for c in items(plan).order_by().values_list("campaign", flat=True).distinct() if c)

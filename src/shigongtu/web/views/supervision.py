@@ -56,12 +56,13 @@ def item_list(request: HttpRequest, code: str) -> HttpResponse:
     counted = _counted(plan, as_of, days, flt)
     summary, counts, campaigns = counted["summary"], counted["counts"], counted["campaigns"]
     qs = flt.apply(base, as_of, days).select_related("lead_unit").only(*LIST_FIELDS).order_by("code")
-    paginator = Paginator(qs, selectors.PAGE_SIZE)
+    paginator = WindowPaginator(qs, selectors.PAGE_SIZE)
     # The matches follow from the counts by light: no COUNT over the filtered list.
     paginator.count = counts["red"] if flt.overdue and not flt.light else (
         counts[flt.light] if flt.light and (not flt.overdue or flt.light == "red") else
         0 if flt.light else sum(counts.values()))
     page = paginator.get_page(request.GET.get("page"))
+    paginator.current = page.number
     rows = list(page.object_list)
     for item in rows:
         item.light = selectors.light_of(item, as_of, days)  # type: ignore[attr-defined]
@@ -84,6 +85,19 @@ def item_list(request: HttpRequest, code: str) -> HttpResponse:
         "detail_prefix": reverse("supervision_web:list", args=[plan.code]),
     }
     return render(request, "web/supervision/list.html", context)
+
+
+class WindowPaginator(Paginator):
+    """A paginator whose ``page_range`` holds only the pages the pager shows (first, last and three
+    either side of the current one): 1,000 pages of items need not render 1,000 links' checks."""
+
+    current = 1
+
+    @property
+    def page_range(self) -> Any:
+        last = self.num_pages
+        near = range(max(1, self.current - 3), min(last, self.current + 3) + 1)
+        return sorted({1, last, *near})
 
 
 def _counted(plan: Plan, as_of: Any, days: int, flt: selectors.ItemFilter) -> dict[str, Any]:
