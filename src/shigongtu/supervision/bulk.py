@@ -88,13 +88,14 @@ def apply_rows(plan: Plan, clean_rows: Iterable[Mapping[str, Any]], user: Any = 
     today = today or timezone.localdate()
     now = timezone.now()
     by = user.pk if getattr(user, "pk", None) else None
+    actor = actor_name(user)[:100]
     rows = list(clean_rows)
     existing = {i.code: i for i in SupervisionItem.objects.filter(plan=plan, code__in={c["code"] for c in rows})}
     items: list[dict[str, Any]] = []
     events: list[tuple[Any, ...]] = []
     created = _create(plan, [c for c in rows if c["code"] not in existing], create_units, now, items)
     for pk, on, title in created:
-        events.append((pk, ItemEvent.Kind.ASSIGNED, on or today, title[:200], "", "台账导入", "", None, "", by, now))
+        events.append((pk, ItemEvent.Kind.ASSIGNED, on or today, title[:200], "", actor, "", None, "", by, now))
     changed: dict[tuple[str, ...], list[SupervisionItem]] = defaultdict(list)
     for clean in (c for c in rows if c["code"] in existing):
         item = existing[clean["code"]]
@@ -112,7 +113,7 @@ def apply_rows(plan: Plan, clean_rows: Iterable[Mapping[str, Any]], user: Any = 
                       "plan_code": plan.code, "changes": changes})
         if item.status != old_status:
             events.append((item.pk, ItemEvent.Kind.IMPORTED, item.closed_on or today, f"{old_status} → {item.status}",
-                           "", "台账导入", "", None, "", by, now))
+                           "", actor, "", None, "", by, now))
     for columns, group in changed.items():
         bulk.update_rows(SupervisionItem, columns, ([getattr(i, c) for c in columns] + [i.pk] for i in group))
     bulk.insert_rows(ItemEvent, EVENT_COLUMNS, events)

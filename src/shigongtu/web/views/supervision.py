@@ -139,7 +139,7 @@ def item_detail(request: HttpRequest, code: str, item: str) -> HttpResponse:
         **plan_nav(request, plan, "supervision", as_of, chosen),
         "as_of": as_of, "item": found, "light": selectors.light_of(found, as_of, settings.yellow_days),
         "events": events, "pending": pending, "steps": steps,
-        "next_step": steps[min(found.review_step, len(steps) - 1)] if found.status == lc.DONE else "",
+        "next_step": _(steps[min(found.review_step, len(steps) - 1)]) if found.status == lc.DONE else "",
         "can_report": _can(request.user, found, REPORT), "can_manage": _can(request.user, found, MANAGE),
         "open": found.status in lc.OPEN_STATES, "remote": found.source == lc.REMOTE_SENSING,
     }
