@@ -61,7 +61,7 @@ def _require_plan(user: Any, plan: Plan) -> None:
 
 
 def _lock(item: SupervisionItem, expected_version: int | None) -> SupervisionItem:
-    fresh = SupervisionItem.objects.select_for_update().select_related("plan", "lead_unit").get(pk=item.pk)
+    fresh = SupervisionItem.objects.select_for_update(of=("self",)).select_related("plan", "lead_unit").get(pk=item.pk)
     if expected_version is not None and fresh.version != expected_version:
         raise Conflict(f"督办事项 {fresh.code} ", fresh.version)
     if fresh.plan.is_closed:
