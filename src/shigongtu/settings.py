@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "shigongtu.projects",
     "shigongtu.enterprises",
     "shigongtu.attraction",
+    "shigongtu.supervision",
     "shigongtu.ledgers",
     "shigongtu.bulletins",
     "shigongtu.web",

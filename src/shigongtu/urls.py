@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("shigongtu.web.urls_projects")),
     path("", include("shigongtu.web.urls_enterprises")),
     path("", include("shigongtu.web.urls_attraction")),
+    path("", include("shigongtu.web.urls_supervision")),
     path("", include("shigongtu.web.urls_ledgers")),
     path("", include("shigongtu.web.urls_bulletins")),
     path("", include("shigongtu.web.urls_dashboard")),

@@ -103,3 +103,15 @@ def test_the_bulletin_prints_the_tier_counts_the_cli_prints(demo):
     printed = bulletin.figures["enterprises"]
     assert printed["高新技术企业"]["actual"] == valid["高新技术企业"] > 402  # from the 2022 year-end's 402
     assert printed["高新技术企业"]["baseline"] == 402
+
+
+@pytest.mark.django_db
+def test_dashboard_bulletin_and_cli_print_the_same_supervision_summary(demo):
+    from shigongtu.supervision.documents import supervision_document
+
+    plan, bulletin, dashboard = demo
+    summary = supervision_document(plan, AS_OF)["summary"]
+    printed = bulletin.figures["supervision"]
+    assert printed["total"] == summary["total"] == dashboard.supervision.summary.total > 0
+    assert printed["closed"] == summary["closed"] == dashboard.supervision.summary.closed
+    assert printed["overdue"] == summary["overdue"] == dashboard.supervision.summary.overdue

@@ -24,11 +24,12 @@ def main(argv: list[str] | None = None) -> None:
             "  projects --plan CODE [--as-of D] --json\n"
             "  enterprises --plan CODE [--as-of D] --json\n"
             "  leads --plan CODE [--as-of D] --json   招商 leads and the year's summary\n"
+            "  supervision --plan CODE [--as-of D] --json   督办/整改 items, lights and summary\n"
             "  import FILE --kind KIND [--plan CODE] [--dry-run] [--create-units] [--sheet S] [--json]\n"
             "  export --kind KIND [--plan CODE] -o FILE.xlsx\n"
             "  bulletin --plan CODE --period YYYY-MM -o FILE(.docx|.xlsx|.pdf)\n"
             "  audit verify\n"
-            "  bench tree|projects|import|web|bulletin|backup|enterprises|leads --json\n"
+            "  bench tree|projects|import|web|bulletin|backup|enterprises|leads|supervision --json\n"
             "  token create USER                 an API token\n\n"
             "Database: DATABASE_URL (default ./shigongtu.sqlite3).\n"
         )

@@ -30,6 +30,7 @@ from shigongtu.lib.periods import Period, last_complete_month
 from shigongtu.plans.models import Plan
 from shigongtu.plans.rules.lights import CANCELLED, DONE, RED, YELLOW
 from shigongtu.plans.selectors import default_as_of, get_rollup, month_figures
+from shigongtu.supervision.selectors import Card as SupervisionCard
 from shigongtu.utilities.cache import CACHE_SECONDS, cached_for_plan, plan_key
 
 __all__ = ["CACHE_SECONDS", "Dashboard", "build_dashboard", "cache_key", "dashboard_default_as_of",
@@ -103,6 +104,7 @@ class Dashboard:
     map: MapData | None
     leads: LeadCard | None = None       # 招商引资 (whole plan only)
     tiers: TierCard | None = None       # 企业梯度培育 (whole plan only)
+    supervision: SupervisionCard | None = None  # 督办事项 (whole plan only)
     built_ms: float = 0.0
 
     @property

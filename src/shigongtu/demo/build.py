@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
-from shigongtu.demo import attraction, enterprises, plan, projects
+from shigongtu.demo import attraction, enterprises, plan, projects, supervision
 
 DEMO_PLAN = plan.DEMO_PLAN
 
@@ -22,6 +22,7 @@ STEPS: tuple[Step, ...] = (
     projects.build_projects,  # the key-project library, approvals, problems, bonds, investment
     enterprises.build_enterprises,  # the enterprise registry and its tiers; the tier indicators read it
     attraction.build_leads,  # 招商: leads across the stages, fund arrivals, node 1.8's indicators
+    supervision.build_supervision,  # 督办/整改 items: inspection feedback, 卫片 findings, instructions
 )
 
 

@@ -22,6 +22,7 @@ from shigongtu.bulletins.sections import (
     projects,
     projects_annex,
     reporting,
+    supervision,
     task_annex,
 )
 
@@ -33,6 +34,7 @@ SECTIONS: tuple[SectionBuilder, ...] = (
     projects.build,      # 重点项目推进情况 (with projects)
     attraction.build,    # 招商引资 (with leads)
     enterprises.build,   # 企业梯度培育 (with an enterprise registry)
+    supervision.build,   # 督办事项办理情况 (with supervision items)
     problems.build,      # 存在问题
     reporting.build,     # 月报报送情况
     next_steps.build,    # 下步工作安排

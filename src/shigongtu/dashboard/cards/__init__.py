@@ -22,6 +22,7 @@ from shigongtu.dashboard.cards import (
     map,
     projects,
     reporting,
+    supervision,
     warnings,
 )
 from shigongtu.dashboard.cards.context import CardContext
@@ -39,6 +40,7 @@ CARDS: tuple[Card, ...] = (
     map.build,           # located projects
     attraction.build,    # 招商引资: funnel, signings against target
     enterprises.build,   # 企业梯度培育: tier targets, expiring certificates
+    supervision.build,   # 督办事项: 销号率, overdue by unit
 )
 
 __all__ = ["CARDS", "Card", "CardContext"]
