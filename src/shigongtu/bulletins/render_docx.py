@@ -200,9 +200,21 @@ def _table(doc: DocxDocument, table: Table, width_twips: int, rows: list[list[st
             cells.append(cell)
         parts.append(f'<w:tr><w:trPr><w:cantSplit/></w:trPr>{"".join(cells)}</w:tr>')
     parts.append("</w:tbl>")
-    doc.element.body.append(parse_xml("".join(parts)))
+    _insert(doc, parse_xml("".join(parts)))
     # Word needs a paragraph between consecutive tables and after the last one.
     _para(doc, "", indent=False, line=12)
+
+
+def _insert(doc: DocxDocument, element: object) -> None:
+    """Put a block element at the end of the body's content, before the body's final
+    section properties (``w:sectPr`` must stay the body's last child, or Word and
+    LibreOffice show the element after the document's last section)."""
+    body = doc.element.body
+    sect = body.find(qn("w:sectPr"))
+    if sect is None:
+        body.append(element)
+    else:
+        sect.addprevious(element)
 
 
 def _styles(doc: DocxDocument) -> None:
