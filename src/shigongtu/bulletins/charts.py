@@ -48,9 +48,9 @@ def font_files() -> list[str]:
     then the distributions' known paths."""
     found: list[str] = []
     if shutil.which("fc-match"):
-        for family in PREFERRED[:1] + ("Noto Sans CJK SC:lang=zh-cn",):
+        for family in (PREFERRED[0], f"{PREFERRED[0]}:lang=zh-cn"):
             try:
-                out = subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True,  # noqa: S607
+                out = subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True,  # noqa: S603,S607
                                      text=True, timeout=10, check=False).stdout.strip()
             except (OSError, subprocess.TimeoutExpired):
                 continue
