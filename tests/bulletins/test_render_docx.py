@@ -49,16 +49,16 @@ def test_every_indicator_figure_equals_compute_indicators(june_plan):
     for ind in compute_indicators(june_plan, JUNE.last_day):
         row = rows[ind.name]
         q = N.quantity(ind.unit, [ind.target, ind.actual])
-        assert row[2] == N.text(q.of(ind.target))
-        assert row[3] == N.text(q.of(ind.actual))
-        assert row[4] == N.text(N.percent(ind.completion))
+        assert row[4] == N.text(q.of(ind.target))
+        assert row[5] == N.text(q.of(ind.actual))
+        assert row[6] == N.text(N.percent(ind.completion))
 
 
 def test_the_text_quotes_the_table_figures(june_plan):
     _, doc = docx_of(june_plan)
     text = "\n".join(p.text for p in doc.paragraphs)
     row = [c.text for c in table_by_header(doc, "指标").rows[1].cells]
-    assert f"固定资产投资完成{row[3]}亿元，完成年度目标{row[2]}亿元的{row[4]}%" in text
+    assert f"固定资产投资完成{row[5]}亿元，占年度目标{row[4]}亿元的{row[6]}%" in text
 
 
 def test_it_is_laid_out_as_an_official_document(june_plan):

@@ -57,6 +57,28 @@ class ProjectsPart:
             return None
         return raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
 
+    def _by(self, raw: Any) -> bool:
+        """Whether a date is set, in the plan year and not after the as-of date."""
+        day = self._date(raw)
+        return day is not None and day.year == self.plan.year and day <= self.as_of
+
+    def starts(self) -> dict[str, Any]:
+        """开复工 as an office counts it: 新开工 projects planned for the year and those of them
+        started by the as-of date (开工率); 续建 projects and those resumed (复工, a dated event)
+        by then; 开复工率 over both."""
+        rows = [r for r in self.rows if r.get("year_kind") in ("新开工", "续建")]
+        new = [r for r in rows if r["year_kind"] == "新开工"]
+        new_started = [r for r in new if self._by(r["actual_start"])]
+        going = [r for r in rows if r["year_kind"] == "续建"]
+        resumed = [r for r in going if self._by(r.get("resumed_on"))]
+
+        def rate(part: int, whole: int) -> Decimal | None:
+            return N.percent(Decimal(part) / whole) if whole else None
+
+        return {"new_planned": len(new), "new_started": len(new_started),
+                "new_rate": rate(len(new_started), len(new)), "continuing": len(going),
+                "resumed": len(resumed), "resume_rate": rate(len(new_started) + len(resumed), len(new) + len(going))}
+
     def figures(self) -> dict[str, Any]:
         """The section's printed figures (rounded once), also kept in the content's figures."""
         rows, month = self.rows, self.month
@@ -74,7 +96,7 @@ class ProjectsPart:
         completed = [r for r in rows if (d := self._date(r.get("actual_completion"))) and d <= self.as_of]
         started = [r for r in rows if r["started"]]
         in_stats = [r for r in started if r["in_statistics"]]
-        return {
+        return {**self.starts(),
             "projects": len(rows), "total": N.YI.of(total), "annual": N.YI.of(annual), "ytd": N.YI.of(ytd),
             "ytd_stats": N.YI.of(stats), "completion": completion, "linear": linear, "curve": curve,
             "vs_linear": N.points(completion, linear) if completion is not None else None,

@@ -40,11 +40,8 @@ def build(facts: Facts, figures: dict[str, Any]) -> Section | None:
             inv += f"，{S.compare(f['vs_curve'], '计划曲线')}"
     inv += f"；统计口径完成投资{N.text(f['ytd_stats'])}亿元"
     sec.para(S.ensure_period(inv), lead="（二）投资完成情况。")
-    starts = f"年内计划开工项目{f['planned']}个，其中计划{month}月底前开工{f['due']}个，已开工{f['started_due']}个"
-    if f["start_rate"] is not None:
-        starts += f"，开工率{N.text(f['start_rate'])}%"
-    if f["early"]:
-        starts += f"；另有{f['early']}个项目提前开工"
+    starts = S.starts(f["new_planned"], f["new_started"], f["new_rate"], f["continuing"], f["resumed"],
+                      f["resume_rate"])
     starts += f"。累计已开工项目{f['started']}个，其中已纳入固定资产投资统计（入库）{f['in_stats']}个"
     starts += f"；已竣工项目{f['completed']}个。" if f["completed"] else "。"
     sec.para(starts, lead="（三）开工和入库情况。")
