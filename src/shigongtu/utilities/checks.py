@@ -35,7 +35,7 @@ def local_cache_in_production(app_configs: Any, **kwargs: Any) -> list[Warning]:
 def pdf_typesetting_problem() -> str | None:
     """Why WeasyPrint cannot typeset a Chinese PDF here (its package, Pango, a CJK font), or None."""
     try:
-        import weasyprint  # noqa: F401, PLC0415 (loading it is the check: it opens Pango)
+        import weasyprint  # noqa: F401 (loading it is the check: it opens Pango)
     except ImportError:
         return "WeasyPrint is not installed"
     except OSError as exc:

@@ -149,7 +149,8 @@ def build(facts: Facts, figures: dict[str, Any]) -> Section:
         headline = [f for f in items if f["headline"]] or items
         others = [f for f in items if f not in headline]
         chosen = headline + others if len(items) <= SENTENCE_LIMIT else headline
-        chosen.sort(key=lambda f: (f not in headline, f["unit"] not in ("亿元", "万元")))  # money first, then plan order
+        # money first, then plan order
+        chosen.sort(key=lambda f: (f not in headline, f["unit"] not in ("亿元", "万元")))
         clauses = [S.indicator(told(f)) for f in chosen]
         sec.para(S.month_end(month) + "，" + "。".join(clauses) + "。")
         rest = [f for f in items if f not in chosen]
