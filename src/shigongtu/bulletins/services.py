@@ -42,7 +42,7 @@ PdfUnavailable = render_pdf.PdfUnavailable
 
 
 class FileUnavailable(Exception):
-    """The bulletin has no file in that format (a PDF when Chromium was missing at issue)."""
+    """The bulletin has no file in that format (a PDF when it could not be typeset at issue)."""
 
 
 def read_period(plan: Plan, raw: object) -> Period:
@@ -155,7 +155,7 @@ def issue(plan: Plan, period: Period | str, user: Any = None, *, date: dt.date |
 
     Refused (InputRejected) for a month outside the plan year, a month not yet over, or a
     month already issued unless ``correct``; NotAllowed without the manage right. Without
-    Chromium the bulletin is issued without its PDF (the result says so).
+    a PDF typesetter (WeasyPrint, Pango, a CJK font) the bulletin is issued without its PDF (the result says so).
     """
     today = today or timezone.localdate()
     plan = Plan.objects.select_for_update().select_related("unit").get(pk=plan.pk)

@@ -91,7 +91,7 @@ def told(f: dict[str, Any]) -> S.IndicatorFigures:
 
 
 def _indicator_table(items: list[dict[str, Any]]) -> Table:
-    cols = [Column("指标", width=2.2), Column("类型", width=0.6), Column("单位", width=0.7),
+    cols = [Column("指标", width=2.2), Column("类型", width=0.8), Column("单位", width=0.7),
             Column("基数", NUMBER, width=0.9), Column("年度目标", NUMBER, width=1.0),
             Column("完成值", NUMBER, width=1.0), Column("完成率（%）", NUMBER, 1),
             Column("序时进度（%）", NUMBER, 1), Column("计划进度（%）", NUMBER, 1),

@@ -116,6 +116,6 @@ def issue(request: HttpRequest, code: str) -> HttpResponse:
     except InputRejected as exc:
         messages.error(request, str(exc))
         return HttpResponseRedirect(back)
-    note = "" if bulletin.pdf is not None else "（未生成PDF：服务器缺少Chromium）"
+    note = "" if bulletin.pdf is not None else "（未生成PDF：服务器缺少WeasyPrint或中文字体）"
     messages.success(request, f"已印发{bulletin.year}年第{bulletin.number}期调度通报{note}")
     return HttpResponseRedirect(reverse("bulletins_web:detail", args=[plan.code, bulletin.number]))
