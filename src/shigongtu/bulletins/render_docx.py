@@ -241,14 +241,14 @@ def _styles(doc: DocxDocument) -> None:
 
 def _table_title(doc: DocxDocument, title: str) -> None:
     _para(doc, title, font=HEITI, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, line=None,
-          before=6, after=4)
+          before=6, after=4).paragraph_format.keep_with_next = True  # a caption never ends a page
 
 
 def _section(doc: DocxDocument, sec: Section, images: dict[str, bytes], width_twips: int) -> None:
-    _para(doc, sec.heading, font=HEITI, size=BODY_PT)
+    _para(doc, sec.heading, font=HEITI, size=BODY_PT).paragraph_format.keep_with_next = True  # no orphan headings
     for block in sec.blocks:
         if block.kind == "sub":
-            _para(doc, block.text, font=KAITI, size=BODY_PT)
+            _para(doc, block.text, font=KAITI, size=BODY_PT).paragraph_format.keep_with_next = True
         elif block.kind == "para":
             p = _para(doc)
             if block.lead:
