@@ -35,12 +35,13 @@ apt_install() {
 }
 
 setup_documents() {
-    # CJK fonts for bulletins (PDF, charts) and screenshots; pdftoppm for rendering checks.
-    apt_install fonts-noto-cjk poppler-utils
+    # What bulletins need: Pango for WeasyPrint's PDFs (no browser), CJK fonts for PDFs and
+    # charts; pdftoppm/pdffonts for the rendering checks.
+    apt_install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk poppler-utils
 }
 
 setup_browser() {
-    # Debian's Chromium for browser tests and PDF printing (never a downloaded browser).
+    # Debian's Chromium for the browser tests (never a downloaded browser; PDFs do not need it).
     apt_install chromium
 }
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from shigongtu.audit.models import AuditEntry
-from shigongtu.bulletins import services
+from shigongtu.bulletins import render_pdf, services
 from shigongtu.bulletins.models import Bulletin
 from shigongtu.lib.errors import InputRejected, NotAllowed
 from shigongtu.lib.periods import Period
@@ -20,8 +20,8 @@ from .conftest import JUNE, at
 
 @pytest.fixture(autouse=True)
 def _no_pdf(monkeypatch):
-    """Issuing renders a PDF too; these tests are about the archive, so skip the browser."""
-    monkeypatch.setenv("SHIGONGTU_CHROMIUM", "/nonexistent/chromium")
+    """Issuing renders a PDF too; these tests are about the archive, so skip the typesetting."""
+    monkeypatch.setattr(render_pdf, "problem", lambda: "PDF 需要 WeasyPrint（测试中停用）")
 
 
 def test_issuing_numbers_bulletins_per_plan_and_year(june_plan, cast):
@@ -87,7 +87,7 @@ def test_every_issue_is_audited_with_the_files_digests(june_plan, cast):
     assert entry.changes["sha256"]["docx"] == bulletin.digests["docx"]
 
 
-def test_without_chromium_the_bulletin_is_issued_without_its_pdf(june_plan, cast):
+def test_without_a_pdf_engine_the_bulletin_is_issued_without_its_pdf(june_plan, cast):
     bulletin = services.issue(june_plan, JUNE, cast.coordinator)
     assert bulletin.pdf is None and bulletin.digests["pdf"] is None
     with pytest.raises(services.FileUnavailable):

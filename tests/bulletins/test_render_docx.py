@@ -7,6 +7,7 @@ import io
 
 from docx import Document
 from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
 
 from shigongtu.bulletins import numbers as N
 from shigongtu.bulletins import render_docx
@@ -48,16 +49,16 @@ def test_every_indicator_figure_equals_compute_indicators(june_plan):
     for ind in compute_indicators(june_plan, JUNE.last_day):
         row = rows[ind.name]
         q = N.quantity(ind.unit, [ind.target, ind.actual])
-        assert row[2] == N.text(q.of(ind.target))
-        assert row[3] == N.text(q.of(ind.actual))
-        assert row[4] == N.text(N.percent(ind.completion))
+        assert row[4] == N.text(q.of(ind.target))
+        assert row[5] == N.text(q.of(ind.actual))
+        assert row[6] == N.text(N.percent(ind.completion))
 
 
 def test_the_text_quotes_the_table_figures(june_plan):
     _, doc = docx_of(june_plan)
     text = "\n".join(p.text for p in doc.paragraphs)
     row = [c.text for c in table_by_header(doc, "指标").rows[1].cells]
-    assert f"固定资产投资完成{row[3]}亿元，完成年度目标{row[2]}亿元的{row[4]}%" in text
+    assert f"固定资产投资完成{row[5]}亿元，占年度目标{row[4]}亿元的{row[6]}%" in text
 
 
 def test_it_is_laid_out_as_an_official_document(june_plan):
@@ -108,3 +109,16 @@ def test_the_font_table_gives_fallbacks(june_plan):
     fonts = zipfile.ZipFile(io.BytesIO(data)).read("word/fontTable.xml").decode()
     assert '<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>' in fonts
     assert '<w:font w:name="方正小标宋简体"><w:altName w:val="宋体"/>' in fonts
+
+
+def test_section_properties_stay_last_and_each_table_follows_its_caption(june_plan):
+    content, doc = docx_of(june_plan)
+    body = doc.element.body
+    children = list(body.iterchildren())
+    assert children[-1].tag == qn("w:sectPr")
+    tables = [i for i, el in enumerate(children) if el.tag == qn("w:tbl")]
+    assert len(tables) == len(content.tables())
+    for i, table in zip(tables, content.tables(), strict=True):
+        assert Paragraph(children[i - 1], doc).text == table.title  # directly under its caption
+    # the body's tables are interleaved with its text, not bunched at the end
+    assert any(el.tag == qn("w:p") and Paragraph(el, doc).text.startswith("二、") for el in children[tables[0]:])

@@ -1,4 +1,4 @@
-"""The PDF version, printed by headless Chromium and rendered back to a picture."""
+"""The PDF version, typeset by WeasyPrint (no browser) and rendered back to a picture."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from shigongtu.bulletins.masthead import Masthead
 
 from .conftest import JUNE
 
-pytestmark = pytest.mark.skipif(render_pdf.chromium() is None or shutil.which("pdftoppm") is None,
-                                reason="needs chromium and pdftoppm (poppler-utils)")
+pytestmark = pytest.mark.skipif(render_pdf.problem() is not None or shutil.which("pdftoppm") is None,
+                                reason="needs WeasyPrint with Pango, a CJK font and pdftoppm (poppler-utils)")
 
 
 def test_the_pdf_renders_to_pages_that_are_not_blank(june_plan, tmp_path):
@@ -41,10 +41,17 @@ def test_the_pdf_embeds_its_fonts(june_plan, tmp_path):
     (tmp_path / "b.pdf").write_bytes(pdf)
     out = subprocess.run(["pdffonts", str(tmp_path / "b.pdf")], capture_output=True, text=True, check=True)
     lines = out.stdout.splitlines()[2:]
-    assert lines and all(" yes " in line for line in lines)
+    assert lines and all(" yes " in line for line in lines)  # every font embedded (as a subset)
+    assert any("CJK" in line for line in lines)
 
 
-def test_without_chromium_pdf_is_refused_clearly(june_plan, monkeypatch):
-    monkeypatch.setenv("SHIGONGTU_CHROMIUM", "/nonexistent/chromium")
-    with pytest.raises(render_pdf.PdfUnavailable, match="Chromium"):
+def test_the_pdf_needs_no_browser(june_plan, monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")  # no chromium (nor anything else) on the path
+    pdf = render_pdf.html_to_pdf("<html><body><p>调度通报</p></body></html>")
+    assert pdf.startswith(b"%PDF")
+
+
+def test_without_weasyprint_the_pdf_is_refused_clearly(june_plan, monkeypatch):
+    monkeypatch.setattr(render_pdf, "_weasyprint", lambda: "PDF 需要 WeasyPrint（pip install weasyprint）")
+    with pytest.raises(render_pdf.PdfUnavailable, match="WeasyPrint"):
         render_pdf.render(build_content(june_plan, JUNE), Masthead(None, dt.date(2023, 7, 10), "净月高新区"))

@@ -50,9 +50,9 @@ def test_indicator_figures_are_numbers_with_the_documents_decimals(june_plan):
     rows = {r[0]: dict(zip(header, r, strict=True)) for r in ws.iter_rows(min_row=3, values_only=True) if r[1]}
     for ind in compute_indicators(june_plan, JUNE.last_day):
         q = N.quantity(ind.unit, [ind.target, ind.actual])
-        assert rows[ind.name]["累计完成"] == float(q.of(ind.actual))
+        assert rows[ind.name]["完成值"] == float(q.of(ind.actual))
         assert rows[ind.name]["完成率（%）"] == float(N.percent(ind.completion))
-    assert ws.cell(row=3, column=5).number_format == "0.0"
+    assert ws.cell(row=3, column=7).number_format == "0.0"
 
 
 def test_the_header_row_is_frozen(june_plan):

@@ -28,6 +28,23 @@ def test_a_production_deployment_on_postgresql_is_not_warned_about_its_database(
     assert "shigongtu.W001" not in {w.id for w in run_checks(include_deployment_checks=True)}
 
 
+def test_a_production_server_that_cannot_typeset_pdfs_is_warned_about(settings, monkeypatch):
+    from shigongtu.utilities import checks
+
+    settings.PRODUCTION = True
+    monkeypatch.setattr(checks, "pdf_typesetting_problem", lambda: "no CJK font is installed")
+    warned = [w for w in run_checks() if w.id == "shigongtu.W003"]
+    assert warned and "no CJK font" in warned[0].msg and "fonts-noto-cjk" in warned[0].hint
+    monkeypatch.setattr(checks, "pdf_typesetting_problem", lambda: None)
+    assert "shigongtu.W003" not in {w.id for w in run_checks()}
+
+
+def test_this_machine_can_typeset_pdfs_without_a_browser():
+    from shigongtu.utilities import checks
+
+    assert checks.pdf_typesetting_problem() is None
+
+
 def _settings_in(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     full = {k: v for k, v in os.environ.items() if not k.startswith("SHIGONGTU_")}
     full.update(env)

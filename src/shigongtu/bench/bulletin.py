@@ -1,15 +1,16 @@
 """``shigongtu bench bulletin``: time to build and render a month's dispatch bulletin.
 
 Two plans: a demo-size one (synthetic, branching 9×6 ≈ 60 nodes, like JY-2023) and a
-20,000-node one (10×10×10×20). For each: content build, .docx, .xlsx and (when Chromium
-is there) .pdf, cold (roll-up cache cleared first). Targets: demo .docx ≤ 3 s, 20k .docx
-≤ 10 s. The 20k Word/PDF task annex keeps fronts and red/yellow rows (the full table is in
+20,000-node one (10×10×10×20). For each: content build, .docx, .xlsx and (when WeasyPrint
+can typeset here) .pdf, cold (roll-up cache cleared first). Targets: demo .docx ≤ 3 s, 20k
+.docx ≤ 10 s, demo .pdf ≤ 5 s. The 20k Word/PDF task annex keeps fronts and red/yellow rows (the full table is in
 the .xlsx), see ``bulletins.masthead.FULL_ANNEX_LIMIT``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 from typing import Any
 
@@ -42,10 +43,12 @@ def _measure(plan: Any, with_pdf: bool) -> dict[str, Any]:
         "docx_render_s": round(docx_s, 3), "docx_total_s": round(content_s + charts_s + docx_s, 3),
         "docx_bytes": len(docx), "xlsx_total_s": round(content_s + xlsx_s, 3), "xlsx_bytes": len(xlsx),
     }
-    if with_pdf and render_pdf.chromium() is not None:
+    if with_pdf and render_pdf.problem() is None:
+        cpu = time.process_time()
         pdf_s, pdf = timed(lambda: render_pdf.render(content, mast, images))
-        out.update({"pdf_render_s": round(pdf_s, 3), "pdf_total_s": round(content_s + charts_s + pdf_s, 3),
-                    "pdf_bytes": len(pdf)})
+        # CPU seconds too: on a shared machine the wall time mostly measures the neighbours
+        out.update({"pdf_render_s": round(pdf_s, 3), "pdf_render_cpu_s": round(time.process_time() - cpu, 3),
+                    "pdf_total_s": round(content_s + charts_s + pdf_s, 3), "pdf_bytes": len(pdf)})
     else:
         out["pdf_total_s"] = None
     return out
@@ -66,6 +69,8 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
         finally:
             if not options.get("keep"):
                 drop_plan(plan)
-    figures["targets"] = {"demo_docx_s": 3.0, "large_docx_s": 10.0}
-    figures["ok"] = (figures["demo"]["docx_total_s"] <= 3.0 and figures["large"]["docx_total_s"] <= 10.0)
+    figures["targets"] = {"demo_docx_s": 3.0, "large_docx_s": 10.0, "demo_pdf_s": 5.0}
+    demo_pdf = figures["demo"]["pdf_total_s"]
+    figures["ok"] = (figures["demo"]["docx_total_s"] <= 3.0 and figures["large"]["docx_total_s"] <= 10.0
+                     and (demo_pdf is None or demo_pdf <= 5.0))
     return figures

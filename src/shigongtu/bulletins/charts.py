@@ -1,13 +1,19 @@
 """Charts for bulletins, drawn with matplotlib (Agg) in a CJK font, as PNG bytes.
 
-The font is Noto Sans CJK (Debian's ``fonts-noto-cjk``, installed by the project's set-up);
-without any CJK font the charts still draw, with boxes for the Chinese labels.
+The font is Noto Sans CJK (Debian's ``fonts-noto-cjk``, installed by the project's set-up).
+Its file is registered with matplotlib explicitly (:func:`cjk_font`), so a font cache built
+before the font was installed does not matter; a machine with no CJK font at all gets
+:class:`ChartFontMissing` (naming the package to install) instead of charts whose Chinese
+labels are boxes.
 """
 
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import matplotlib
@@ -21,16 +27,70 @@ from shigongtu.bulletins.blocks import Chart
 
 PREFERRED = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "SimHei",
              "Microsoft YaHei", "Noto Serif CJK SC")
+KNOWN_FILES = (  # Debian/Ubuntu fonts-noto-cjk, Fedora, Arch
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+)
+SAMPLE = "调度通报序时进度"
 LIGHT_COLOURS = {"red": "#d3362c", "yellow": "#dc9a00", "green": "#2e9650", "done": "#2f6fd0",
                  "pending": "#8a919c", "cancelled": "#b0b5bd"}
 DPI = 200
 
 
+class ChartFontMissing(RuntimeError):
+    """No font that can draw Chinese is installed, so a chart would show boxes (□)."""
+
+
+def font_files() -> list[str]:
+    """CJK font files on this machine: what fontconfig matches for the preferred families,
+    then the distributions' known paths."""
+    found: list[str] = []
+    if shutil.which("fc-match"):
+        for family in (PREFERRED[0], f"{PREFERRED[0]}:lang=zh-cn"):
+            try:
+                out = subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True,  # noqa: S603,S607
+                                     text=True, timeout=10, check=False).stdout.strip()
+            except (OSError, subprocess.TimeoutExpired):
+                continue
+            if out:
+                found.append(out)
+    found.extend(path for path in KNOWN_FILES if Path(path).exists())
+    return list(dict.fromkeys(path for path in found if Path(path).exists()))
+
+
+def is_cjk(family: str) -> bool:
+    """Whether ``family`` is one of the CJK families charts may be drawn in."""
+    return family in PREFERRED
+
+
+def _draws_chinese(family: str) -> bool:
+    """Whether matplotlib resolves ``family`` to a real font file (no silent fallback)."""
+    try:
+        path = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
+    except ValueError:
+        return False
+    return bool(path) and Path(path).exists()
+
+
 @lru_cache(maxsize=1)
-def cjk_font() -> str | None:
-    """The first installed CJK font family of :data:`PREFERRED` (None when there is none)."""
+def cjk_font() -> str:
+    """The CJK font family the charts are drawn in, registered from its file.
+
+    Raises :class:`ChartFontMissing` when the machine has none (``apt-get install
+    fonts-noto-cjk``)."""
+    for path in font_files():
+        try:
+            font_manager.fontManager.addfont(path)
+        except (OSError, RuntimeError, ValueError):
+            continue
     names = {f.name for f in font_manager.fontManager.ttflist}
-    return next((name for name in PREFERRED if name in names), None)
+    for name in PREFERRED:
+        if name in names and _draws_chinese(name):
+            return name
+    raise ChartFontMissing("图表无法显示中文：未找到中文字体（请安装 fonts-noto-cjk，"
+                           "如 apt-get install fonts-noto-cjk）")
 
 
 def _figure(width_cm: float, height_cm: float) -> Figure:
@@ -39,8 +99,7 @@ def _figure(width_cm: float, height_cm: float) -> Figure:
 
 
 def _style(fig: Figure) -> dict[str, Any]:
-    font = cjk_font()
-    return {"fontfamily": font} if font else {}
+    return {"fontfamily": cjk_font()}
 
 
 def _png(fig: Figure) -> bytes:

@@ -11,6 +11,7 @@ Word, Excel, HTML and PDF renderers only lay it out. Table cells are the printed
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -19,8 +20,9 @@ from shigongtu.bulletins.blocks import Block, Chart, Column, Section, Table
 from shigongtu.bulletins.facts import Facts
 from shigongtu.bulletins.numbers import ROUNDING_NOTE
 from shigongtu.bulletins.sections import ANNEXES, SECTIONS
-from shigongtu.lib.periods import Period
+from shigongtu.lib.periods import Period, last_complete_month
 from shigongtu.plans.models import Plan
+from shigongtu.plans.selectors import default_as_of
 
 
 @dataclass
@@ -45,6 +47,7 @@ class BulletinContent:
     annexes: list[Section] = field(default_factory=list)
     figures: dict[str, Any] = field(default_factory=dict)
     has_projects: bool = False
+    copy_to: str = ""  # 抄送机关 (版记), from the plan's setting, snapshotted with the content
 
     @property
     def month(self) -> int:
@@ -96,9 +99,9 @@ def build_content(plan: Plan, period: Period, issuer: str | None = None) -> Bull
     facts = Facts.gather(plan, period)
     content = BulletinContent(
         plan_code=plan.code, plan_name=plan.name, year=plan.year, period=period.key, as_of=as_of.isoformat(),
-        issuer=issuer or plan.unit.name, title=sentences.issue_title(plan.name, period.year, period.month),
+        issuer=issuer or issuing_office(plan), title=sentences.issue_title(plan.name, period.year, period.month),
         recipients="各战线牵头单位、各有关部门：", opening=sentences.opening(plan.name, period.year, period.month),
-        rounding_note=ROUNDING_NOTE,
+        rounding_note=ROUNDING_NOTE, copy_to=copy_to_line(plan.copy_to),
     )
     content.has_projects = facts.projects is not None
     body = [s for build in SECTIONS if (s := build(facts, content.figures)) is not None]
@@ -113,5 +116,31 @@ def build_content(plan: Plan, period: Period, issuer: str | None = None) -> Bull
 
 
 def default_period(today: dt.date) -> Period:
-    """The month a bulletin is usually about: the last complete month before ``today``."""
+    """The month the monthly job issues: the last complete month before ``today``."""
     return Period.of(today).prev()
+
+
+def page_period(plan: Plan, today: dt.date | None = None) -> Period:
+    """The month the bulletin page opens on: the latest complete month at the plan's default
+    as-of date (the month every other page reads), January before any month is complete."""
+    as_of = default_as_of(plan, today)
+    return Period(plan.year, min(12, max(1, last_complete_month(as_of, plan.year))))
+
+
+OFFICE_SUFFIX = "重点工作推进办公室"
+
+
+def issuing_office(plan: Plan) -> str:
+    """The 发文机关 that signs the plan's bulletins: the plan's setting, else the plan unit's
+    重点工作推进办公室 (an office issues a 调度通报, not the zone itself)."""
+    office = (plan.issuing_office or "").strip()
+    if office:
+        return office
+    name = plan.unit.name
+    return name if name.endswith(("办公室", "推进办", "指挥部")) else f"{name}{OFFICE_SUFFIX}"
+
+
+def copy_to_line(raw: str) -> str:
+    """The 抄送机关 as the 版记 prints them: separated by 、 or ，, normalised to ，, no end mark."""
+    parts = [p.strip() for p in re.split(r"[、，,；;\s]+", raw or "") if p.strip()]
+    return "，".join(parts)

@@ -19,6 +19,7 @@ from shigongtu.bulletins import numbers as N
 from shigongtu.lib.periods import last_complete_month
 from shigongtu.plans.models import Plan
 from shigongtu.projects.documents import projects_document
+from shigongtu.projects.fields import year_kind_of
 from shigongtu.projects.models import Project, ProjectSettings
 from shigongtu.projects.rules.stages import REMOVED, STAGES
 from shigongtu.projects.selectors import ProjectFigures, month_figures
@@ -57,6 +58,33 @@ class ProjectsPart:
             return None
         return raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
 
+    def _by(self, raw: Any) -> bool:
+        """Whether a date is set, in the plan year and not after the as-of date."""
+        day = self._date(raw)
+        return day is not None and day.year == self.plan.year and day <= self.as_of
+
+    def _year_kind(self, row: dict[str, Any]) -> str:
+        """The row's 开工类型 as recorded, else as the project library derives it."""
+        return str(row.get("year_kind") or year_kind_of(self._date(row["actual_start"]), row.get("nature") or "",
+                                                          self._date(row["planned_start"]), self.plan.year))
+
+    def starts(self) -> dict[str, Any]:
+        """开复工 as an office counts it: 新开工 projects planned for the year and those of them
+        started by the as-of date (开工率); 续建 projects and those resumed (复工, a dated event)
+        by then; 开复工率 over both."""
+        kinds = [(r, self._year_kind(r)) for r in self.rows]
+        new = [r for r, kind in kinds if kind == "新开工"]
+        new_started = [r for r in new if self._by(r["actual_start"])]
+        going = [r for r, kind in kinds if kind == "续建"]
+        resumed = [r for r in going if self._by(r.get("resumed_on"))]
+
+        def rate(part: int, whole: int) -> Decimal | None:
+            return N.percent(Decimal(part) / whole) if whole else None
+
+        return {"new_planned": len(new), "new_started": len(new_started),
+                "new_rate": rate(len(new_started), len(new)), "continuing": len(going),
+                "resumed": len(resumed), "resume_rate": rate(len(new_started) + len(resumed), len(new) + len(going))}
+
     def figures(self) -> dict[str, Any]:
         """The section's printed figures (rounded once), also kept in the content's figures."""
         rows, month = self.rows, self.month
@@ -74,9 +102,12 @@ class ProjectsPart:
         completed = [r for r in rows if (d := self._date(r.get("actual_completion"))) and d <= self.as_of]
         started = [r for r in rows if r["started"]]
         in_stats = [r for r in started if r["in_statistics"]]
-        return {
+        return {**self.starts(),
             "projects": len(rows), "total": N.YI.of(total), "annual": N.YI.of(annual), "ytd": N.YI.of(ytd),
-            "ytd_stats": N.YI.of(stats), "completion": completion, "linear": linear, "curve": curve,
+            "ytd_stats": N.YI.of(stats),
+            "said": {"total": N.money(total), "annual": N.money(annual), "ytd": N.money(ytd),
+                     "ytd_stats": N.money(stats)},
+            "completion": completion, "linear": linear, "curve": curve,
             "vs_linear": N.points(completion, linear) if completion is not None else None,
             "vs_curve": N.points(completion, curve) if completion is not None and curve is not None else None,
             "stages": Counter(r["stage"] for r in self.doc["projects"]),

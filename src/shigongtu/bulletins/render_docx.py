@@ -43,6 +43,7 @@ RED = RGBColor(0xC0, 0x00, 0x00)
 LIGHT_HEX = {"红灯": "C00000", "黄灯": "B87A00", "绿灯": "17693A", "已完成": "1B4F9C"}
 BODY_PT, LINE_PT = 16, 28
 TABLE_PT = 9
+IMPRINT_PT = 14  # 4号
 
 
 def _font(run_or_style: object, name: str, size: float | None = None, bold: bool | None = None) -> None:
@@ -135,6 +136,19 @@ def _footer(section: object) -> None:
         p._p.append(parse_xml(xml))
 
 
+PPR_AFTER_BORDERS = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+                     "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+                     "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+                     "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+                     "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+
+
+def _borders(p: Paragraph, edges: str) -> None:
+    """Rules above/below a paragraph (w:pBdr), in its schema place inside w:pPr."""
+    ppr = p._p.get_or_add_pPr()
+    ppr.insert_element_before(parse_xml(f'<w:pBdr {nsdecls("w")}>{edges}</w:pBdr>'), *PPR_AFTER_BORDERS)
+
+
 def _masthead(doc: DocxDocument, content: BulletinContent, mast: Masthead) -> None:
     _para(doc, "调度通报", font=XIAOBIAOSONG, size=44, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
           color=RED, line=None, before=6, after=6)
@@ -144,9 +158,7 @@ def _masthead(doc: DocxDocument, content: BulletinContent, mast: Masthead) -> No
     p.paragraph_format.tab_stops.add_tab_stop(width, alignment=WD_TAB_ALIGNMENT.RIGHT)  # at the right margin
     run = p.add_run(f"{mast.issuer}\t{format_date_zh(mast.date)}")
     _font(run, FANGSONG, BODY_PT)
-    ppr = p._p.get_or_add_pPr()
-    ppr.append(parse_xml(f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="18" w:space="4" '
-                         'w:color="C00000"/></w:pBdr>'))
+    _borders(p, '<w:bottom w:val="single" w:sz="18" w:space="4" w:color="C00000"/>')
     if mast.correction_of:
         _para(doc, f"（本期为第{mast.correction_of}期的更正，原第{mast.correction_of}期作废）", size=14,
               align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, before=6)
@@ -200,9 +212,21 @@ def _table(doc: DocxDocument, table: Table, width_twips: int, rows: list[list[st
             cells.append(cell)
         parts.append(f'<w:tr><w:trPr><w:cantSplit/></w:trPr>{"".join(cells)}</w:tr>')
     parts.append("</w:tbl>")
-    doc.element.body.append(parse_xml("".join(parts)))
+    _insert(doc, parse_xml("".join(parts)))
     # Word needs a paragraph between consecutive tables and after the last one.
     _para(doc, "", indent=False, line=12)
+
+
+def _insert(doc: DocxDocument, element: object) -> None:
+    """Put a block element at the end of the body's content, before the body's final
+    section properties (``w:sectPr`` must stay the body's last child, or Word and
+    LibreOffice show the element after the document's last section)."""
+    body = doc.element.body
+    sect = body.find(qn("w:sectPr"))
+    if sect is None:
+        body.append(element)
+    else:
+        sect.addprevious(element)
 
 
 def _styles(doc: DocxDocument) -> None:
@@ -217,14 +241,14 @@ def _styles(doc: DocxDocument) -> None:
 
 def _table_title(doc: DocxDocument, title: str) -> None:
     _para(doc, title, font=HEITI, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, line=None,
-          before=6, after=4)
+          before=6, after=4).paragraph_format.keep_with_next = True  # a caption never ends a page
 
 
 def _section(doc: DocxDocument, sec: Section, images: dict[str, bytes], width_twips: int) -> None:
-    _para(doc, sec.heading, font=HEITI, size=BODY_PT)
+    _para(doc, sec.heading, font=HEITI, size=BODY_PT).paragraph_format.keep_with_next = True  # no orphan headings
     for block in sec.blocks:
         if block.kind == "sub":
-            _para(doc, block.text, font=KAITI, size=BODY_PT)
+            _para(doc, block.text, font=KAITI, size=BODY_PT).paragraph_format.keep_with_next = True
         elif block.kind == "para":
             p = _para(doc)
             if block.lead:
@@ -257,6 +281,28 @@ def _closing(doc: DocxDocument, content: BulletinContent, mast: Masthead) -> Non
     _para(doc, format_date_zh(mast.date), align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False).paragraph_format.right_indent \
         = Pt(BODY_PT * 4)
     _para(doc, "注：" + content.rounding_note, size=12, line=20, before=14)
+
+
+def _imprint_line(doc: DocxDocument, text: str, top: int | None, bottom: int, width: int) -> None:
+    """One 版记 line in 4号仿宋, indented one character each side, between rules of ``top``
+    and ``bottom`` eighths of a point (thick 0.35 mm ≈ 8, thin 0.25 mm ≈ 6)."""
+    p = _para(doc, indent=False, align=WD_ALIGN_PARAGRAPH.LEFT, line=None, before=2, after=2)
+    fmt = p.paragraph_format
+    fmt.left_indent = fmt.right_indent = Pt(IMPRINT_PT)
+    fmt.tab_stops.add_tab_stop(width - Pt(IMPRINT_PT * 2), alignment=WD_TAB_ALIGNMENT.RIGHT)
+    _font(p.add_run(text), FANGSONG, IMPRINT_PT)
+    rule = '<w:{0} w:val="single" w:sz="{1}" w:space="1" w:color="000000"/>'
+    edges = (rule.format("top", top) if top else "") + rule.format("bottom", bottom)
+    _borders(p, edges)
+
+
+def _imprint(doc: DocxDocument, content: BulletinContent, mast: Masthead, width: int) -> None:
+    """版记 (GB/T 9704 §7.4), the document's last lines: 抄送 between a thick rule above and
+    a thin one below, then 印发机关 left and 印发日期 right over a thick rule."""
+    _para(doc, "", indent=False, line=None, before=18)
+    if content.copy_to:
+        _imprint_line(doc, f"抄送：{content.copy_to}。", 8, 6, width)
+    _imprint_line(doc, f"{mast.issuer}\t{format_date_zh(mast.date)}印发", None if content.copy_to else 8, 8, width)
 
 
 def _annexes(doc: DocxDocument, content: BulletinContent) -> None:
@@ -293,6 +339,8 @@ def render(content: BulletinContent, mast: Masthead, images: dict[str, bytes] | 
         _section(doc, sec, images, width)
     _closing(doc, content, mast)
     _annexes(doc, content)
+    landscape = bool(content.annexes)
+    _imprint(doc, content, mast, Mm(297 - 60) if landscape else Mm(210 - 28 - 26))
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

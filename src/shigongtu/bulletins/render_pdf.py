@@ -1,64 +1,73 @@
-"""The bulletin as PDF: its HTML version printed by headless Chromium (Debian's ``chromium``).
+"""The bulletin as PDF: its HTML version typeset by WeasyPrint — no browser involved.
 
-LibreOffice is not part of the platform, so the Word file is not converted; the HTML version
-carries the same content and layout (A4, official fonts with Noto CJK fallbacks, page numbers
-「— 1 —」 through CSS page-margin boxes, landscape annexes) and Chromium embeds the fonts it
-uses. The browser is found as ``$SHIGONGTU_CHROMIUM``, else ``chromium`` on the PATH; no
-browser is ever downloaded. Playwright is not needed: the command-line printer does it.
+The HTML version carries the same content and layout as the Word file (A4, official fonts
+with Noto CJK fallbacks, page numbers 「— 1 —」 through CSS page-margin boxes, landscape
+annexes). WeasyPrint lays it out with Pango and embeds the subset of each font it uses, so
+the PDF reads the same on a machine without the fonts. It needs Pango (Debian
+``libpango-1.0-0``, ``libpangoft2-1.0-0``) and a CJK font (``fonts-noto-cjk``); the project's
+set-up installs both, and :func:`problem` says what is missing.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import tempfile
-from pathlib import Path
+from functools import lru_cache
+from typing import Any
 
 from shigongtu.bulletins import render_html
 from shigongtu.bulletins.content import BulletinContent
 from shigongtu.bulletins.masthead import Masthead
 
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
-         "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw")
-TIMEOUT_S = 180
+INSTALL_HINT = "apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk; pip install weasyprint"
 
 
 class PdfUnavailable(RuntimeError):
-    """No Chromium to print with, or it failed; the message says which."""
+    """The PDF cannot be typeset here (WeasyPrint, Pango or a CJK font missing); the message says which."""
 
 
-def chromium() -> str | None:
-    """The Chromium executable to print with, or None."""
-    configured = os.environ.get("SHIGONGTU_CHROMIUM")
-    if configured:
-        return configured if Path(configured).exists() else None
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
+@lru_cache(maxsize=1)
+def _weasyprint() -> Any:
+    """The ``weasyprint`` module, or the reason it cannot be loaded (a string)."""
+    try:
+        import weasyprint
+    except ImportError:
+        return "PDF 需要 WeasyPrint（pip install weasyprint）"
+    except OSError as exc:  # the Python package is there, Pango is not
+        return f"PDF 需要 Pango 库（apt-get install libpango-1.0-0 libpangoft2-1.0-0）：{exc}"
+    return weasyprint
+
+
+@lru_cache(maxsize=1)
+def _cjk_font_installed() -> bool:
+    if shutil.which("fc-list") is None:
+        return False
+    try:
+        out = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True,  # noqa: S607
+                             timeout=20, check=False).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return bool(out.strip())
+
+
+def problem() -> str | None:
+    """Why a PDF cannot be typeset on this machine, or None when it can."""
+    module = _weasyprint()
+    if isinstance(module, str):
+        return module
+    if not _cjk_font_installed():
+        return "PDF 需要中文字体（apt-get install fonts-noto-cjk）"
     return None
 
 
 def html_to_pdf(html: str) -> bytes:
-    """Print an HTML document to PDF with headless Chromium."""
-    exe = chromium()
-    if exe is None:
-        raise PdfUnavailable("PDF needs Chromium (Debian package 'chromium'); none was found")
-    with tempfile.TemporaryDirectory(prefix="shigongtu-pdf-") as tmp:
-        page, out = Path(tmp) / "bulletin.html", Path(tmp) / "bulletin.pdf"
-        page.write_text(html, encoding="utf-8")
-        cmd = [exe, *FLAGS, f"--user-data-dir={tmp}/profile", f"--print-to-pdf={out}", page.as_uri()]
-        try:
-            done = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT_S, check=False,  # noqa: S603
-                                  env={**os.environ, "HOME": tmp})
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise PdfUnavailable(f"Chromium could not print the bulletin: {exc}") from exc
-        if not out.exists() or out.stat().st_size == 0:
-            tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
-            raise PdfUnavailable("Chromium did not produce a PDF: " + " / ".join(tail))
-        return out.read_bytes()
+    """Typeset an HTML document (styles inlined, images as data URIs) to PDF bytes."""
+    reason = problem()
+    if reason is not None:
+        raise PdfUnavailable(reason)
+    module = _weasyprint()
+    pdf: bytes = module.HTML(string=html).write_pdf()
+    return pdf
 
 
 def render(content: BulletinContent, mast: Masthead, images: dict[str, bytes] | None = None) -> bytes:

@@ -8,6 +8,7 @@ returns a sentence in the register of a 调度通报: 「截至6月底，固定�
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from shigongtu.bulletins.numbers import text
@@ -58,22 +59,103 @@ def growth(rate: Decimal | None) -> str:
     return "与上年同期持平"
 
 
-def indicator(name: str, kind: str, actual: str, target: str, completion: Decimal, vs_linear: Decimal,
-              vs_curve: Decimal | None, yoy: Decimal | None, done: bool) -> str:
-    """One indicator's clause (without the leading 截至…): 「固定资产投资完成55.8亿元，完成年度目标
-    222.5亿元的25.1%，低于序时进度24.9个百分点，低于计划曲线11.4个百分点」."""
-    verb = "达到" if kind == "stock" else "完成"
-    parts = [f"{name}{verb}{actual}"]
-    if done:
-        parts.append(f"已完成年度目标{target}（完成率{text(completion)}%）")
+@dataclass(frozen=True)
+class IndicatorFigures:
+    """One indicator's printed figures (strings and rounded Decimals from :mod:`.numbers`).
+
+    ``actual``/``target``/``delta``/``goal``/``shortfall`` carry their unit (「55.8亿元」);
+    ``delta`` and ``goal`` are a stock's change from its baseline and the change its target
+    asks for; ``vs_linear`` is None where 序时 does not apply (stocks, rates), ``vs_curve``
+    None without a plan curve; ``vs_target`` is a rate's gap to its target in points.
+    """
+
+    name: str
+    kind: str
+    actual: str
+    target: str
+    completion: Decimal
+    vs_linear: Decimal | None = None
+    vs_curve: Decimal | None = None
+    yoy: Decimal | None = None
+    done: bool = False
+    delta: Decimal | None = None
+    goal: str = ""
+    unit: str = ""
+    reduction: bool = False
+    rate: Decimal | None = None
+    vs_target: Decimal | None = None
+    has_value: bool = True
+    after_due: bool = False
+    due: str = ""
+    shortfall: str = ""
+
+
+def _rate_subject(name: str) -> tuple[str, bool]:
+    """(subject, is_growth): 「销售额同比增长」 → (「销售额」, True); 「开工率」 → (「开工率」, False)."""
+    for word in ("同比增长", "同比增速", "增长率", "增速", "增长", "增幅"):
+        if word in name:
+            return name.replace(word, "").strip() or name, True
+    return name, False
+
+
+def _rate_head(f: IndicatorFigures) -> str:
+    subject, growing = _rate_subject(f.name)
+    if f.rate is None:
+        return f"{f.name}暂无数据"
+    if growing:
+        return subject + (growth(f.rate) if f.rate != 0 else "与上年同期持平")
+    return f"{subject}为{text(f.rate)}%"
+
+
+def _stock_head(f: IndicatorFigures) -> str:
+    if f.delta is None:
+        return f"{f.name}达到{f.actual}"
+    change = f"较年初净增{text(f.delta)}{f.unit}" if f.delta >= 0 else f"较年初净减{text(-f.delta)}{f.unit}"
+    goal = "年度压减目标" if f.reduction else "年度净增目标"
+    return f"{f.name}达到{f.actual}，{change}，完成{goal}{f.goal}的{text(f.completion)}%"
+
+
+def indicator(f: IndicatorFigures) -> str:
+    """One indicator's clause (without the leading 截至…), worded by its kind:
+
+    - flow 「固定资产投资完成55.8亿元，占年度目标222.5亿元的25.1%，低于序时进度24.9个百分点」
+      (and 计划进度 where a plan curve is set);
+    - stock 「高新技术企业达到452家，较年初净增50家，完成年度净增目标98家的51.0%」 (no 序时:
+      firms are recognised in batches);
+    - rate 「销售额同比增长28.0%，低于目标2.0个百分点」;
+    - after its due date 「…，已完成」 or 「…，未完成（差3个）」.
+    """
+    if f.kind == "rate":
+        parts = [_rate_head(f)]
+        if f.vs_target is not None and not f.after_due:
+            parts.append("达到目标" if f.vs_target == 0 else compare(f.vs_target, "目标"))
+    elif f.kind == "stock":
+        parts = [_stock_head(f)]
     else:
-        parts.append(f"完成年度目标{target}的{text(completion)}%")
-        parts.append(compare(vs_linear, "序时进度"))
-        if vs_curve is not None:
-            parts.append(compare(vs_curve, "计划曲线"))
-    if yoy is not None:
-        parts.append(growth(yoy))
+        parts = [f"{f.name}完成{f.actual}，占年度目标{f.target}的{text(f.completion)}%"]
+    if f.after_due:
+        parts.append(f"完成时限{f.due}，已完成" if f.done else f"完成时限{f.due}，未完成（差{f.shortfall}）")
+    elif f.done and f.kind != "rate":
+        parts.append("已完成年度目标")
+    elif f.has_value or f.kind != "rate":
+        if f.vs_linear is not None:
+            parts.append(compare(f.vs_linear, "序时进度"))
+        if f.vs_curve is not None:
+            parts.append(compare(f.vs_curve, "计划进度"))
+    if f.yoy is not None and f.kind == "flow":
+        parts.append(growth(f.yoy))
     return "，".join(parts)
+
+
+def starts(new: int, started: int, start_rate: Decimal | None, going: int, resumed: int,
+           resume_rate: Decimal | None) -> str:
+    """「计划新开工12个、已开工8个，开工率66.7%；续建项目10个、已复工9个，开复工率77.3%」
+    (a rate is left out when there is nothing to divide by)."""
+    head = f"计划新开工{new}个、已开工{started}个"
+    head += f"，开工率{text(start_rate)}%" if start_rate is not None else ""
+    tail = f"续建项目{going}个、已复工{resumed}个"
+    tail += f"，开复工率{text(resume_rate)}%" if resume_rate is not None else ""
+    return f"{head}；{tail}"
 
 
 def counted(items: Sequence[tuple[str, int]], unit: str = "项") -> str:

@@ -22,13 +22,14 @@ from django.utils import timezone
 
 from shigongtu.audit import services as audit
 from shigongtu.bulletins import charts, render_docx, render_pdf, render_xlsx
-from shigongtu.bulletins.content import BulletinContent, build_content
+from shigongtu.bulletins.content import BulletinContent, build_content, issuing_office
 from shigongtu.bulletins.masthead import Masthead
 from shigongtu.bulletins.models import Bulletin
 from shigongtu.lib.errors import InputRejected, NotAllowed, ValueProblem
 from shigongtu.lib.periods import Period, parse_period
 from shigongtu.orgs.access import MANAGE
 from shigongtu.plans.models import Plan
+from shigongtu.plans.selectors import reporting_deadline
 from shigongtu.plans.services import actor_name
 
 FORMATS = ("docx", "xlsx", "pdf")
@@ -41,7 +42,7 @@ PdfUnavailable = render_pdf.PdfUnavailable
 
 
 class FileUnavailable(Exception):
-    """The bulletin has no file in that format (a PDF when Chromium was missing at issue)."""
+    """The bulletin has no file in that format (a PDF when it could not be typeset at issue)."""
 
 
 def read_period(plan: Plan, raw: object) -> Period:
@@ -80,8 +81,16 @@ def current(plan: Plan, period: Period) -> Bulletin | None:
     return Bulletin.objects.filter(plan=plan, period=period.key, status=Bulletin.Status.ISSUED).first()
 
 
-def draft_masthead(plan: Plan, date: dt.date | None = None, issuer: str | None = None) -> Masthead:
-    return Masthead(None, date or timezone.localdate(), issuer or plan.unit.name)
+def draft_date(plan: Plan, period: Period) -> dt.date:
+    """The date a draft of ``period`` carries: the month's report deadline (the plan's
+    deadline day of the following month), when the bulletin is due to go out — never the
+    day someone happens to preview a past month."""
+    return reporting_deadline(plan, period)
+
+
+def draft_masthead(plan: Plan, period: Period, date: dt.date | None = None, issuer: str | None = None) -> Masthead:
+    """The 版头 of an unnumbered draft: dated :func:`draft_date` unless a date is given."""
+    return Masthead(None, date or draft_date(plan, period), issuer or issuing_office(plan))
 
 
 def masthead_of(bulletin: Bulletin) -> Masthead:
@@ -93,7 +102,7 @@ def render_draft(plan: Plan, period: Period, fmt: str, *, date: dt.date | None =
                  issuer: str | None = None) -> bytes:
     """The live draft of the period in ``fmt`` (草稿: no number)."""
     content = build_content(plan, period, issuer)
-    return render(content, draft_masthead(plan, date, content.issuer), fmt)
+    return render(content, draft_masthead(plan, period, date, content.issuer), fmt)
 
 
 @dataclass
@@ -146,7 +155,7 @@ def issue(plan: Plan, period: Period | str, user: Any = None, *, date: dt.date |
 
     Refused (InputRejected) for a month outside the plan year, a month not yet over, or a
     month already issued unless ``correct``; NotAllowed without the manage right. Without
-    Chromium the bulletin is issued without its PDF (the result says so).
+    a PDF typesetter (WeasyPrint, Pango, a CJK font) the bulletin is issued without its PDF (the result says so).
     """
     today = today or timezone.localdate()
     plan = Plan.objects.select_for_update().select_related("unit").get(pk=plan.pk)

@@ -49,6 +49,7 @@ def projects_document(plan: Plan, as_of: dt.date) -> dict[str, Any]:
             "ytd_stats_investment": stats_ytd.get(p.pk, Decimal(0)),
             "planned_start": p.planned_start,
             "actual_start": p.actual_start,
+            "resumed_on": p.resumed_on,
             "planned_completion": p.planned_completion,
             "actual_completion": p.actual_completion,
             "started": started,

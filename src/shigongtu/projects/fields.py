@@ -69,6 +69,7 @@ PROJECT_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("planned_completion", "计划竣工时间", "date", end_of_month=True),
     FieldSpec("actual_start", "实际开工时间", "date"),
     FieldSpec("actual_completion", "实际竣工时间", "date", end_of_month=True),
+    FieldSpec("resumed_on", "复工日期", "date"),
     FieldSpec("in_statistics", "是否入统", "bool"),
     FieldSpec("statistics_date", "入统日期", "date"),
     FieldSpec("leader", "包保领导", "text", max_length=100),

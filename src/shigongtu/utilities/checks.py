@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from typing import Any
 
 from django.conf import settings
@@ -31,10 +32,33 @@ def local_cache_in_production(app_configs: Any, **kwargs: Any) -> list[Warning]:
     return []
 
 
+def pdf_typesetting_problem() -> str | None:
+    """Why WeasyPrint cannot typeset a Chinese PDF here (its package, Pango, a CJK font), or None."""
+    try:
+        import weasyprint  # noqa: F401 (loading it is the check: it opens Pango)
+    except ImportError:
+        return "WeasyPrint is not installed"
+    except OSError as exc:
+        return f"WeasyPrint cannot load Pango ({exc})"
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return "fontconfig (fc-list) is missing, so no CJK font can be found"
+    try:
+        out = subprocess.run([fc_list, ":lang=zh", "family"], capture_output=True, text=True,  # noqa: S603
+                             timeout=20, check=False).stdout
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"fc-list failed ({exc})"
+    return None if out.strip() else "no CJK font is installed"
+
+
 @register()
-def pdf_printer_present(app_configs: Any, **kwargs: Any) -> list[Warning]:
-    if settings.PRODUCTION and not (shutil.which("chromium") or shutil.which("chromium-browser")):
-        return [Warning("PDF bulletins cannot be printed: Chromium is not installed",
-                        hint="apt-get install chromium fonts-noto-cjk (Word and Excel bulletins work without it).",
+def pdf_typesetter_present(app_configs: Any, **kwargs: Any) -> list[Warning]:
+    if not settings.PRODUCTION:
+        return []
+    problem = pdf_typesetting_problem()
+    if problem is not None:
+        return [Warning(f"PDF bulletins cannot be typeset: {problem}",
+                        hint="apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk and "
+                             "pip install weasyprint (Word and Excel bulletins work without them).",
                         id="shigongtu.W003")]
     return []

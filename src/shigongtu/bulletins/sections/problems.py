@@ -88,7 +88,7 @@ def project_problems(part: ProjectsPart, sec: Section) -> None:
     if not warned:
         sec.para("重点项目未出现预警。")
         return
-    kinds = Counter(w.get("label") or w["kind"] for _, w in warned)
+    kinds = Counter(warning_label(w) for _, w in warned)
     red_projects = part.read_model.lights[RED]  # as the dashboard counts them
     text = f"重点项目共有预警{len(warned)}条，其中" + "、".join(f"{k}{n}条" for k, n in kinds.most_common())
     if red_projects:
@@ -98,12 +98,36 @@ def project_problems(part: ProjectsPart, sec: Section) -> None:
     ordered = sorted(warned, key=lambda rw: (0 if rw[1]["light"] == RED else 1, rw[0]["code"]))
     for r, w in ordered[:WARNING_LIMIT]:
         rows.append([r["code"], r["name"], r["lead_unit"] or "", r["leader"] or "",
-                     w.get("message") or w.get("label") or w["kind"], S.light_word(w["light"])])
+                     warning_text(w), S.light_word(w["light"])])
     cols = [Column("项目编号", width=1.0), Column("项目名称", width=2.8), Column("责任单位", width=1.3),
             Column("包保领导", width=1.1), Column("预警情况", width=2.8), Column("灯色", LIGHT, width=0.7)]
     note = "" if len(ordered) <= WARNING_LIMIT else \
         f"共{len(ordered)}条预警，此处列出前{WARNING_LIMIT}条（红灯在前）。"
     sec.add_table(Table("project_warnings", "重点项目预警清单", cols, rows, note=note))
+
+
+PERMITS_PENDING = "施工许可等手续尚未办结"
+
+
+def warning_label(w: dict[str, Any]) -> str:
+    """A project warning's kind as a bulletin names it. Starting before every approval is
+    in hand (approvals recorded as 容缺受理 or 告知承诺 count as in hand) reads 「施工许可等手续
+    尚未办结」: an office reports the paperwork still open, not an accusation."""
+    if w["kind"] == "started_without_approvals":
+        return PERMITS_PENDING
+    return str(w.get("label") or w["kind"])
+
+
+def warning_text(w: dict[str, Any]) -> str:
+    """A project warning's line in the warnings table."""
+    if w["kind"] == "started_without_approvals":
+        missing = list(w.get("missing") or [])
+        if not missing:
+            return PERMITS_PENDING
+        first = "施工许可" if "施工许可" in missing else missing[0]
+        rest = [m for m in missing if m != first]
+        return f"已开工，{first}{'等' if rest else ''}手续尚未办结（尚缺{'、'.join(missing)}）"
+    return N.tidy_amounts(str(w.get("message") or w.get("label") or w["kind"]))
 
 
 def _involving(codes: list[str]) -> str:

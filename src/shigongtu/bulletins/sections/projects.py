@@ -28,23 +28,21 @@ def build(facts: Facts, figures: dict[str, Any]) -> Section | None:
     ordered = sorted(f["stages"].items(), key=lambda kv: order.get(kv[0], 99))
     stages = "、".join(f"{stage}{n}个" for stage, n in ordered if stage != REMOVED)
     removed = f["stages"].get(REMOVED, 0)
-    text = (f"{S.month_end(month)}，纳入调度的重点项目{f['projects']}个，总投资{N.text(f['total'])}亿元，"
-            f"年度计划投资{N.text(f['annual'])}亿元。按项目阶段分，{stages}")
+    said = f.pop("said")
+    text = (f"{S.month_end(month)}，纳入调度的重点项目{f['projects']}个，总投资{said['total']}，"
+            f"年度计划投资{said['annual']}。按项目阶段分，{stages}")
     text += f"；另有{removed}个项目已调出" if removed else ""
     sec.para(S.ensure_period(text), lead="（一）项目总体情况。")
-    inv = f"1—{month}月累计完成投资{N.text(f['ytd'])}亿元（调度口径）" if month > 1 else \
-        f"{month}月完成投资{N.text(f['ytd'])}亿元（调度口径）"
+    inv = f"1—{month}月累计完成投资{said['ytd']}（调度口径）" if month > 1 else \
+        f"{month}月完成投资{said['ytd']}（调度口径）"
     if f["completion"] is not None:
         inv += f"，完成年度计划的{N.text(f['completion'])}%，{S.compare(f['vs_linear'], '序时进度')}"
         if f["vs_curve"] is not None:
             inv += f"，{S.compare(f['vs_curve'], '计划曲线')}"
-    inv += f"；统计口径完成投资{N.text(f['ytd_stats'])}亿元"
+    inv += f"；统计口径完成投资{said['ytd_stats']}"
     sec.para(S.ensure_period(inv), lead="（二）投资完成情况。")
-    starts = f"年内计划开工项目{f['planned']}个，其中计划{month}月底前开工{f['due']}个，已开工{f['started_due']}个"
-    if f["start_rate"] is not None:
-        starts += f"，开工率{N.text(f['start_rate'])}%"
-    if f["early"]:
-        starts += f"；另有{f['early']}个项目提前开工"
+    starts = S.starts(f["new_planned"], f["new_started"], f["new_rate"], f["continuing"], f["resumed"],
+                      f["resume_rate"])
     starts += f"。累计已开工项目{f['started']}个，其中已纳入固定资产投资统计（入库）{f['in_stats']}个"
     starts += f"；已竣工项目{f['completed']}个。" if f["completed"] else "。"
     sec.para(starts, lead="（三）开工和入库情况。")
@@ -54,8 +52,8 @@ def build(facts: Facts, figures: dict[str, Any]) -> Section | None:
         progress = N.percent(b.progress) if b.progress is not None else None
         figures["projects"]["bonds"] = {"quota": N.text(N.YI.of(b.quota)), "spent": N.text(N.YI.of(b.spent)),
                                         "progress": N.text(progress)}
-        bond = (f"专项债券项目{b.projects}个，累计下达额度{N.text(N.YI.of(b.quota))}亿元，"
-                f"已拨付{N.text(N.YI.of(b.disbursed))}亿元，实际支出{N.text(N.YI.of(b.spent))}亿元")
+        bond = (f"专项债券项目{b.projects}个，累计下达额度{N.money(b.quota)}，"
+                f"已拨付{N.money(b.disbursed)}，实际支出{N.money(b.spent)}")
         bond += f"，支出进度{N.text(progress)}%。" if progress is not None else "。"
         sec.para(bond, lead="（四）专项债券资金使用情况。")
     sec.add_table(_unit_table(part))

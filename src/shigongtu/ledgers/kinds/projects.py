@@ -50,6 +50,7 @@ PROJECT_ALIASES: dict[str, tuple[str, ...]] = {
     "计划竣工时间": ("planned completion", "计划完成日期", "计划完工时间"),
     "实际开工时间": ("actual start",),
     "实际竣工时间": ("actual completion",),
+    "复工日期": ("resumed on", "复工时间", "实际复工时间"),
     "是否入统": ("in statistics", "是否纳统", "是否入库"),
     "入统日期": ("statistics date", "入库日期"),
     "包保领导": ("leader", "包联领导", "责任领导", "区级责任领导", "挂点领导", "包抓领导", "分管领导"),

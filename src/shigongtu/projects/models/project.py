@@ -83,6 +83,8 @@ class Project(models.Model):
     planned_completion = models.DateField(_("计划竣工时间"), null=True, blank=True)
     actual_start = models.DateField(_("实际开工时间"), null=True, blank=True)
     actual_completion = models.DateField(_("实际竣工时间"), null=True, blank=True)
+    resumed_on = models.DateField(_("复工日期"), null=True, blank=True,
+                                  help_text=_("续建项目本年度复工的日期（开复工统计）"))
     stage = models.CharField(_("项目阶段"), max_length=10, choices=_choices(STAGES), default=PLANNING)
     in_statistics = models.BooleanField(_("是否入统"), default=False)
     statistics_date = models.DateField(_("入统日期"), null=True, blank=True)

@@ -11,8 +11,10 @@ NOT_STARTED_ITEM = "未启动"
 IN_PROGRESS_ITEM = "办理中"
 OBTAINED = "已取得"
 NOT_NEEDED = "无需办理"
-APPROVAL_STATUSES = (NOT_STARTED_ITEM, IN_PROGRESS_ITEM, OBTAINED, NOT_NEEDED)
-CLEARED = frozenset({OBTAINED, NOT_NEEDED})
+TOLERANCE = "容缺受理"  # accepted with materials to follow: the project may start meanwhile
+COMMITMENT = "告知承诺"  # granted on the owner's written commitment (告知承诺制)
+APPROVAL_STATUSES = (NOT_STARTED_ITEM, IN_PROGRESS_ITEM, OBTAINED, NOT_NEEDED, TOLERANCE, COMMITMENT)
+CLEARED = frozenset({OBTAINED, NOT_NEEDED, TOLERANCE, COMMITMENT})
 
 # The usual order of items for a 房建/市政 project (domain §2.2); 施工许可 is the last gate.
 APPROVAL_KINDS = (

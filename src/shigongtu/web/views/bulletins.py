@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from shigongtu.bulletins import render_html, services
-from shigongtu.bulletins.content import build_content, default_period
+from shigongtu.bulletins.content import build_content, page_period
 from shigongtu.bulletins.models import Bulletin
 from shigongtu.lib.errors import InputRejected
 from shigongtu.lib.periods import Period
@@ -26,8 +26,9 @@ def _months(year: int) -> list[Period]:
 
 
 def _chosen(request: HttpRequest, plan: Any) -> tuple[Period, str]:
-    """The month asked for (?period=), else last month within the plan year; with a problem text."""
-    fallback = min(max(default_period(today()), Period(plan.year, 1)), Period(plan.year, 12))
+    """The month asked for (?period=), else the latest complete month at the plan's default
+    as-of date (as every page opens); with a problem text."""
+    fallback = page_period(plan, today())
     raw = (request.GET.get("period") or "").strip()
     if not raw:
         return fallback, ""
@@ -53,7 +54,7 @@ def bulletin_list(request: HttpRequest, code: str) -> HttpResponse:
                   .defer("docx", "xlsx", "pdf").order_by("-year", "-number"))
     current = next((b for b in issued if b.period == period.key and b.status == Bulletin.Status.ISSUED), None)
     content = build_content(plan, period)
-    doc = render_html.context(content, services.draft_masthead(plan, today()))
+    doc = render_html.context(content, services.draft_masthead(plan, period))
     return render(request, "web/bulletins/list.html", {
         **plan_nav(request, plan, "bulletins"),
         "issued": issued, "period": period, "months": _months(plan.year), "problem": problem,
@@ -115,6 +116,6 @@ def issue(request: HttpRequest, code: str) -> HttpResponse:
     except InputRejected as exc:
         messages.error(request, str(exc))
         return HttpResponseRedirect(back)
-    note = "" if bulletin.pdf is not None else "（未生成PDF：服务器缺少Chromium）"
+    note = "" if bulletin.pdf is not None else "（未生成PDF：服务器缺少WeasyPrint或中文字体）"
     messages.success(request, f"已印发{bulletin.year}年第{bulletin.number}期调度通报{note}")
     return HttpResponseRedirect(reverse("bulletins_web:detail", args=[plan.code, bulletin.number]))

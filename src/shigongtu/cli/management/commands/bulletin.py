@@ -8,7 +8,7 @@ correction (更正) under a new number. ``--date`` sets the document date (defau
 ``--issuer`` the issuing unit (default the plan's unit).
 
 Exit codes: 1 unknown plan, period outside the plan year or not yet over, already issued,
-no Chromium for a PDF; 2 malformed period or date, unknown suffix.
+no PDF typesetting here (WeasyPrint, Pango or a CJK font missing); 2 malformed period or date, unknown suffix.
 """
 
 from __future__ import annotations
