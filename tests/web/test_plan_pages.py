@@ -36,7 +36,7 @@ def grow(plan: Plan, unit: OrgUnit, fronts: int = 3, tasks: int = 10) -> None:
 # -- plan list ----------------------------------------------------------------------------
 
 def test_the_plan_list_shows_year_unit_status_and_light_counts(cast):
-    body = cast.client("viewer").get("/").content.decode()
+    body = cast.client("viewer").get("/plans/").content.decode()
     assert "测试施工图" in body
     assert "2023" in body
     assert "净月高新区" in body

@@ -1,6 +1,6 @@
 """Page URLs.
 
-/                                   plan list (also /plans/)
+/                                   landing by role: review queue, my tasks, dashboard; else the plan list
 /login/, /logout/                   sign-in, sign-out (POST)
 /plans/<plan>/                      plan tree with indicators (?as_of=YYYY-MM-DD, filters)
 /plans/<plan>/tree/children         rows under one node (HTMX; ?parent=<node>&as_of=)
@@ -21,7 +21,7 @@ from shigongtu.web import views
 app_name = "web"
 
 urlpatterns = [
-    path("", views.plan_list, name="home"),
+    path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("plans/", views.plan_list, name="plan_list"),

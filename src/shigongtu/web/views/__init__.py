@@ -7,6 +7,7 @@
 """
 
 from shigongtu.web.views.auth import LoginView, LogoutView
+from shigongtu.web.views.landing import home
 from shigongtu.web.views.nodes import node_detail, node_edit
 from shigongtu.web.views.plans import plan_list, plan_tree, tree_children, warnings
 from shigongtu.web.views.reports import report_form, report_submit, review
@@ -15,6 +16,7 @@ from shigongtu.web.views.review import review_bulk, review_queue
 __all__ = [
     "LoginView",
     "LogoutView",
+    "home",
     "node_detail",
     "node_edit",
     "plan_list",
