@@ -374,7 +374,9 @@ def _report_context(request: HttpRequest, plan: Plan, project: Project, form: In
         form = InvestmentForm(initial=initial, periods=periods)
     r = ProjectSettings.rules_for(plan)
     counted = sorted((x for x in existing.values() if x.counts), key=lambda x: x.period)
+    editing = existing.get(str(form["period"].value() or ""))  # the month's report: a returned one shows why
     return {"plan": plan, "project": project, "form": form, "periods": periods, "existing": existing,
+            "editing": editing,
             "counted": counted, "ytd_so_far": sum((x.amount for x in counted), Decimal(0)),
             "curve": r.curve, "report_url": reverse("projects_web:report", args=[plan.code, project.code]),
             "project_url": project_url(plan, project), **extra}
