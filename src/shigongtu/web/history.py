@@ -34,6 +34,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "needs_coordination": ("需协调", "needs coordination"), "period": ("填报月份", "period"),
     "reference": ("凭证号", "reference no."), "on": ("日期", "date"), "note": ("备注", "note"),
     "state": ("状态", "state"), "quota": ("额度", "quota"), "obtained": ("已取得", "obtained"),
+    "batch": ("批次", "batch"), "payee": ("收款单位", "payee"), "contract_ref": ("合同编号", "contract no."),
 }
 ACTIONS: dict[str, tuple[str, str]] = {
     "create": ("新建", "created"), "update": ("修改", "changed"), "import": ("导入", "imported"),
@@ -43,6 +44,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "disbursement": ("资金拨付", "funds disbursed"), "expenditure": ("资金支出", "funds spent"),
     "settings": ("修改设置", "settings changed"), "grant": ("授予角色", "role granted"),
     "revoke": ("撤销角色", "role revoked"), "password": ("重置密码", "password reset"),
+    "quota_update": ("更正额度", "quota corrected"), "disbursement_update": ("更正拨付", "disbursement corrected"),
+    "expenditure_update": ("更正支出", "expenditure corrected"),
 }
 STAGES_EN = {
     stages.PLANNING: "Planning", stages.PREPARATION: "Preparation", stages.READY: "Ready to start",
