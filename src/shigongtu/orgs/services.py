@@ -87,7 +87,9 @@ def _clean_name(name: str) -> str:
 
 
 def _unique_in_parent(name: str, parent: OrgUnit | None, exclude: int | None = None) -> None:
-    taken = OrgUnit.objects.filter(parent=parent, name=name).exclude(pk=exclude)
+    taken = OrgUnit.objects.filter(parent=parent, name=name)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude)
     if taken.exists():
         raise InputRejected(FieldError(f"上级单位下已有名为“{name}”的单位", field="name", value=name,
                                        message_en=f"The parent unit already has a unit named {name}"))
@@ -188,7 +190,7 @@ def _check_username(username: str) -> str:
         raise InputRejected(FieldError("请填写用户名", field="username", value=username,
                                        message_en="Enter a username"))
     try:
-        User.username_validator(username)  # type: ignore[attr-defined]
+        User.username_validator(username)
     except ValidationError as exc:
         raise InputRejected(FieldError("用户名只能包含字母、数字和 @/./+/-/_", field="username", value=username,
                                        message_en="A username holds only letters, digits and @/./+/-/_")) from exc

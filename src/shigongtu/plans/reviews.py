@@ -39,7 +39,8 @@ def review_many(plan: Plan, items: Iterable[tuple[int, int | None]], approve: bo
     """
     wanted = dict(items)
     if not wanted:
-        raise InputRejected(FieldError("请先勾选要审核的月报", field="reports", message_en="Tick the reports to review"))
+        raise InputRejected(FieldError("请先勾选要审核的月报", field="reports",
+                                       message_en="Tick the reports to review"))
     if len(wanted) > BATCH_MAX:
         raise InputRejected(FieldError(f"一次最多审核 {BATCH_MAX} 份月报", field="reports", value=len(wanted),
                                        message_en=f"At most {BATCH_MAX} reports at once"))

@@ -12,7 +12,7 @@ from shigongtu.orgs.models import Membership, OrgUnit
 from shigongtu.web.forms import ProblemsMixin
 
 
-class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class UnitChoiceField(forms.ModelChoiceField):
     """A unit picker showing the tree by indentation."""
 
     def label_from_instance(self, obj: Any) -> str:

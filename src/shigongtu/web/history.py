@@ -24,7 +24,8 @@ from shigongtu.projects.rules import stages
 LABELS: dict[str, tuple[str, str]] = {
     **{f.name: (f.header, label_en(f)) for f in PROJECT_FIELDS},
     "lead_unit_id": ("责任单位", "lead unit"), "responsible_unit_id": ("责任单位", "responsible unit"),
-    "amount": ("本月完成投资", "investment this month"), "stats_amount": ("统计口径完成投资", "investment (statistics)"),
+    "amount": ("本月完成投资", "investment this month"),
+    "stats_amount": ("统计口径完成投资", "investment (statistics)"),
     "funds_arrived": ("本月到位资金", "funds arrived this month"), "progress_text": ("形象进度", "physical progress"),
     "progress_pct": ("形象进度（%）", "physical progress (%)"), "next_steps": ("下步计划", "next steps"),
     "status": ("状态", "status"), "return_reason": ("退回原因", "reason for return"), "kind": ("类型", "kind"),
@@ -39,7 +40,8 @@ LABELS: dict[str, tuple[str, str]] = {
 ACTIONS: dict[str, tuple[str, str]] = {
     "create": ("新建", "created"), "update": ("修改", "changed"), "import": ("导入", "imported"),
     "submit": ("填报", "reported"), "draft": ("草稿", "draft saved"), "approve": ("审核通过", "approved"),
-    "return": ("退回", "returned"), "stage": ("阶段变更", "stage changed"), "checklist": ("建立手续清单", "checklist set up"),
+    "return": ("退回", "returned"), "stage": ("阶段变更", "stage changed"),
+    "checklist": ("建立手续清单", "checklist set up"),
     "delete": ("删除", "deleted"), "state": ("状态变更", "state changed"), "quota": ("额度下达", "quota granted"),
     "disbursement": ("资金拨付", "funds disbursed"), "expenditure": ("资金支出", "funds spent"),
     "settings": ("修改设置", "settings changed"), "grant": ("授予角色", "role granted"),

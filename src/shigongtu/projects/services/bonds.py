@@ -181,7 +181,7 @@ def _check_movement(bond: BondProject, kind: str, data: Mapping[str, Any], today
                     replacing: Any = None) -> tuple[Decimal, dt.date, dict[str, Any]]:
     """Read and check one money movement (the new one, or the corrected ``replacing``): amount > 0
     万元, date not in the future, no more disbursed than passed down and no more spent than disbursed."""
-    model, what, allowed = MOVEMENTS[kind]
+    _model, what, allowed = MOVEMENTS[kind]
     problems: list[FieldError] = []
     amount = date = None
     try:
@@ -222,7 +222,8 @@ def _check_movement(bond: BondProject, kind: str, data: Mapping[str, Any], today
     return amount, date, extra
 
 
-def _ceiling(bond: BondProject, kind: str, amount: Decimal, replacing: Any, data: Mapping[str, Any]) -> list[FieldError]:
+def _ceiling(bond: BondProject, kind: str, amount: Decimal, replacing: Any,
+             data: Mapping[str, Any]) -> list[FieldError]:
     """Disbursed within the quota, spent within the disbursed, counting a corrected row at its new amount;
     lowering a quota or a disbursement below what already depends on it is refused too."""
     f = figures(bond, dt.date.max)
@@ -234,12 +235,12 @@ def _ceiling(bond: BondProject, kind: str, amount: Decimal, replacing: Any, data
         disbursed += amount - before
     else:
         spent += amount - before
-    _model, what, _allowed = MOVEMENTS[kind]
+    raw = str(data.get("amount"))
     if disbursed > quota:
-        return [FieldError(f"累计拨付{disbursed}万元将超过已下达额度{quota}万元", field="amount", value=str(data.get("amount")),
+        return [FieldError(f"累计拨付{disbursed}万元将超过已下达额度{quota}万元", field="amount", value=raw,
                            message_en=f"{disbursed} (10k yuan) disbursed would exceed the quota of {quota}")]
     if spent > disbursed:
-        return [FieldError(f"累计支出{spent}万元将超过已拨付资金{disbursed}万元", field="amount", value=str(data.get("amount")),
+        return [FieldError(f"累计支出{spent}万元将超过已拨付资金{disbursed}万元", field="amount", value=raw,
                            message_en=f"{spent} (10k yuan) spent would exceed the {disbursed} disbursed")]
     return []
 

@@ -119,7 +119,7 @@ def save_settings(plan: Plan, data: Mapping[str, Any], user: Any = None, expecte
         if name in clean:
             setattr(plan, name, clean[name])
     plan_changes = audit.diff(old_plan, {f: getattr(plan, f) for f in PLAN_FIELDS})
-    row, made = ProjectSettings.objects.select_for_update().get_or_create(plan=plan)
+    row, _made = ProjectSettings.objects.select_for_update().get_or_create(plan=plan)
     old_row = {f: getattr(row, f) for f in PROJECT_FIELDS}
     for name in PROJECT_FIELDS:
         if name in clean:

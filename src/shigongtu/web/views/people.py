@@ -93,8 +93,8 @@ def unit_page(request: HttpRequest, unit_id: int) -> HttpResponse:
     here = reverse("people_web:unit", args=[unit.pk])
     written = False
     if action == "rename":
-        written = _run(request, forms["rename_form"], lambda d: services.rename_unit(unit, d["name"], user=request.user),
-                       _("单位已更名。"))
+        written = _run(request, forms["rename_form"],
+                       lambda d: services.rename_unit(unit, d["name"], user=request.user), _("单位已更名。"))
     elif action == "move":
         written = _run(request, forms["move_form"], lambda d: services.move_unit(unit, d["parent"], user=request.user),
                        _("单位已调整到新的上级单位之下。"))
@@ -106,7 +106,7 @@ def unit_page(request: HttpRequest, unit_id: int) -> HttpResponse:
         written = _revoke(request)
     if written:
         return redirect(here)
-    memberships = (Membership.objects.filter(unit=unit).select_related("user", "unit").order_by("role", "user__username"))
+    memberships = Membership.objects.filter(unit=unit).select_related("user", "unit").order_by("role", "user__username")
     return render(request, "web/people/unit.html", {
         "nav_active": "people", "unit": unit, "path_names": selectors.unit_path_names(unit),
         "memberships": memberships, "children": unit.children.order_by("name"), **forms,

@@ -28,7 +28,8 @@ from shigongtu.web.views.projects import project_for, project_url
 
 APPROVAL_KEYS = ("status", "doc_no", "issued_on", "valid_until", "planned_by", "handling_unit")
 PROBLEM_KEYS = ("title", "kind", "status", "deadline", "resolution", "resolved_on", "responsible_unit")
-MOVEMENT_KEYS = {"quota": ("amount", "date", "batch", "doc_no"), "disbursement": ("amount", "date", "kind", "reference"),
+MOVEMENT_KEYS = {"quota": ("amount", "date", "batch", "doc_no"),
+                 "disbursement": ("amount", "date", "kind", "reference"),
                  "expenditure": ("amount", "date", "payee", "contract_ref")}
 
 

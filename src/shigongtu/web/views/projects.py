@@ -25,13 +25,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shigongtu.audit.models import AuditEntry
-from shigongtu.web.history import history_rows
 from shigongtu.lib.periods import Period
 from shigongtu.orgs.access import MANAGE, REPORT, VIEW, scoped
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans.models import Node, Plan
 from shigongtu.plans.selectors import month_of
-from shigongtu.projects.fields import PROJECT_FIELDS
 from shigongtu.projects.models import BondProject, InvestmentReport, Project, ProjectSettings
 from shigongtu.projects.models.project import LEVELS
 from shigongtu.projects.rules.approvals import missing_approvals
@@ -44,6 +42,7 @@ from shigongtu.projects.services.investment import review_investment, submit_inv
 from shigongtu.projects.services.projects import change_stage
 from shigongtu.web.errors import rejected
 from shigongtu.web.forms import ProblemsMixin, period_label, report_periods
+from shigongtu.web.history import history_rows
 from shigongtu.web.views.common import as_of_for, bad_as_of, is_htmx, plan_for, plan_nav, today
 
 LIGHT_WORDS = {"red": gettext_lazy("红灯"), "yellow": gettext_lazy("黄灯"), "green": gettext_lazy("正常")}
