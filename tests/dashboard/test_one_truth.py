@@ -79,3 +79,39 @@ def test_it_prints_the_same_on_time_reporting_rate(demo):
     totals = bulletin.figures["reporting"]
     assert sum(r.expected_reports for r in ranked.values()) == totals["expected"]
     assert sum(r.on_time_reports for r in ranked.values()) == totals["on_time"]
+
+
+@pytest.mark.django_db
+def test_the_bulletin_prints_the_leads_summary_the_cli_prints(demo):
+    from shigongtu.attraction.documents import leads_document
+
+    plan, bulletin, _ = demo
+    summary = leads_document(plan, AS_OF)["summary"]
+    printed = bulletin.figures["attraction"]
+    assert printed["signed"] == summary["signed"] > 0
+    assert printed["started"] == summary["started"]
+    assert Decimal(printed["signed_investment"]) == Decimal(str(summary["signed_investment"]))
+    assert any(s.key == "attraction" for s in bulletin.sections)
+
+
+@pytest.mark.django_db
+def test_the_bulletin_prints_the_tier_counts_the_cli_prints(demo):
+    from shigongtu.enterprises.documents import enterprises_document
+
+    plan, bulletin, _ = demo
+    valid = {t["tier"]: t["valid"] for t in enterprises_document(plan, AS_OF)["tiers"]}
+    printed = bulletin.figures["enterprises"]
+    assert printed["高新技术企业"]["actual"] == valid["高新技术企业"] > 402  # from the 2022 year-end's 402
+    assert printed["高新技术企业"]["baseline"] == 402
+
+
+@pytest.mark.django_db
+def test_dashboard_bulletin_and_cli_print_the_same_supervision_summary(demo):
+    from shigongtu.supervision.documents import supervision_document
+
+    plan, bulletin, dashboard = demo
+    summary = supervision_document(plan, AS_OF)["summary"]
+    printed = bulletin.figures["supervision"]
+    assert printed["total"] == summary["total"] == dashboard.supervision.summary.total > 0
+    assert printed["closed"] == summary["closed"] == dashboard.supervision.summary.closed
+    assert printed["overdue"] == summary["overdue"] == dashboard.supervision.summary.overdue

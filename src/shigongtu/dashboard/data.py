@@ -15,6 +15,7 @@ import datetime as dt
 import time
 from dataclasses import dataclass
 
+from shigongtu.attraction.selectors import LeadCard
 from shigongtu.dashboard.cards import CARDS, CardContext
 from shigongtu.dashboard.cards.fronts import FrontRow
 from shigongtu.dashboard.cards.indicators import Kpi
@@ -24,10 +25,12 @@ from shigongtu.dashboard.cards.projects import ProjectPanel, project_unit_ids
 from shigongtu.dashboard.cards.reporting import RankRow
 from shigongtu.dashboard.cards.warnings import WarningItem
 from shigongtu.dashboard.scope import UnitChoice, UnitScope, unit_names, unit_scope
+from shigongtu.enterprises.selectors import TierCard
 from shigongtu.lib.periods import Period, last_complete_month
 from shigongtu.plans.models import Plan
 from shigongtu.plans.rules.lights import CANCELLED, DONE, RED, YELLOW
 from shigongtu.plans.selectors import default_as_of, get_rollup, month_figures
+from shigongtu.supervision.selectors import Card as SupervisionCard
 from shigongtu.utilities.cache import CACHE_SECONDS, cached_for_plan, plan_key
 
 __all__ = ["CACHE_SECONDS", "Dashboard", "build_dashboard", "cache_key", "dashboard_default_as_of",
@@ -99,6 +102,9 @@ class Dashboard:
     projects: ProjectPanel | None
     investment: InvestmentSeries | None
     map: MapData | None
+    leads: LeadCard | None = None       # 招商引资 (whole plan only)
+    tiers: TierCard | None = None       # 企业梯度培育 (whole plan only)
+    supervision: SupervisionCard | None = None  # 督办事项 (whole plan only)
     built_ms: float = 0.0
 
     @property

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
-from shigongtu.demo import plan, projects
+from shigongtu.demo import attraction, enterprises, plan, projects, supervision
 
 DEMO_PLAN = plan.DEMO_PLAN
 
@@ -20,6 +20,9 @@ Step = Callable[[dict[str, Any]], None]
 STEPS: tuple[Step, ...] = (
     plan.build_plans,        # units, accounts, the four 2023 plans and their monthly reports
     projects.build_projects,  # the key-project library, approvals, problems, bonds, investment
+    enterprises.build_enterprises,  # the enterprise registry and its tiers; the tier indicators read it
+    attraction.build_leads,  # 招商: leads across the stages, fund arrivals, node 1.8's indicators
+    supervision.build_supervision,  # 督办/整改 items: inspection feedback, 卫片 findings, instructions
 )
 
 

@@ -13,6 +13,8 @@ from typing import Any
 from shigongtu.bulletins.blocks import Section
 from shigongtu.bulletins.facts import Facts
 from shigongtu.bulletins.sections import (
+    attraction,
+    enterprises,
     fronts,
     next_steps,
     overview,
@@ -20,6 +22,7 @@ from shigongtu.bulletins.sections import (
     projects,
     projects_annex,
     reporting,
+    supervision,
     task_annex,
 )
 
@@ -29,6 +32,9 @@ SECTIONS: tuple[SectionBuilder, ...] = (
     overview.build,      # 总体情况
     fronts.build,        # 各战线推进情况
     projects.build,      # 重点项目推进情况 (with projects)
+    attraction.build,    # 招商引资 (with leads)
+    enterprises.build,   # 企业梯度培育 (with an enterprise registry)
+    supervision.build,   # 督办事项办理情况 (with supervision items)
     problems.build,      # 存在问题
     reporting.build,     # 月报报送情况
     next_steps.build,    # 下步工作安排

@@ -12,7 +12,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from shigongtu.dashboard.cards import bonds, fronts, indicators, investment, map, projects, reporting, warnings
+from shigongtu.dashboard.cards import (
+    attraction,
+    bonds,
+    enterprises,
+    fronts,
+    indicators,
+    investment,
+    map,
+    projects,
+    reporting,
+    supervision,
+    warnings,
+)
 from shigongtu.dashboard.cards.context import CardContext
 
 Card = Callable[[CardContext], dict[str, Any]]
@@ -26,6 +38,9 @@ CARDS: tuple[Card, ...] = (
     bonds.build,         # 专项债 (inside the projects panel)
     investment.build,    # the investment curve
     map.build,           # located projects
+    attraction.build,    # 招商引资: funnel, signings against target
+    enterprises.build,   # 企业梯度培育: tier targets, expiring certificates
+    supervision.build,   # 督办事项: 销号率, overdue by unit
 )
 
 __all__ = ["CARDS", "Card", "CardContext"]

@@ -6,7 +6,7 @@ record type adds its kind module here and to ``ALL``. Nothing registers itself.
 
 from __future__ import annotations
 
-from shigongtu.ledgers.kinds import approvals, bonds, nodes, projects, reports
+from shigongtu.ledgers.kinds import approvals, bonds, enterprises, leads, nodes, projects, reports, supervision
 from shigongtu.ledgers.kinds.base import LedgerKind
 
 ALL: tuple[LedgerKind, ...] = (
@@ -16,6 +16,9 @@ ALL: tuple[LedgerKind, ...] = (
     projects.INVESTMENT,
     approvals.KIND,
     bonds.KIND,
+    enterprises.KIND,
+    leads.KIND,
+    supervision.KIND,
 )
 
 KINDS: dict[str, LedgerKind] = {kind.name: kind for kind in ALL}

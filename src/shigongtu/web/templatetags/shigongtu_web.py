@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -26,3 +27,19 @@ def administers(user: Any) -> bool:
         return False
     scope = Scope.of(user)  # computed once per request and kept on the user
     return scope.superuser or any(g.role in ADMIN_ROLES for g in scope.grants)
+
+
+@register.filter
+def yi(wan: Any) -> str:
+    """An amount in 万元 shown in 亿元 with two decimals (1,234,5 万元 → 12.35)."""
+    if wan is None or wan == "":
+        return "—"
+    return f"{Decimal(str(wan)) / 10000:.2f}"
+
+
+@register.filter
+def pct(fraction: Any) -> str:
+    """A share (0.251) as percent points with one decimal (25.1); a dash when unknown."""
+    if fraction is None or fraction == "":
+        return "—"
+    return f"{Decimal(str(fraction)) * 100:.1f}"

@@ -18,8 +18,8 @@ from django.core.management.base import CommandParser
 
 from shigongtu.cli.command import ShigongtuCommand
 
-BENCHES = ("tree", "projects", "import", "web", "bulletin", "backup")
-MODULES = {"import": "imports"}  # "import" is a keyword, not a module name
+BENCHES = ("tree", "projects", "import", "web", "bulletin", "backup", "enterprises", "leads", "supervision")
+MODULES = {"import": "imports", "leads": "attraction"}  # "import" is a keyword, not a module name
 
 
 class Command(ShigongtuCommand):

@@ -1,0 +1,329 @@
+"""Reads of the attraction pipeline: the leads at a date, the year's summary, KPIs, the board,
+and what the dashboard card and the bulletin section show. Every face calls these.
+
+The stage at d is one rule (:func:`shigongtu.attraction.rules.stages.stage_at`); for lists and
+counts over many leads it is also expressed as a filter (:func:`stage_q`), and tests check the
+two agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from shigongtu.attraction.models import MODES, Lead, LeadSettings
+from shigongtu.attraction.rules import counting, sla, stages
+from shigongtu.lib.amounts import convert, is_money_unit
+from shigongtu.lib.periods import Period
+from shigongtu.plans.models import Indicator, Plan
+
+ROW_FIELDS = ("pk", "code", "name", "investor", "mode", "team", "lead_unit__name", "industry", "investment", "funds",
+              "stage", "signed_on", "registered_on", "started_on", "operating_on", "full_on", "exited_on",
+              "increment", "project__code", "contacted_on", "answered_on", "assessed_on", "fed_back_on",
+              "last_progress_on")
+LATER = [attr for _, attr in stages.DATED]
+
+
+# -- the stage at d as a filter -------------------------------------------------------------
+
+def _none_after(attrs: Iterable[str], d: dt.date) -> Q:
+    q = Q()
+    for attr in attrs:
+        q &= Q(**{f"{attr}__isnull": True}) | Q(**{f"{attr}__gt": d})
+    return q
+
+
+def stage_q(stage: str, d: dt.date, prefix: str = "") -> Q:
+    """Leads whose stage at ``d`` is ``stage``, as a filter (the same rule as ``stages.stage_at``)."""
+    exited = Q(exited_on__lte=d)
+    if stage in stages.EXITS:
+        q = exited & (Q(stage=stage) if stage == stages.LOST else ~Q(stage=stages.LOST))
+        return q | (~exited & Q(stage=stage) & _none_after(LATER, d))
+    if stage in stages.DATE_OF:
+        later = LATER[LATER.index(stages.DATE_OF[stage]) + 1:]
+        return ~exited & Q(**{f"{stages.DATE_OF[stage]}__lte": d}) & _none_after(later, d)
+    undated = ~exited & _none_after(LATER, d)
+    if stage == stages.CLUE:
+        return undated & Q(stage=stages.CLUE)
+    return undated & ~Q(stage__in=stages.UNDATED) | undated & Q(stage=stages.TALKS)
+
+
+# -- rows -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LeadAt:
+    """One lead as the lists, the board and the JSON show it at a date."""
+
+    pk: int
+    code: str
+    name: str
+    investor: str
+    mode: str
+    team: str
+    unit: str
+    industry: str
+    investment: Decimal
+    funds: Decimal
+    stage: str
+    signed_on: dt.date | None
+    started_on: dt.date | None
+    project: str | None
+    light: str
+    warnings: tuple[sla.LeadWarning, ...] = ()
+
+
+def _row(v: Mapping[str, Any], d: dt.date, rules: sla.SlaSettings) -> LeadAt:
+    dates = {attr: v[attr] for attr in LATER}
+    stage = stages.stage_at(v["stage"], dates, d, v["exited_on"])
+    open_ = stage not in stages.EXITS and stage not in (stages.OPERATING, stages.FULL)
+    warns = sla.warnings_at(sla.SlaIn(v["contacted_on"], v["answered_on"], v["assessed_on"], v["fed_back_on"],
+                                      v["last_progress_on"], v["signed_on"], v["started_on"], stage, open_), d, rules)
+    return LeadAt(v["pk"], v["code"], v["name"], v["investor"], v["mode"], v["team"], v["lead_unit__name"] or "",
+                  v["industry"], v["investment"], v["funds"], stage, v["signed_on"], v["started_on"],
+                  v["project__code"], sla.light_of(warns), tuple(warns))
+
+
+def leads_at(plan: Plan, as_of: dt.date, qs: QuerySet[Lead] | None = None) -> list[LeadAt]:
+    """Every lead of the plan (or of ``qs``) with its stage, light and warnings at ``as_of``, by code."""
+    rules = LeadSettings.rules_for(plan)
+    qs = Lead.objects.filter(plan=plan) if qs is None else qs
+    return [_row(v, as_of, rules) for v in qs.order_by("code").values(*ROW_FIELDS)]
+
+
+def lead_rows(plan: Plan, qs: QuerySet[Lead] | None = None) -> list[counting.LeadRow]:
+    """What the counting reads of each lead (one query)."""
+    qs = Lead.objects.filter(plan=plan) if qs is None else qs
+    return [counting.LeadRow(inv, funds, s, r, st, op, inc, mode, team, unit or "")
+            for inv, funds, s, r, st, op, inc, mode, team, unit in qs.filter(signed_on__year=plan.year).values_list(
+                "investment", "funds", "signed_on", "registered_on", "started_on", "operating_on", "increment",
+                "mode", "team", "lead_unit__name")]
+
+
+# -- the year's figures ---------------------------------------------------------------------
+
+def summary(plan: Plan, as_of: dt.date, qs: QuerySet[Lead] | None = None) -> counting.Figures:
+    """The year's 招商 figures at ``as_of`` (contract §4 "Leads at d"): 签约数/签约额, 开工, 到位资金, rates."""
+    return counting.summarise(lead_rows(plan, qs), plan.year, as_of)
+
+
+GROUPS = {"mode": lambda r: r.mode or "未填", "team": lambda r: r.team or "未填", "unit": lambda r: r.unit or "未填"}
+
+
+@dataclass(frozen=True)
+class KpiRow:
+    """One group's KPIs: 签约数/签约额, 履约率, 开工率, 资金到位率, 投产数."""
+
+    group: str
+    figures: counting.Figures
+
+
+def kpis(plan: Plan, as_of: dt.date, by: str = "mode", qs: QuerySet[Lead] | None = None) -> list[KpiRow]:
+    """KPIs by 招商方式 (``mode``), 小分队 (``team``) or 责任单位 (``unit``); modes in their own order."""
+    return _kpi_rows(lead_rows(plan, qs), plan.year, as_of, by)
+
+
+def _kpi_rows(rows: list[counting.LeadRow], year: int, as_of: dt.date, by: str) -> list[KpiRow]:
+    groups = counting.grouped(rows, year, as_of, GROUPS[by])
+    order = list(MODES) if by == "mode" else sorted(groups, key=lambda g: -groups[g].signed_investment)
+    names = [g for g in order if g in groups] + [g for g in groups if g not in order]
+    return [KpiRow(g, groups[g]) for g in names]
+
+
+# -- one read of the plan's leads, cached per plan revision ---------------------------------------
+
+SNAP_FIELDS = ("pk", "stage", "signed_on", "registered_on", "started_on", "operating_on", "full_on", "exited_on",
+               "investment", "funds", "increment", "mode", "team", "lead_unit__name")
+
+
+@dataclass(frozen=True)
+class Snap:
+    """The few columns every count reads, for every lead of the plan (one query)."""
+
+    pk: int
+    stage: str  # at d
+    investment: Decimal
+    row: counting.LeadRow
+
+
+def cached(plan: Plan, key: str, compute: Any) -> Any:
+    """``compute()`` kept until the plan's revision moves (every lead write bumps it)."""
+    from django.core.cache import cache
+
+    full = f"attraction:{plan.pk}:{plan.created_at.timestamp()}:{plan.revision}:{key}"
+    value = cache.get(full)
+    if value is None:
+        value = compute()
+        cache.set(full, value, 3600)
+    return value
+
+
+def snapshot(plan: Plan, as_of: dt.date, qs: QuerySet[Lead] | None = None) -> list[Snap]:
+    """Every lead's stage at ``as_of`` and counting row, from one query."""
+    qs = Lead.objects.filter(plan=plan) if qs is None else qs
+    out = []
+    for pk, declared, s, r, st, op, full, ex, inv, funds, inc, mode, team, unit in qs.order_by().values_list(
+            *SNAP_FIELDS):
+        dates = {"signed_on": s, "registered_on": r, "started_on": st, "operating_on": op, "full_on": full}
+        out.append(Snap(pk, stages.stage_at(declared, dates, as_of, ex), inv,
+                        counting.LeadRow(inv, funds, s, r, st, op, inc, mode, team, unit or "")))
+    return out
+
+
+@dataclass(frozen=True)
+class BoardColumn:
+    stage: str
+    count: int
+    investment: Decimal
+    leads: list[LeadAt]
+
+
+def stage_counts(plan: Plan, as_of: dt.date, qs: QuerySet[Lead] | None = None) -> dict[str, tuple[int, Decimal]]:
+    """Per stage at ``as_of``: how many leads and their investment."""
+    counts: dict[str, tuple[int, Decimal]] = {s: (0, Decimal(0)) for s in stages.STAGES}
+    for snap in snapshot(plan, as_of, qs):
+        n, total = counts[snap.stage]
+        counts[snap.stage] = (n + 1, total + snap.investment)
+    return counts
+
+
+def board(plan: Plan, as_of: dt.date, qs: QuerySet[Lead] | None = None, per_column: int = 12) -> list[BoardColumn]:
+    """The pipeline board: each stage with its count, its amount and its largest leads (by investment)."""
+    import heapq
+
+    by_stage: dict[str, list[Snap]] = {s: [] for s in stages.STAGES}
+    for snap in snapshot(plan, as_of, qs):
+        by_stage[snap.stage].append(snap)
+    top = {s: heapq.nlargest(per_column, snaps, key=lambda x: (x.investment, -x.pk)) for s, snaps in by_stage.items()}
+    ids = [x.pk for snaps in top.values() for x in snaps]
+    rows = {r.pk: r for r in leads_at(plan, as_of, Lead.objects.filter(pk__in=ids))} if ids else {}
+    return [BoardColumn(s, len(by_stage[s]), sum((x.investment for x in by_stage[s]), Decimal(0)),
+                        [rows[x.pk] for x in top[s]]) for s in stages.STAGES]
+
+
+def figures_and_kpis(plan: Plan, as_of: dt.date) -> tuple[counting.Figures, dict[str, list[KpiRow]]]:
+    """The year's figures and the KPIs by mode, team and unit from one read (the KPI page)."""
+    rows = [x.row for x in snapshot(plan, as_of, Lead.objects.filter(plan=plan, signed_on__year=plan.year))]
+    fig = counting.summarise(rows, plan.year, as_of)
+    return fig, {by: _kpi_rows(rows, plan.year, as_of, by) for by in GROUPS}
+
+
+# -- targets, the dashboard card and the bulletin section ----------------------------------
+
+@dataclass(frozen=True)
+class Target:
+    """A plan indicator fed by the leads and where it stands (its actual from the same figures)."""
+
+    name: str
+    unit: str
+    source: str
+    target: Decimal
+    actual: Decimal
+
+    @property
+    def completion(self) -> float:
+        return float(self.actual / self.target) if self.target else 0.0
+
+
+def targets(plan: Plan, as_of: dt.date, fig: counting.Figures | None = None) -> list[Target]:
+    """The plan's indicators whose actual comes from the leads (signed amount/count, started, funds)."""
+    fig = fig or summary(plan, as_of)
+    values = {"attraction.signed_investment": fig.signed_investment, "attraction.signed_count": Decimal(fig.signed),
+              "attraction.started_count": Decimal(fig.started), "attraction.funds": fig.funds}
+    out = []
+    for ind in Indicator.objects.filter(plan=plan, source__startswith="attraction.").order_by("node__code", "pk"):
+        actual = values.get(ind.source, Decimal(0))
+        if is_money_unit(ind.unit) and ind.source in ("attraction.signed_investment", "attraction.funds"):
+            actual = convert(actual, "万元", ind.unit)
+        if ind.source_options:  # a restricted indicator (one mode, above an amount): its own count
+            actual = Decimal(str(_restricted_actual(plan, ind, as_of)))
+        out.append(Target(ind.name, ind.unit, ind.source, ind.target, actual))
+    return out
+
+
+def _restricted_actual(plan: Plan, ind: Indicator, as_of: dt.date) -> float:
+    from shigongtu.attraction.indicators import SOURCES
+
+    months = SOURCES[ind.source](plan, [ind], as_of).get(ind.pk, {})
+    return sum(v for m, v in months.items() if m <= (as_of.month if as_of.year == plan.year else 12))
+
+
+@dataclass(frozen=True)
+class LeadCard:
+    """The dashboard card (招商引资): funnel by stage, the year's figures, the targets."""
+
+    as_of: dt.date
+    funnel: list[tuple[str, int]]
+    figures: counting.Figures
+    targets: list[Target]
+    red: int
+
+
+def card(plan: Plan, as_of: dt.date) -> LeadCard:
+    """What the dashboard card shows at ``as_of`` (a handful of queries whatever the number of leads)."""
+    snaps = snapshot(plan, as_of)
+    fig = counting.summarise([x.row for x in snaps], plan.year, as_of)
+    funnel = [(s, sum(1 for x in snaps if x.stage == s)) for s in stages.PIPELINE]
+    before = _months_before(plan, as_of)
+    red = sum(1 for x in snaps if x.row.signed_on is not None and x.row.signed_on <= before
+              and (x.row.started_on is None or x.row.started_on > as_of) and x.stage not in stages.EXITS)
+    return LeadCard(as_of, funnel, fig, targets(plan, as_of, fig), red)
+
+
+def _months_before(plan: Plan, as_of: dt.date) -> dt.date:
+    months = LeadSettings.rules_for(plan).stall_months
+    return sla.add_months(as_of, -months) - dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Signing:
+    code: str
+    name: str
+    investor: str
+    mode: str
+    investment: Decimal
+    signed_on: dt.date
+
+
+@dataclass(frozen=True)
+class LeadSection:
+    """The bulletin section 「招商引资」 for a month: its signings, the year's figures and KPIs by mode."""
+
+    period: str
+    as_of: dt.date
+    signings: list[Signing]
+    figures: counting.Figures
+    by_mode: list[KpiRow] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+
+
+def bulletin_section(plan: Plan, period: str) -> LeadSection:
+    """The section's facts for ``period`` (YYYY-MM): figures at the month's last day."""
+    p = Period.parse(period)
+    as_of = p.last_day
+    month = Lead.objects.filter(plan=plan, signed_on__gte=p.first_day, signed_on__lte=as_of)
+    signings = [Signing(code, name, investor, mode, investment, signed_on) for code, name, investor, mode, investment,
+                signed_on in month.order_by("signed_on", "code").values_list(
+                    "code", "name", "investor", "mode", "investment", "signed_on") if signed_on is not None]
+    fig = summary(plan, as_of)
+    return LeadSection(period, as_of, signings, fig, kpis(plan, as_of, "mode"), targets(plan, as_of, fig))
+
+
+def section_facts(section: LeadSection) -> Any:
+    """The plain facts the section's sentences read (:mod:`shigongtu.attraction.rules.sentences`)."""
+    from shigongtu.attraction.rules.sentences import SectionFacts
+
+    target = next((t for t in section.targets if t.source == "attraction.signed_investment"), None)
+    target_yi = convert(target.target, target.unit, "亿元") if target and is_money_unit(target.unit) else None
+    f = section.figures
+    return SectionFacts(
+        month=section.as_of.month, month_signed=sum(1 for s in section.signings),
+        month_investment=sum((s.investment for s in section.signings), Decimal(0)),
+        signed=f.signed, signed_investment=f.signed_investment, started=f.started, start_rate=f.start_rate,
+        funds=f.funds, funds_rate=f.funds_rate,
+        by_mode=[(k.group, k.figures.signed, k.figures.signed_investment) for k in section.by_mode],
+        target_yi=target_yi)

@@ -1,0 +1,1 @@
+"""Pure rules of supervision items (no Django): lifecycle, lights, deadlines, coordinates, sentences."""
