@@ -7,6 +7,7 @@ ALLOWED_HOSTS are required, cookies are secure.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 from pathlib import Path
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",  # sign-in throttling (utilities/signin.py)
     "shigongtu.utilities",
     "shigongtu.orgs",
     "shigongtu.audit",
@@ -86,6 +88,7 @@ MIDDLEWARE = [
     "shigongtu.web.errors.NotAllowedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "shigongtu.utilities.csp.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: answers a locked-out sign-in with the lock-out page
 ]
 
 ROOT_URLCONF = "shigongtu.urls"
@@ -146,6 +149,20 @@ STATIC_ROOT = Path(env_str("SHIGONGTU_STATIC_ROOT") or (Path.cwd() / ".shigongtu
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 MEDIA_ROOT = Path(env_str("SHIGONGTU_MEDIA_ROOT") or (Path.cwd() / "shigongtu-files"))
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failures an account, and separately an
+# address, is locked out for SHIGONGTU_LOCKOUT_MINUTES; a successful sign-in clears the account's count.
+AUTHENTICATION_BACKENDS = [
+    "shigongtu.utilities.signin.ThrottledSignIn",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("SHIGONGTU_THROTTLE_SIGNIN", True)
+AXES_FAILURE_LIMIT = env_int("SHIGONGTU_SIGNIN_FAILURES", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("SHIGONGTU_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each counted on its own: per account, per address
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "shigongtu.web.views.auth.locked_out"
+AXES_VERBOSE = False
 
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"

@@ -12,7 +12,8 @@ from tests.web.conftest import HTMX
 
 PAGES = {
     # name: (url, {role: status})
-    "plan list": ("/", {"coordinator": 200, "reporter": 200, "viewer": 200, "outsider": 200}),
+    "landing (each role's own work, else the plan list)": (
+        "/", {"coordinator": 200, "reporter": 302, "viewer": 302, "outsider": 200}),
     "plan list at /plans/": ("/plans/", {"coordinator": 200, "reporter": 200, "viewer": 200, "outsider": 200}),
     "plan tree": ("/plans/JY-T/?as_of=2023-06-30", {"coordinator": 200, "reporter": 200, "viewer": 200, "outsider": 404}),
     "tree children": ("/plans/JY-T/tree/children?parent=1&as_of=2023-06-30",

@@ -55,12 +55,12 @@ def test_a_report_filed_in_english_is_confirmed_in_english(cast):
 def test_switching_back_to_chinese(cast):
     client = english(cast.client("viewer"))
     client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
-    assert "施工图列表" in client.get("/").content.decode()
+    assert "施工图列表" in client.get("/plans/").content.decode()
 
 
 def test_model_choices_have_english_names(cast):
     client = english(cast.client("viewer"))
-    body = client.get("/").content.decode()
+    body = client.get("/plans/").content.decode()
     assert ">Draft<" in body     # the plan's status
 
 

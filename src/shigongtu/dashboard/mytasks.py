@@ -58,6 +58,7 @@ class DueProject:
     lead_unit: str
     stage: str
     returned_reason: str = ""
+    period: str = ""  # the month of a returned report: "修改" opens that month, not the current one
 
 
 @dataclass
@@ -167,10 +168,10 @@ def _plan_tasks(plan: Plan, today: dt.date, unit_ids: set[int], manages: bool) -
                               projects.exclude(pk__in=reported.values("project_id")).order_by("code")
                               .values_list("code", "name", "lead_unit__name", "stage")[:MAX_ROWS]]
         tasks.projects_returned = [
-            DueProject(code, name, unit or "", stage, reason) for code, name, unit, stage, reason in
+            DueProject(code, name, unit or "", stage, reason, period) for code, name, unit, stage, reason, period in
             InvestmentReport.objects.filter(plan=plan, project__lead_unit__in=unit_ids,
                                             status=InvestmentReport.Status.RETURNED)
             .order_by("project__code").values_list("project__code", "project__name", "project__lead_unit__name",
-                                                   "project__stage", "return_reason")[:MAX_ROWS]]
+                                                   "project__stage", "return_reason", "period")[:MAX_ROWS]]
     return tasks
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 VIEW, REPORT, MANAGE = "view", "report", "manage"
 ACTIONS = (VIEW, REPORT, MANAGE)
 MANAGING_ROLES = frozenset({"admin", "coordinator"})
+ADMIN_ROLES = frozenset({"admin"})  # who may manage units, people and roles (单位、人员与角色)
 REPORTING_ROLES = frozenset({"admin", "coordinator", "reporter"})
 
 
@@ -107,6 +108,20 @@ class Scope:
             if g.role == "reporter":
                 q |= Q(**{f"{prefix}lead_unit__path__startswith": g.path}) & self.plan_q(VIEW, plan)
         return q
+
+    def unit_q(self, action: str) -> Q:
+        """A filter on OrgUnit: ``view`` reaches the units within any role, ``manage`` those within an admin role."""
+        if action not in ACTIONS:
+            raise ValueError(f"unknown action {action!r}")
+        if self.superuser:
+            return Q()
+        if not self.authenticated:
+            return Q(pk__in=[])
+        return self._within("", ADMIN_ROLES if action == MANAGE else None)
+
+    def can_admin_unit(self, unit_path: str) -> bool:
+        """True when the user may manage the people and roles of the unit at ``unit_path`` (and below)."""
+        return self.superuser or any(g.role in ADMIN_ROLES and unit_path.startswith(g.path) for g in self.grants)
 
     def can_manage_unit(self, unit_path: str) -> bool:
         return self.superuser or any(g.role in MANAGING_ROLES and unit_path.startswith(g.path) for g in self.grants)

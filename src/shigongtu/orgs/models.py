@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class OrgUnitQuerySet(models.QuerySet["OrgUnit"]):
+    def for_user(self, user: Any, action: str = "view") -> OrgUnitQuerySet:
+        """Units ``user`` may see (``view``: within any role) or administer (``manage``: within an admin role)."""
+        from shigongtu.orgs.access import Scope
+
+        return self.filter(Scope.of(user).unit_q(action))
 
 
 class OrgUnit(models.Model):
@@ -30,6 +40,10 @@ class OrgUnit(models.Model):
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    # A unit with history is never deleted: it is deactivated (停用) and drops out of pickers.
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    objects = OrgUnitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("单位")

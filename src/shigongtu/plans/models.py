@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shigongtu.orgs.access import Scope
 
@@ -120,7 +121,7 @@ class Node(models.Model):
     class ProgressSource(models.TextChoices):
         """Where a leaf's progress comes from (进度来源) — contract §2."""
 
-        REPORTS = "reports", _("填报")
+        REPORTS = "reports", pgettext_lazy("progress source", "填报")
         INDICATOR = "indicator", _("指标")
         PROJECTS = "projects", _("项目")
 

@@ -49,7 +49,9 @@ class Outcome:
 
 def joined(exc: InputRejected) -> str:
     """All of a refusal's messages in one line, for pages that show no form."""
-    return "；".join(p.message for p in exc.problems)
+    from django.utils.translation import get_language
+
+    return "；".join(p.message_in(get_language()) for p in exc.problems)
 
 
 @contextmanager

@@ -45,7 +45,7 @@ class ProblemsMixin:
         form: forms.Form = self  # type: ignore[assignment]
         for problem in problems:
             name = self.field_for(problem.field)
-            form.add_error(name if name in form.fields else None, problem.message)
+            form.add_error(name if name in form.fields else None, problem.message_in(get_language()))
 
     def field_for(self, problem_field: str | None) -> str | None:
         if problem_field is None:

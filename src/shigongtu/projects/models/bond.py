@@ -104,10 +104,17 @@ class BondDisbursement(_Movement):
     KINDS = ("拨付", "库款垫付", "归垫")
     bond = models.ForeignKey(BondProject, on_delete=models.CASCADE, related_name="disbursements")
     kind = models.CharField(_("类型"), max_length=10, default="拨付")
+    # The voucher number (凭证号) of the payment: a disbursement entered again with the same number
+    # corrects the one recorded, never adds a second.
+    reference = models.CharField(_("凭证号"), max_length=60, blank=True)
 
     class Meta(_Movement.Meta):
         verbose_name = _("专项债拨付")
-        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="bonddisbursement_positive")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="bonddisbursement_positive"),
+            models.UniqueConstraint(fields=["bond", "reference"], condition=~models.Q(reference=""),
+                                    name="bonddisbursement_unique_reference"),
+        ]
 
 
 class BondExpenditure(_Movement):

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from shigongtu.audit import services as audit
 from shigongtu.lib.amounts import parse_amount
-from shigongtu.lib.errors import Conflict, FieldError, InputRejected
+from shigongtu.lib.errors import Conflict, FieldError, InputRejected, in_english
 from shigongtu.lib.periods import parse_date
 from shigongtu.orgs.access import MANAGE
 from shigongtu.plans.services import actor_name, bump_revision
@@ -177,55 +177,91 @@ def move_bond(bond: BondProject, state: str, user: Any = None, on: dt.date | Non
     return bond
 
 
-@transaction.atomic
-def add_movement(bond: BondProject, kind: str, data: Mapping[str, Any], user: Any = None,
-                 *, today: dt.date | None = None) -> BondQuota | BondDisbursement | BondExpenditure:
-    """Record a quota batch (``quota``), a disbursement (``disbursement``) or an expenditure
-    (``expenditure``). Amounts > 0 万元, dates not in the future; no more disbursed than passed
-    down and no more spent than disbursed. Moves the bond forward when it is the first of its kind."""
-    today = today or timezone.localdate()
-    model, what, allowed = MOVEMENTS[kind]
-    bond = _lock(bond, user)
+def _check_movement(bond: BondProject, kind: str, data: Mapping[str, Any], today: dt.date,
+                    replacing: Any = None) -> tuple[Decimal, dt.date, dict[str, Any]]:
+    """Read and check one money movement (the new one, or the corrected ``replacing``): amount > 0
+    万元, date not in the future, no more disbursed than passed down and no more spent than disbursed."""
+    _model, what, allowed = MOVEMENTS[kind]
     problems: list[FieldError] = []
     amount = date = None
     try:
         amount = parse_amount(data.get("amount"), "万元")
         if amount <= 0:
-            problems.append(FieldError("金额应大于0", field="amount", value=str(data.get("amount"))))
+            problems.append(FieldError("金额应大于0", field="amount", value=str(data.get("amount")),
+                                       message_en="The amount must be greater than 0"))
     except ValueError as exc:
-        problems.append(FieldError(str(exc), field="amount", value=str(data.get("amount"))))
+        problems.append(FieldError(str(exc), field="amount", value=str(data.get("amount")), message_en=in_english(exc)))
     try:
         date = parse_date(data.get("date") or today)
         if date > today:
-            problems.append(FieldError(f"日期{date}在今天之后", field="date", value=str(date)))
+            problems.append(FieldError(f"日期{date}在今天之后", field="date", value=str(date),
+                                       message_en=f"The date {date} is after today"))
     except ValueError as exc:
-        problems.append(FieldError(str(exc), field="date", value=str(data.get("date"))))
-    if bond.state not in allowed:
+        problems.append(FieldError(str(exc), field="date", value=str(data.get("date")), message_en=in_english(exc)))
+    if replacing is None and bond.state not in allowed:
         problems.append(FieldError(f"专项债项目处于「{bond.state}」，还不能登记{what}", field="state",
                                    value=bond.state))
     if kind == "quota" and not str(data.get("batch") or "").strip():
-        problems.append(FieldError("缺少额度批次（如 提前批、第一批）", field="batch", value=data.get("batch")))
+        problems.append(FieldError("缺少额度批次（如 提前批、第一批）", field="batch", value=data.get("batch"),
+                                   message_en="Give the quota batch (e.g. 提前批, 第一批)"))
     if kind == "disbursement" and data.get("kind") not in (None, "", *BondDisbursement.KINDS):
         problems.append(FieldError(f"拨付类型应为{'、'.join(BondDisbursement.KINDS)}之一", field="kind",
-                                value=data.get("kind")))
-    if amount is not None and amount > 0 and kind != "quota":
-        f = figures(bond, dt.date.max)
-        ceiling, name = (f.quota, "已下达额度") if kind == "disbursement" else (f.disbursed, "已拨付资金")
-        done = f.disbursed if kind == "disbursement" else f.spent
-        if done + amount > ceiling:
-            problems.append(FieldError(f"累计{what}{done + amount}万元将超过{name}{ceiling}万元", field="amount",
-                                    value=str(data.get("amount"))))
+                                   value=data.get("kind")))
+    if amount is not None and amount > 0:
+        problems += _ceiling(bond, kind, amount, replacing, data)
     if problems:
         raise InputRejected(problems)
     assert amount is not None and date is not None
-    extra: dict[str, Any] = {}
     if kind == "quota":
         extra = {"batch": str(data["batch"]).strip()[:30], "doc_no": str(data.get("doc_no") or "").strip()[:100]}
     elif kind == "disbursement":
-        extra = {"kind": data.get("kind") or "拨付"}
+        extra = {"kind": data.get("kind") or "拨付", "reference": str(data.get("reference") or "").strip()[:60]}
     else:
         extra = {"payee": str(data.get("payee") or "").strip()[:200],
                  "contract_ref": str(data.get("contract_ref") or "").strip()[:100]}
+    return amount, date, extra
+
+
+def _ceiling(bond: BondProject, kind: str, amount: Decimal, replacing: Any,
+             data: Mapping[str, Any]) -> list[FieldError]:
+    """Disbursed within the quota, spent within the disbursed, counting a corrected row at its new amount;
+    lowering a quota or a disbursement below what already depends on it is refused too."""
+    f = figures(bond, dt.date.max)
+    before = replacing.amount if replacing is not None else Decimal(0)
+    quota, disbursed, spent = f.quota, f.disbursed, f.spent
+    if kind == "quota":
+        quota += amount - before
+    elif kind == "disbursement":
+        disbursed += amount - before
+    else:
+        spent += amount - before
+    raw = str(data.get("amount"))
+    if disbursed > quota:
+        return [FieldError(f"累计拨付{disbursed}万元将超过已下达额度{quota}万元", field="amount", value=raw,
+                           message_en=f"{disbursed} (10k yuan) disbursed would exceed the quota of {quota}")]
+    if spent > disbursed:
+        return [FieldError(f"累计支出{spent}万元将超过已拨付资金{disbursed}万元", field="amount", value=raw,
+                           message_en=f"{spent} (10k yuan) spent would exceed the {disbursed} disbursed")]
+    return []
+
+
+@transaction.atomic
+def add_movement(bond: BondProject, kind: str, data: Mapping[str, Any], user: Any = None,
+                 *, today: dt.date | None = None, expected_version: int | None = None
+                 ) -> BondQuota | BondDisbursement | BondExpenditure:
+    """Record a quota batch (``quota``), a disbursement (``disbursement``) or an expenditure
+    (``expenditure``). Amounts > 0 万元, dates not in the future; no more disbursed than passed
+    down and no more spent than disbursed. Moves the bond forward when it is the first of its kind.
+    A disbursement whose voucher number (凭证号) is already recorded corrects that one instead."""
+    today = today or timezone.localdate()
+    model, what, _allowed = MOVEMENTS[kind]
+    bond = _lock(bond, user, expected_version)
+    reference = str(data.get("reference") or "").strip()
+    if kind == "disbursement" and reference:
+        existing = BondDisbursement.objects.filter(bond=bond, reference=reference).first()
+        if existing is not None:
+            return _update(bond, existing, kind, data, user, today)
+    amount, date, extra = _check_movement(bond, kind, data, today)
     row = model.objects.create(bond=bond, date=date, amount=amount, **extra)
     state = bond_state_after(bond.state, kind)
     if state != bond.state:
@@ -237,6 +273,49 @@ def add_movement(bond: BondProject, kind: str, data: Mapping[str, Any], user: An
     audit.record(kind, "bond", bond.pk, changes, actor_name(user), _label(bond), bond.project.plan.code)
     bump_revision(bond.project.plan)
     return row
+
+
+def kind_of(row: Any) -> str:
+    return next(k for k, (model, _w, _a) in MOVEMENTS.items() if isinstance(row, model))
+
+
+@transaction.atomic
+def update_movement(row: BondQuota | BondDisbursement | BondExpenditure, data: Mapping[str, Any], user: Any = None,
+                    expected_version: int | None = None, *, today: dt.date | None = None
+                    ) -> BondQuota | BondDisbursement | BondExpenditure:
+    """Correct a recorded quota batch, disbursement or expenditure (更正), checked like a new one;
+    ``expected_version`` is the bond project's version the editor read (someone else's change first → Conflict)."""
+    bond = _lock(row.bond, user, expected_version)
+    kind = kind_of(row)
+    fresh = type(row).objects.select_for_update().get(pk=row.pk, bond=bond)
+    return _update(bond, fresh, kind, data, user, today or timezone.localdate())
+
+
+def _update(bond: BondProject, row: Any, kind: str, data: Mapping[str, Any], user: Any, today: dt.date) -> Any:
+    amount, date, extra = _check_movement(bond, kind, {**_as_data(row), **data}, today, replacing=row)
+    reference = extra.get("reference")
+    if reference and BondDisbursement.objects.filter(bond=bond, reference=reference).exclude(pk=row.pk).exists():
+        raise InputRejected(FieldError(f"凭证号{reference}已登记在另一笔拨付上", field="reference", value=reference,
+                                       message_en=f"The voucher number {reference} is on another disbursement"))
+    old = _as_data(row)
+    row.amount, row.date = amount, date
+    for key, value in extra.items():
+        setattr(row, key, value)
+    changes = audit.diff(old, _as_data(row))
+    if not changes:
+        return row
+    row.save()
+    bond.version += 1
+    bond.save()
+    audit.record(f"{kind}_update", "bond", bond.pk, changes, actor_name(user), _label(bond), bond.project.plan.code)
+    bump_revision(bond.project.plan)
+    return row
+
+
+def _as_data(row: Any) -> dict[str, Any]:
+    keys = {"quota": ("batch", "doc_no"), "disbursement": ("kind", "reference"),
+            "expenditure": ("payee", "contract_ref")}[kind_of(row)]
+    return {"amount": row.amount, "date": row.date, **{k: getattr(row, k) for k in keys}}
 
 
 def figures(bond: BondProject, as_of: dt.date) -> BondFigures:

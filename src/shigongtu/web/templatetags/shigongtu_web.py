@@ -19,6 +19,17 @@ def person(user: Any) -> str:
 
 
 @register.filter
+def administers(user: Any) -> bool:
+    """True when the user may manage units, people and roles somewhere (the 人员与单位 menu entry)."""
+    from shigongtu.orgs.access import ADMIN_ROLES, Scope
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    scope = Scope.of(user)  # computed once per request and kept on the user
+    return scope.superuser or any(g.role in ADMIN_ROLES for g in scope.grants)
+
+
+@register.filter
 def yi(wan: Any) -> str:
     """An amount in 万元 shown in 亿元 with two decimals (1,234,5 万元 → 12.35)."""
     if wan is None or wan == "":

@@ -7,13 +7,16 @@
 """
 
 from shigongtu.web.views.auth import LoginView, LogoutView
+from shigongtu.web.views.landing import home
 from shigongtu.web.views.nodes import node_detail, node_edit
-from shigongtu.web.views.plans import plan_list, plan_tree, review_queue, tree_children, warnings
+from shigongtu.web.views.plans import plan_list, plan_tree, tree_children, warnings
 from shigongtu.web.views.reports import report_form, report_submit, review
+from shigongtu.web.views.review import review_bulk, review_queue
 
 __all__ = [
     "LoginView",
     "LogoutView",
+    "home",
     "node_detail",
     "node_edit",
     "plan_list",
@@ -21,6 +24,7 @@ __all__ = [
     "report_form",
     "report_submit",
     "review",
+    "review_bulk",
     "review_queue",
     "tree_children",
     "warnings",

@@ -11,8 +11,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from shigongtu.orgs.access import MANAGE, VIEW
-from shigongtu.plans.models import Plan, Report
+from shigongtu.orgs.access import VIEW
+from shigongtu.plans.models import Plan
 from shigongtu.plans.rules.warnings import KINDS
 from shigongtu.plans.selectors import compute_indicators, compute_warnings, default_as_of, get_rollup
 from shigongtu.web import rows
@@ -21,7 +21,6 @@ from shigongtu.web.views.common import as_of_for, bad_as_of, node_prefix, plan_f
 
 PLANS_PER_PAGE = 20  # the list computes each shown plan's lights, so a page stays small
 WARNINGS_PER_PAGE = 100
-REVIEWS_PER_PAGE = 50
 
 
 @login_required
@@ -115,30 +114,3 @@ def _without_page(request: HttpRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
-
-
-def review_rows(reports: list[Report]) -> list[dict[str, Any]]:
-    previous = rows.previous_progress(reports)
-    out = []
-    for r in reports:
-        before = previous.get(r.pk)
-        out.append({"report": r, "previous": before, "delta": None if before is None else r.progress - before})
-    return out
-
-
-@login_required
-@require_GET
-def review_queue(request: HttpRequest, code: str) -> HttpResponse:
-    """Submitted reports waiting for a coordinator (审核), each beside last month's figure."""
-    plan = plan_for(request, code, MANAGE)
-    reports = (
-        Report.objects.filter(node__plan=plan, status=Report.Status.SUBMITTED)
-        .select_related("node", "node__lead_unit", "submitted_by")
-        .prefetch_related("values__indicator")
-        .order_by("period", "node__sort_key", "submitted_seq")
-    )
-    page = Paginator(reports, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "web/plans/review.html", {
-        **plan_nav(request, plan, "review"),
-        "page": page, "items": review_rows(list(page.object_list)), "node_prefix": node_prefix(plan),
-    })

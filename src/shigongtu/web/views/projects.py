@@ -30,7 +30,6 @@ from shigongtu.orgs.access import MANAGE, REPORT, VIEW, scoped
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans.models import Node, Plan
 from shigongtu.plans.selectors import month_of
-from shigongtu.projects.fields import PROJECT_FIELDS
 from shigongtu.projects.models import BondProject, InvestmentReport, Project, ProjectSettings
 from shigongtu.projects.models.project import LEVELS
 from shigongtu.projects.rules.approvals import missing_approvals
@@ -43,6 +42,7 @@ from shigongtu.projects.services.investment import review_investment, submit_inv
 from shigongtu.projects.services.projects import change_stage
 from shigongtu.web.errors import rejected
 from shigongtu.web.forms import ProblemsMixin, period_label, report_periods
+from shigongtu.web.history import history_rows
 from shigongtu.web.views.common import as_of_for, bad_as_of, is_htmx, plan_for, plan_nav, today
 
 LIGHT_WORDS = {"red": gettext_lazy("红灯"), "yellow": gettext_lazy("黄灯"), "green": gettext_lazy("正常")}
@@ -214,31 +214,6 @@ def _query(params: dict[str, Any], as_of: dt.date, chosen: bool) -> str:
 
 # -- the project page -----------------------------------------------------------------------
 
-FIELD_LABELS = {
-    **{f.name: f.header for f in PROJECT_FIELDS}, "lead_unit_id": "责任单位", "nodes": "服务节点",
-    "amount": "本月完成投资", "stats_amount": "统计口径完成投资", "funds_arrived": "本月到位资金",
-    "progress_text": "形象进度", "progress_pct": "形象进度（%）", "next_steps": "下一步计划", "status": "状态",
-    "return_reason": "退回原因", "kind": "类型", "required": "必需", "doc_no": "文号", "issued_on": "批复日期",
-    "valid_until": "有效期至", "title": "问题", "deadline": "时限", "resolution": "解决情况", "flags": "提示",
-    "approvals": "前期手续", "responsible_unit_id": "责任单位", "needs_coordination": "需协调",
-}
-ACTION_LABELS = {"create": "新建", "update": "修改", "import": "导入", "submit": "填报", "draft": "草稿",
-                 "approve": "审核通过", "return": "退回", "stage": "阶段变更", "checklist": "建立手续清单",
-                 "delete": "删除", "state": "状态变更", "quota": "额度下达", "disbursement": "资金拨付",
-                 "expenditure": "资金支出"}
-
-
-def history_rows(entries: list[AuditEntry]) -> list[dict[str, Any]]:
-    """Audit entries as the page shows them: Chinese field names, empty-to-empty changes left out."""
-    rows = []
-    for e in entries:
-        changes = [(FIELD_LABELS.get(k, k), old, new) for k, (old, new) in e.changes.items()
-                   if old not in (None, "", []) or new not in (None, "", [], False)]
-        rows.append({"at": e.at, "actor": e.actor, "action": ACTION_LABELS.get(e.action, e.action),
-                     "label": e.object_label, "changes": changes[:8]})
-    return rows
-
-
 def _history(project: Project, report_ids: list[int], approval_ids: list[int], problem_ids: list[int],
              bond_id: int | None) -> list[AuditEntry]:
     q = Q(object_type="project", object_id=str(project.pk))
@@ -374,7 +349,9 @@ def _report_context(request: HttpRequest, plan: Plan, project: Project, form: In
         form = InvestmentForm(initial=initial, periods=periods)
     r = ProjectSettings.rules_for(plan)
     counted = sorted((x for x in existing.values() if x.counts), key=lambda x: x.period)
+    editing = existing.get(str(form["period"].value() or ""))  # the month's report: a returned one shows why
     return {"plan": plan, "project": project, "form": form, "periods": periods, "existing": existing,
+            "editing": editing,
             "counted": counted, "ytd_so_far": sum((x.amount for x in counted), Decimal(0)),
             "curve": r.curve, "report_url": reverse("projects_web:report", args=[plan.code, project.code]),
             "project_url": project_url(plan, project), **extra}

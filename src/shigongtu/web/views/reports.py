@@ -21,7 +21,7 @@ from shigongtu.web.errors import rejected
 from shigongtu.web.forms import ReportForm, ReturnForm, period_label, report_periods
 from shigongtu.web.views.common import as_of_for, is_htmx, node_for, node_prefix, plan_for, today
 from shigongtu.web.views.nodes import node_state, node_url, panel_context, render_node_page
-from shigongtu.web.views.plans import review_rows
+from shigongtu.web.views.review import review_rows
 
 
 def _conflict_message(exc: Conflict) -> str:
