@@ -252,7 +252,7 @@ class NodesKind(LedgerKind):
                 if name not in new_units:
                     new_units[name] = services.ensure_unit(name, plan.unit)
                 return new_units[name]
-            return value  # type: ignore[no-any-return]
+            return value
 
         creates = sorted((p for p in plans if p.target is None and not p.payload.get("continuation")),
                          key=lambda p: p.key.count("."))
