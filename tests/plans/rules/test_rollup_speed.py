@@ -9,7 +9,7 @@ import time
 from datetime import date
 
 from shigongtu.plans.rules.rollup import NodeIn, RollupState, compute_tree
-from tests.rules.trees import PLAN_END, PLAN_START
+from tests.plans.rules.trees import PLAN_END, PLAN_START
 
 AS_OF = date(2023, 7, 15)
 
