@@ -138,13 +138,13 @@ class ProjectIn(Schema):
 
 
 def _plan(request: HttpRequest, code: str) -> Plan:
-    return scoped(Plan.objects.select_related("unit"), request.user, VIEW, code=code)  # type: ignore[no-any-return]
+    return scoped(Plan.objects.select_related("unit"), request.user, VIEW, code=code)
 
 
 def _lead(request: HttpRequest, code: str, lead: str, action: str = VIEW) -> Lead:
     plan = _plan(request, code)
     qs = Lead.objects.select_related("lead_unit", "project", "plan", "plan__unit")
-    return scoped(qs, request.user, action, plan=plan, code=lead)  # type: ignore[no-any-return]
+    return scoped(qs, request.user, action, plan=plan, code=lead)
 
 
 def _fresh(lead: Lead) -> Lead:

@@ -25,5 +25,5 @@ class _Bearer(HttpBearer):
 class SessionOrToken:
     """Tried in order by django-ninja when given as a list."""
 
-    def __new__(cls) -> Any:  # type: ignore[misc]
+    def __new__(cls) -> Any:
         return [_Bearer(), SessionAuth(csrf=True)]

@@ -104,13 +104,13 @@ class YearIn(Schema):
 
 
 def _plan(request: HttpRequest, code: str, action: str = VIEW) -> Plan:
-    return scoped(Plan.objects.select_related("unit"), request.user, action, code=code)  # type: ignore[no-any-return]
+    return scoped(Plan.objects.select_related("unit"), request.user, action, code=code)
 
 
 def _enterprise(request: HttpRequest, code: str, credit_code: str, action: str = VIEW) -> Enterprise:
     plan = _plan(request, code)
     qs = Enterprise.objects.within(plan.unit).select_related("unit")
-    return scoped(qs, request.user, action, credit_code=credit_code.upper())  # type: ignore[no-any-return]
+    return scoped(qs, request.user, action, credit_code=credit_code.upper())
 
 
 def _out(e: Enterprise, as_of: dt.date) -> dict[str, Any]:

@@ -87,13 +87,13 @@ class DecisionIn(Schema):
 
 
 def _plan(request: HttpRequest, code: str, action: str = VIEW) -> Plan:
-    return scoped(Plan.objects.select_related("unit"), request.user, action, code=code)  # type: ignore[no-any-return]
+    return scoped(Plan.objects.select_related("unit"), request.user, action, code=code)
 
 
 def _item(request: HttpRequest, code: str, item: str, action: str = VIEW) -> SupervisionItem:
     plan = _plan(request, code)
     qs = SupervisionItem.objects.select_related("plan", "lead_unit")
-    return scoped(qs, request.user, action, plan=plan, code=item)  # type: ignore[no-any-return]
+    return scoped(qs, request.user, action, plan=plan, code=item)
 
 
 def _as_of(plan: Plan, as_of: dt.date | None) -> dt.date:

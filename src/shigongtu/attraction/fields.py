@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils import timezone
+
 from shigongtu.attraction.models import MODES, REGIONS, Lead
 from shigongtu.attraction.rules import stages
 from shigongtu.lib.amounts import is_money_unit, parse_amount, parse_number
@@ -246,7 +248,7 @@ def clean_lead(plan: Plan, data: Mapping[str, Any], existing: Lead | None = None
     A new lead needs a code and a name; without a stage it declares its furthest dated one.
     """
     look = look or LeadLookups(plan)
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     clean, problems = read_fields(data, look, header_units or {})
     bad = {p.field for p in problems}
     if existing is None:

@@ -94,7 +94,7 @@ def _funds(plan: Plan, rng: random.Random) -> int:
 def drop(plan: Plan) -> None:
     with transaction.atomic():
         for model, key in ((FundArrival, "lead__plan"), (LeadEvent, "lead__plan"), (Lead, "plan")):
-            model.objects.filter(**{key: plan})._raw_delete(connection.alias)  # type: ignore[attr-defined]
+            model.objects.filter(**{key: plan})._raw_delete(connection.alias)
         unit = plan.unit
         plan.delete()
         OrgUnit.objects.filter(path__startswith=unit.path).exclude(pk=unit.pk).delete()

@@ -38,7 +38,7 @@ def _measure(plan: Any, with_pdf: bool) -> dict[str, Any]:
     docx_s, docx = timed(lambda: render_docx.render(content, mast, images))
     xlsx_s, xlsx = timed(lambda: render_xlsx.render(content, mast))
     out: dict[str, Any] = {
-        "nodes": len(content.table("tasks").rows),  # type: ignore[union-attr]
+        "nodes": len(content.table("tasks").rows),
         "content_s": round(content_s, 3), "charts_s": round(charts_s, 3),
         "docx_render_s": round(docx_s, 3), "docx_total_s": round(content_s + charts_s + docx_s, 3),
         "docx_bytes": len(docx), "xlsx_total_s": round(content_s + xlsx_s, 3), "xlsx_bytes": len(xlsx),

@@ -153,7 +153,7 @@ def _list(plan: Plan, user: Any, repeat: int) -> dict[str, Any]:
 
 def drop(plan: Plan, zone: OrgUnit) -> None:
     """Delete the synthetic registry with raw deletes (the ORM's cascade would load every row)."""
-    TierRecord.objects.filter(enterprise_id__in=Enterprise.objects.filter(unit=zone).values("pk"))._raw_delete(connection.alias)  # type: ignore[attr-defined]
-    Enterprise.objects.filter(unit=zone)._raw_delete(connection.alias)  # type: ignore[attr-defined]
+    TierRecord.objects.filter(enterprise_id__in=Enterprise.objects.filter(unit=zone).values("pk"))._raw_delete(connection.alias)
+    Enterprise.objects.filter(unit=zone)._raw_delete(connection.alias)
     Plan.objects.filter(pk=plan.pk).delete()
     zone.delete()

@@ -132,8 +132,8 @@ def drop(plan: Plan) -> None:
     with transaction.atomic():
         for model, key in ((InvestmentReport, "plan"), (StageChange, "project__plan"),
                            (Project.nodes.through, "project__plan")):
-            model.objects.filter(**{key: plan})._raw_delete(connection.alias)  # type: ignore[attr-defined]
-        Project.objects.filter(plan=plan)._raw_delete(connection.alias)  # type: ignore[attr-defined]
+            model.objects.filter(**{key: plan})._raw_delete(connection.alias)
+        Project.objects.filter(plan=plan)._raw_delete(connection.alias)
         Node.objects.filter(plan=plan).update(parent=None)
         unit = plan.unit
         plan.delete()

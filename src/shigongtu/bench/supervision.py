@@ -99,8 +99,8 @@ def add_progress(plan: Plan) -> int:
 
 def drop(plan: Plan) -> None:
     with transaction.atomic():
-        ItemEvent.objects.filter(item__plan=plan)._raw_delete(connection.alias)  # type: ignore[attr-defined]
-        SupervisionItem.objects.filter(plan=plan)._raw_delete(connection.alias)  # type: ignore[attr-defined]
+        ItemEvent.objects.filter(item__plan=plan)._raw_delete(connection.alias)
+        SupervisionItem.objects.filter(plan=plan)._raw_delete(connection.alias)
         unit = plan.unit
         plan.delete()
         OrgUnit.objects.filter(path__startswith=unit.path).exclude(pk=unit.pk).delete()

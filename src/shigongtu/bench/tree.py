@@ -1,8 +1,8 @@
 """``shigongtu bench tree``: a 20,000-node plan with 240,000 reports.
 
-Figures: full roll-up + warnings from cold, incremental refresh after one new report (p95),
-and the tree API for the top three levels (p95), on the database of DATABASE_URL
-(a temporary SQLite file when it is unset).
+Figures: the pure roll-up without the database (``bench.rules``), full roll-up + warnings from
+cold, incremental refresh after one new report (p95), and the tree API for the top three levels
+(p95), on the database of DATABASE_URL (a temporary SQLite file when it is unset).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from shigongtu.bench import rules
 from shigongtu.bench.synthetic import build_plan, drop_plan
 from shigongtu.bench.util import QueryCounter, percentiles, timed
 from shigongtu.plans import services
@@ -39,6 +40,7 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
     figures: dict[str, Any] = {
         "nodes": built["nodes"], "leaves": built["leaves"], "reports": built["reports"],
         "build_seconds": round(build_s, 2),
+        "pure_rollup": rules.run(options),
     }
     try:
         cold = []

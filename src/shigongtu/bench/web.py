@@ -91,8 +91,8 @@ def drop(plan: Plan, side: Plan) -> None:
     with transaction.atomic():
         for model, key in ((InvestmentReport, "plan"), (StageChange, "project__plan"),
                            (Project.nodes.through, "project__plan")):
-            model.objects.filter(**{key: plan})._raw_delete(connection.alias)  # type: ignore[attr-defined]
-        Project.objects.filter(plan=plan)._raw_delete(connection.alias)  # type: ignore[attr-defined]
+            model.objects.filter(**{key: plan})._raw_delete(connection.alias)
+        Project.objects.filter(plan=plan)._raw_delete(connection.alias)
     unit = plan.unit
     drop_plan(plan)
     project_bench.drop(side)

@@ -15,11 +15,10 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from shigongtu.bulletins import sentences
+from shigongtu.bulletins import sections, sentences
 from shigongtu.bulletins.blocks import Block, Chart, Column, Section, Table
 from shigongtu.bulletins.facts import Facts
 from shigongtu.bulletins.numbers import ROUNDING_NOTE
-from shigongtu.bulletins.sections import ANNEXES, SECTIONS
 from shigongtu.lib.periods import Period, last_complete_month
 from shigongtu.plans.models import Plan
 from shigongtu.plans.selectors import default_as_of
@@ -104,11 +103,11 @@ def build_content(plan: Plan, period: Period, issuer: str | None = None) -> Bull
         rounding_note=ROUNDING_NOTE, copy_to=copy_to_line(plan.copy_to),
     )
     content.has_projects = facts.projects is not None
-    body = [s for build in SECTIONS if (s := build(facts, content.figures)) is not None]
+    body = [s for build in sections.SECTIONS if (s := build(facts, content.figures)) is not None]
     for n, section in enumerate(body, start=1):
         section.heading = f"{sentences.ordinal(n)}、{section.heading}"
     content.sections = body
-    annexes = [s for build in ANNEXES if (s := build(facts, content.figures)) is not None]
+    annexes = [s for build in sections.ANNEXES if (s := build(facts, content.figures)) is not None]
     for n, annex in enumerate(annexes, start=1):
         annex.heading = f"附件{n}"
     content.annexes = annexes

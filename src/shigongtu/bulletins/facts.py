@@ -71,7 +71,7 @@ class Facts:
         return self.rollup.meta[node_id]
 
     def result(self, node_id: int) -> NodeOut:
-        return self.rollup.results[node_id]  # type: ignore[no-any-return]
+        return self.rollup.results[node_id]
 
     def unit(self, node_id: int) -> str:
         lead = self.rollup.meta[node_id].lead_unit_id

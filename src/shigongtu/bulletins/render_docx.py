@@ -113,7 +113,7 @@ def _font_table(doc: DocxDocument) -> None:
                 f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:charset w:val="86"/>'
                 f'<w:family w:val="{"modern" if name == HEITI else "roman"}"/><w:pitch w:val="variable"/></w:font>'
                 for name, alt in FALLBACKS.items())
-            part._blob = blob.replace("</w:fonts>", extra + "</w:fonts>").encode("utf-8")  # type: ignore[attr-defined]
+            part._blob = blob.replace("</w:fonts>", extra + "</w:fonts>").encode("utf-8")
             return
 
 

@@ -32,7 +32,7 @@ class ShigongtuCommand(BaseCommand):
     """Runs ``run()`` after migrating; InputRejected exits 1 with the problems listed."""
 
     needs_schema = True
-    requires_system_checks: list[str] = []  # type: ignore[assignment]
+    requires_system_checks: list[str] = []
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         return super().create_parser("shigongtu", subcommand, **kwargs)

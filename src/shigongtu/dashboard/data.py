@@ -16,7 +16,8 @@ import time
 from dataclasses import dataclass
 
 from shigongtu.attraction.selectors import LeadCard
-from shigongtu.dashboard.cards import CARDS, CardContext
+from shigongtu.dashboard import cards
+from shigongtu.dashboard.cards import CardContext
 from shigongtu.dashboard.cards.fronts import FrontRow
 from shigongtu.dashboard.cards.indicators import Kpi
 from shigongtu.dashboard.cards.investment import InvestmentSeries
@@ -142,7 +143,7 @@ def build_dashboard(plan: Plan, as_of: dt.date, unit_id: int | None = None) -> D
     month = last_complete_month(as_of, plan.year)
     ctx = CardContext(plan, as_of, month, figures, scope, names, prev, get_rollup(plan, prev) if prev else None)
     fields: dict[str, object] = {}
-    for card in CARDS:
+    for card in cards.CARDS:
         fields.update(card(ctx))
     return Dashboard(
         plan_id=plan.pk, plan_code=plan.code, revision=plan.revision, as_of=as_of, month=month, prev_as_of=prev,

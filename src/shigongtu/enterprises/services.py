@@ -104,7 +104,7 @@ def update_enterprise(enterprise: Enterprise, data: Mapping[str, Any], user: Any
         setattr(locked, name, value)
     audit.save_tracked(locked, ENTERPRISE_NAMES, old, object_type=ENTERPRISE, actor=actor_name(user),
                        label=f"{locked.credit_code} {locked.name}", plan_code="")
-    return locked  # type: ignore[no-any-return]
+    return locked
 
 
 @transaction.atomic

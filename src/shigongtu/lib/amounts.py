@@ -126,8 +126,8 @@ def parse_amount(
     (``12个`` for an indicator counted in 个). Blank cells, booleans, NaN, percentages, unknown
     units and negative amounts (unless ``allow_negative``) raise :class:`ValueProblem`.
     """
-    if (type(raw) is float or type(raw) is int) and header_unit is None and 0 <= raw < _INF:  # type: ignore[operator]
-        number = Decimal(repr(raw)) if type(raw) is float else Decimal(raw)  # type: ignore[arg-type]
+    if (type(raw) is float or type(raw) is int) and header_unit is None and 0 <= raw < _INF:
+        number = Decimal(repr(raw)) if type(raw) is float else Decimal(raw)
         return number if number else abs(number)  # a number cell, in ``unit`` (-0.0 is 0)
     noun_zh, noun_en = _noun(unit)
     number, suffix = _split(raw, noun_zh, noun_en)

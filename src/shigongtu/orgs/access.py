@@ -56,7 +56,7 @@ class Scope:
             return cls(superuser=False, authenticated=False)
         cached = getattr(user, "_shigongtu_scope", None)
         if cached is not None:
-            return cached  # type: ignore[no-any-return]
+            return cached
         from shigongtu.orgs.models import Membership
 
         grants = [
@@ -137,7 +137,7 @@ M = TypeVar("M", bound=Model)
 def _visible(source: type[M] | QuerySet[M], user: Any, action: str) -> QuerySet[M]:
     """``source`` narrowed to what ``user`` may do ``action`` on (its queryset's ``for_user``)."""
     qs: Any = source._default_manager.all() if isinstance(source, type) else source
-    return qs.for_user(user, action)  # type: ignore[no-any-return]
+    return qs.for_user(user, action)
 
 
 def scoped(source: type[M] | QuerySet[M], user: Any, action: str, **lookup: Any) -> M:

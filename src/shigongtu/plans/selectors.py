@@ -266,7 +266,7 @@ def default_as_of(plan: Plan, today: dt.date | None = None) -> dt.date:
     month anyone reported for (a finished plan is read as its reports left it), or the
     year's end when nothing was reported.
     """
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     if today < plan.start_date:
         return plan.start_date
     if today <= plan.end_date:

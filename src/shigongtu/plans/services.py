@@ -269,6 +269,32 @@ def _values_for(plan: Plan, values: dict[str, Any] | None) -> tuple[dict[int, De
     return out, problems
 
 
+def _report_input(plan: Plan, data: dict[str, Any]) -> tuple[Decimal, dict[int, Decimal]]:
+    """A report's progress and indicator values, every problem with them named at once."""
+    problems: list[FieldError] = []
+    progress = None
+    try:
+        progress = parse_progress(data.get("progress"))
+    except InputRejected as exc:
+        problems.extend(exc.problems)
+    values, value_problems = _values_for(plan, data.get("values"))
+    problems.extend(value_problems)
+    if problems:
+        raise InputRejected(problems)
+    assert progress is not None
+    return progress, values
+
+
+def _editable_report(node: Node, period: str, report: Report, expected_version: int | None) -> Report:
+    """The report to edit, locked: still a draft or returned (退回), and the version the editor saw."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if expected_version is not None and report.version != expected_version:
+        raise Conflict(f"{node.code} {period} 月报", report.version)
+    if report.status not in (Report.Status.DRAFT, Report.Status.RETURNED):
+        raise InputRejected("已提交的月报不能修改；如需更正请重新填报", field="status", value=report.status)
+    return report
+
+
 @transaction.atomic
 def file_report(node: Node, period: str, data: dict[str, Any], user: Any = None, *, submit: bool = True,
                 report: Report | None = None, expected_version: int | None = None) -> Report:
@@ -284,23 +310,9 @@ def file_report(node: Node, period: str, data: dict[str, Any], user: Any = None,
     if node.cancelled or Node.objects.filter(plan=plan, cancelled=True, code__in=_ancestor_codes(node.code)).exists():
         raise InputRejected(f"任务 {node.code} 已取消，不能填报", field="node", value=node.code)
     period = check_period(plan, period)
-    problems: list[FieldError] = []
-    progress = None
-    try:
-        progress = parse_progress(data.get("progress"))
-    except InputRejected as exc:
-        problems.extend(exc.problems)
-    values, value_problems = _values_for(plan, data.get("values"))
-    problems.extend(value_problems)
-    if problems:
-        raise InputRejected(problems)
-    assert progress is not None
+    progress, values = _report_input(plan, data)
     if report is not None:
-        report = Report.objects.select_for_update().get(pk=report.pk)
-        if expected_version is not None and report.version != expected_version:
-            raise Conflict(f"{node.code} {period} 月报", report.version)
-        if report.status not in (Report.Status.DRAFT, Report.Status.RETURNED):
-            raise InputRejected("已提交的月报不能修改；如需更正请重新填报", field="status", value=report.status)
+        report = _editable_report(node, period, report, expected_version)
     created = report is None
     old = None if created else {f: getattr(report, f) for f in REPORT_FIELDS}
     old_values = (

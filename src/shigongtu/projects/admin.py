@@ -22,7 +22,7 @@ class ProjectAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ProjectSettings)
-class ProjectSettingsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ProjectSettingsAdmin(admin.ModelAdmin):
     """Per-plan warning thresholds: 入库 months, unstarted months, investment and bond lags, the curve."""
 
     list_display = ("plan", "stats_threshold", "stats_yellow_months", "stats_red_months", "unstarted_red_months")

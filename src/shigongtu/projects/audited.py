@@ -17,7 +17,7 @@ from shigongtu.projects.models import BondProject, InvestmentReport, Project
 def _fields(name: str, model: type[Model], object_type: str, fields: tuple[str, ...],
             label: tuple[str, ...]) -> Callable[[History], Iterator[Mismatch]]:
     def check(history: History) -> Iterator[Mismatch]:
-        rows = model._default_manager.values_list("pk", *label, *fields)  # type: ignore[attr-defined]
+        rows = model._default_manager.values_list("pk", *label, *fields)
         for row in rows.iterator(chunk_size=5000):
             pk, names, values = row[0], row[1:1 + len(label)], row[1 + len(label):]
             where = (object_type, str(pk))

@@ -13,10 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+
+from django.utils import timezone
 
 from shigongtu.lib import geo
 from shigongtu.lib.amounts import parse_amount, parse_number, parse_percent
@@ -235,7 +237,7 @@ def clean_project(plan: Plan, data: Mapping[str, Any], existing: Project | None 
     stage moving only as the lifecycle allows. A new project needs a code and a name.
     """
     look = look or Lookups(plan)
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     units = header_units or {}
     clean: dict[str, Any] = {}
     problems: list[FieldError] = []
@@ -248,6 +250,22 @@ def clean_project(plan: Plan, data: Mapping[str, Any], existing: Project | None 
         except ValueError as exc:
             problems.append(problem(spec, raw, str(exc), in_english(exc)))
     bad = {p.field for p in problems}
+    problems += _missing_names(clean, existing, bad)
+
+    def now(name: str) -> Any:
+        if name in clean:
+            return clean[name]
+        return getattr(existing, name, None) if existing is not None else None
+
+    problems += _date_problems(clean, now, bad, today)
+    problems += _stage_problems(clean, existing, now, bad)
+    problems += _coordinates(clean, existing, bad)
+    return clean, problems
+
+
+def _missing_names(clean: dict[str, Any], existing: Project | None, bad: set[str | None]) -> list[FieldError]:
+    """A new project needs its code and name; an existing one cannot have its name blanked."""
+    problems = []
     if existing is None:
         for name in ("code", "name"):
             if name not in bad and not clean.get(name):
@@ -255,12 +273,13 @@ def clean_project(plan: Plan, data: Mapping[str, Any], existing: Project | None 
                                         f"missing {label_en(BY_NAME[name])}"))
     elif "name" in clean and not clean["name"] and "name" not in bad:
         problems.append(problem(BY_NAME["name"], "", "项目名称不能为空", "the project name cannot be empty"))
+    return problems
 
-    def now(name: str) -> Any:
-        if name in clean:
-            return clean[name]
-        return getattr(existing, name, None) if existing is not None else None
 
+def _date_problems(clean: dict[str, Any], now: Callable[[str], Any], bad: set[str | None],
+                   today: dt.date) -> list[FieldError]:
+    """Completion not before start, actual dates not in the future, no completion without a start."""
+    problems = []
     for start, end in (("planned_start", "planned_completion"), ("actual_start", "actual_completion")):
         a, b = now(start), now(end)
         if a and b and b < a and not bad & {start, end}:
@@ -276,6 +295,13 @@ def clean_project(plan: Plan, data: Mapping[str, Any], existing: Project | None 
         problems.append(problem(BY_NAME["actual_completion"], now("actual_completion"),
                                 "有实际竣工时间却没有实际开工时间",
                                 "an actual completion date without an actual start date"))
+    return problems
+
+
+def _stage_problems(clean: dict[str, Any], existing: Project | None, now: Callable[[str], Any],
+                    bad: set[str | None]) -> list[FieldError]:
+    """The stage (项目阶段) moves only as the lifecycle allows, and a started project is past the pre-start stages."""
+    problems = []
     stage = now("stage") or PLANNING
     if "stage" in clean and existing is not None:
         why = stage_move_problem(existing.stage, clean["stage"])
@@ -284,8 +310,7 @@ def clean_project(plan: Plan, data: Mapping[str, Any], existing: Project | None 
     if now("actual_start") and stage in NOT_STARTED and "stage" not in bad:
         problems.append(problem(BY_NAME["stage"], stage, f"已有实际开工时间，项目阶段不能是「{stage}」",
                                 f"the project has an actual start date, so its stage cannot be {stage}"))
-    problems += _coordinates(clean, existing, bad)
-    return clean, problems
+    return problems
 
 
 def _coordinates(clean: dict[str, Any], existing: Project | None, bad: set[str | None]) -> list[FieldError]:
@@ -387,34 +412,8 @@ def clean_investment(plan: Plan, project: Project | None, data: Mapping[str, Any
     units = {INVESTMENT_BY_HEADER.get(k, k): v for k, v in (header_units or {}).items()}
     clean: dict[str, Any] = {}
     problems: list[FieldError] = []
-    raw = values.get("period")
-    try:
-        period = parse_period(raw)
-        if period.year != plan.year:
-            problems.append(investment_problem("period", raw, f"填报月份{period.label_zh}不在施工图年度{plan.year}年内",
-                                               f"month {period.key} is outside the plan year {plan.year}"))
-        elif period > _month_of(today):
-            problems.append(investment_problem("period", raw, f"填报月份{period.label_zh}还没到，不能填报以后月份的数",
-                                               f"month {period.key} has not come yet; later months cannot be reported"))
-        clean["period"] = period.key
-    except ValueError as exc:
-        if _blank(raw):
-            problems.append(investment_problem("period", raw, "缺少填报月份", "missing month"))
-        else:
-            problems.append(investment_problem("period", raw, f"填报月份：{exc}", in_english(exc)))
-    for name in ("amount", "stats_amount", "funds_arrived", "ytd"):
-        if name not in values:
-            continue
-        raw = values[name]
-        if _blank(raw):
-            if name == "amount":
-                problems.append(investment_problem(name, raw, "缺少本月完成投资", "missing investment this month"))
-            clean[name] = None
-            continue
-        try:
-            clean[name] = parse_amount(raw, "万元", header_unit=units.get(name))
-        except ValueError as exc:
-            problems.append(investment_problem(name, raw, str(exc), in_english(exc)))
+    _investment_period(plan, values.get("period"), today, clean, problems)
+    _investment_amounts(values, units, clean, problems)
     if "amount" not in values:
         problems.append(investment_problem("amount", None, "缺少本月完成投资", "missing investment this month"))
     if "progress_pct" in values and not _blank(values["progress_pct"]):
@@ -438,6 +437,44 @@ def clean_investment(plan: Plan, project: Project | None, data: Mapping[str, Any
                                                f"investment this year to date, {ytd} (10k yuan), differs from the sum "
                                                f"of the months, {before + clean['amount']}"))
     return clean, problems
+
+
+def _investment_period(plan: Plan, raw: Any, today: dt.date, clean: dict[str, Any],
+                       problems: list[FieldError]) -> None:
+    """The month reported (填报月份): in the plan year and not after the current month."""
+    try:
+        period = parse_period(raw)
+    except ValueError as exc:
+        if _blank(raw):
+            problems.append(investment_problem("period", raw, "缺少填报月份", "missing month"))
+        else:
+            problems.append(investment_problem("period", raw, f"填报月份：{exc}", in_english(exc)))
+        return
+    if period.year != plan.year:
+        problems.append(investment_problem("period", raw, f"填报月份{period.label_zh}不在施工图年度{plan.year}年内",
+                                           f"month {period.key} is outside the plan year {plan.year}"))
+    elif period > _month_of(today):
+        problems.append(investment_problem("period", raw, f"填报月份{period.label_zh}还没到，不能填报以后月份的数",
+                                           f"month {period.key} has not come yet; later months cannot be reported"))
+    clean["period"] = period.key
+
+
+def _investment_amounts(values: Mapping[str, Any], units: Mapping[str, Any], clean: dict[str, Any],
+                        problems: list[FieldError]) -> None:
+    """The month's amounts in 万元 (完成投资, 入统, 到位资金, 本年累计); only 本月完成投资 is required."""
+    for name in ("amount", "stats_amount", "funds_arrived", "ytd"):
+        if name not in values:
+            continue
+        raw = values[name]
+        if _blank(raw):
+            if name == "amount":
+                problems.append(investment_problem(name, raw, "缺少本月完成投资", "missing investment this month"))
+            clean[name] = None
+            continue
+        try:
+            clean[name] = parse_amount(raw, "万元", header_unit=units.get(name))
+        except ValueError as exc:
+            problems.append(investment_problem(name, raw, str(exc), in_english(exc)))
 
 
 def _percent(raw: Any, problems: list[FieldError]) -> Decimal | None:

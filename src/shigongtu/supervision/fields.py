@@ -130,17 +130,22 @@ def _text_of(raw: Any) -> str:
     return str(raw).strip()
 
 
+def _read_text(spec: FieldSpec, raw: Any) -> str:
+    """A text or choice field: trimmed, within its length, one of its choices."""
+    text = "" if _blank(raw) else _text_of(raw)
+    if spec.max_length and len(text) > spec.max_length:
+        raise ValueProblem(f"超过{spec.max_length}个字符", f"longer than {spec.max_length} characters")
+    if spec.kind == "choice" and text and text not in spec.choices:
+        raise ValueProblem(f"未知的{spec.header}“{text}”，应为{'、'.join(spec.choices)}之一",
+                           f"unknown {spec.label_en} {text!r}: use one of {', '.join(spec.choices)}")
+    return text
+
+
 def _read(spec: FieldSpec, raw: Any, look: Lookups) -> Any:
     """One field's clean value; raises ValueProblem for a value it cannot read."""
     kind = spec.kind
     if kind in ("text", "choice"):
-        text = "" if _blank(raw) else _text_of(raw)
-        if spec.max_length and len(text) > spec.max_length:
-            raise ValueProblem(f"超过{spec.max_length}个字符", f"longer than {spec.max_length} characters")
-        if kind == "choice" and text and text not in spec.choices:
-            raise ValueProblem(f"未知的{spec.header}“{text}”，应为{'、'.join(spec.choices)}之一",
-                               f"unknown {spec.label_en} {text!r}: use one of {', '.join(spec.choices)}")
-        return text
+        return _read_text(spec, raw)
     if _blank(raw):
         return False if kind == "closed" else None
     if kind == "state":

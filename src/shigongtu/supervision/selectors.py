@@ -214,7 +214,7 @@ def _cached(kind: str, plan: Plan, as_of: dt.date, compute: Any) -> Any:
 def map_points(plan: Plan, as_of: dt.date, user: Any = None) -> list[dict[str, Any]]:
     """Findings with coordinates, by type and light: what the map component draws (WGS84).
     Viewing an item is viewing its plan, so the points are the same for everyone who sees it."""
-    return _cached("map", plan, as_of, lambda: _map_points(plan, as_of))  # type: ignore[no-any-return]
+    return _cached("map", plan, as_of, lambda: _map_points(plan, as_of))
 
 
 def _map_points(plan: Plan, as_of: dt.date) -> list[dict[str, Any]]:
@@ -231,7 +231,7 @@ def map_json(plan: Plan, as_of: dt.date) -> str:
         doc = {"plan": plan.code, "as_of": as_of.isoformat(), "points": _map_points(plan, as_of)}
         return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
-    return _cached("mapjson", plan, as_of, compute)  # type: ignore[no-any-return]
+    return _cached("mapjson", plan, as_of, compute)
 
 
 def overdue_by_unit(plan: Plan, as_of: dt.date) -> list[OverdueGroup]:
@@ -260,7 +260,7 @@ def card(plan: Plan, as_of: dt.date) -> Card:
         counts, closed = tally(items(plan), as_of, yellow_days(plan))
         return Card(summary_of(counts, closed), counts, overdue_by_unit(plan, as_of))
 
-    return _cached("card", plan, as_of, compute)  # type: ignore[no-any-return]
+    return _cached("card", plan, as_of, compute)
 
 
 def bulletin_section(plan: Plan, period: Period) -> SectionFacts:

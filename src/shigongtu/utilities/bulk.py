@@ -109,7 +109,7 @@ def _copy(sql: str, columns: Sequence[models.Field[Any, Any]], rows: Iterable[Se
     """PostgreSQL's COPY: the rows stream to the server in one command, several times faster
     than any INSERT (the driver adapts each value as it would for a parameter)."""
     count = 0
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:  # type: ignore[attr-defined]
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for row in _converted(columns, rows):
             copy.write_row(row)
             count += 1

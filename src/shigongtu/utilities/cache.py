@@ -46,7 +46,7 @@ def cached_for_plan(plan: Revised, key: str, build: Callable[[], T], kind: type 
     full = plan_key(plan, key)
     found = cache.get(full)
     if found is not None and (kind is None or isinstance(found, kind)):
-        return found  # type: ignore[no-any-return]
+        return found
     value = build()
     cache.set(full, value, seconds)
     return value

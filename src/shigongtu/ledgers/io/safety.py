@@ -132,25 +132,7 @@ def _check_zip(data: bytes, limits: Limits) -> str:
     if total > limits.max_uncompressed:
         raise _bomb(f"解压后 {_mb(total)} 超过上限 {_mb(limits.max_uncompressed)}")
 
-    if "xl/workbook.bin" in names:
-        raise fail(
-            "不支持 .xlsb 二进制工作簿，请在 Excel 中另存为 .xlsx 后再上传",
-            "Binary .xlsb workbooks are not supported; save as .xlsx and re-upload",
-        )
-    if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
-        fmt = "xlsx"
-    elif "mimetype" in names or "content.xml" in names:
-        mime = next(inflate(data, zf.getinfo("mimetype")), b"")[:100] if "mimetype" in names else b""
-        if mime and not mime.startswith(_ODS_MIME):
-            raise _not_spreadsheet("其他 OpenDocument 文档")
-        if "content.xml" not in names:
-            raise _damaged()
-        fmt = "ods"
-    elif any(n.startswith("word/") for n in names):
-        raise _not_spreadsheet("Word 文档")
-    else:
-        raise _not_spreadsheet("压缩包")
-
+    fmt = _zip_format(data, zf, names)
     # An encrypted .ods keeps a plain manifest but encrypts content.xml: tell before inflating it.
     if fmt == "ods" and b"encryption-data" in _read_small(data, zf, "META-INF/manifest.xml"):
         raise encrypted()
@@ -162,6 +144,27 @@ def _check_zip(data: bytes, limits: Limits) -> str:
     if fmt == "ods":
         scan_ods_content(inflate(data, zf.getinfo("content.xml")), limits)
     return fmt
+
+
+def _zip_format(data: bytes, zf: zipfile.ZipFile, names: set[str]) -> str:
+    """Which spreadsheet a zip container holds ("xlsx" or "ods"), refusing .xlsb, Word and plain archives."""
+    if "xl/workbook.bin" in names:
+        raise fail(
+            "不支持 .xlsb 二进制工作簿，请在 Excel 中另存为 .xlsx 后再上传",
+            "Binary .xlsb workbooks are not supported; save as .xlsx and re-upload",
+        )
+    if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
+        return "xlsx"
+    if "mimetype" in names or "content.xml" in names:
+        mime = next(inflate(data, zf.getinfo("mimetype")), b"")[:100] if "mimetype" in names else b""
+        if mime and not mime.startswith(_ODS_MIME):
+            raise _not_spreadsheet("其他 OpenDocument 文档")
+        if "content.xml" not in names:
+            raise _damaged()
+        return "ods"
+    if any(n.startswith("word/") for n in names):
+        raise _not_spreadsheet("Word 文档")
+    raise _not_spreadsheet("压缩包")
 
 
 def _bomb(detail: str) -> LedgerFileError:

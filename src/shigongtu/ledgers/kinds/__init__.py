@@ -21,14 +21,13 @@ ALL: tuple[LedgerKind, ...] = (
     supervision.KIND,
 )
 
-KINDS: dict[str, LedgerKind] = {kind.name: kind for kind in ALL}
 
 
 def get(name: str) -> LedgerKind | None:
     """The kind called ``name`` (``nodes``, ``projects`` …), or None."""
-    return KINDS.get(name)
+    return load_all().get(name)
 
 
 def load_all() -> dict[str, LedgerKind]:
-    """Every kind by name, in the order of ``ALL``."""
-    return KINDS
+    """Every kind by name, in the order of ``ALL`` (read at each call: ``ALL`` is the one list)."""
+    return {kind.name: kind for kind in ALL}

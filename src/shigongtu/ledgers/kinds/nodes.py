@@ -252,65 +252,11 @@ class NodesKind(LedgerKind):
                 if name not in new_units:
                     new_units[name] = services.ensure_unit(name, plan.unit)
                 return new_units[name]
-            return value  # type: ignore[no-any-return]
+            return value
 
-        creates = sorted((p for p in plans if p.target is None and not p.payload.get("continuation")),
-                         key=lambda p: p.key.count("."))
-        depth_groups: dict[int, list[RowPlan]] = {}
-        for p in creates:
-            depth_groups.setdefault(p.key.count("."), []).append(p)
-        for depth in sorted(depth_groups):
-            batch = []
-            for p in depth_groups[depth]:
-                data = dict(p.payload["data"])
-                parent_code = p.key.rsplit(".", 1)[0] if "." in p.key else None
-                node = Node(plan=plan, code=p.key, sort_key=code_sort_key(p.key), depth=depth,
-                            parent=by_code[parent_code] if parent_code else None)
-                for key, value in data.items():
-                    if key == "lead_unit":
-                        node.lead_unit = unit_of(value)
-                    elif key == "weight":
-                        node.weight = value
-                    else:
-                        setattr(node, key, value)
-                batch.append(node)
-            for node in Node.objects.bulk_create(batch, batch_size=1000):
-                by_code[node.code] = node
-        updates = []
-        fields: set[str] = set()
-        for p in plans:
-            if p.target is None or p.payload.get("continuation"):
-                continue
-            node = p.target
-            node_changed = False
-            for key, value in p.payload["data"].items():
-                if key == "lead_unit":
-                    unit = unit_of(value)
-                    if node.lead_unit_id != (unit.pk if unit else None):
-                        node.lead_unit = unit
-                        fields.add("lead_unit")
-                        node_changed = True
-                elif audit._plain(getattr(node, key)) != audit._plain(value):
-                    setattr(node, key, value)
-                    fields.add(key)
-                    node_changed = True
-            if node_changed:
-                node.version += 1
-                fields.add("version")
-                updates.append(node)
-        if updates:
-            Node.objects.bulk_update(updates, sorted(fields), batch_size=1000)
-        for p in plans:
-            ind = p.payload.get("indicator")
-            if ind is None:
-                continue
-            indicator = ind["current"] or Indicator(plan=plan, node=by_code[p.key], name=ind["name"])
-            for key in ("unit", "target", "kind", "curve"):
-                if key in ind:
-                    setattr(indicator, key, ind[key])
-            if ind["current"] is not None:
-                indicator.version += 1
-            indicator.save()
+        _create_nodes(plan, plans, by_code, unit_of)
+        _update_nodes(plans, unit_of)
+        _save_indicators(plan, plans, by_code)
         actor = services.actor_name(ctx.user)
         audit.record_many(
             ({"action": "import-" + p.action, "object_type": "node", "object_id": by_code[p.key].pk,
@@ -350,3 +296,75 @@ class NodesKind(LedgerKind):
 
 
 KIND = NodesKind()
+
+
+UnitOf = Callable[[Any], OrgUnit | None]
+
+
+def _create_nodes(plan: Any, plans: list[RowPlan], by_code: dict[str, Node], unit_of: UnitOf) -> None:
+    """Insert the new nodes a level at a time, parents first, so each child finds its parent."""
+    creates = sorted((p for p in plans if p.target is None and not p.payload.get("continuation")),
+                     key=lambda p: p.key.count("."))
+    depth_groups: dict[int, list[RowPlan]] = {}
+    for p in creates:
+        depth_groups.setdefault(p.key.count("."), []).append(p)
+    for depth in sorted(depth_groups):
+        batch = []
+        for p in depth_groups[depth]:
+            data = dict(p.payload["data"])
+            parent_code = p.key.rsplit(".", 1)[0] if "." in p.key else None
+            node = Node(plan=plan, code=p.key, sort_key=code_sort_key(p.key), depth=depth,
+                        parent=by_code[parent_code] if parent_code else None)
+            for key, value in data.items():
+                if key == "lead_unit":
+                    node.lead_unit = unit_of(value)
+                elif key == "weight":
+                    node.weight = value
+                else:
+                    setattr(node, key, value)
+            batch.append(node)
+        for node in Node.objects.bulk_create(batch, batch_size=1000):
+            by_code[node.code] = node
+
+
+def _update_nodes(plans: list[RowPlan], unit_of: UnitOf) -> None:
+    """Write the changed fields of existing nodes in one bulk update, bumping each changed node's version."""
+    updates = []
+    fields: set[str] = set()
+    for p in plans:
+        if p.target is None or p.payload.get("continuation"):
+            continue
+        node = p.target
+        node_changed = False
+        for key, value in p.payload["data"].items():
+            if key == "lead_unit":
+                unit = unit_of(value)
+                if node.lead_unit_id != (unit.pk if unit else None):
+                    node.lead_unit = unit
+                    fields.add("lead_unit")
+                    node_changed = True
+            elif audit._plain(getattr(node, key)) != audit._plain(value):
+                setattr(node, key, value)
+                fields.add(key)
+                node_changed = True
+        if node_changed:
+            node.version += 1
+            fields.add("version")
+            updates.append(node)
+    if updates:
+        Node.objects.bulk_update(updates, sorted(fields), batch_size=1000)
+
+
+def _save_indicators(plan: Any, plans: list[RowPlan], by_code: dict[str, Node]) -> None:
+    """Create or update the indicator (指标) a row carries, on the node it belongs to."""
+    for p in plans:
+        ind = p.payload.get("indicator")
+        if ind is None:
+            continue
+        indicator = ind["current"] or Indicator(plan=plan, node=by_code[p.key], name=ind["name"])
+        for key in ("unit", "target", "kind", "curve"):
+            if key in ind:
+                setattr(indicator, key, ind[key])
+        if ind["current"] is not None:
+            indicator.version += 1
+        indicator.save()

@@ -80,9 +80,6 @@ class ReportsKind(LedgerKind):
 
     def check(self, ctx: ImportContext, rows: list[RawRow]) -> Iterator[RowPlan]:
         plan = ctx.plan
-        nodes: dict[str, Node] = ctx.state["nodes"]
-        cancelled: set[str] = ctx.state["cancelled"]
-        reportable: set[str] | None = ctx.state["reportable"]
         columns: dict[str, Indicator] = ctx.state["indicator_columns"]
         latest: dict[tuple[int, str], Report] = ctx.state["latest"]
         seen: dict[tuple[str, str], int] = {}
@@ -90,21 +87,7 @@ class ReportsKind(LedgerKind):
             v = row.values
             errs = ctx.row_errors(row)
             code = cells.text(v, "编号")
-            node = None
-            if code is None:
-                errs.add("编号", v.get("编号"), "必填：编号", en="required: code")
-            elif code not in nodes:
-                errs.add("编号", code, f"施工图 {plan.code} 中没有编号为 {code} 的任务",
-                         en=f"plan {plan.code} has no task with code {code}")
-            else:
-                node = nodes[code]
-                parts = code.split(".")
-                if any(".".join(parts[:i]) in cancelled for i in range(1, len(parts) + 1)):
-                    errs.add("编号", code, f"任务 {code} 已取消，不能填报",
-                             en=f"task {code} is cancelled and takes no reports")
-                elif reportable is not None and code not in reportable:
-                    errs.add("编号", code, f"您没有任务 {code} 的填报权限",
-                             en=f"you may not report on task {code}")
+            node = _reportable_node(ctx, code, v, errs)
             period = cells.period_cell(v, "填报月份", errs)
             if period is not None:
                 try:
@@ -120,30 +103,10 @@ class ReportsKind(LedgerKind):
                              en=f"duplicate {period.key} report for task {code} in this file "
                                 f"(already on row {seen[key]})")
                 seen[key] = row.number
-            progress = None
-            if not cells.blank(v.get("进度")):
-                try:
-                    progress = fields.read_progress(v.get("进度"))
-                except ValueProblem as exc:
-                    errs.add_problem("进度", v.get("进度"), exc)
-            elif code in ctx.state["parents"] and row.extras:
-                progress = Decimal(0)  # a parent's row that only reports indicator values: its own
-                # progress never enters the roll-up (parents are rolled up from their children)
-            else:
-                errs.add("进度", v.get("进度"), "必填：进度（0–100）", en="required: progress (0–100)")
+            progress = _progress(ctx, code, row, errs)
             texts = {field: cells.text(v, header) or ""
                      for header, field in TEXT_FIELDS.items() if header in ctx.headers}
-            values: dict[int, Decimal] = {}
-            for header, indicator in columns.items():
-                raw = row.extras.get(header)
-                if cells.blank(raw):
-                    continue
-                cell_errs = cells.RowErrors(row.number, {header: header})
-                value = cells.amount_cell({header: raw}, header, cell_errs, unit=indicator.unit or "个",
-                                          header_unit=cells.header_unit(header))
-                errs.errors.extend(cell_errs.errors)
-                if value is not None:
-                    values[indicator.pk] = value
+            values = _indicator_values(columns, row, errs)
             if not ctx.keep(errs) or node is None or period is None or progress is None:
                 continue
             current = latest.get((node.pk, period.key))
@@ -246,3 +209,58 @@ class ReportsKind(LedgerKind):
 
 
 KIND = ReportsKind()
+
+
+def _reportable_node(ctx: ImportContext, code: str | None, v: Mapping[str, Any], errs: cells.RowErrors) -> Node | None:
+    """The task a report row names by 编号, if it exists, is not cancelled and the importer may report on it."""
+    plan = ctx.plan
+    nodes: dict[str, Node] = ctx.state["nodes"]
+    cancelled: set[str] = ctx.state["cancelled"]
+    reportable: set[str] | None = ctx.state["reportable"]
+    if code is None:
+        errs.add("编号", v.get("编号"), "必填：编号", en="required: code")
+        return None
+    if code not in nodes:
+        errs.add("编号", code, f"施工图 {plan.code} 中没有编号为 {code} 的任务",
+                 en=f"plan {plan.code} has no task with code {code}")
+        return None
+    parts = code.split(".")
+    if any(".".join(parts[:i]) in cancelled for i in range(1, len(parts) + 1)):
+        errs.add("编号", code, f"任务 {code} 已取消，不能填报",
+                 en=f"task {code} is cancelled and takes no reports")
+    elif reportable is not None and code not in reportable:
+        errs.add("编号", code, f"您没有任务 {code} 的填报权限",
+                 en=f"you may not report on task {code}")
+    return nodes[code]
+
+
+def _progress(ctx: ImportContext, code: str | None, row: RawRow, errs: cells.RowErrors) -> Decimal | None:
+    """The row's 进度 (0–100); a parent's row that only reports indicator values needs none."""
+    v = row.values
+    if not cells.blank(v.get("进度")):
+        try:
+            return fields.read_progress(v.get("进度"))
+        except ValueProblem as exc:
+            errs.add_problem("进度", v.get("进度"), exc)
+            return None
+    if code in ctx.state["parents"] and row.extras:
+        # its own progress never enters the roll-up (parents are rolled up from their children)
+        return Decimal(0)
+    errs.add("进度", v.get("进度"), "必填：进度（0–100）", en="required: progress (0–100)")
+    return None
+
+
+def _indicator_values(columns: dict[str, Indicator], row: RawRow, errs: cells.RowErrors) -> dict[int, Decimal]:
+    """The indicator values (指标值) in the row's extra columns, by indicator id; blank cells are skipped."""
+    values: dict[int, Decimal] = {}
+    for header, indicator in columns.items():
+        raw = row.extras.get(header)
+        if cells.blank(raw):
+            continue
+        cell_errs = cells.RowErrors(row.number, {header: header})
+        value = cells.amount_cell({header: raw}, header, cell_errs, unit=indicator.unit or "个",
+                                  header_unit=cells.header_unit(header))
+        errs.errors.extend(cell_errs.errors)
+        if value is not None:
+            values[indicator.pk] = value
+    return values

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import DecimalField as DecimalOut
 from django.db.models import F, Q, QuerySet, Value
+from django.utils import timezone
 
 from shigongtu.lib.errors import FieldError
 from shigongtu.plans.models import Node, Plan
@@ -183,6 +184,6 @@ def export_filter(qs: QuerySet[Any], filters: Mapping[str, Any] | None, plan: Pl
     try:
         as_of = dt.date.fromisoformat(str((filters or {}).get("as_of") or ""))
     except ValueError:
-        as_of = default_as_of(plan, dt.date.today())
+        as_of = default_as_of(plan, timezone.localdate())
     chosen = flt.apply(Project.objects.all(), plan, as_of, ProjectSettings.rules_for(plan)).order_by().values("pk")
     return qs.filter(**{f"{to_project}pk__in": chosen})

@@ -54,15 +54,29 @@ def save_approval(project: Project, data: Mapping[str, Any], user: Any = None, i
         item = ApprovalItem.objects.select_for_update().get(pk=item.pk, project=project)
         if expected_version is not None and item.version != expected_version:
             raise Conflict(f"手续「{item.kind}」", item.version)
+    clean = _clean_approval(project, data, item, today)
+    created = item is None
+    old = None if created else {f: getattr(item, f) for f in APPROVAL_FIELDS}
+    if item is None:
+        last = project.approvals.aggregate(m=Max("sort"))["m"]
+        item = ApprovalItem(project=project, sort=(last or 0) + 1)
+    for key, value in clean.items():
+        setattr(item, key, value)
+    if not audit.save_tracked(item, APPROVAL_FIELDS, old, object_type="approval", actor=actor_name(user),
+                              label=f"{label(project)} · {item.kind}", plan_code=project.plan.code):
+        return item
+    _advance_when_ready(project, user, today)
+    bump_revision(project.plan)
+    return item
+
+
+def _clean_approval(project: Project, data: Mapping[str, Any], item: ApprovalItem | None,
+                    today: dt.date) -> dict[str, Any]:
+    """The checklist line's clean values; every problem is named at once (InputRejected)."""
     problems: list[FieldError] = []
     clean: dict[str, Any] = {}
     if "kind" in data or item is None:
-        kind = str(data.get("kind") or "").strip()
-        if not kind or len(kind) > 30:
-            problems.append(FieldError("手续类型不能为空，最长30个字符", field="kind", value=kind))
-        elif project.approvals.filter(kind=kind).exclude(pk=item.pk if item is not None else 0).exists():
-            problems.append(FieldError(f"已有「{kind}」这一项", field="kind", value=kind))
-        clean["kind"] = kind
+        clean["kind"] = _approval_kind(project, data, item, problems)
     if "status" in data:
         status = str(data["status"] or "").strip()
         if status not in APPROVAL_STATUSES:
@@ -77,27 +91,33 @@ def save_approval(project: Project, data: Mapping[str, Any], user: Any = None, i
     for key in ("issued_on", "valid_until", "planned_by"):
         if key in data:
             clean[key] = optional_date(data, key, problems)
+    problems += _approval_dates(clean, item, today)
+    if problems:
+        raise InputRejected(problems)
+    return clean
+
+
+def _approval_kind(project: Project, data: Mapping[str, Any], item: ApprovalItem | None,
+                   problems: list[FieldError]) -> str:
+    """The kind of approval (手续类型): given, at most 30 characters, once per project."""
+    kind = str(data.get("kind") or "").strip()
+    if not kind or len(kind) > 30:
+        problems.append(FieldError("手续类型不能为空，最长30个字符", field="kind", value=kind))
+    elif project.approvals.filter(kind=kind).exclude(pk=item.pk if item is not None else 0).exists():
+        problems.append(FieldError(f"已有「{kind}」这一项", field="kind", value=kind))
+    return kind
+
+
+def _approval_dates(clean: dict[str, Any], item: ApprovalItem | None, today: dt.date) -> list[FieldError]:
+    """Issued (批复日期) not after today, and valid until (有效期至) not before issued."""
+    problems = []
     issued = clean.get("issued_on", getattr(item, "issued_on", None))
     valid = clean.get("valid_until", getattr(item, "valid_until", None))
     if issued and issued > today:
         problems.append(FieldError(f"批复日期{issued}在今天之后", field="issued_on", value=str(issued)))
     if issued and valid and valid < issued:
         problems.append(FieldError(f"有效期至{valid}早于批复日期{issued}", field="valid_until", value=str(valid)))
-    if problems:
-        raise InputRejected(problems)
-    created = item is None
-    old = None if created else {f: getattr(item, f) for f in APPROVAL_FIELDS}
-    if item is None:
-        last = project.approvals.aggregate(m=Max("sort"))["m"]
-        item = ApprovalItem(project=project, sort=(last or 0) + 1)
-    for key, value in clean.items():
-        setattr(item, key, value)
-    if not audit.save_tracked(item, APPROVAL_FIELDS, old, object_type="approval", actor=actor_name(user),
-                              label=f"{label(project)} · {item.kind}", plan_code=project.plan.code):
-        return item
-    _advance_when_ready(project, user, today)
-    bump_revision(project.plan)
-    return item
+    return problems
 
 
 def _advance_when_ready(project: Project, user: Any, today: dt.date) -> None:

@@ -92,36 +92,8 @@ def save_bond(project: Project, data: Mapping[str, Any], user: Any = None, expec
     bond = BondProject.objects.select_for_update().filter(project=project).first()
     if bond is not None and expected_version is not None and bond.version != expected_version:
         raise Conflict("专项债项目", bond.version)
-    problems: list[FieldError] = []
-    clean: dict[str, Any] = {}
-    for key in ("requested_amount", "coverage_ratio"):
-        if key in data and data[key] not in (None, ""):
-            try:
-                clean[key] = parse_amount(data[key], "万元") if key == "requested_amount" else parse_amount(
-                    data[key], "倍")
-            except ValueError as exc:
-                problems.append(FieldError(str(exc), field=key, value=str(data[key])))
-    if data.get("declared_on") not in (None, ""):
-        try:
-            clean["declared_on"] = parse_date(data["declared_on"])
-            if clean["declared_on"] > today:
-                problems.append(FieldError("申报日期在今天之后", field="declared_on", value=str(data["declared_on"])))
-        except ValueError as exc:
-            problems.append(FieldError(str(exc), field="declared_on", value=str(data["declared_on"])))
-    for key in ("capital_use", "has_plan_doc", "has_finance_report", "has_legal_opinion"):
-        if key in data:
-            clean[key] = bool(data[key])
-    if "notes" in data:
-        clean["notes"] = str(data["notes"] or "").strip()
+    clean = _clean_bond(data, bond, today)
     state = data.get("state")
-    if state not in (None, "") and bond is None:
-        if state not in BOND_STATES:
-            problems.append(FieldError(f"未知的专项债状态（可用：{'、'.join(BOND_STATES)}）", field="state",
-                                    value=state))
-    elif state not in (None, "") and bond is not None and state != bond.state:
-        problems.append(FieldError("状态请通过状态变更提交", field="state", value=state))
-    if problems:
-        raise InputRejected(problems)
     created = bond is None
     old = None if created else {f: getattr(bond, f) for f in BOND_FIELDS}
     bond = bond or BondProject(project=project)
@@ -144,6 +116,46 @@ def save_bond(project: Project, data: Mapping[str, Any], user: Any = None, expec
                      project.plan.code)
         bump_revision(project.plan)
     return bond
+
+
+def _clean_bond(data: Mapping[str, Any], bond: BondProject | None, today: dt.date) -> dict[str, Any]:
+    """A special-bond record's clean values; every problem is named at once (InputRejected)."""
+    problems: list[FieldError] = []
+    clean: dict[str, Any] = {}
+    _bond_figures(data, today, clean, problems)
+    for key in ("capital_use", "has_plan_doc", "has_finance_report", "has_legal_opinion"):
+        if key in data:
+            clean[key] = bool(data[key])
+    if "notes" in data:
+        clean["notes"] = str(data["notes"] or "").strip()
+    state = data.get("state")
+    if state not in (None, "") and bond is None:
+        if state not in BOND_STATES:
+            problems.append(FieldError(f"未知的专项债状态（可用：{'、'.join(BOND_STATES)}）", field="state",
+                                    value=state))
+    elif state not in (None, "") and bond is not None and state != bond.state:
+        problems.append(FieldError("状态请通过状态变更提交", field="state", value=state))
+    if problems:
+        raise InputRejected(problems)
+    return clean
+
+
+def _bond_figures(data: Mapping[str, Any], today: dt.date, clean: dict[str, Any], problems: list[FieldError]) -> None:
+    """Requested amount (万元), revenue coverage (倍) and the declaration date, not after today."""
+    for key in ("requested_amount", "coverage_ratio"):
+        if key in data and data[key] not in (None, ""):
+            try:
+                clean[key] = parse_amount(data[key], "万元") if key == "requested_amount" else parse_amount(
+                    data[key], "倍")
+            except ValueError as exc:
+                problems.append(FieldError(str(exc), field=key, value=str(data[key])))
+    if data.get("declared_on") not in (None, ""):
+        try:
+            clean["declared_on"] = parse_date(data["declared_on"])
+            if clean["declared_on"] > today:
+                problems.append(FieldError("申报日期在今天之后", field="declared_on", value=str(data["declared_on"])))
+        except ValueError as exc:
+            problems.append(FieldError(str(exc), field="declared_on", value=str(data["declared_on"])))
 
 
 @transaction.atomic

@@ -38,6 +38,24 @@ def save_problem(project: Project, data: Mapping[str, Any], user: Any = None, it
         item = ProjectProblem.objects.select_for_update().get(pk=item.pk, project=project)
         if expected_version is not None and item.version != expected_version:
             raise Conflict("问题记录", item.version)
+    clean = _clean_problem(project, data, item, today)
+    created = item is None
+    old = None if created else {f: getattr(item, f) for f in PROBLEM_FIELDS}
+    item = item or ProjectProblem(project=project)
+    for key, value in clean.items():
+        setattr(item, key, value)
+    if item.status == "已解决" and item.resolved_on is None:
+        item.resolved_on = today
+    if item.status != "已解决":
+        item.resolved_on = None
+    audit.save_tracked(item, PROBLEM_FIELDS, old, object_type="problem", actor=actor_name(user),
+                       label=f"{label(project)} · {item.title[:40]}", plan_code=project.plan.code)
+    return item
+
+
+def _clean_problem(project: Project, data: Mapping[str, Any], item: ProjectProblem | None,
+                   today: dt.date) -> dict[str, Any]:
+    """A problem record's clean values; every problem with the input is named at once (InputRejected)."""
     problems: list[FieldError] = []
     clean: dict[str, Any] = {}
     if "title" in data or item is None:
@@ -53,6 +71,18 @@ def save_problem(project: Project, data: Mapping[str, Any], user: Any = None, it
         clean["needs_coordination"] = bool(data["needs_coordination"])
     if "resolution" in data:
         clean["resolution"] = str(data["resolution"] or "").strip()
+    _problem_dates(data, clean, problems)
+    if "responsible_unit" in data:
+        clean["responsible_unit_id"] = _responsible_unit(project, data["responsible_unit"], problems)
+    if clean.get("resolved_on") and clean["resolved_on"] > today:
+        problems.append(FieldError("解决日期在今天之后", field="resolved_on", value=str(clean["resolved_on"])))
+    if problems:
+        raise InputRejected(problems)
+    return clean
+
+
+def _problem_dates(data: Mapping[str, Any], clean: dict[str, Any], problems: list[FieldError]) -> None:
+    """Deadline (办结时限), resolution date and the month the problem was raised."""
     for key in ("deadline", "resolved_on"):
         if key in data:
             clean[key] = optional_date(data, key, problems)
@@ -61,27 +91,13 @@ def save_problem(project: Project, data: Mapping[str, Any], user: Any = None, it
             clean["raised_period"] = parse_period(data["raised_period"]).key
         except ValueError as exc:
             problems.append(FieldError(str(exc), field="raised_period", value=data["raised_period"]))
-    if "responsible_unit" in data:
-        unit = data["responsible_unit"]
-        if isinstance(unit, str) and unit.strip():
-            unit = find_unit(unit, project.plan.unit)
-            if unit is None:
-                problems.append(FieldError(f"单位「{data['responsible_unit']}」不存在", field="responsible_unit",
-                                        value=data["responsible_unit"]))
-        clean["responsible_unit_id"] = unit.pk if isinstance(unit, OrgUnit) else None
-    if clean.get("resolved_on") and clean["resolved_on"] > today:
-        problems.append(FieldError("解决日期在今天之后", field="resolved_on", value=str(clean["resolved_on"])))
-    if problems:
-        raise InputRejected(problems)
-    created = item is None
-    old = None if created else {f: getattr(item, f) for f in PROBLEM_FIELDS}
-    item = item or ProjectProblem(project=project)
-    for key, value in clean.items():
-        setattr(item, key, value)
-    if item.status == "已解决" and item.resolved_on is None:
-        item.resolved_on = today
-    if item.status != "已解决":
-        item.resolved_on = None
-    audit.save_tracked(item, PROBLEM_FIELDS, old, object_type="problem", actor=actor_name(user),
-                       label=f"{label(project)} · {item.title[:40]}", plan_code=project.plan.code)
-    return item
+
+
+def _responsible_unit(project: Project, raw: Any, problems: list[FieldError]) -> int | None:
+    """The responsible unit (责任单位) by name within the plan's zone, or an OrgUnit given directly."""
+    unit = raw
+    if isinstance(unit, str) and unit.strip():
+        unit = find_unit(unit, project.plan.unit)
+        if unit is None:
+            problems.append(FieldError(f"单位「{raw}」不存在", field="responsible_unit", value=raw))
+    return unit.pk if isinstance(unit, OrgUnit) else None

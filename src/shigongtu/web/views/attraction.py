@@ -89,7 +89,7 @@ class LeadForm(ProblemsMixin, forms.Form):
 
 def lead_for(request: HttpRequest, plan: Plan, code: str, action: str = VIEW) -> Lead:
     qs = Lead.objects.select_related("lead_unit", "project", "plan", "plan__unit")
-    return scoped(qs, request.user, action, plan=plan, code=code)  # type: ignore[no-any-return]
+    return scoped(qs, request.user, action, plan=plan, code=code)
 
 
 def _pct(fig: Any) -> dict[str, str]:

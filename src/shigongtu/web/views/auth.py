@@ -21,7 +21,7 @@ class SignInForm(AuthenticationForm):
         "inactive": _("该账号已停用，请联系管理员。"),
     }
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("用户名")
         self.fields["password"].label = _("密码")

@@ -112,7 +112,7 @@ def _menus(plan: Any) -> dict[str, list[str]]:
     if menus is None:
         menus = selectors.choices(plan.unit)
         cache.set(key, menus, 600)
-    return menus  # type: ignore[no-any-return]
+    return menus
 
 
 def _field_word(name: str) -> str:

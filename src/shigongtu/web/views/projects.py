@@ -201,7 +201,7 @@ def plan_totals(plan: Plan) -> dict[str, Any]:
         totals["industries"] = list(Project.objects.filter(plan=plan).exclude(industry="").order_by("industry")
                                     .values_list("industry", flat=True).distinct())
         cache.set(key, totals, 3600)
-    return totals  # type: ignore[no-any-return]
+    return totals
 
 
 def _query(params: dict[str, Any], as_of: dt.date, chosen: bool) -> str:

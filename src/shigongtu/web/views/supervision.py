@@ -40,7 +40,7 @@ MANAGE_ACTIONS = ("assign", "review", "return", "no_action", "escalate", "decide
 
 def _item(request: HttpRequest, plan: Plan, code: str, action: str = VIEW) -> SupervisionItem:
     qs = SupervisionItem.objects.select_related("plan", "plan__unit", "lead_unit", "node", "project")
-    return scoped(qs, request.user, action, plan=plan, code=code)  # type: ignore[no-any-return]
+    return scoped(qs, request.user, action, plan=plan, code=code)
 
 
 @login_required
@@ -65,8 +65,8 @@ def item_list(request: HttpRequest, code: str) -> HttpResponse:
     paginator.current = page.number
     rows = list(page.object_list)
     for item in rows:
-        item.light = selectors.light_of(item, as_of, days)  # type: ignore[attr-defined]
-        item.light_label = LIGHT_WORDS[item.light]  # type: ignore[attr-defined]
+        item.light = selectors.light_of(item, as_of, days)
+        item.light_label = LIGHT_WORDS[item.light]
     params = request.GET.copy()
     params.pop("page", None)
     light_params = request.GET.copy()
@@ -116,7 +116,7 @@ def _counted(plan: Plan, as_of: Any, days: int, flt: selectors.ItemFilter) -> di
             counts = selectors.light_counts(flt.apply(base, as_of, days, skip_light=True), as_of, days)
         found = {"summary": summary, "counts": counts, "campaigns": selectors.campaigns(plan)}
         cache.set(key, found, 600)
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def _can(user: Any, item: SupervisionItem, action: str) -> bool:

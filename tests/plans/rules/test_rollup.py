@@ -16,7 +16,7 @@ from shigongtu.plans.rules.rollup import (
     natural_code_key,
     reported_periods,
 )
-from tests.rules.trees import PLAN_END, PLAN_START, ids_of, roll, tree
+from tests.plans.rules.trees import PLAN_END, PLAN_START, ids_of, roll, tree
 
 JUNE_30 = date(2023, 6, 30)
 

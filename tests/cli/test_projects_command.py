@@ -11,8 +11,7 @@ import time_machine
 from django.core.management import call_command
 
 from shigongtu.projects.services.investment import submit_investment
-
-from .conftest import make_project
+from tests.projects.conftest import make_project
 
 
 def _run(*args):

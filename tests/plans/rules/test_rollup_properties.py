@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from shigongtu.plans.rules.lights import CANCELLED, Thresholds
 from shigongtu.plans.rules.rollup import NodeIn, RollupState, compute_tree
-from tests.rules.trees import PLAN_END, PLAN_START
+from tests.plans.rules.trees import PLAN_END, PLAN_START
 
 YEAR = [PLAN_START + timedelta(days=n) for n in range(0, 365, 7)]
 weights = st.one_of(st.sampled_from([0.0, 0.5, 1.0, 2.0]), st.floats(min_value=0, max_value=1000))

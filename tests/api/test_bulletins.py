@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+from typing import Any
 
 import pytest
 from docx import Document
 
 from shigongtu.bulletins import render_pdf, services
 from shigongtu.plans.selectors import compute_indicators
-
-from .conftest import JUNE
+from tests.bulletins.conftest import JUNE, at, build
 
 BASE = "/api/v1/plans/JY-T/bulletins"
+
+
+@pytest.fixture
+def june_plan(cast: Any) -> Any:
+    """The bulletins' half-year plan (tests/bulletins/conftest.py), seen on 10 July 2023."""
+    plan = build(cast)
+    with at(dt.date(2023, 7, 10)):
+        yield plan
 
 
 @pytest.fixture(autouse=True)

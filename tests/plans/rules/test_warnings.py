@@ -11,7 +11,7 @@ from shigongtu.plans.rules.indicators import IndicatorIn, indicator_status
 from shigongtu.plans.rules.lights import YELLOW
 from shigongtu.plans.rules.rollup import ReportIn, compute_tree, reported_periods
 from shigongtu.plans.rules.warnings import all_warnings, indicator_warnings, missing_reports, node_warnings
-from tests.rules.trees import PLAN_END, PLAN_START, ids_of, tree
+from tests.plans.rules.trees import PLAN_END, PLAN_START, ids_of, tree
 
 # -- node warnings ---------------------------------------------------------------------------------
 

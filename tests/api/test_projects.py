@@ -13,8 +13,7 @@ from shigongtu.projects.services.approvals import save_approval
 from shigongtu.projects.services.bonds import add_movement, save_bond
 from shigongtu.projects.services.investment import submit_investment
 from shigongtu.projects.services.problems import save_problem
-
-from .conftest import make_project
+from tests.projects.conftest import make_project
 
 ALL = {"coordinator": 200, "reporter": 200, "viewer": 200, "outsider": 404}
 BASE = "/api/v1/plans/JY-T/projects"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -12,6 +14,15 @@ from docx import Document
 from openpyxl import load_workbook
 
 from shigongtu.bulletins import render_pdf
+from tests.bulletins.conftest import at, build
+
+
+@pytest.fixture
+def june_plan(cast: Any) -> Any:
+    """The bulletins' half-year plan (tests/bulletins/conftest.py), seen on 10 July 2023."""
+    plan = build(cast)
+    with at(dt.date(2023, 7, 10)):
+        yield plan
 
 
 @pytest.fixture(autouse=True)
