@@ -6,7 +6,7 @@ record type adds its kind module here and to ``ALL``. Nothing registers itself.
 
 from __future__ import annotations
 
-from shigongtu.ledgers.kinds import approvals, bonds, nodes, projects, reports
+from shigongtu.ledgers.kinds import approvals, bonds, nodes, projects, reports, statistics
 from shigongtu.ledgers.kinds.base import LedgerKind
 
 ALL: tuple[LedgerKind, ...] = (
@@ -16,6 +16,7 @@ ALL: tuple[LedgerKind, ...] = (
     projects.INVESTMENT,
     approvals.KIND,
     bonds.KIND,
+    statistics.KIND,
 )
 
 KINDS: dict[str, LedgerKind] = {kind.name: kind for kind in ALL}
