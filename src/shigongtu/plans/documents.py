@@ -14,7 +14,8 @@ from shigongtu.plans.selectors import Rollup, compute_indicators, compute_warnin
 
 def time_share(out: IndicatorOut) -> float:
     """序时 of an indicator as a share: min(1, m / D) by the calendar alone (1 for a rate), beside
-    ``expected_share``, which follows the plan curve (计划进度) where there is one."""
+    ``expected_share``, which follows the plan curve (计划进度, also given as ``plan_share``) where
+    there is one — two figures under two names, never one under the other's."""
     if out.kind == RATE:
         return 1.0
     return expected_share(None, out.month, out.due.month if out.due is not None else 12)
@@ -32,6 +33,7 @@ def indicator_dict(out: IndicatorOut) -> dict[str, Any]:
         "actual": out.actual,
         "expected_share": out.expected_share,
         "time_share": time_share(out),
+        "plan_share": out.expected_share if out.has_curve else None,
         "completion": out.completion,
         "light": out.light,
         "month": out.month,

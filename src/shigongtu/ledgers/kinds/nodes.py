@@ -46,11 +46,12 @@ SPEC = LedgerSpec(
         Column("分月计划", ("plan curve",), help_zh="12个累计比例，用逗号分隔，最后一个为1或100%", width=30),
         Column("基数", ("baseline", "上年末", "基期值"), help_zh="存量指标的上年末数，不能等于目标值；默认0",
                number_format="#,##0.####", width=10),
-        Column("指标完成时限", ("indicator due",), help_zh="日期，须在施工图年度内；只填月份视为当月最后一天", width=13),
+        Column("指标完成时限", ("indicator due",), width=13,
+               help_zh="日期，须在施工图年度内；只填月份视为当月最后一天"),
         Column("累计值", ("cumulative",), help_zh="“是”表示各月数值为1–N月累计数（如统计局数据）", choices=("是", "否"),
                width=8),
-        Column("进度来源", ("progress source",), help_zh="填报（默认）、指标（按该任务第一个指标）或项目（按服务项目完成投资）",
-               choices=("填报", "指标", "项目"), width=10),
+        Column("进度来源", ("progress source",), choices=("填报", "指标", "项目"), width=10,
+               help_zh="填报（默认）、指标（按该任务第一个指标）或项目（按服务项目完成投资）"),
     ),
 )
 

@@ -13,11 +13,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from shigongtu.bulletins import render_html, services
-from shigongtu.bulletins.content import build_content, default_period
+from shigongtu.bulletins.content import build_content
 from shigongtu.bulletins.models import Bulletin
 from shigongtu.lib.errors import InputRejected
 from shigongtu.lib.periods import Period
 from shigongtu.orgs.access import MANAGE
+from shigongtu.plans.selectors import default_as_of
 from shigongtu.web.views.common import may, plan_for, plan_nav, today
 
 
@@ -26,8 +27,9 @@ def _months(year: int) -> list[Period]:
 
 
 def _chosen(request: HttpRequest, plan: Any) -> tuple[Period, str]:
-    """The month asked for (?period=), else last month within the plan year; with a problem text."""
-    fallback = min(max(default_period(today()), Period(plan.year, 1)), Period(plan.year, 12))
+    """The month asked for (?period=), else the month of the plan's default as-of (the latest complete
+    month, or the plan's setting) — the month every other page opens on; with a problem text."""
+    fallback = min(max(Period.of(default_as_of(plan, today())), Period(plan.year, 1)), Period(plan.year, 12))
     raw = (request.GET.get("period") or "").strip()
     if not raw:
         return fallback, ""
