@@ -11,6 +11,7 @@ from shigongtu.bulletins import sentences as S
 from shigongtu.bulletins.blocks import LIGHT, NUMBER, Chart, Column, Section, Table
 from shigongtu.bulletins.facts import Facts
 from shigongtu.lib.periods import Period
+from shigongtu.plans.documents import time_share
 from shigongtu.plans.models import Indicator, Plan
 from shigongtu.plans.rules.lights import RED, YELLOW
 from shigongtu.plans.selectors import compute_indicators
@@ -32,7 +33,7 @@ def _previous_year(plan: Plan, names: set[str], month: int) -> dict[str, float]:
 
 
 def indicator_figures(facts: Facts) -> list[dict[str, Any]]:
-    """Each indicator's printed figures: actual, target, completion, 序时 (m/12), plan curve
+    """Each indicator's printed figures: actual, target, completion, 序时 (min(1, m/D)), plan curve
     share (when it has a curve), the gaps in points and 同比 — all rounded once."""
     names = {i.name for i in facts.indicators}
     month = facts.indicators[0].month if facts.indicators else 0
@@ -42,7 +43,7 @@ def indicator_figures(facts: Facts) -> list[dict[str, Any]]:
         row = facts.indicator_rows.get(ind.id)
         q = N.quantity(ind.unit, [ind.target, ind.actual])
         completion = N.percent(ind.completion)
-        linear = N.percent(Decimal(ind.month) / 12)
+        linear = N.percent(Decimal(str(time_share(ind))))  # 序时: min(1, m/D), one function for every face
         curve = N.percent(ind.expected_share) if row is not None and row.curve else None
         base = last_year.get(ind.name)
         yoy = N.percent(N.to_decimal(ind.actual) / N.to_decimal(base) - 1) if base else None
