@@ -13,6 +13,7 @@ from __future__ import annotations
 # project amounts over the months; no indicator is judged by it (linear 序时 unless a plan sets
 # a curve of its own).
 FAI_CURVE = [0.0125, 0.025, 0.055, 0.125, 0.235, 0.365, 0.495, 0.625, 0.755, 0.875, 0.955, 1.0]
+FAI_CURVE_NOTE = "分月计划按长春地区施工季节设定（示例）：1–2月2.5%、3月3%、4月7%、5月11%、6–9月各13%、10月12%、11月8%、12月4.5%"
 # The spring-start window the plan sets for 春季开工 (March–May).
 SPRING_CURVE = [0, 0, 0.1, 0.5, 1, 1, 1, 1, 1, 1, 1, 1]
 # 高新技术企业 are recognised in batches (认定批次), not month by month: the plan's curve of the

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
-from shigongtu.demo.plan_data import FAI_CURVE
+from shigongtu.demo.plan_data import FAI_CURVE, FAI_CURVE_NOTE
 from shigongtu.demo.projects_data import (
     ANNUAL_SHARE,
     BOND_BATCHES,
@@ -325,5 +325,7 @@ def _indicators(plan: Plan, user: Any) -> None:
     save_indicator(Node.objects.get(plan=plan, code="1.3"), {
         "name": KEY_PROJECT_INVESTMENT, "unit": "亿元", "kind": "flow",
         "target": (annual / Decimal(10000)).quantize(Decimal("0.1")), "source": "projects.investment",
-        "source_options": {"basis": "dispatch"}, "headline": True}, user)
+        # the plan sets its own curve here, the season of construction in Changchun, and says so
+        "curve": FAI_CURVE, "source_options": {"basis": "dispatch", "curve_note": FAI_CURVE_NOTE}, "headline": True},
+        user)
     bump_revision(plan)

@@ -176,8 +176,9 @@ def attach_lights(projects: Iterable[Project], as_of: dt.date, month: int, r: Ru
         warned = lights_by_project(project_warnings(plan, as_of, [p.pk for p in projects]))
     for p in projects:
         value = ytd.get(p.pk, Decimal(0)) if ytd is not None else p.ytd_investment
-        p.lights = project_lights(p, value, as_of, month, r, year)  # type: ignore[attr-defined]
-        own = warned.get(p.code) if warned is not None else worst(p.lights.values())
+        lights = project_lights(p, value, as_of, month, r, year)
+        p.lights = lights  # type: ignore[attr-defined]
+        own = warned.get(p.code) if warned is not None else worst(lights.values())
         p.light = own or GREEN  # type: ignore[attr-defined]
 
 
