@@ -17,7 +17,7 @@ from shigongtu.orgs.access import MANAGE, REPORT, VIEW, scoped
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans import services
 from shigongtu.plans.documents import tree_document, warnings_document
-from shigongtu.plans.models import Indicator, Node, Plan, Report
+from shigongtu.plans.models import Indicator, Node, Plan, Report, StatisticValue
 from shigongtu.plans.selectors import default_as_of
 
 router = Router(tags=["blueprint"])
@@ -54,6 +54,7 @@ class NodeOut(Schema):
     weight: Decimal
     cancelled: bool
     notes: str
+    progress_source: str
     version: int
 
     @staticmethod
@@ -75,6 +76,7 @@ class NodeIn(Schema):
     weight: Decimal | None = None  # read by plans.fields (one rule, one wording)
     cancelled: bool | None = None
     notes: str | None = None
+    progress_source: str | None = None  # reports | indicator | projects (进度来源)
     version: int | None = None
 
 
@@ -89,6 +91,9 @@ class IndicatorSchema(Schema):
     unit: str
     kind: str
     target: Decimal
+    baseline: Decimal
+    due: dt.date | None
+    cumulative: bool
     curve: list[float] | None
     source: str
     version: int
@@ -103,7 +108,29 @@ class IndicatorIn(Schema):
     unit: str | None = None
     kind: str | None = None
     target: Decimal | None = None
+    baseline: Decimal | None = None  # 基数 (stock): last year's level
+    due: dt.date | None = None  # 指标完成时限, within the plan year
+    cumulative: bool | None = None  # period values are 1–N月累计 totals
     curve: list[float] | None = None
+    version: int | None = None
+
+
+class StatisticOut(Schema):
+    indicator: str
+    period: str
+    value: Decimal
+    yoy: Decimal | None
+    version: int
+
+    @staticmethod
+    def resolve_indicator(obj: StatisticValue) -> str:
+        return obj.indicator.name
+
+
+class StatisticIn(Schema):
+    period: str  # 2023-06, 2023年6月, 2023年1-6月 or 1-6月
+    value: Decimal | str
+    yoy: Decimal | str | None = None
     version: int | None = None
 
 
@@ -302,6 +329,23 @@ def update_indicator(request: HttpRequest, code: str, indicator_id: int, payload
     data = payload.dict(exclude_unset=True)
     version = data.pop("version", None)
     return services.save_indicator(ind.node, data, user=request.user, indicator=ind, expected_version=version)
+
+
+@router.get("/plans/{code}/statistics", response=list[StatisticOut])
+def plan_statistics(request: HttpRequest, code: str) -> Any:
+    """The statistics bureau's figures (统计数据) of the plan's indicators, by indicator and month."""
+    plan = _plan(request, code)
+    return StatisticValue.objects.filter(plan=plan).select_related("indicator").order_by("indicator_id", "period")
+
+
+@router.put("/plans/{code}/indicators/{indicator_id}/statistics", response=StatisticOut)
+def save_statistic(request: HttpRequest, code: str, indicator_id: int, payload: StatisticIn) -> Any:
+    """Record (or correct) one month's statistics figure of an indicator."""
+    plan = _plan(request, code, MANAGE)
+    ind = get_object_or_404(Indicator, plan=plan, pk=indicator_id)
+    figure, _ = services.save_statistic(ind, payload.period, payload.value, payload.yoy, user=request.user,
+                                        expected_version=payload.version)
+    return StatisticValue.objects.select_related("indicator").get(pk=figure.pk)
 
 
 def _report_qs() -> Any:

@@ -279,7 +279,7 @@ def _fresh(project: Project, as_of: dt.date | None = None) -> Project:
     project = Project.objects.select_related("lead_unit", "plan").prefetch_related("nodes").get(pk=project.pk)
     as_of = as_of or default_as_of(project.plan)
     attach_lights([project], as_of, month_of(as_of, project.plan), ProjectSettings.rules_for(project.plan),
-                  project.plan.year)
+                  project.plan.year, plan=project.plan)
     return project
 
 
@@ -316,7 +316,7 @@ def list_projects(request: HttpRequest, code: str, page: int = 1, page_size: int
     pages = Paginator(qs.select_related("lead_unit").prefetch_related("nodes"), max(1, min(page_size, 200)))
     current = pages.get_page(page)
     rows = list(current.object_list)
-    attach_lights(rows, as_of, month_of(as_of, plan), r, plan.year)
+    attach_lights(rows, as_of, month_of(as_of, plan), r, plan.year, plan=plan)
     return {"count": pages.count, "page": current.number, "pages": pages.num_pages, "as_of": as_of, "results": rows}
 
 
