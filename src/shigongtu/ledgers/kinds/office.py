@@ -20,7 +20,7 @@ from shigongtu.ledgers.kinds.base import ImportContext
 from shigongtu.lib import geo
 from shigongtu.lib.errors import FieldError, ValueProblem
 from shigongtu.lib.periods import Period
-from shigongtu.projects.investment import counted_by_period
+from shigongtu.projects.services.investment import counted_by_period
 from shigongtu.projects.models import Project
 
 CODE, NAME, NATIONAL = "项目编号", "项目名称", "项目代码"
