@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from shigongtu.lib.amounts import parse_number, parse_percent
+from shigongtu.lib.bounds import bounded, check_text
 from shigongtu.lib.errors import FieldError, ValueProblem, in_english, shown
 from shigongtu.lib.periods import Period, parse_date, parse_period
 from shigongtu.plans.rules.indicators import validate_curve
@@ -27,6 +28,7 @@ from shigongtu.plans.rules.indicators import validate_curve
 CODE_RE = re.compile(r"^\d+(\.\d+)*$")
 KIND_WORDS = {"流量": "flow", "flow": "flow", "存量": "stock", "stock": "stock"}
 CURVE_SPLIT = re.compile(r"[,，;；、\s]+")
+MAX_WEIGHT = 100_000  # 权重 is DecimalField(max_digits=10, decimal_places=4)
 
 
 def blank(raw: Any) -> bool:
@@ -74,10 +76,10 @@ def check_dates(start: dt.date | None, due: dt.date | None) -> None:
 def read_weight(raw: Any) -> Decimal:
     """A node's weight (权重) among its siblings: a number not below 0."""
     try:
-        return parse_number(raw, minimum=0)
+        return bounded(parse_number(raw, minimum=0), minimum=0, maximum=MAX_WEIGHT)
     except ValueProblem:
-        raise ValueProblem(f"权重应为不小于0的数：{shown(raw)}",
-                           f"the weight must be a number not below 0: {shown(raw)}") from None
+        raise ValueProblem(f"权重应为0到{MAX_WEIGHT}之间的数：{shown(raw)}",
+                           f"the weight must be a number from 0 to {MAX_WEIGHT}: {shown(raw)}") from None
 
 
 # -- indicator (指标) -------------------------------------------------------------------------
@@ -99,13 +101,18 @@ def read_kind(raw: Any) -> str:
 
 
 def read_target(raw: Any) -> Decimal:
-    """An indicator's target (目标值): a number greater than 0 (a ledger converts money units first)."""
+    """An indicator's target (目标值): a number greater than 0 (a ledger converts money units first).
+
+    Judged as stored (4 decimal places, at most 10¹²): ``0.00001`` would be stored as 0 and
+    ``1e30`` overflows the column; either made every read of the plan fail.
+    """
     try:
-        target = parse_number(raw)
+        target = bounded(parse_number(raw))
     except ValueProblem:
         target = Decimal(0)
     if target <= 0:
-        raise ValueProblem("目标值应为大于0的数", "the target must be a number greater than 0")
+        raise ValueProblem("目标值应为大于0且不超过10¹²的数（最多4位小数）",
+                           "the target must be a number greater than 0 and at most 10¹² (4 decimal places)")
     return target
 
 
@@ -151,7 +158,7 @@ def curve_text(curve: list[float] | None) -> str:
 def read_progress(raw: Any) -> Decimal:
     """A report's cumulative progress (进度) in percent points, 0–100; ``65`` and ``65%`` both give 65."""
     try:
-        progress = parse_percent(raw)
+        progress = bounded(parse_percent(raw), places=3)
     except ValueProblem:
         progress = None
     if progress is None or not Decimal(0) <= progress <= Decimal(100):
@@ -178,9 +185,10 @@ def read_value(name: str, raw: Any) -> Decimal | None:
     if blank(raw):
         return None
     try:
-        return parse_number(raw)
+        return bounded(parse_number(raw))
     except ValueProblem:
-        raise ValueProblem(f"指标「{name}」的值应为数字", f"the value of indicator {name} must be a number") from None
+        raise ValueProblem(f"指标「{name}」的值应为绝对值不超过10¹²的数字",
+                           f"the value of indicator {name} must be a number of at most 10¹² in size") from None
 
 
 # -- the tables ------------------------------------------------------------------------------
@@ -226,10 +234,12 @@ def clean(table: tuple[FieldSpec, ...], data: Mapping[str, Any]) -> tuple[dict[s
     out: dict[str, Any] = {}
     problems: list[FieldError] = []
     for key, raw in data.items():
-        if key not in readers:
-            out[key] = raw
-            continue
         try:
+            if isinstance(raw, str):
+                check_text(raw)  # the one rule for control characters, for every field
+            if key not in readers:
+                out[key] = raw
+                continue
             out[key] = readers[key](raw)
         except ValueProblem as exc:
             problems.append(problem(key, raw, exc))
