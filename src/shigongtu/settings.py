@@ -40,6 +40,8 @@ if PRODUCTION and not ALLOWED_HOSTS:
 # The key of the change history's fingerprints (HMAC-SHA-256). It lives outside the database, so
 # someone who can write to the database cannot rewrite the history and rehash it. Outside
 # production a fixed derived key keeps demo and test histories verifiable across processes.
+# API tokens (接口令牌) expire this many days after issue; revoked or expired ones answer 401.
+API_TOKEN_DAYS = env_int("SHIGONGTU_TOKEN_DAYS", 90)
 AUDIT_KEY = env_str("SHIGONGTU_AUDIT_KEY")
 if not AUDIT_KEY:
     if PRODUCTION:

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Router
 from ninja.files import UploadedFile
 
-from shigongtu.api.types import Code, Limit, Name, Offset, Period, Text
+from shigongtu.api.types import Code, Limit, Offset, Period
 from shigongtu.ledgers.engine import export_ledger, import_ledger
 from shigongtu.ledgers.mappings import save_mapping
 from shigongtu.ledgers.models import ColumnMapping, ImportRecord
@@ -28,7 +28,8 @@ def _plan(request: HttpRequest, code: str, action: str) -> Plan:
 @router.post("/plans/{code}/ledgers/{kind}/import", response={200: dict, 422: dict})
 def import_file(request: HttpRequest, code: str, kind: str, file: File[UploadedFile],
                 dry_run: Form[bool] = False, create_units: Form[bool] = False,
-                sheet: Form[Name] = "", period: Form[Period] = "", mapping: Form[Text] = "") -> Any:
+                sheet: str = Form("", max_length=200), period: str = Form("", max_length=20),
+                mapping: str = Form("", max_length=10_000)) -> Any:
     """Upload a ledger; the answer has the contract's import shape (ok, created, updated, unchanged, errors)."""
     plan = _plan(request, code, MANAGE)
     result = import_ledger(file.read(), file.name or "upload", kind, plan, request.user, dry_run=dry_run,

@@ -76,10 +76,15 @@ def check_dates(start: dt.date | None, due: dt.date | None) -> None:
 def read_weight(raw: Any) -> Decimal:
     """A node's weight (权重) among its siblings: a number not below 0."""
     try:
-        return bounded(parse_number(raw, minimum=0), minimum=0, maximum=MAX_WEIGHT)
+        weight = parse_number(raw, minimum=0)
     except ValueProblem:
-        raise ValueProblem(f"权重应为0到{MAX_WEIGHT}之间的数：{shown(raw)}",
-                           f"the weight must be a number from 0 to {MAX_WEIGHT}: {shown(raw)}") from None
+        raise ValueProblem(f"权重应为不小于0的数：{shown(raw)}",
+                           f"the weight must be a number not below 0: {shown(raw)}") from None
+    try:
+        return bounded(weight, maximum=MAX_WEIGHT)
+    except ValueProblem:
+        raise ValueProblem(f"权重不能大于{MAX_WEIGHT}：{shown(raw)}",
+                           f"the weight must be at most {MAX_WEIGHT}: {shown(raw)}") from None
 
 
 # -- indicator (指标) -------------------------------------------------------------------------
@@ -107,12 +112,15 @@ def read_target(raw: Any) -> Decimal:
     ``1e30`` overflows the column; either made every read of the plan fail.
     """
     try:
-        target = bounded(parse_number(raw))
+        target = parse_number(raw)
     except ValueProblem:
         target = Decimal(0)
-    if target <= 0:
-        raise ValueProblem("目标值应为大于0且不超过10¹²的数（最多4位小数）",
-                           "the target must be a number greater than 0 and at most 10¹² (4 decimal places)")
+    try:
+        target = bounded(target)
+    except ValueProblem:
+        raise ValueProblem("目标值不能超过10¹²", "the target must be at most 10¹²") from None
+    if target <= 0:  # after rounding as stored: 0.00001 is 0
+        raise ValueProblem("目标值应为大于0的数", "the target must be a number greater than 0")
     return target
 
 
@@ -185,10 +193,14 @@ def read_value(name: str, raw: Any) -> Decimal | None:
     if blank(raw):
         return None
     try:
-        return bounded(parse_number(raw))
+        value = parse_number(raw)
     except ValueProblem:
-        raise ValueProblem(f"指标「{name}」的值应为绝对值不超过10¹²的数字",
-                           f"the value of indicator {name} must be a number of at most 10¹² in size") from None
+        raise ValueProblem(f"指标「{name}」的值应为数字", f"the value of indicator {name} must be a number") from None
+    try:
+        return bounded(value)
+    except ValueProblem:
+        raise ValueProblem(f"指标「{name}」的值超出范围（绝对值不超过10¹²）",
+                           f"the value of indicator {name} is out of range (at most 10¹² in size)") from None
 
 
 # -- the tables ------------------------------------------------------------------------------
