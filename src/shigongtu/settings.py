@@ -173,6 +173,11 @@ if HTTPS:
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("SHIGONGTU_UPLOAD_MAX_MB", 20) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 LEDGER_MAX_BYTES = env_int("SHIGONGTU_UPLOAD_MAX_MB", 20) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [  # the size limit is checked while the file streams in (utilities.uploads)
+    "shigongtu.utilities.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 REDIS_URL = env_str("SHIGONGTU_REDIS_URL")
 CACHES = {

@@ -16,6 +16,7 @@ from shigongtu.ledgers.models import ColumnMapping, ImportRecord
 from shigongtu.orgs.access import MANAGE, VIEW, scoped
 from shigongtu.plans.models import Plan
 from shigongtu.projects.selectors.filters import FILTER_PARAMS
+from shigongtu.utilities.uploads import read_upload, safe_filename
 
 router = Router(tags=["ledgers"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,7 +33,8 @@ def import_file(request: HttpRequest, code: str, kind: str, file: File[UploadedF
                 mapping: str = Form("", max_length=10_000)) -> Any:
     """Upload a ledger; the answer has the contract's import shape (ok, created, updated, unchanged, errors)."""
     plan = _plan(request, code, MANAGE)
-    result = import_ledger(file.read(), file.name or "upload", kind, plan, request.user, dry_run=dry_run,
+    result = import_ledger(read_upload(file), safe_filename(file.name or ""), kind, plan, request.user,
+                           dry_run=dry_run,
                            create_units=create_units, sheet=sheet or None, period=period or None,
                            mapping=mapping or None)
     return (200 if result.ok else 422), result.as_dict()

@@ -106,13 +106,13 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("有效期至"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
 
-    def is_usable(self, now: Any) -> bool:
-        """Neither revoked nor past its expiry at ``now``."""
-        return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)
-
     class Meta:
         verbose_name = _("API 令牌")
         verbose_name_plural = _("API 令牌")
 
     def __str__(self) -> str:
         return f"{self.user} · {self.name}"
+
+    def is_usable(self, now: Any) -> bool:
+        """Neither revoked nor past its expiry at ``now``."""
+        return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)

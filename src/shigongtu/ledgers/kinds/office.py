@@ -20,8 +20,8 @@ from shigongtu.ledgers.kinds.base import ImportContext
 from shigongtu.lib import geo
 from shigongtu.lib.errors import FieldError, ValueProblem
 from shigongtu.lib.periods import Period
-from shigongtu.projects.services.investment import counted_by_period
 from shigongtu.projects.models import Project
+from shigongtu.projects.services.investment import counted_by_period
 
 CODE, NAME, NATIONAL = "项目编号", "项目名称", "项目代码"
 MONTH, YTD = "本月完成投资", "本年累计完成投资"
