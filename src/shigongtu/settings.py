@@ -82,7 +82,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shigongtu.utilities.middleware.ChineseFirstLocaleMiddleware",
-    "shigongtu.utilities.middleware.RefuseControlCharacters",
+    "shigongtu.web.guards.RefuseControlCharacters",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -177,8 +177,8 @@ if HTTPS:
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("SHIGONGTU_UPLOAD_MAX_MB", 20) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 LEDGER_MAX_BYTES = env_int("SHIGONGTU_UPLOAD_MAX_MB", 20) * 1024 * 1024
-FILE_UPLOAD_HANDLERS = [  # the size limit is checked while the file streams in (utilities.uploads)
-    "shigongtu.utilities.uploads.SizeLimitedUploadHandler",
+FILE_UPLOAD_HANDLERS = [  # the size limit is checked while the file streams in (ledgers.uploads)
+    "shigongtu.ledgers.uploads.SizeLimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]

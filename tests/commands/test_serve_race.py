@@ -38,15 +38,16 @@ from shigongtu.orgs.services import issue_token
 from shigongtu.plans import services
 from django.contrib.auth import get_user_model
 tokens = {}
+ZONES = __ZONES__
 city = services.ensure_unit("示例市", None, "city")
-for i in range(%d):
+for i in range(ZONES):
     zone = services.ensure_unit(f"示例区{i}", city, "district")
     services.create_plan(f"SL-{i}", f"示例施工图{i}", 2023, unit=zone)
     user = get_user_model().objects.create_user(f"coord{i}")
     Membership.objects.create(user=user, unit=zone, role="coordinator")
     tokens[f"SL-{i}"] = issue_token(user, "race")
 print(json.dumps(tokens))
-""" % ZONES
+"""
 
 
 def _free_port() -> int:
@@ -76,7 +77,7 @@ def test_nothing_a_request_starts_outlives_the_worker():
 @pytest.mark.skipif(not ON_POSTGRES, reason="the shared-connection failure needs PostgreSQL")
 def test_a_burst_right_after_start_gets_every_answer_to_its_own_caller(scratch_database):
     env = {**os.environ, "DATABASE_URL": scratch_database, "SHIGONGTU_ENV": "test"}
-    made = subprocess.run([sys.executable, "-c", SETUP], env=env, capture_output=True, text=True, timeout=120,
+    made = subprocess.run([sys.executable, "-c", SETUP.replace("__ZONES__", str(ZONES))], env=env, capture_output=True, text=True, timeout=120,
                           check=True)
     tokens = json.loads(made.stdout.strip().splitlines()[-1])
     port = _free_port()

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from shigongtu.ledgers.uploads import safe_filename
 from shigongtu.lib.bounds import bounded, check_date, check_text, control_characters
 from shigongtu.lib.errors import ValueProblem
 from shigongtu.lib.periods import parse_date
 from shigongtu.lib.sheets import starts_like_formula
-from shigongtu.utilities.uploads import safe_filename
 
 
 def test_a_figure_is_judged_as_stored():

@@ -14,7 +14,6 @@ from shigongtu.projects.bulk.investment import apply_investment_rows, validate_i
 from shigongtu.projects.bulk.projects import apply_project_rows, validate_project_row, validate_project_rows
 from shigongtu.projects.models import InvestmentReport, Project
 from shigongtu.projects.services.investment import review_investment, submit_investment
-
 from tests.conftest import make_user
 
 from .conftest import make_project

@@ -47,13 +47,7 @@ def test_submit_and_review_of_the_same_report_race_without_deadlock():
 
     for i in range(PAIRS):
         report = submit_investment(project, {"period": "2023-06", "amount": str(800 + i)}, owner)
-        start = threading.Barrier(2)
-        threads = [
-            threading.Thread(target=lambda: (start.wait(), act("submit", lambda: submit_investment(
-                project, {"period": "2023-06", "amount": str(900 + i)}, owner)))),
-            threading.Thread(target=lambda: (start.wait(), act("review", lambda: review_investment(
-                report, True, cast.coordinator)))),
-        ]
+        threads = _pair(act, project, owner, report, cast.coordinator, 900 + i)
         for t in threads:
             t.start()
         for t in threads:
@@ -64,3 +58,18 @@ def test_submit_and_review_of_the_same_report_race_without_deadlock():
             InvestmentReport.objects.filter(pk=report.pk).update(status="submitted")
     errors = [o for o in outcomes if o[1].startswith("error")]
     assert (len(outcomes), errors) == (2 * PAIRS, [])
+
+
+def _pair(act, project, owner, report, reviewer, amount):
+    """Two threads released together: the owner files the month again while the reviewer approves it."""
+    start = threading.Barrier(2)
+
+    def submit():
+        start.wait()
+        act("submit", lambda: submit_investment(project, {"period": "2023-06", "amount": str(amount)}, owner))
+
+    def review():
+        start.wait()
+        act("review", lambda: review_investment(report, True, reviewer))
+
+    return [threading.Thread(target=submit), threading.Thread(target=review)]

@@ -13,10 +13,10 @@ from shigongtu.api.types import Code, Limit, Offset, Period
 from shigongtu.ledgers.engine import export_ledger, import_ledger
 from shigongtu.ledgers.mappings import save_mapping
 from shigongtu.ledgers.models import ColumnMapping, ImportRecord
+from shigongtu.ledgers.uploads import read_upload, safe_filename
 from shigongtu.orgs.access import MANAGE, VIEW, scoped
 from shigongtu.plans.models import Plan
 from shigongtu.projects.selectors.filters import FILTER_PARAMS
-from shigongtu.utilities.uploads import read_upload, safe_filename
 
 router = Router(tags=["ledgers"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -134,7 +134,7 @@ class ProjectIn(Schema):
 class ProjectEdit(ProjectIn):
     """A change to a project: only the fields given change; ``version`` is the one last read (乐观锁)."""
 
-    version: Version  # type: ignore[assignment]
+    version: Version
 
 
 class StageIn(Schema):
@@ -211,7 +211,7 @@ class ApprovalIn(Schema):
 
 
 class ApprovalEdit(ApprovalIn):
-    version: Version  # type: ignore[assignment]
+    version: Version
 
 
 class ProblemOut(Schema):
@@ -259,7 +259,7 @@ class BondIn(Schema):
 
 
 class ProblemEdit(ProblemIn):
-    version: Version  # type: ignore[assignment]
+    version: Version
 
 
 class MovementIn(Schema):

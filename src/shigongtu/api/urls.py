@@ -10,8 +10,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from shigongtu.api.auth import SessionOrToken
 from shigongtu.api.types import EDIT_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut
+from shigongtu.ledgers.uploads import too_large_message
 from shigongtu.lib.errors import Conflict, InputRejected, NotAllowed
-from shigongtu.utilities.uploads import too_large_message
 
 api = NinjaAPI(
     title="Shigongtu API",
@@ -29,7 +29,7 @@ def on_rejected(request: HttpRequest, exc: InputRejected) -> HttpResponse:
 
 @api.exception_handler(NinjaValidationError)
 def on_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    if getattr(request, "upload_too_large", False):  # dropped while streaming (utilities.uploads)
+    if getattr(request, "upload_too_large", False):  # dropped while streaming (ledgers.uploads)
         return api.create_response(request, {"detail": [{"field": "file", "message": too_large_message()}]},
                                    status=422)
     detail = []

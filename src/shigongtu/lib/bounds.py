@@ -4,7 +4,7 @@ A figure outside these bounds is a typing slip or an attack, never a plan: a tar
 ``1e30`` or ``0.00001`` (which rounds to 0 in storage and then divides by zero on every read),
 a date in year 1 or 9999, a NUL byte PostgreSQL refuses. The field tables (``plans.fields``,
 ``projects.fields``), the API schemas (``api.types``) and the request check
-(``utilities.middleware.RefuseControlCharacters``) all read these, so every face refuses the
+(``web.guards.RefuseControlCharacters``) all read these, so every face refuses the
 same values with the same words, as a 422 naming the field.
 """
 

@@ -21,11 +21,11 @@ from shigongtu.ledgers.engine import annotated_copy, export_ledger, import_ledge
 from shigongtu.ledgers.io import annotated_filename
 from shigongtu.ledgers.mappings import save_mapping
 from shigongtu.ledgers.models import ImportRecord
+from shigongtu.ledgers.uploads import read_upload, safe_filename, too_large_message
 from shigongtu.lib.errors import InputRejected
 from shigongtu.orgs.access import MANAGE, VIEW
 from shigongtu.plans.models import Node
 from shigongtu.projects.selectors.filters import FILTER_PARAMS
-from shigongtu.utilities.uploads import read_upload, safe_filename, too_large_message
 from shigongtu.web.errors import rejected
 from shigongtu.web.views.common import may, plan_for, plan_nav
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -36,13 +38,14 @@ def my_tokens(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["POST"])
 def revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     """Revoke one of the user's own tokens (another user's is a 404)."""
-    token = get_object_or_404(ApiToken.objects.select_related("user"), pk=token_id, user=request.user)
+    token = get_object_or_404(ApiToken.objects.select_related("user"), pk=token_id, user=request.user.pk)
     revoke_token(token, request.user)
     return _page(request, "", "", notice=_("令牌已吊销，使用它的程序将无法再访问接口。"))
 
 
 def _page(request: HttpRequest, new_token: str, error: str, *, status: int = 200, notice: str = "") -> HttpResponse:
-    tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
+    owner: Any = request.user  # signed in (login_required)
+    tokens = ApiToken.objects.filter(user=owner).order_by("-created_at")
     return render(request, "web/account/tokens.html", {
         "tokens": tokens, "now": timezone.now(), "new_token": new_token, "error": error, "notice": notice,
     }, status=status)
