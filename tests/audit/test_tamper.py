@@ -130,7 +130,7 @@ def test_it_names_a_report_value_changed_in_its_own_table(history):
 
 
 def test_it_names_an_investment_figure_changed_in_its_own_table(history):
-    from shigongtu.projects import investment
+    from shigongtu.projects.services import investment
 
     project = Project.objects.get()
     with time_machine.travel(dt.datetime(2023, 6, 30, 9, tzinfo=dt.UTC), tick=False):
