@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from shigongtu.lib.amounts import parse_number, parse_percent
+from shigongtu.lib.bounds import bounded, check_text
 from shigongtu.lib.errors import FieldError, ValueProblem, in_english, shown
 from shigongtu.lib.periods import Period, parse_date, parse_period
 from shigongtu.plans.rules.indicators import validate_curve
@@ -33,6 +34,7 @@ YES_WORDS = {"是", "y", "yes", "true", "1", "√"}
 NO_WORDS = {"否", "n", "no", "false", "0", ""}
 STATISTIC_SPAN = re.compile(r"^(?:(?P<y>\d{4})\s*年)?\s*1\s*[-–—~～至到]\s*(?P<m>\d{1,2})\s*月份?(?:累计)?$")
 CURVE_SPLIT = re.compile(r"[,，;；、\s]+")
+MAX_WEIGHT = 100_000  # 权重 is DecimalField(max_digits=10, decimal_places=4)
 
 
 def blank(raw: Any) -> bool:
@@ -80,10 +82,15 @@ def check_dates(start: dt.date | None, due: dt.date | None) -> None:
 def read_weight(raw: Any) -> Decimal:
     """A node's weight (权重) among its siblings: a number not below 0."""
     try:
-        return parse_number(raw, minimum=0)
+        weight = parse_number(raw, minimum=0)
     except ValueProblem:
         raise ValueProblem(f"权重应为不小于0的数：{shown(raw)}",
                            f"the weight must be a number not below 0: {shown(raw)}") from None
+    try:
+        return bounded(weight, maximum=MAX_WEIGHT)
+    except ValueProblem:
+        raise ValueProblem(f"权重不能大于{MAX_WEIGHT}：{shown(raw)}",
+                           f"the weight must be at most {MAX_WEIGHT}: {shown(raw)}") from None
 
 
 # -- indicator (指标) -------------------------------------------------------------------------
@@ -111,9 +118,10 @@ def read_baseline(raw: Any) -> Decimal:
     if blank(raw):
         return Decimal(0)
     try:
-        return parse_number(raw)
+        return bounded(parse_number(raw))
     except ValueProblem:
-        raise ValueProblem(f"基数应为数字：{shown(raw)}", f"the baseline must be a number: {shown(raw)}") from None
+        raise ValueProblem(f"基数应为不超过10¹²的数字：{shown(raw)}",
+                           f"the baseline must be a number up to 10¹²: {shown(raw)}") from None
 
 
 def read_indicator_due(raw: Any) -> dt.date | None:
@@ -170,9 +178,13 @@ def read_target(raw: Any) -> Decimal:
     """An indicator's target (目标值): a number (a ledger converts money units first); above 0
     except for a stock, whose target only has to differ from its baseline (:func:`check_indicator`)."""
     try:
-        return parse_number(raw)
+        target = parse_number(raw)
     except ValueProblem:
         raise ValueProblem(f"目标值应为数字：{shown(raw)}", f"the target must be a number: {shown(raw)}") from None
+    try:
+        return bounded(target)  # as stored: 4 decimal places, at most 10¹² (1e30 overflowed the column)
+    except ValueProblem:
+        raise ValueProblem("目标值不能超过10¹²", "the target must be at most 10¹²") from None
 
 
 def read_curve(raw: Any) -> list[float] | None:
@@ -217,7 +229,7 @@ def curve_text(curve: list[float] | None) -> str:
 def read_progress(raw: Any) -> Decimal:
     """A report's cumulative progress (进度) in percent points, 0–100; ``65`` and ``65%`` both give 65."""
     try:
-        progress = parse_percent(raw)
+        progress = bounded(parse_percent(raw), places=3)
     except ValueProblem:
         progress = None
     if progress is None or not Decimal(0) <= progress <= Decimal(100):
@@ -271,9 +283,14 @@ def read_value(name: str, raw: Any) -> Decimal | None:
     if blank(raw):
         return None
     try:
-        return parse_number(raw)
+        value = parse_number(raw)
     except ValueProblem:
         raise ValueProblem(f"指标「{name}」的值应为数字", f"the value of indicator {name} must be a number") from None
+    try:
+        return bounded(value)
+    except ValueProblem:
+        raise ValueProblem(f"指标「{name}」的值超出范围（绝对值不超过10¹²）",
+                           f"the value of indicator {name} is out of range (at most 10¹² in size)") from None
 
 
 # -- the tables ------------------------------------------------------------------------------
@@ -323,10 +340,12 @@ def clean(table: tuple[FieldSpec, ...], data: Mapping[str, Any]) -> tuple[dict[s
     out: dict[str, Any] = {}
     problems: list[FieldError] = []
     for key, raw in data.items():
-        if key not in readers:
-            out[key] = raw
-            continue
         try:
+            if isinstance(raw, str):
+                check_text(raw)  # the one rule for control characters, for every field
+            if key not in readers:
+                out[key] = raw
+                continue
             out[key] = readers[key](raw)
         except ValueProblem as exc:
             problems.append(problem(key, raw, exc))

@@ -427,6 +427,13 @@ def file_report(node: Node, period: str, data: dict[str, Any], user: Any = None,
     return report
 
 
+def refuse_own_work(user: Any, filed_by_id: int | None) -> None:
+    """Separation of duties (审核与填报分离): whoever filed a report may not approve it, at any step."""
+    if filed_by_id is not None and getattr(user, "pk", None) == filed_by_id:
+        raise NotAllowed("the filer may not approve their own report",
+                         message="填报人不能审核通过自己填报的月报，请由其他人员审核")
+
+
 def _ancestor_codes(code: str) -> list[str]:
     parts = code.split(".")
     return [".".join(parts[:i]) for i in range(1, len(parts))]
@@ -435,7 +442,12 @@ def _ancestor_codes(code: str) -> list[str]:
 @transaction.atomic
 def review_report(report: Report, approve: bool, user: Any = None, reason: str = "",
                   expected_version: int | None = None) -> Report:
-    """Approve a submitted report, or return it to the reporter with a reason (退回)."""
+    """Approve a submitted report, or return it to the reporter with a reason (退回).
+
+    Locks the plan before the report, the order file_report takes them, so filing and
+    reviewing the same report queue behind each other instead of deadlocking.
+    """
+    list(Plan.objects.select_for_update().filter(pk=report.node.plan_id).values_list("pk", flat=True))
     report = Report.objects.select_for_update().select_related("node", "node__plan").get(pk=report.pk)
     plan = report.node.plan
     require(user, plan, MANAGE)
@@ -443,6 +455,8 @@ def review_report(report: Report, approve: bool, user: Any = None, reason: str =
         raise Conflict(f"{report.node.code} {report.period} 月报", report.version)
     if report.status != Report.Status.SUBMITTED:
         raise InputRejected("只有已提交的月报可以审核", field="status", value=report.status)
+    if approve:
+        refuse_own_work(user, report.submitted_by_id)
     if not approve and not reason.strip():
         raise InputRejected("退回时请填写原因", field="reason", value=reason)
     old_status = report.status
