@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import json
 
 import pytest
@@ -46,7 +48,7 @@ def test_an_indicator_takes_baseline_due_and_cumulative_and_the_tree_shows_the_b
         content_type="application/json")
     assert response.status_code == 201, response.content
     body = response.json()
-    assert (body["baseline"], body["due"], body["cumulative"]) == ("402", "2023-12-31", False)
+    assert (Decimal(body["baseline"]), body["due"], body["cumulative"]) == (Decimal(402), "2023-12-31", False)
     tree = client.get("/api/v1/plans/JY-T/tree?as_of=2023-06-30").json()
     ind = next(i for n in tree["nodes"] for i in n["indicators"])
     assert ind["baseline"] == 402 and ind["completion"] == 0
@@ -61,9 +63,12 @@ def test_a_stock_baseline_equal_to_its_target_is_refused_by_field(cast):
 
 def test_a_node_takes_its_progress_source_through_the_api(cast):
     client = cast.client("coordinator")
-    response = client.patch("/api/v1/plans/JY-T/nodes/1.2", data=json.dumps({"progress_source": "projects"}),
+    version = cast.node("1.2").version
+    response = client.patch("/api/v1/plans/JY-T/nodes/1.2",
+                            data=json.dumps({"progress_source": "projects", "version": version}),
                             content_type="application/json")
     assert response.status_code == 200 and response.json()["progress_source"] == "projects"
-    response = client.patch("/api/v1/plans/JY-T/nodes/1.2", data=json.dumps({"progress_source": "indicator"}),
+    response = client.patch("/api/v1/plans/JY-T/nodes/1.2",
+                            data=json.dumps({"progress_source": "indicator", "version": version + 1}),
                             content_type="application/json")
     assert response.status_code == 422 and "progress_source" in response.content.decode()

@@ -55,3 +55,20 @@ def test_without_weasyprint_the_pdf_is_refused_clearly(june_plan, monkeypatch):
     monkeypatch.setattr(render_pdf, "_weasyprint", lambda: "PDF 需要 WeasyPrint（pip install weasyprint）")
     with pytest.raises(render_pdf.PdfUnavailable, match="WeasyPrint"):
         render_pdf.render(build_content(june_plan, JUNE), Masthead(None, dt.date(2023, 7, 10), "净月高新区"))
+
+
+def test_typesetting_that_runs_past_its_limit_stops_with_a_clear_error():
+    import time
+
+    from shigongtu.bulletins import render_pdf
+
+    with pytest.raises(render_pdf.PdfTooSlow, match="Word"), render_pdf._time_limit(0.05):
+        time.sleep(1)
+
+
+def test_the_pdf_limit_stays_below_the_worker_timeout():
+    from django.conf import settings
+
+    from shigongtu.bulletins import render_pdf
+
+    assert render_pdf.TIMEOUT_S < settings.WORKER_TIMEOUT_S

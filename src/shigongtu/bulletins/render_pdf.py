@@ -10,8 +10,12 @@ set-up installs both, and :func:`problem` says what is missing.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import signal
 import subprocess
+import threading
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -21,9 +25,37 @@ from shigongtu.bulletins.masthead import Masthead
 
 INSTALL_HINT = "apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk; pip install weasyprint"
 
+# The longest a PDF may take to typeset. It stays below the server's worker timeout
+# (settings.WORKER_TIMEOUT_S), so a page that asks for one gets an answer, not a killed worker.
+TIMEOUT_S = 180
+
 
 class PdfUnavailable(RuntimeError):
     """The PDF cannot be typeset here (WeasyPrint, Pango or a CJK font missing); the message says which."""
+
+
+class PdfTooSlow(PdfUnavailable):
+    """Typesetting took longer than :data:`TIMEOUT_S` (a very large plan): the Word file has it all."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Stop the work after ``seconds`` with :class:`PdfTooSlow` (main thread only: gunicorn's sync
+    workers and the CLI run requests there; elsewhere the worker timeout is the bound)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _stop(signum: int, frame: Any) -> None:
+        raise PdfTooSlow(f"PDF 排版超过 {seconds} 秒，请下载 Word 版")
+
+    previous = signal.signal(signal.SIGALRM, _stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @lru_cache(maxsize=1)
@@ -66,7 +98,8 @@ def html_to_pdf(html: str) -> bytes:
     if reason is not None:
         raise PdfUnavailable(reason)
     module = _weasyprint()
-    pdf: bytes = module.HTML(string=html).write_pdf()
+    with _time_limit(TIMEOUT_S):
+        pdf: bytes = module.HTML(string=html).write_pdf()
     return pdf
 
 
