@@ -72,3 +72,18 @@ class ReadBackFromTheDatabase(TestCase):
     def test_negative_zero_and_huge_floats_verify(self):
         record("update", "indicator", 1, {"curve": [[-0.0, 1e30, 1e-7], [0.0, 2.5e16, 0.1]]}, "张三")
         assert verify_history(figures=False).broken is None
+
+
+
+rich = st.recursive(
+    st.one_of(scalars, st.dates(), st.datetimes(), st.times(), st.decimals(places=None),
+              st.text(alphabet="abc_", max_size=4)),
+    lambda inner: st.lists(inner, max_size=3) | st.tuples(inner, inner)
+    | st.dictionaries(texts | st.text(alphabet="xyz", max_size=3), inner, max_size=3), max_leaves=10)
+
+
+@given(st.dictionaries(texts | st.text(alphabet="abc", max_size=3), rich, max_size=5), texts)
+def test_the_one_pass_text_equals_the_normal_form_dumped(value, label):
+    assert chain.canonical_changes(value) == chain.dump(chain.normal(value))
+    entry = chain.entry_text(1, "2023-01-01T00:00:00+00:00", "张三", "create", "enterprise", "7", label, "JY", "{}")
+    assert f'"object_label":{json.dumps(unicodedata.normalize("NFC", label))},' in entry

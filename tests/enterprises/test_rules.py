@@ -69,6 +69,20 @@ def test_counts_at_d_follow_the_contract():
     assert (counts[T.SRDI].pipeline, counts[T.SRDI].pool) == (1, 1)
 
 
+states_st = st.lists(st.builds(
+    T.TierState, st.sampled_from(T.TIERS), st.sampled_from(T.STATUSES), st.none() | dates, st.none() | dates,
+    st.none() | dates, st.integers(1, 30)), max_size=40)
+
+
+@given(states_st, dates)
+def test_tallies_of_grouped_records_equal_the_counts_of_each(states, day):
+    groups = [(s, 3) for s in states]
+    assert T.tally_at(groups, day) == T.counts_at(states * 3, day)
+    by_month = T.tally_by_month([(s, 1) for s in states], day.year)
+    assert by_month == {t: {m: len([s for s in states if s.tier == t and T.is_valid(s.status, s.granted, s.expires, end)])
+                            for m, end in T.month_ends(day.year)} for t in T.TIERS}
+
+
 def test_an_enterprise_holding_two_of_the_tiers_counts_once():
     states = [T.TierState(T.SRDI, T.GRANTED, dt.date(2022, 1, 1), None, None, 1),
               T.TierState(T.LITTLE_GIANT, T.GRANTED, dt.date(2023, 3, 1), None, None, 1),

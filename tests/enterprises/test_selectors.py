@@ -56,6 +56,22 @@ def test_the_sql_counts_equal_the_pure_rules(registry):
     assert (months[2], months[3]) == (1, 2)
 
 
+def test_the_grouped_month_counts_equal_the_pure_rules_for_every_tier_and_for_tiers_together(registry):
+    states = [r.state() for r in TierRecord.objects.all()]
+    for year in (2022, 2023, 2024, 2025):
+        by_tier = selectors.monthly_counts(registry.zone, year)
+        assert by_tier == {t: T.valid_by_month(states, year, [t]) for t in T.TIERS}
+        together = [T.HIGH_TECH, T.SRDI, T.LITTLE_GIANT]
+        assert selectors.monthly_valid(registry.zone, year, together) == T.valid_by_month(states, year, together)
+
+
+def test_the_counts_read_the_registry_in_two_queries_and_the_months_in_two(registry, django_assert_num_queries):
+    with django_assert_num_queries(3):  # the units, the grouped records, the unrenewed
+        selectors.tier_counts(registry.zone, D)
+    with django_assert_num_queries(2):  # the units, the grouped records
+        selectors.monthly_counts(registry.zone, 2023)
+
+
 def test_the_cli_prints_exactly_one_json_document(registry, capsys):
     call_command("enterprises", "--plan", "JY-T", "--as-of", "2023-06-30", "--json")
     doc = json.loads(capsys.readouterr().out)

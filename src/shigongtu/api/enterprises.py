@@ -136,11 +136,11 @@ def list_enterprises(request: HttpRequest, code: str, page: int = 1, page_size: 
     (valid and ending within 180 days of ``as_of``), ``valid``, ``industry``, ``leader``, ``q``."""
     plan = _plan(request, code)
     as_of = as_of or default_as_of(plan)
-    qs = selectors.registry(plan.unit, selectors.Filters.read(request.GET), as_of).select_related("unit")
-    pages = Paginator(selectors.with_tiers(qs), max(1, min(page_size, 200)))
+    ids = selectors.registry(plan.unit, selectors.Filters.read(request.GET), as_of).values_list("pk", flat=True)
+    pages = Paginator(ids, max(1, min(page_size, 200)))
     current = pages.get_page(page)
     return {"count": pages.count, "page": current.number, "pages": pages.num_pages, "as_of": as_of,
-            "results": [_out(e, as_of) for e in current.object_list]}
+            "results": [_out(e, as_of) for e in selectors.page_rows(current.object_list, "unit")]}
 
 
 @router.post("/plans/{code}/enterprises", response={201: EnterpriseOut})

@@ -88,7 +88,36 @@ def dump(value: Any) -> str:
 def canonical_changes(changes: Mapping[str, Any]) -> str:
     """The canonical text of an entry's changes; it is also the text stored, so the entry read
     back (from SQLite or PostgreSQL) hashes to the same value."""
-    return dump(normal(changes))
+    return _text(changes)
+
+
+_ascii = json.encoder.encode_basestring_ascii  # what json.dumps does with a str
+_DATES = (dt.date, dt.datetime, dt.time)
+
+
+def _text(value: Any) -> str:
+    """``dump(normal(value))`` in one pass for the values changes are made of (text, numbers,
+    decimals, dates, lists and dicts with ASCII keys), the same text; anything else through both."""
+    t = type(value)
+    if t is str:
+        return _ascii(value if value.isascii() else unicodedata.normalize("NFC", value))
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if t is int or t is float:
+        return number_text(value)
+    if t is Decimal:
+        return _ascii(format(value.normalize(), "f") if value.is_finite() else str(value))
+    if t in _DATES:
+        return _ascii(value.isoformat())
+    if t is list or t is tuple:
+        return "[" + ",".join([_text(v) for v in value]) + "]"
+    if t is dict and all(type(k) is str and k.isascii() for k in value):
+        return "{" + ",".join([f"{_ascii(k)}:{_text(value[k])}" for k in sorted(value)]) + "}"
+    return dump(normal(value))
 
 
 def entry_text(seq: int, at: str, actor: str, action: str, object_type: str, object_id: str, object_label: str,
@@ -96,7 +125,7 @@ def entry_text(seq: int, at: str, actor: str, action: str, object_type: str, obj
     """The canonical text of an entry assembled from its parts, with its changes given as
     :func:`canonical_changes` text: one JSON encoding per entry."""
     def q(text: str) -> str:
-        return json.dumps(unicodedata.normalize("NFC", text))
+        return _ascii(text if text.isascii() else unicodedata.normalize("NFC", text))
 
     return (f'{{"action":{q(action)},"actor":{q(actor)},"at":{q(at)},"changes":{changes_text},'
             f'"object_id":{q(object_id)},"object_label":{q(object_label)},"object_type":{q(object_type)},'

@@ -52,10 +52,19 @@ class Existing:
     records: dict[tuple[str, str], TierRecord]
 
 
+def known_codes(unit: OrgUnit) -> set[str]:
+    """The credit codes registered in ``unit`` or below: read once per file, so that a chunk of
+    enterprises new to the registry asks the database nothing."""
+    return set(Enterprise.objects.within(unit).values_list("credit_code", flat=True))
+
+
 def load_existing(unit: OrgUnit, codes: Iterable[str]) -> Existing:
     """The enterprises with these credit codes in ``unit`` or below (``unit``'s own first), and their tiers."""
+    codes = set(codes)
+    if not codes:
+        return Existing({}, {})
     found: dict[str, Enterprise] = {}
-    for e in Enterprise.objects.within(unit).filter(credit_code__in=set(codes)).order_by("-unit_id"):
+    for e in Enterprise.objects.within(unit).filter(credit_code__in=codes).order_by("-unit_id"):
         if e.credit_code not in found or e.unit_id == unit.pk:
             found[e.credit_code] = e
     by_id = {e.pk: e for e in found.values()}

@@ -106,8 +106,11 @@ class TierRecord(models.Model):
                 | models.Q(expires_on__gt=models.F("granted_on")), name="tier_expires_after_granted"),
         ]
         # Covering the counts at d and by month: they read the index, never the table.
+        # ``tier_expiring``: the certificates ending soon (warnings, the expiring filter) by a range on 有效期至.
         indexes = [models.Index(fields=["unit", "status", "tier", "granted_on", "expires_on", "enterprise"],
-                                 name="tier_counts")]
+                                name="tier_counts"),
+                   models.Index(fields=["unit", "status", "expires_on", "granted_on", "renewal_filed", "tier"],
+                                name="tier_expiring")]
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} · {self.tier} · {self.status}"

@@ -38,6 +38,12 @@ PAGE_SIZE = 50
 
 # -- the registry and its filters ----------------------------------------------------------
 
+def unit_ids(unit: OrgUnit) -> list[int]:
+    """The ids of ``unit`` and the units below it, as a list: with the ids written out, the
+    databases walk the indexes led by the unit in their order (the list's page, the grouped counts)."""
+    return list(OrgUnit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
+
+
 def records_of(unit: OrgUnit) -> QuerySet[TierRecord]:
     """Every tier record of the enterprises of ``unit`` and below."""
     return TierRecord.objects.filter(unit_id__in=units_within(unit))
@@ -76,9 +82,10 @@ class Filters:
 
 
 def registry(unit: OrgUnit, filters: Filters | None = None, as_of: dt.date | None = None) -> EnterpriseQuerySet:
-    """The enterprises of ``unit`` and below that pass the filters, by credit code."""
+    """The enterprises of ``unit`` and below that pass the filters, by credit code (the units'
+    ids written out, so that a page walks the (unit, credit code) index and stops at its end)."""
     f = filters or Filters()
-    qs = Enterprise.objects.within(unit)
+    qs = Enterprise.objects.filter(unit_id__in=unit_ids(unit))
     if f.industry:
         qs = qs.filter(industry=f.industry)
     if f.leader:
@@ -107,6 +114,14 @@ def with_tiers(qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
     return qs.prefetch_related(Prefetch("tiers", queryset=TierRecord.objects.order_by("id")))
 
 
+def page_rows(ids: Iterable[int], *related: str) -> list[Enterprise]:
+    """A page's enterprises by credit code, with their tier records, from the page's ids: the page
+    is chosen on the index alone (ids), its rows read by primary key (two queries)."""
+    qs = Enterprise.objects.filter(pk__in=list(ids)).select_related(*related) if related else \
+        Enterprise.objects.filter(pk__in=list(ids))
+    return list(with_tiers(qs).order_by("credit_code"))
+
+
 def _valid_q(day: dt.date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}status": T.GRANTED, f"{prefix}granted_on__lte": day}) & (
         Q(**{f"{prefix}expires_on__isnull": True}) | Q(**{f"{prefix}expires_on__gte": day}))
@@ -121,48 +136,55 @@ def choices(unit: OrgUnit) -> dict[str, list[str]]:
 
 # -- counts at d ---------------------------------------------------------------------------
 
+def _groups(ids: list[int], **lookup: Any) -> list[tuple[T.TierState, int]]:
+    """The tier records of the units ``ids`` as (state, n) groups of alike records: one grouped
+    query read off the covering index ``tier_counts`` in its own order (no sort, no table rows)."""
+    rows = (TierRecord.objects.filter(unit_id__in=ids, **lookup)
+            .values_list("unit_id", "status", "tier", "granted_on", "expires_on")
+            .annotate(n=Count("*")).order_by("unit_id", "status", "tier", "granted_on", "expires_on"))
+    return [(T.TierState(tier, status, granted, expires), n) for _, status, tier, granted, expires, n in rows]
+
+
 def tier_counts(unit: OrgUnit, day: dt.date) -> list[T.TierCount]:
-    """Each tier's counts at ``day`` (contract §4 "Enterprises at d"), in the order of the tiers."""
+    """Each tier's counts at ``day`` (contract §4 "Enterprises at d"), in the order of the tiers:
+    the records grouped, then those expiring with no renewal filed (the warnings) counted apart."""
     soon = day + dt.timedelta(days=T.EXPIRING_DAYS)
-    valid = _valid_q(day)
     renewal = Q(renewal_filed__isnull=False) & (Q(granted_on__isnull=True) | Q(renewal_filed__gte=F("granted_on")))
-    rows = records_of(unit).values("tier").annotate(
-        valid=Count("pk", filter=valid),
-        expiring=Count("pk", filter=valid & Q(expires_on__lte=soon)),
-        unrenewed=Count("pk", filter=valid & Q(expires_on__lte=soon) & ~renewal),
-        pool=Count("pk", filter=Q(status=T.POOL)),
-        planned=Count("pk", filter=Q(status=T.PLANNED)),
-        applied=Count("pk", filter=Q(status=T.APPLIED)),
-    )
-    found = {r["tier"]: r for r in rows}
+    ids = unit_ids(unit)
+    unrenewed = dict(TierRecord.objects.filter(unit_id__in=ids, status=T.GRANTED, granted_on__lte=day,
+                                               expires_on__gte=day, expires_on__lte=soon).exclude(renewal)
+                     .values_list("tier").annotate(n=Count("*")).order_by())
     out = []
-    for tier in T.TIERS:
-        r = found.get(tier)
-        if r is None:
-            out.append(T.TierCount(tier))
-            continue
-        out.append(T.TierCount(tier, r["valid"], r["pool"] + r["planned"] + r["applied"], r["expiring"], r["pool"],
-                               r["planned"], r["applied"], r["unrenewed"]))
+    for c in T.tally_at(_groups(ids), day):
+        out.append(T.TierCount(c.tier, c.valid, c.pipeline, c.expiring, c.pool, c.planned, c.applied,
+                               unrenewed.get(c.tier, 0)))
     return out
 
 
 def monthly_valid(unit: OrgUnit, year: int, tiers: Iterable[str]) -> dict[int, int]:
-    """Month → enterprises holding any of ``tiers`` valid at the month's end (each once), one query."""
+    """Month → enterprises holding any of ``tiers`` valid at the month's end (each once): the
+    tiers' grouped counts, less the second certificates of the few enterprises holding several."""
     wanted = list(tiers)
-    qs = records_of(unit).filter(tier__in=wanted, status=T.GRANTED)
-    distinct = len(wanted) > 1
-    aggregates = {f"m{m}": Count("enterprise_id", distinct=distinct, filter=_valid_q(end))
-                  for m, end in T.month_ends(year)}
-    row = qs.aggregate(**aggregates)
-    return {m: int(row[f"m{m}"] or 0) for m in range(1, 13)}
+    by_tier = monthly_counts(unit, year)
+    out = {m: sum(by_tier[t][m] for t in wanted if t in by_tier) for m in range(1, 13)}
+    if len(wanted) > 1:
+        mine = records_of(unit).filter(tier__in=wanted, status=T.GRANTED)
+        shared = mine.values("enterprise_id").annotate(n=Count("*")).filter(n__gt=1).values("enterprise_id")
+        states = [T.TierState(*row) for row in mine.filter(enterprise_id__in=shared).values_list(
+            "tier", "status", "granted_on", "expires_on", "renewal_filed", "enterprise_id")]
+        once = T.valid_by_month(states, year, wanted)
+        each = T.tally_by_month([(s, 1) for s in states], year)
+        for m in out:
+            out[m] -= sum(each[t][m] for t in wanted if t in each) - once[m]
+    return out
 
 
 def monthly_counts(unit: OrgUnit, year: int) -> dict[str, dict[int, int]]:
-    """Tier → month → records valid at the month's end, every tier and month in one query."""
-    aggregates = {f"m{m}": Count("pk", filter=_valid_q(end)) for m, end in T.month_ends(year)}
-    rows: list[Any] = list(records_of(unit).filter(status=T.GRANTED).values("tier").annotate(**aggregates))
-    found = {r["tier"]: {m: int(r[f"m{m}"]) for m in range(1, 13)} for r in rows}
-    return {t: found.get(t, dict.fromkeys(range(1, 13), 0)) for t in T.TIERS}
+    """Tier → month → records valid at the month's end: the recognised records grouped by their
+    dates in one query, the twelve month ends tallied over the groups."""
+    first_end = T.month_ends(year)[0][1]
+    groups = _groups(unit_ids(unit), status=T.GRANTED, granted_on__lte=dt.date(year, 12, 31))
+    return T.tally_by_month([(s, n) for s, n in groups if s.expires is None or s.expires >= first_end], year)
 
 
 def valid_at(unit: OrgUnit, day: dt.date, tiers: Iterable[str]) -> int:

@@ -150,19 +150,24 @@ class TierCount:
 
 def counts_at(states: Iterable[TierState], day: dt.date) -> list[TierCount]:
     """Every tier's counts at ``day``, in the order of :data:`TIERS`."""
+    return tally_at(((s, 1) for s in states), day)
+
+
+def tally_at(groups: Iterable[tuple[TierState, int]], day: dt.date) -> list[TierCount]:
+    """:func:`counts_at` of ``n`` records alike for each (state, n): what a grouped query returns."""
     acc = {t: [0, 0, 0, 0, 0, 0, 0] for t in TIERS}
-    for s in states:
+    for s, n in groups:
         row = acc.get(s.tier)
         if row is None:
             continue
         if is_valid(s.status, s.granted, s.expires, day):
-            row[0] += 1
+            row[0] += n
             if s.expires is not None and (s.expires - day).days <= EXPIRING_DAYS:
-                row[2] += 1
-                row[6] += not renewal_pending(s)
+                row[2] += n
+                row[6] += 0 if renewal_pending(s) else n
         elif s.status in PIPELINE:
-            row[1] += 1
-            row[3 + (POOL, PLANNED, APPLIED).index(s.status)] += 1
+            row[1] += n
+            row[3 + (POOL, PLANNED, APPLIED).index(s.status)] += n
     return [TierCount(t, *v) for t, v in acc.items()]
 
 
@@ -190,3 +195,18 @@ def valid_count(states: Iterable[TierState], day: dt.date, tiers: Iterable[str])
     """Enterprises holding any of ``tiers`` valid at ``day`` (each once)."""
     wanted = set(tiers)
     return len({s.enterprise_id for s in states if s.tier in wanted and is_valid(s.status, s.granted, s.expires, day)})
+
+
+def tally_by_month(groups: Iterable[tuple[TierState, int]], year: int) -> dict[str, dict[int, int]]:
+    """Tier → month → records valid at the month's end, from (state, n) groups (records counted,
+    not enterprises: one tier per enterprise at most)."""
+    ends = month_ends(year)
+    out = {t: dict.fromkeys(range(1, 13), 0) for t in TIERS}
+    for s, n in groups:
+        months = out.get(s.tier)
+        if months is None or s.status != GRANTED or s.granted is None:
+            continue
+        for m, end in ends:
+            if s.granted <= end and (s.expires is None or end <= s.expires):
+                months[m] += n
+    return out

@@ -74,8 +74,9 @@ class EnterprisesKind(LedgerKind):
 
     def prepare(self, ctx: ImportContext, rows: list[RawRow]) -> None:
         if "checker" not in ctx.state:  # what spans the chunks of one file
-            ctx.state.update(checker=rows_bulk.RowChecker(), shown=0)
-        ctx.state["existing"] = rows_bulk.load_existing(ctx.plan.unit, rows_bulk.row_codes(r.values for r in rows))
+            ctx.state.update(checker=rows_bulk.RowChecker(), shown=0, known=rows_bulk.known_codes(ctx.plan.unit))
+        codes = rows_bulk.row_codes(r.values for r in rows) & ctx.state["known"]
+        ctx.state["existing"] = rows_bulk.load_existing(ctx.plan.unit, codes)
 
     def check(self, ctx: ImportContext, rows: list[RawRow]) -> Iterator[RowPlan]:
         checker: rows_bulk.RowChecker = ctx.state["checker"]
@@ -96,8 +97,9 @@ class EnterprisesKind(LedgerKind):
                            value=p.value, message_en=p.message_en) for p in problems]
 
     def apply(self, ctx: ImportContext, plans: list[RowPlan]) -> None:
-        rows_bulk.apply_rows(ctx.plan.unit, [p.payload["row"] for p in plans], ctx.state["existing"], ctx.user,
-                             ctx.plan.code)
+        rows = [p.payload["row"] for p in plans]
+        rows_bulk.apply_rows(ctx.plan.unit, rows, ctx.state["existing"], ctx.user, ctx.plan.code)
+        ctx.state["known"].update(r.code for r in rows)  # registered now: the next chunks find them
 
     def finish(self, ctx: ImportContext) -> None:
         rows_bulk.finish(ctx.plan.unit)

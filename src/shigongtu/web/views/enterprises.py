@@ -61,8 +61,8 @@ def registry_list(request: HttpRequest, code: str) -> HttpResponse:
     plan = plan_for(request, code)
     as_of, chosen = as_of_for(request, plan)
     flt = selectors.Filters.read(request.GET)
-    qs = selectors.with_tiers(selectors.registry(plan.unit, flt, as_of))
-    paginator = Paginator(qs, selectors.PAGE_SIZE)
+    ids = selectors.registry(plan.unit, flt, as_of).values_list("pk", flat=True)
+    paginator = Paginator(ids, selectors.PAGE_SIZE)
     key = "enterprises:count:" + hashlib.sha256(
         f"{plan.pk}:{plan.created_at.timestamp()}:{plan.revision}:{as_of}:{flt}".encode()).hexdigest()
     count = cache.get(key)
@@ -72,7 +72,7 @@ def registry_list(request: HttpRequest, code: str) -> HttpResponse:
         paginator.count = count  # paging through the same filter counts once per registry change
     page = paginator.get_page(request.GET.get("page"))
     rows = []
-    for e in page.object_list:
+    for e in selectors.page_rows(page.object_list):
         tiers = sorted(e.tiers.all(), key=lambda r: T.TIERS.index(r.tier) if r.tier in T.TIERS else 99)
         rows.append({"e": e, "tiers": [{"word": tier_word(r.tier), "status": status_word(r.status), "r": r,
                                         "valid": T.is_valid(r.status, r.granted_on, r.expires_on, as_of)}
