@@ -138,3 +138,10 @@ def test_a_dry_run_writes_nothing_and_previews_fields(cast):
     result = run(cast, xlsx([HEADER, *sample_rows()]), dry_run=True)
     assert result.ok and result.created == 4
     assert not Lead.objects.exists()
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_reserved_code_is_refused_by_row_and_column(cast):
+    result = run(cast, xlsx([["编号", "项目名称"], ["Z-1", "示例一"], ["new", "示例二"]]))
+    assert [(e.row, e.column) for e in result.errors] == [(3, "编号")]
+    assert not Lead.objects.exists()
