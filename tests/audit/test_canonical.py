@@ -72,3 +72,15 @@ class ReadBackFromTheDatabase(TestCase):
     def test_negative_zero_and_huge_floats_verify(self):
         record("update", "indicator", 1, {"curve": [[-0.0, 1e30, 1e-7], [0.0, 2.5e16, 0.1]]}, "张三")
         assert verify_history(figures=False).broken is None
+
+
+fields = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=6)
+dated = st.one_of(scalars, st.dates(), st.datetimes(), st.decimals(allow_nan=True, allow_infinity=True, places=None))
+shaped = st.one_of(st.dictionaries(fields, st.tuples(dated, dated).map(list), max_size=5),
+                   st.dictionaries(fields, st.one_of(dated, values), max_size=4), changes)
+
+
+@settings(max_examples=300, deadline=None)
+@given(shaped)
+def test_the_direct_encoding_of_changes_is_the_generic_one(value):
+    assert chain.canonical_changes(value) == chain.dump(chain.normal(value))

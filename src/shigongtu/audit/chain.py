@@ -85,10 +85,44 @@ def dump(value: Any) -> str:
     return "[" + ",".join(dump(v) for v in value) + "]"
 
 
+_ASCII = json.encoder.encode_basestring_ascii  # what json.dumps does with a str (C speed)
+
+
+def _scalar(value: Any) -> str:
+    """``dump(normal(value))`` for the values a change holds, without the generic walk."""
+    t = type(value)
+    if t is str:
+        return _ASCII(unicodedata.normalize("NFC", value))
+    if value is None:
+        return "null"
+    if t is bool:
+        return "true" if value else "false"
+    if t is int or t is float:
+        return number_text(value)
+    if t is Decimal:
+        return _ASCII(format(value.normalize(), "f") if value.is_finite() else str(value))
+    if t is dt.date or t is dt.datetime:
+        return _ASCII(value.isoformat())
+    return dump(normal(value))
+
+
 def canonical_changes(changes: Mapping[str, Any]) -> str:
     """The canonical text of an entry's changes; it is also the text stored, so the entry read
-    back (from SQLite or PostgreSQL) hashes to the same value."""
-    return dump(normal(changes))
+    back (from SQLite or PostgreSQL) hashes to the same value.
+
+    The usual shape (ASCII field names → [old, new]) is written directly, a row of an import at
+    a time; anything else goes through :func:`normal` and :func:`dump`, which give the same text."""
+    if type(changes) is not dict or not all(type(k) is str and k.isascii() for k in changes):
+        return dump(normal(changes))
+    parts = []
+    for key in sorted(changes):
+        value = changes[key]
+        if type(value) is list or type(value) is tuple:
+            text = "[" + ",".join([_scalar(v) for v in value]) + "]"
+        else:
+            text = _scalar(value)
+        parts.append(f"{_ASCII(key)}:{text}")
+    return "{" + ",".join(parts) + "}"
 
 
 def entry_text(seq: int, at: str, actor: str, action: str, object_type: str, object_id: str, object_label: str,
