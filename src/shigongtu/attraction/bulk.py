@@ -148,14 +148,15 @@ def apply_lead_rows(plan: Plan, clean_rows: Iterable[Mapping[str, Any]], state: 
     now = timezone.now()
     by = user.pk if getattr(user, "pk", None) else None
     events: list[tuple[Any, ...]] = []
-    items = _create(plan, state, [c for c in rows if c["code"] not in existing], now, today, by, events)
+    items, pks = _create(plan, state, [c for c in rows if c["code"] not in existing], now, today, by, events)
     created = len(items)
+    pks.update((code, lead.pk) for code, lead in existing.items())
     updates = _update(plan, state, [(existing[c["code"]], c) for c in rows if c["code"] in existing], now, today, by,
                       events)
     items += updates
     bulk.insert_rows(LeadEvent, EVENT_COLUMNS, events)
     day = funds_day or min(today, dt.date(plan.year, 12, 31))
-    _arrivals(plan, rows, {**{c["code"]: day for c in rows}, **(funds_days or {})}, now)
+    _arrivals(plan, rows, pks, {**{c["code"]: day for c in rows}, **(funds_days or {})}, now)
     if items:
         audit.record_many(items, actor_name(user))
         bump_revision(plan)
@@ -180,9 +181,9 @@ def _stage_event(pk: int, values: Mapping[str, Any], old_stage: str, today: dt.d
 
 
 def _create(plan: Plan, state: RowState, rows: list[Mapping[str, Any]], now: Any, today: dt.date, by: Any,
-            events: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+            events: list[tuple[Any, ...]]) -> tuple[list[dict[str, Any]], dict[str, int]]:
     if not rows:
-        return []
+        return [], {}
     base = bulk.new_row(Lead, now)
     base["plan_id"] = plan.pk
     columns = list(base)
@@ -202,7 +203,7 @@ def _create(plan: Plan, state: RowState, rows: list[Mapping[str, Any]], now: Any
         _stage_event(pk, values, "", today, now, by, events)
         changes = audit.created({name: values[name] for name in AUDITED}, plain=False)
         items.append(_item(plan, "create", pk, values["code"], values["name"], changes))
-    return items
+    return items, ids
 
 
 def _update(plan: Plan, state: RowState, pairs: list[tuple[Lead, Mapping[str, Any]]], now: Any, today: dt.date,
@@ -232,13 +233,13 @@ def _update(plan: Plan, state: RowState, pairs: list[tuple[Lead, Mapping[str, An
     return [_item(plan, "update", lead.pk, lead.code, lead.name, changes) for lead, changes in changed]
 
 
-def _arrivals(plan: Plan, rows: list[Mapping[str, Any]], days: Mapping[str, dt.date], now: Any) -> int:
-    """Dated fund arrivals for the rows' 到位资金 beyond the leads' arrivals of the plan year (two queries)."""
+def _arrivals(plan: Plan, rows: list[Mapping[str, Any]], ids: Mapping[str, int], days: Mapping[str, dt.date],
+              now: Any) -> int:
+    """Dated fund arrivals for the rows' 到位资金 beyond the leads' arrivals of the plan year (one query)."""
     given = {c["code"]: c["funds"] for c in rows if c.get("funds")}
     if not given:
         return 0
-    ids = dict(Lead.objects.filter(plan=plan, code__in=given).values_list("code", "pk"))
-    had = dict(FundArrival.objects.filter(lead_id__in=ids.values(), date__year=plan.year).values("lead_id")
+    had = dict(FundArrival.objects.filter(lead_id__in=[ids[c] for c in given], date__year=plan.year).values("lead_id")
                .annotate(s=Sum("amount")).values_list("lead_id", "s"))
     first, last = dt.date(plan.year, 1, 1), dt.date(plan.year, 12, 31)
     batch = [(ids[code], min(max(days[code], first), last), amount - (had.get(ids[code]) or 0), "", FUND_NOTE, now)
