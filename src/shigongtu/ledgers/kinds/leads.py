@@ -81,7 +81,8 @@ def _columns() -> tuple[Column, ...]:
 
 FUNDS_ON = "到位日期"  # the date of the row's 到位资金 (not a lead field: it dates the fund arrival)
 SPEC = LedgerSpec(kind="leads", title_zh="招商项目台账", columns=(
-    *_columns(), Column(FUNDS_ON, ("funds date", "资金到位时间", "到位时间"), help_zh="到位资金的日期；空则取导入月份的月末")))
+    *_columns(),
+    Column(FUNDS_ON, ("funds date", "资金到位时间", "到位时间"), help_zh="到位资金的日期；空则取导入月份的月末")))
 LABELS = {**{f.name: f.header for f in LEAD_FIELDS}, "lead_unit_id": "责任单位", "project_id": "重点项目编号"}
 
 
