@@ -106,6 +106,7 @@ def _page(client: Client, url: str, repeat: int) -> dict[str, Any]:
     """p95 of the page as served (cached per plan revision), then of its first view (cache emptied)."""
     from django.core.cache import cache
 
+    client.get(url)  # templates and URLs loaded: the first view of the figures is what is timed
     cold = []
     for _ in range(max(5, repeat // 3)):
         cache.clear()
