@@ -48,7 +48,7 @@ GROUPS = (
 
 
 def _label(spec: FieldSpec) -> Any:
-    return Lead._meta.get_field(spec.name).verbose_name
+    return getattr(Lead._meta.get_field(spec.name), "verbose_name", spec.header)
 
 
 def _field(spec: FieldSpec) -> forms.Field:
@@ -121,7 +121,7 @@ def lead_edit(request: HttpRequest, code: str, lead: str) -> HttpResponse:
         status=422 if form.errors else 200)
 
 
-class SettingsForm(ProblemsMixin, forms.ModelForm):  # type: ignore[type-arg]
+class SettingsForm(ProblemsMixin, forms.ModelForm[LeadSettings]):
     """The plan's 招商 timers; the service checks the ranges."""
 
     class Meta:
