@@ -121,7 +121,7 @@ def lead_edit(request: HttpRequest, code: str, lead: str) -> HttpResponse:
         status=422 if form.errors else 200)
 
 
-class SettingsForm(ProblemsMixin, forms.ModelForm[LeadSettings]):
+class SettingsForm(ProblemsMixin, forms.ModelForm):
     """The plan's 招商 timers; the service checks the ranges."""
 
     class Meta:
