@@ -42,8 +42,8 @@ GROUPS = (
     (gettext_lazy("投资与效益"), ("investment", "fixed_assets", "land_area", "expected_output", "expected_tax",
                                 "foreign", "fdi_usd", "headquarters", "rnd", "increment")),
     (gettext_lazy("阶段与日期"), ("stage", "signing_kind", "contacted_on", "signed_on", "registered_on", "started_on",
-                                "operating_on", "full_on", "exited_on", "exit_reason")),
-    (gettext_lazy("服务时限"), ("answered_on", "assessed_on", "fed_back_on", "last_progress_on", "project")),
+                                "operating_on", "full_on", "exited_on", "exit_reason", "project")),
+    (gettext_lazy("服务时限"), ("answered_on", "assessed_on", "fed_back_on", "last_progress_on")),
 )
 
 
