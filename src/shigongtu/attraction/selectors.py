@@ -96,15 +96,6 @@ def leads_at(plan: Plan, as_of: dt.date, qs: QuerySet[Lead] | None = None) -> li
     return [_row(v, as_of, rules) for v in qs.order_by("code").values(*ROW_FIELDS)]
 
 
-def lead_rows(plan: Plan, qs: QuerySet[Lead] | None = None) -> list[counting.LeadRow]:
-    """What the counting reads of each lead (one query)."""
-    qs = Lead.objects.filter(plan=plan) if qs is None else qs
-    return [counting.LeadRow(inv, funds, s, r, st, op, inc, mode, team, unit or "")
-            for inv, funds, s, r, st, op, inc, mode, team, unit in qs.filter(signed_on__year=plan.year).values_list(
-                "investment", "funds", "signed_on", "registered_on", "started_on", "operating_on", "increment",
-                "mode", "team", "lead_unit__name")]
-
-
 # -- the year's figures ---------------------------------------------------------------------
 
 def _figure_sums(d: dt.date) -> dict[str, Any]:
