@@ -138,3 +138,50 @@ def test_a_dry_run_writes_nothing_and_previews_fields(cast):
     result = run(cast, xlsx([HEADER, *sample_rows()]), dry_run=True)
     assert result.ok and result.created == 4
     assert not Lead.objects.exists()
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_reserved_code_is_refused_by_row_and_column(cast):
+    result = run(cast, xlsx([["编号", "项目名称"], ["Z-1", "示例一"], ["new", "示例二"]]))
+    assert [(e.row, e.column) for e in result.errors] == [(3, "编号")]
+    assert not Lead.objects.exists()
+
+
+def _arrivals(code):
+    from shigongtu.attraction.models import FundArrival
+
+    return [(f.date, f.amount) for f in FundArrival.objects.filter(lead__code=code).order_by("date", "pk")]
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_funds_given_only_in_the_ledger_become_a_dated_arrival_at_the_month_end(cast):
+    rows = [["编号", "项目名称", "签约日期", "到位资金"], ["FD-1", "示例：到位资金", "2023-03-01", 1200]]
+    assert run(cast, xlsx(rows), period="2023-05").ok
+    assert _arrivals("FD-1") == [(dt.date(2023, 5, 31), Decimal("1200"))]
+    assert run(cast, xlsx(rows), period="2023-06").unchanged == 1  # the same figure again: nothing new
+    rows[1][3] = 2000
+    assert run(cast, xlsx([["2023年6月招商项目台账"], *rows])).ok  # the month from the title
+    assert _arrivals("FD-1") == [(dt.date(2023, 5, 31), Decimal("1200")), (dt.date(2023, 6, 30), Decimal("800"))]
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_rows_own_funds_date_dates_its_arrival_and_the_indicator_counts_it_by_month(cast):
+    from shigongtu.plans import services as plan_services
+    from shigongtu.plans.selectors import compute_indicators
+
+    rows = [["编号", "项目名称", "签约日期", "到位资金", "资金到位时间"],
+            ["FD-2", "示例：到位资金二", "2023-02-01", "0.5亿", "2023-04-20"], ["FD-3", "示例：三", None, None, None]]
+    assert run(cast, xlsx(rows), period="2023-06").ok
+    assert _arrivals("FD-2") == [(dt.date(2023, 4, 20), Decimal("5000"))] and _arrivals("FD-3") == []
+    plan_services.save_indicator(cast.node("1.2"), {"name": "到位资金", "unit": "万元", "kind": "flow", "target": "9000",
+                                                    "source": "attraction.funds"})
+    by_date = {o.name: o.actual for o in compute_indicators(cast.plan, dt.date(2023, 3, 31))}
+    assert by_date["到位资金"] == 0
+    assert {o.name: o.actual for o in compute_indicators(cast.plan, dt.date(2023, 4, 30))}["到位资金"] == 5000
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_bad_funds_date_is_named_by_row_and_column(cast):
+    result = run(cast, xlsx([["编号", "项目名称", "到位资金", "到位日期"], ["FD-4", "示例", 100, "四月"]]), period="2023-06")
+    assert [(e.row, e.column) for e in result.errors] == [(2, "到位日期")]
+    assert not Lead.objects.exists()

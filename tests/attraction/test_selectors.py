@@ -86,3 +86,44 @@ def test_the_cli_prints_one_json_document(leads, capsys):
     doc = json.loads(capsys.readouterr().out)
     assert doc["summary"]["signed"] == 2 and doc["summary"]["signed_investment"] == 75000
     assert {r["code"] for r in doc["leads"]} == {"ZS-1", "ZS-2", "ZS-3", "ZS-4"}
+
+
+@pytest.fixture
+def varied(leads):
+    """Leads over every combination the counting reads: signed in or before the year, increases,
+    registered/started/in operation before or after the date, modes, teams and units or none."""
+    import itertools
+
+    days = (None, dt.date(2022, 12, 20), dt.date(2023, 2, 1), dt.date(2023, 5, 10), dt.date(2023, 9, 1))
+    for i, (signed, later, inc, mode) in enumerate(itertools.product(days, days, (False, True), ("叩门招商", ""))):
+        Lead.objects.create(
+            plan=leads.plan, code=f"V-{i}", name=f"示例{i}", stage="签约" if signed else "洽谈", signed_on=signed,
+            registered_on=later if signed and later and later >= signed else None,
+            started_on=later if signed and later and later >= signed and i % 3 else None,
+            operating_on=later if signed and later and later >= signed and i % 4 == 0 else None,
+            increment=inc, mode=mode, team=f"小分队{i % 3}" if i % 5 else "", investment=Decimal(i * 37) / 4,
+            funds=Decimal(i % 7) * Decimal("10.25"), lead_unit=leads.dept if i % 2 else None)
+    return leads
+
+
+@pytest.mark.parametrize("day", [dt.date(2023, 1, 31), dt.date(2023, 5, 10), dt.date(2023, 12, 31)])
+def test_the_figures_counted_in_the_database_agree_with_the_rule(varied, day):
+    from shigongtu.attraction.rules import counting
+
+    rows = [counting.LeadRow(x.investment, x.funds, x.signed_on, x.registered_on, x.started_on, x.operating_on,
+                             x.increment, x.mode, x.team, x.lead_unit.name if x.lead_unit else "")
+            for x in Lead.objects.filter(plan=varied.plan).select_related("lead_unit")]
+    assert selectors.summary(varied.plan, day) == counting.summarise(rows, 2023, day)
+    fig, groups = selectors.figures_and_kpis(varied.plan, day)
+    assert fig == counting.summarise(rows, 2023, day)
+    for by, key in selectors.GROUPS.items():
+        assert {k.group: k.figures for k in groups[by]} == counting.grouped(rows, 2023, day, key), by
+
+
+def test_the_board_counts_and_ranks_each_stage_in_the_database_as_the_rule_does(varied):
+    day = dt.date(2023, 5, 10)
+    rule = selectors.leads_at(varied.plan, day)
+    for column in selectors.board(varied.plan, day, per_column=3):
+        mine = sorted((r for r in rule if r.stage == column.stage), key=lambda r: (-r.investment, r.pk))
+        assert column.count == len(mine) and column.investment == sum((r.investment for r in mine), Decimal(0))
+        assert [r.code for r in column.leads] == [r.code for r in mine[:3]], column.stage

@@ -102,3 +102,11 @@ def test_progress_stops_its_timer(cast):
     assert lead.answered_on == dt.date(2023, 7, 3)
     with pytest.raises(InputRejected):
         services.record_progress(lead, dt.date(2023, 8, 3), "未来", kind="progress")
+
+
+@pytest.mark.parametrize("code", ["list", "kpis", "new", "settings", "KPIS"])
+def test_a_code_the_pages_use_in_their_addresses_is_refused(cast, code):
+    with pytest.raises(InputRejected) as exc:
+        services.save_lead(cast.plan, {"code": code, "name": "示例"})
+    assert [(p.field, p.column) for p in exc.value.problems] == [("code", "编号")]
+    assert not Lead.objects.exists()

@@ -87,3 +87,15 @@ def test_the_one_pass_text_equals_the_normal_form_dumped(value, label):
     assert chain.canonical_changes(value) == chain.dump(chain.normal(value))
     entry = chain.entry_text(1, "2023-01-01T00:00:00+00:00", "张三", "create", "enterprise", "7", label, "JY", "{}")
     assert f'"object_label":{json.dumps(unicodedata.normalize("NFC", label))},' in entry
+
+
+fields = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=6)
+dated = st.one_of(scalars, st.dates(), st.datetimes(), st.decimals(allow_nan=True, allow_infinity=True, places=None))
+shaped = st.one_of(st.dictionaries(fields, st.tuples(dated, dated).map(list), max_size=5),
+                   st.dictionaries(fields, st.one_of(dated, values), max_size=4), changes)
+
+
+@settings(max_examples=300, deadline=None)
+@given(shaped)
+def test_the_direct_encoding_of_changes_is_the_generic_one(value):
+    assert chain.canonical_changes(value) == chain.dump(chain.normal(value))

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Sum
 from django.utils import timezone
 
 from shigongtu.attraction.fields import AUDITED, LeadLookups, clean_lead, duplicate_key, duplicate_problem
-from shigongtu.attraction.models import Lead, LeadEvent
+from shigongtu.attraction.models import FundArrival, Lead, LeadEvent
 from shigongtu.attraction.rules import stages
 from shigongtu.attraction.services import OBJECT, assigned_values, snapshot
 from shigongtu.audit import services as audit
@@ -31,6 +31,8 @@ from shigongtu.utilities import bulk
 
 COLUMNS = frozenset(a for a in AUDITED)
 EVENT_COLUMNS = ("lead_id", "on", "kind", "stage", "note", "by_id", "at")
+FUND_COLUMNS = ("lead_id", "date", "amount", "origin", "note", "created_at")
+FUND_NOTE = "台账导入"
 
 
 @dataclass
@@ -126,11 +128,16 @@ def link_started(state: RowState, values: dict[str, Any]) -> None:
 
 @transaction.atomic
 def apply_lead_rows(plan: Plan, clean_rows: Iterable[Mapping[str, Any]], state: RowState, user: Any = None,
-                    *, today: dt.date | None = None) -> dict[str, int]:
+                    *, today: dt.date | None = None, funds_day: dt.date | None = None,
+                    funds_days: Mapping[str, dt.date] | None = None) -> dict[str, int]:
     """Write rows checked by :func:`validate_lead_rows`: create or update each lead by code.
 
     Never deletes; fields a row does not carry are left as they are. Needs the manage right on
-    the plan. Returns ``{"created": n, "updated": n, "unchanged": n}``.
+    the plan. A row's 到位资金 above what the lead's fund arrivals of the plan year add up to
+    becomes a dated fund arrival (到位资金) of the difference, dated the row's own 到位日期
+    (``funds_days`` by code), else ``funds_day`` (the import's month end), else today within
+    the plan year — so the month-by-month ``attraction.funds`` indicator counts it.
+    Returns ``{"created": n, "updated": n, "unchanged": n}``.
     """
     today = today or timezone.localdate()
     plan = ensure_open(Plan.objects.select_for_update().get(pk=plan.pk))
@@ -141,12 +148,15 @@ def apply_lead_rows(plan: Plan, clean_rows: Iterable[Mapping[str, Any]], state: 
     now = timezone.now()
     by = user.pk if getattr(user, "pk", None) else None
     events: list[tuple[Any, ...]] = []
-    items = _create(plan, state, [c for c in rows if c["code"] not in existing], now, today, by, events)
+    items, pks = _create(plan, state, [c for c in rows if c["code"] not in existing], now, today, by, events)
     created = len(items)
+    pks.update((code, lead.pk) for code, lead in existing.items())
     updates = _update(plan, state, [(existing[c["code"]], c) for c in rows if c["code"] in existing], now, today, by,
                       events)
     items += updates
     bulk.insert_rows(LeadEvent, EVENT_COLUMNS, events)
+    day = funds_day or min(today, dt.date(plan.year, 12, 31))
+    _arrivals(plan, rows, pks, {**{c["code"]: day for c in rows}, **(funds_days or {})}, now)
     if items:
         audit.record_many(items, actor_name(user))
         bump_revision(plan)
@@ -171,9 +181,9 @@ def _stage_event(pk: int, values: Mapping[str, Any], old_stage: str, today: dt.d
 
 
 def _create(plan: Plan, state: RowState, rows: list[Mapping[str, Any]], now: Any, today: dt.date, by: Any,
-            events: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+            events: list[tuple[Any, ...]]) -> tuple[list[dict[str, Any]], dict[str, int]]:
     if not rows:
-        return []
+        return [], {}
     base = bulk.new_row(Lead, now)
     base["plan_id"] = plan.pk
     columns = list(base)
@@ -193,7 +203,7 @@ def _create(plan: Plan, state: RowState, rows: list[Mapping[str, Any]], now: Any
         _stage_event(pk, values, "", today, now, by, events)
         changes = audit.created({name: values[name] for name in AUDITED}, plain=False)
         items.append(_item(plan, "create", pk, values["code"], values["name"], changes))
-    return items
+    return items, ids
 
 
 def _update(plan: Plan, state: RowState, pairs: list[tuple[Lead, Mapping[str, Any]]], now: Any, today: dt.date,
@@ -221,3 +231,18 @@ def _update(plan: Plan, state: RowState, pairs: list[tuple[Lead, Mapping[str, An
     for columns, leads in by_columns.items():
         bulk.update_rows(Lead, columns, ([getattr(x, c) for c in columns] + [x.pk] for x in leads))
     return [_item(plan, "update", lead.pk, lead.code, lead.name, changes) for lead, changes in changed]
+
+
+def _arrivals(plan: Plan, rows: list[Mapping[str, Any]], ids: Mapping[str, int], days: Mapping[str, dt.date],
+              now: Any) -> int:
+    """Dated fund arrivals for the rows' 到位资金 beyond the leads' arrivals of the plan year (one query)."""
+    given = {c["code"]: c["funds"] for c in rows if c.get("funds")}
+    if not given:
+        return 0
+    had = dict(FundArrival.objects.filter(lead_id__in=[ids[c] for c in given], date__year=plan.year).values("lead_id")
+               .annotate(s=Sum("amount")).values_list("lead_id", "s"))
+    first, last = dt.date(plan.year, 1, 1), dt.date(plan.year, 12, 31)
+    batch = [(ids[code], min(max(days[code], first), last), amount - (had.get(ids[code]) or 0), "", FUND_NOTE, now)
+             for code, amount in given.items() if amount > (had.get(ids[code]) or 0)]
+    bulk.insert_rows(FundArrival, FUND_COLUMNS, batch)
+    return len(batch)

@@ -28,6 +28,8 @@ from shigongtu.projects.fields import Lookups, read_bool
 from shigongtu.projects.models import Project
 
 CODE_RE = re.compile(r"^[^\s/\\?#%]{1,50}$")
+# Words the lead pages use in their own URLs (/plans/<plan>/leads/list/ …): a lead may not be called so.
+RESERVED_CODES = frozenset({"list", "kpis", "new", "settings"})
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,9 @@ def _code(spec: FieldSpec, raw: Any, look: LeadLookups, unit: str | None) -> str
     if not CODE_RE.match(text):
         raise ValueProblem("编号不能为空，最长50个字符，不能含空格和 / \\ ? # %",
                            "a code: 1–50 characters without spaces or / \\ ? # %")
+    if text.casefold() in RESERVED_CODES:
+        raise ValueProblem(f"编号不能为 {text}（页面地址已用，保留字：{'、'.join(sorted(RESERVED_CODES))}）",
+                           f"{text} cannot be a code: the pages use it ({', '.join(sorted(RESERVED_CODES))})")
     return text
 
 

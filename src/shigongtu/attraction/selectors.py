@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
 
 from shigongtu.attraction.models import MODES, Lead, LeadSettings
 from shigongtu.attraction.rules import counting, sla, stages
@@ -27,6 +27,7 @@ ROW_FIELDS = ("pk", "code", "name", "investor", "mode", "team", "lead_unit__name
               "increment", "project__code", "contacted_on", "answered_on", "assessed_on", "fed_back_on",
               "last_progress_on")
 LATER = [attr for _, attr in stages.DATED]
+CENTS4 = Decimal("0.0001")
 
 
 # -- the stage at d as a filter -------------------------------------------------------------
@@ -95,20 +96,61 @@ def leads_at(plan: Plan, as_of: dt.date, qs: QuerySet[Lead] | None = None) -> li
     return [_row(v, as_of, rules) for v in qs.order_by("code").values(*ROW_FIELDS)]
 
 
-def lead_rows(plan: Plan, qs: QuerySet[Lead] | None = None) -> list[counting.LeadRow]:
-    """What the counting reads of each lead (one query)."""
-    qs = Lead.objects.filter(plan=plan) if qs is None else qs
-    return [counting.LeadRow(inv, funds, s, r, st, op, inc, mode, team, unit or "")
-            for inv, funds, s, r, st, op, inc, mode, team, unit in qs.filter(signed_on__year=plan.year).values_list(
-                "investment", "funds", "signed_on", "registered_on", "started_on", "operating_on", "increment",
-                "mode", "team", "lead_unit__name")]
-
-
 # -- the year's figures ---------------------------------------------------------------------
 
+def _figure_sums(d: dt.date) -> dict[str, Any]:
+    """:func:`counting.add` as aggregates over the counted signings (the tests check they agree)."""
+    first = Q(increment=False)
+    started = Q(started_on__lte=d)
+    return {"signed_investment": Sum("investment"), "funds": Sum("funds"), "signed": Count("pk", filter=first),
+            "started": Count("pk", filter=first & started),
+            "performing": Count("pk", filter=first & (started | Q(registered_on__lte=d))),
+            "operating": Count("pk", filter=first & Q(operating_on__lte=d))}
+
+
+def _sum(value: Any) -> Decimal:
+    """A database sum of 万元 amounts as the amounts are kept (4 places; SQLite adds in floating point)."""
+    return Decimal(value or 0).quantize(CENTS4)
+
+
+def _figures(v: Mapping[str, Any]) -> counting.Figures:
+    return counting.Figures(v["signed"], _sum(v["signed_investment"]), v["performing"], v["started"],
+                            _sum(v["funds"]), v["operating"])
+
+
+def _counted(plan: Plan, as_of: dt.date, qs: QuerySet[Lead] | None) -> QuerySet[Lead]:
+    """The leads whose signing counts at ``as_of`` (:func:`counting.counts`), as a filter."""
+    qs = Lead.objects.filter(plan=plan) if qs is None else qs
+    return qs.filter(signed_on__year=plan.year, signed_on__lte=as_of).order_by()
+
+
 def summary(plan: Plan, as_of: dt.date, qs: QuerySet[Lead] | None = None) -> counting.Figures:
-    """The year's 招商 figures at ``as_of`` (contract §4 "Leads at d"): 签约数/签约额, 开工, 到位资金, rates."""
-    return counting.summarise(lead_rows(plan, qs), plan.year, as_of)
+    """The year's 招商 figures at ``as_of`` (contract §4 "Leads at d"): 签约数/签约额, 开工, 到位资金, rates.
+
+    One aggregate query; the rule is :func:`counting.summarise`, which the tests hold it to."""
+    return _figures(_counted(plan, as_of, qs).aggregate(**_figure_sums(as_of)))
+
+
+COLUMNS = {"mode": "mode", "team": "team", "unit": "lead_unit__name"}
+
+
+def _grouped(plan: Plan, as_of: dt.date, by: tuple[str, ...],
+             qs: QuerySet[Lead] | None = None) -> dict[str, dict[str, counting.Figures]]:
+    """The figures per group for each grouping in ``by`` (mode, team, unit), from one grouped query."""
+    out: dict[str, dict[str, counting.Figures]] = {b: {} for b in by}
+    for v in _counted(plan, as_of, qs).values(*(COLUMNS[b] for b in by)).annotate(**_figure_sums(as_of)):
+        fig = _figures(v)
+        for b in by:
+            group = v[COLUMNS[b]] or "未填"
+            out[b][group] = _add(out[b].get(group), fig)
+    return out
+
+
+def _add(a: counting.Figures | None, b: counting.Figures) -> counting.Figures:
+    if a is None:
+        return b
+    return counting.Figures(a.signed + b.signed, a.signed_investment + b.signed_investment, a.performing + b.performing,
+                            a.started + b.started, a.funds + b.funds, a.operating + b.operating)
 
 
 GROUPS = {"mode": lambda r: r.mode or "未填", "team": lambda r: r.team or "未填", "unit": lambda r: r.unit or "未填"}
@@ -123,13 +165,13 @@ class KpiRow:
 
 
 def kpis(plan: Plan, as_of: dt.date, by: str = "mode", qs: QuerySet[Lead] | None = None) -> list[KpiRow]:
-    """KPIs by 招商方式 (``mode``), 小分队 (``team``) or 责任单位 (``unit``); modes in their own order."""
-    return _kpi_rows(lead_rows(plan, qs), plan.year, as_of, by)
+    """KPIs by 招商方式 (``mode``), 小分队 (``team``) or 责任单位 (``unit``); modes in their own order
+    (one grouped query; the rule is :func:`counting.grouped`)."""
+    return _kpi_rows(_grouped(plan, as_of, (by,), qs)[by], by)
 
 
-def _kpi_rows(rows: list[counting.LeadRow], year: int, as_of: dt.date, by: str) -> list[KpiRow]:
-    groups = counting.grouped(rows, year, as_of, GROUPS[by])
-    order = list(MODES) if by == "mode" else sorted(groups, key=lambda g: -groups[g].signed_investment)
+def _kpi_rows(groups: dict[str, counting.Figures], by: str) -> list[KpiRow]:
+    order = list(MODES) if by == "mode" else sorted(groups, key=lambda g: (-groups[g].signed_investment, g))
     names = [g for g in order if g in groups] + [g for g in groups if g not in order]
     return [KpiRow(g, groups[g]) for g in names]
 
@@ -182,34 +224,58 @@ class BoardColumn:
     leads: list[LeadAt]
 
 
+def stage_case(d: dt.date) -> Case:
+    """The stage at ``d`` as a column: :func:`stages.stage_at` written as one CASE that tries the
+    furthest date first (cheaper than a :func:`stage_q` per stage; the tests hold them equal)."""
+    whens = [When(exited_on__lte=d, stage=stages.LOST, then=Value(stages.LOST)),
+             When(exited_on__lte=d, then=Value(stages.ENDED))]
+    whens += [When(**{f"{attr}__lte": d}, then=Value(stage)) for stage, attr in reversed(stages.DATED)]
+    whens += [When(stage__in=(stages.CLUE, *stages.EXITS), then=F("stage"))]
+    return Case(*whens, default=Value(stages.TALKS), output_field=CharField())
+
+
 def stage_counts(plan: Plan, as_of: dt.date, qs: QuerySet[Lead] | None = None) -> dict[str, tuple[int, Decimal]]:
-    """Per stage at ``as_of``: how many leads and their investment."""
+    """Per stage at ``as_of``: how many leads and their investment (one grouped query)."""
+    qs = Lead.objects.filter(plan=plan) if qs is None else qs
     counts: dict[str, tuple[int, Decimal]] = {s: (0, Decimal(0)) for s in stages.STAGES}
-    for snap in snapshot(plan, as_of, qs):
-        n, total = counts[snap.stage]
-        counts[snap.stage] = (n + 1, total + snap.investment)
+    for v in qs.order_by().values(at=stage_case(as_of)).annotate(n=Count("pk"), inv=Sum("investment")):
+        counts[v["at"]] = (v["n"], _sum(v["inv"]))
     return counts
 
 
 def board(plan: Plan, as_of: dt.date, qs: QuerySet[Lead] | None = None, per_column: int = 12) -> list[BoardColumn]:
-    """The pipeline board: each stage with its count, its amount and its largest leads (by investment)."""
-    import heapq
+    """The pipeline board: each stage with its count, its amount and its largest leads (by investment).
 
-    by_stage: dict[str, list[Snap]] = {s: [] for s in stages.STAGES}
-    for snap in snapshot(plan, as_of, qs):
-        by_stage[snap.stage].append(snap)
-    top = {s: heapq.nlargest(per_column, snaps, key=lambda x: (x.investment, -x.pk)) for s, snaps in by_stage.items()}
-    ids = [x.pk for snaps in top.values() for x in snaps]
-    rows = {r.pk: r for r in leads_at(plan, as_of, Lead.objects.filter(pk__in=ids))} if ids else {}
-    return [BoardColumn(s, len(by_stage[s]), sum((x.investment for x in by_stage[s]), Decimal(0)),
-                        [rows[x.pk] for x in top[s]]) for s in stages.STAGES]
+    A fixed number of queries whatever the number of leads: the counts by stage; the leads read
+    largest first along the index on (plan, investment) until each stage has its share; their rows."""
+    qs = Lead.objects.filter(plan=plan) if qs is None else qs
+    counts = stage_counts(plan, as_of, qs)
+    need = {s: min(per_column, n) for s, (n, _) in counts.items()}
+    left = sum(need.values())
+    ids: list[int] = []
+    largest = qs.order_by("-investment", "pk").annotate(at=stage_case(as_of)).values_list("pk", "at")
+    for pk, at in largest.iterator(chunk_size=500) if left else ():
+        if need[at]:
+            need[at] -= 1
+            ids.append(pk)
+            left -= 1
+            if not left:
+                break
+    rows: dict[str, list[LeadAt]] = {s: [] for s in stages.STAGES}
+    for row in leads_at(plan, as_of, Lead.objects.filter(pk__in=ids)) if ids else ():
+        rows[row.stage].append(row)
+    return [BoardColumn(s, counts[s][0], counts[s][1], sorted(rows[s], key=lambda r: (-r.investment, r.pk)))
+            for s in stages.STAGES]
 
 
 def figures_and_kpis(plan: Plan, as_of: dt.date) -> tuple[counting.Figures, dict[str, list[KpiRow]]]:
-    """The year's figures and the KPIs by mode, team and unit from one read (the KPI page)."""
-    rows = [x.row for x in snapshot(plan, as_of, Lead.objects.filter(plan=plan, signed_on__year=plan.year))]
-    fig = counting.summarise(rows, plan.year, as_of)
-    return fig, {by: _kpi_rows(rows, plan.year, as_of, by) for by in GROUPS}
+    """The year's figures and the KPIs by mode, team and unit (the KPI page): one query grouped by
+    all three, folded into each; the year's figures are the sum of the modes'."""
+    groups = _grouped(plan, as_of, tuple(GROUPS))
+    fig = counting.Figures()
+    for f in groups["mode"].values():
+        fig = _add(fig, f)
+    return fig, {by: _kpi_rows(groups[by], by) for by in GROUPS}
 
 
 # -- targets, the dashboard card and the bulletin section ----------------------------------

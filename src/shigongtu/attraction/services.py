@@ -25,13 +25,13 @@ from shigongtu.attraction.fields import (
     duplicate_problem,
     problem,
 )
-from shigongtu.attraction.models import ORIGINS, FundArrival, Lead, LeadEvent
+from shigongtu.attraction.models import ORIGINS, FundArrival, Lead, LeadEvent, LeadSettings
 from shigongtu.attraction.rules import stages
 from shigongtu.audit import services as audit
 from shigongtu.lib.amounts import parse_amount
 from shigongtu.lib.errors import Conflict, FieldError, InputRejected, NotAllowed, ValueProblem, in_english
 from shigongtu.lib.periods import parse_date
-from shigongtu.orgs.access import MANAGE, REPORT, Scope
+from shigongtu.orgs.access import MANAGE, REPORT, Scope, require
 from shigongtu.plans.models import Plan
 from shigongtu.plans.services import actor_name, bump_revision, ensure_open, ensure_unit
 from shigongtu.projects.models import Project
@@ -325,3 +325,42 @@ def convert_to_project(lead: Lead, user: Any = None, code: str = "") -> Project:
                  plan.code)
     bump_revision(plan)
     return project
+
+
+SETTING_FIELDS = {"answer_days": (0, 60), "assess_days": (0, 60), "feedback_days": (0, 90), "progress_days": (1, 180),
+                  "stall_months": (1, 36)}
+
+
+@transaction.atomic
+def save_settings(plan: Plan, data: Mapping[str, Any], user: Any = None) -> LeadSettings:
+    """Set the plan's 招商 timers (办理时限: 响应/研判/反馈 in working days, 进展 every n days) and the
+    months after which a signed lead not started is red; coordinators only. Each value is a whole
+    number within its range, else InputRejected naming the field; nothing is written."""
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    require(user, plan, MANAGE)
+    row = LeadSettings.objects.filter(plan=plan).first() or LeadSettings(plan=plan)
+    old = {name: getattr(row, name) for name in SETTING_FIELDS}
+    problems: list[FieldError] = []
+    for name, (low, high) in SETTING_FIELDS.items():
+        if name not in data:
+            continue
+        raw = data[name]
+        try:
+            value = int(str(raw).strip())
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high or str(raw).strip() != str(value):
+            problems.append(FieldError(f"应为{low}到{high}之间的整数", field=name, value=str(raw),
+                                       message_en=f"a whole number from {low} to {high}"))
+            continue
+        setattr(row, name, value)
+    if problems:
+        raise InputRejected(problems)
+    changes = audit.diff(old, {name: getattr(row, name) for name in SETTING_FIELDS})
+    if changes or row.pk is None:
+        row.save()
+    if changes:
+        audit.record("update", "lead_settings", plan.pk, changes, actor_name(user), f"{plan.code} 招商时限设置",
+                     plan.code)
+        bump_revision(plan)
+    return row

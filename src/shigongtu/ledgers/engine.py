@@ -26,6 +26,7 @@ from shigongtu.ledgers.io import (
     write_ledger,
 )
 from shigongtu.ledgers.io.header import HeaderRules
+from shigongtu.ledgers.io.period import period_in_titles
 from shigongtu.ledgers.kinds.base import CREATE, UNCHANGED, UPDATE, ImportContext, LedgerKind, RowPlan
 from shigongtu.ledgers.models import ImportRecord
 from shigongtu.ledgers.reading import NoPeriod, Reading, describe, parse_flag, prepared, resolve_period, saved_mapping
@@ -187,6 +188,8 @@ def import_ledger(data: bytes, filename: str, kind_name: str, plan: Plan | None 
             f"The sheet gives no month: add a {kind.spec.period_column} column (or 申报年度 and 申报月份), "
             "name the month in the title (such as 2023年6月), or give it with the import (--period)")
         return _refused(result, refusal, data, filename, plan, user, keep_record)
+    titled = period_in_titles(table.titles)
+    ctx.period = row_period or flag or (titled[0] if titled else None)
     try:
         with paused_gc(), transaction.atomic():
             rows = prepared(table.rows, kind.spec, table, row_period, ctx.errors)

@@ -40,6 +40,7 @@ class ImportContext:
     warnings: list[str] = field(default_factory=list)
     state: dict[str, Any] = field(default_factory=dict)
     reading: Any = None  # ledgers.reading.Reading: kinds say how they matched rows (matched_by)
+    period: Any = None  # lib.periods.Period: the import's month (--period, else a title row), if any
 
     def row_errors(self, row: RawRow) -> RowErrors:
         return RowErrors(row.number, self.headers)

@@ -6,6 +6,7 @@ pages), previewed field by field and written by :mod:`shigongtu.attraction.bulk`
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -17,7 +18,9 @@ from shigongtu.audit import services as audit
 from shigongtu.ledgers import cells
 from shigongtu.ledgers.io import Column, LedgerSpec, RawRow
 from shigongtu.ledgers.kinds.base import CREATE, UNCHANGED, UPDATE, ImportContext, LedgerKind, RowPlan
-from shigongtu.lib.errors import FieldError
+from shigongtu.lib.errors import FieldError, ValueProblem, in_english
+from shigongtu.lib.errors import shown as quoted
+from shigongtu.lib.periods import parse_date
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "编号": ("code", "线索编号", "项目编号"),
@@ -76,7 +79,10 @@ def _columns() -> tuple[Column, ...]:
     return tuple(out)
 
 
-SPEC = LedgerSpec(kind="leads", title_zh="招商项目台账", columns=_columns())
+FUNDS_ON = "到位日期"  # the date of the row's 到位资金 (not a lead field: it dates the fund arrival)
+SPEC = LedgerSpec(kind="leads", title_zh="招商项目台账", columns=(
+    *_columns(),
+    Column(FUNDS_ON, ("funds date", "资金到位时间", "到位时间"), help_zh="到位资金的日期；空则取导入月份的月末")))
 LABELS = {**{f.name: f.header for f in LEAD_FIELDS}, "lead_unit_id": "责任单位", "project_id": "重点项目编号"}
 
 
@@ -117,9 +123,12 @@ class LeadsKind(LedgerKind):
         checked = lead_rows.validate_lead_rows(ctx.plan, [r.values for r in rows], state=ctx.state["rows"],
                                                existing=existing, header_units=_header_units(ctx))
         for row, (clean, problems) in zip(rows, checked, strict=True):
+            funds_on = self._funds_on(ctx, row, problems)
             if problems:
                 ctx.errors.extend(_cell_errors(ctx, row, problems))
                 continue
+            if funds_on is not None:
+                ctx.state.setdefault("funds_days", {})[clean["code"]] = funds_on
             lead = existing.get(clean["code"])
             shown = ctx.state["shown"] < PREVIEW_ROWS
             if lead is None:  # a new lead: its fields are only worked out for the preview
@@ -136,6 +145,17 @@ class LeadsKind(LedgerKind):
             ctx.state["shown"] += shown and plan_row.action != UNCHANGED
             yield plan_row
 
+    def _funds_on(self, ctx: ImportContext, row: RawRow, problems: list[FieldError]) -> dt.date | None:
+        raw = row.values.get(FUNDS_ON)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return None
+        try:
+            return parse_date(raw)
+        except ValueProblem as exc:
+            problems.append(FieldError(str(exc), field="funds_on", column=FUNDS_ON, value=quoted(raw),
+                                       message_en=in_english(exc)))
+            return None
+
     def _labelled(self, changes: Mapping[str, list[Any]], lead: Lead | None,
                   clean: Mapping[str, Any]) -> dict[str, list[Any]]:
         out = {}
@@ -151,7 +171,9 @@ class LeadsKind(LedgerKind):
         return out
 
     def apply(self, ctx: ImportContext, plans: list[RowPlan]) -> None:
-        lead_rows.apply_lead_rows(ctx.plan, [p.payload["clean"] for p in plans], ctx.state["rows"], ctx.user)
+        lead_rows.apply_lead_rows(ctx.plan, [p.payload["clean"] for p in plans], ctx.state["rows"], ctx.user,
+                                  funds_day=ctx.period.last_day if ctx.period is not None else None,
+                                  funds_days=ctx.state.get("funds_days"))
 
     def export_rows(self, plan: Any, user: Any, filters: Mapping[str, Any] | None = None) -> Iterable[dict[str, Any]]:
         qs = Lead.objects.filter(plan=plan)
