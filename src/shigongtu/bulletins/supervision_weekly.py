@@ -30,8 +30,11 @@ HEADINGS = (("new", "一、本周新交办事项", "交办日期"), ("done", "�
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _day(day: dt.date | None) -> str:
-    return day.isoformat() if day else "—"
+def _day(day: dt.date | None, year: int) -> str:
+    """``6月5日`` within the report's year, ``2022年12月5日`` outside it: a date fits its cell."""
+    if day is None:
+        return "—"
+    return f"{day.month}月{day.day}日" if day.year == year else format_date_zh(day)
 
 
 def _rate(value: float) -> str:
@@ -46,24 +49,24 @@ def totals_sentence(week: Weekly) -> str:
             f"逾期未办结{s.overdue}项。本周新交办{week.new.total}项，办结{week.done.total}项。")
 
 
-def _rows(table: WeeklyTable) -> list[list[str]]:
+def _rows(table: WeeklyTable, year: int) -> list[list[str]]:
     rows: list[list[str]] = []
     unit = leader = None
     for i, r in enumerate(table.rows, start=1):
         # The unit and the leader are printed where they change: the table reads as groups.
         same_unit = r.unit == unit
         rows.append([str(i), "" if same_unit else r.unit, "" if same_unit and r.leader == leader else (r.leader or "—"),
-                     r.code, r.title, _day(r.day), r.deadline, r.status])
+                     r.code, r.title, _day(r.day, year), _day(r.deadline, year) if r.deadline else "长期坚持", r.status])
         unit, leader = r.unit, r.leader
     return rows
 
 
-def _table_of(key: str, title: str, day_label: str, table: WeeklyTable) -> Table:
-    columns = [Column("序号", NUMBER, width=0.5), Column("牵头单位", TEXT, width=1.5),
-               Column("责任领导", TEXT, width=0.9), Column("编号", TEXT, width=1.2),
-               Column("事项名称", TEXT, width=3.0), Column(day_label, TEXT, width=1.1),
-               Column("整改时限", TEXT, width=1.1), Column("状态", TEXT, width=0.8)]
-    return Table(key, title, columns, _rows(table))
+def _table_of(key: str, title: str, day_label: str, table: WeeklyTable, year: int) -> Table:
+    columns = [Column("序号", NUMBER, width=0.4), Column("牵头单位", TEXT, width=1.35),
+               Column("责任领导", TEXT, width=1.2), Column("编号", TEXT, width=1.5),
+               Column("事项名称", TEXT, width=2.3), Column(day_label, TEXT, width=1.2),
+               Column("整改时限", TEXT, width=1.2), Column("状态", TEXT, width=0.85)]
+    return Table(key, title, columns, _rows(table, year))
 
 
 def render(week: Weekly, issuer: str | None = None, date: dt.date | None = None) -> bytes:
@@ -103,7 +106,7 @@ def render(week: Weekly, issuer: str | None = None, date: dt.date | None = None)
         if not table.rows:
             R._para(doc, "本周无。" if key != "overdue" else "无逾期事项。")
             continue
-        block = _table_of(key, f"{heading[2:]}（{table.total}项）", day_label, table)
+        block = _table_of(key, f"{heading[2:]}（{table.total}项）", day_label, table, week.last.year)
         R._table_title(doc, block.title)
         R._table(doc, block, WIDTH_TWIPS)
         if table.total > len(table.rows):

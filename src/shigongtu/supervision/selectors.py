@@ -295,7 +295,7 @@ class WeeklyRow:
     leader: str
     code: str
     title: str
-    deadline: str
+    deadline: dt.date | None  # None: 长期坚持 (or none given)
     status: str
     day: dt.date | None
 
@@ -329,11 +329,9 @@ def week_span(day: dt.date) -> tuple[dt.date, dt.date]:
 
 def _weekly_table(qs: QuerySet[SupervisionItem], day_field: str) -> WeeklyTable:
     qs = qs.order_by("lead_unit__path", "leader", "code")
-    fields = ("lead_unit__name", "leader", "code", "title", "deadline", "long_term", "status", day_field)
-    rows = tuple(WeeklyRow(unit or "未指定单位", leader, code, title,
-                           "长期坚持" if long_term else (deadline.isoformat() if deadline else "—"), status, day)
-                 for unit, leader, code, title, deadline, long_term, status, day
-                 in qs.values_list(*fields)[:WEEKLY_ROWS])
+    fields = ("lead_unit__name", "leader", "code", "title", "deadline", "status", day_field)
+    rows = tuple(WeeklyRow(unit or "未指定单位", leader, code, title, deadline, status, day)
+                 for unit, leader, code, title, deadline, status, day in qs.values_list(*fields)[:WEEKLY_ROWS])
     total = len(rows) if len(rows) < WEEKLY_ROWS else qs.count()
     return WeeklyTable(rows, total)
 
