@@ -55,8 +55,10 @@ def _rows(table: WeeklyTable, year: int) -> list[list[str]]:
     for i, r in enumerate(table.rows, start=1):
         # The unit and the leader are printed where they change: the table reads as groups.
         same_unit = r.unit == unit
-        rows.append([str(i), "" if same_unit else r.unit, "" if same_unit and r.leader == leader else (r.leader or "—"),
-                     r.code, r.title, _day(r.day, year), _day(r.deadline, year) if r.deadline else "长期坚持", r.status])
+        shown_leader = "" if same_unit and r.leader == leader else (r.leader or "—")
+        due = _day(r.deadline, year) if r.deadline else "长期坚持"
+        rows.append([str(i), "" if same_unit else r.unit, shown_leader, r.code, r.title, _day(r.day, year), due,
+                     r.status])
         unit, leader = r.unit, r.leader
     return rows
 
