@@ -227,7 +227,7 @@ def _finding_series(d: Dashboard, ctx: ChartContext, xy: Callable[[float, float]
         if ctx.supervision_prefix:
             item["url"] = f"{ctx.supervision_prefix}{quote(p['code'])}/"
         by_light.get(p["light"], by_light["green"]).append(item)
-    return [{"name": f"{_('督办')} · {finding_light_word(light)}", "type": "scatter", "symbol": "diamond",
+    return [{"name": _("督办%(light)s") % {"light": finding_light_word(light)}, "type": "scatter", "symbol": "diamond",
              "symbolSize": 9, "data": items, "z": 20 - i,
              "itemStyle": {"color": COLORS[light], "opacity": .9, "borderColor": "#fff", "borderWidth": 1},
              "emphasis": {"scale": 1.5}}
