@@ -92,3 +92,12 @@ def test_the_list_page_offers_the_download_in_scope(cast: Any, week_items: None)
     assert "2023-06-12" in response["Content-Disposition"]
     assert len(Document(io.BytesIO(response.content)).tables) == 3
     assert cast.client("outsider").get(url).status_code == 404
+
+
+def test_a_report_written_midweek_counts_to_its_day(cast: Any, week_items: None) -> None:
+    week = selectors.weekly(cast.plan, WEEK_OF, until=dt.date(2023, 6, 14))
+    assert (week.first, week.last, week.until) == (dt.date(2023, 6, 12), dt.date(2023, 6, 18), dt.date(2023, 6, 14))
+    assert [r.code for r in week.new.rows] == ["N-1"]  # N-2 is assigned on the Sunday, after the report
+    assert week.summary == selectors.summary(cast.plan, dt.date(2023, 6, 14))
+    text = "\n".join(p.text for p in Document(io.BytesIO(supervision_weekly.render(week))).paragraphs)
+    assert "截至2023年6月14日" in text and "2023年6月12日—6月18日" in text

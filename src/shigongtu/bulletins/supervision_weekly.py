@@ -44,7 +44,7 @@ def _rate(value: float) -> str:
 def totals_sentence(week: Weekly) -> str:
     """The totals paragraph: the figures of contract §4 at the week's Sunday and the week's movement."""
     s = week.summary
-    return (f"截至{format_date_zh(week.last)}，{week.plan.name}共有督办事项{s.total}项，已办结{s.done}项"
+    return (f"截至{format_date_zh(week.until)}，{week.plan.name}共有督办事项{s.total}项，已办结{s.done}项"
             f"（办结率{_rate(s.done_rate)}），已销号{s.closed}项（销号率{_rate(s.closure_rate)}），"
             f"逾期未办结{s.overdue}项。本周新交办{week.new.total}项，办结{week.done.total}项。")
 
@@ -74,7 +74,7 @@ def _table_of(key: str, title: str, day_label: str, table: WeeklyTable, year: in
 def render(week: Weekly, issuer: str | None = None, date: dt.date | None = None) -> bytes:
     """The .docx bytes of the week's 督办周报."""
     issuer = issuer or issuing_office(week.plan)
-    date = date or week.last
+    date = date or week.until
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)

@@ -310,11 +310,13 @@ class WeeklyTable:
 
 @dataclass(frozen=True)
 class Weekly:
-    """The weekly 督办周报: the week (Monday to Sunday), the summary at its Sunday and three tables."""
+    """The weekly 督办周报: the week (Monday to Sunday), the summary at ``until`` (its Sunday, or the
+    day of the report within the week) and three tables."""
 
     plan: Plan
     first: dt.date
     last: dt.date
+    until: dt.date
     summary: Summary
     new: WeeklyTable
     done: WeeklyTable
@@ -336,16 +338,18 @@ def _weekly_table(qs: QuerySet[SupervisionItem], day_field: str) -> WeeklyTable:
     return WeeklyTable(rows, total)
 
 
-def weekly(plan: Plan, day: dt.date) -> Weekly:
+def weekly(plan: Plan, day: dt.date, until: dt.date | None = None) -> Weekly:
     """The week holding ``day``: items assigned in it (交办日期), items done in it (申请办结 or 销号
-    in the week), and the items overdue at its Sunday; the summary is the one of contract §4."""
+    in the week), and the items overdue at ``until`` (the Sunday; a day inside the week when the
+    report is written before the week ends); the summary is the one of contract §4 at ``until``."""
     first, last = week_span(day)
+    until = until if until is not None and first <= until <= last else last
     base = items(plan).select_related(None)
-    done_ids = base.filter(Q(closed_on__range=(first, last)) | Q(
-        events__kind="done", events__on__range=(first, last))).values("pk")
+    done_ids = base.filter(Q(closed_on__range=(first, until)) | Q(
+        events__kind="done", events__on__range=(first, until))).values("pk")
     return Weekly(
-        plan=plan, first=first, last=last, summary=summary(plan, last),
-        new=_weekly_table(base.filter(assigned_on__range=(first, last)), "assigned_on"),
+        plan=plan, first=first, last=last, until=until, summary=summary(plan, until),
+        new=_weekly_table(base.filter(assigned_on__range=(first, until)), "assigned_on"),
         done=_weekly_table(base.filter(pk__in=done_ids), "closed_on"),
-        overdue=_weekly_table(base.filter(light_q(lights.RED, last, yellow_days(plan))), "assigned_on"),
+        overdue=_weekly_table(base.filter(light_q(lights.RED, until, yellow_days(plan))), "assigned_on"),
     )

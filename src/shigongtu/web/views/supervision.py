@@ -101,7 +101,7 @@ def weekly_docx(request: HttpRequest, code: str) -> HttpResponse:
         day = dt.date.fromisoformat(raw) if raw else as_of
     except ValueError:
         day = as_of
-    week = selectors.weekly(plan, day)
+    week = selectors.weekly(plan, day, until=as_of)
     response = HttpResponse(supervision_weekly.render(week), content_type=supervision_weekly.DOCX_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, supervision_weekly.filename(week))
     return response

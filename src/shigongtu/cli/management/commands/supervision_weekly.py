@@ -10,6 +10,7 @@ from django.core.management.base import CommandParser
 from shigongtu.bulletins import supervision_weekly
 from shigongtu.cli.command import ShigongtuCommand
 from shigongtu.cli.management.commands._planarg import plan_and_date
+from shigongtu.plans.selectors import default_as_of
 from shigongtu.supervision import selectors
 
 
@@ -24,7 +25,7 @@ class Command(ShigongtuCommand):
 
     def run(self, **options: Any) -> None:
         plan, day = plan_and_date(options["plan"], options["week_of"])
-        week = selectors.weekly(plan, day)
+        week = selectors.weekly(plan, day, until=default_as_of(plan))
         out = Path(options["output"])
         out.write_bytes(supervision_weekly.render(week))
         s = week.summary
