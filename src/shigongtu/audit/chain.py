@@ -87,8 +87,72 @@ def dump(value: Any) -> str:
 
 def canonical_changes(changes: Mapping[str, Any]) -> str:
     """The canonical text of an entry's changes; it is also the text stored, so the entry read
-    back (from SQLite or PostgreSQL) hashes to the same value."""
-    return dump(normal(changes))
+    back (from SQLite or PostgreSQL) hashes to the same value. ``dump(normal(changes))`` in one
+    pass (an import of 50,000 rows encodes 50,000 of these; the two agree, tested)."""
+    flat = _flat(changes)
+    if flat is not None:
+        return _FLAT_JSON(flat)
+    return _canon(changes)
+
+
+_quote = json.encoder.encode_basestring_ascii  # what json.dumps does with a str, without the dispatch
+_nfc = unicodedata.normalize
+_DATES = (dt.datetime, dt.date, dt.time)
+
+
+_FLAT_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode  # ensure_ascii, like dump
+_BIG = 10**27
+
+
+def _scalar(value: Any) -> Any:
+    """A flat entry's value as :func:`dump` writes it, for the C encoder; ``_flat`` when it cannot."""
+    t = type(value)
+    if t is str:
+        return _nfc("NFC", value)
+    if value is None or t is bool or (t is int and -_BIG < value < _BIG):
+        return value
+    if t is Decimal and value.is_finite():
+        return format(value.normalize(), "f")
+    if t is dt.date or t is dt.datetime or t is dt.time:
+        return value.isoformat()
+    return _flat
+
+
+def _flat(changes: Mapping[str, Any]) -> dict[str, list[Any]] | None:
+    """The usual entry — ``{field: [old, new]}`` of text, whole numbers, decimals, dates and
+    nulls — in its normal form, ready for the C JSON encoder (which then writes what
+    :func:`dump` writes); None for anything else (floats, nesting), which :func:`_canon` encodes."""
+    if type(changes) is not dict:
+        return None
+    out: dict[str, list[Any]] = {}
+    for key, pair in changes.items():
+        if type(key) is not str or (type(pair) is not list and type(pair) is not tuple):
+            return None
+        values = [_scalar(v) for v in pair]
+        if _flat in values:
+            return None
+        out[_nfc("NFC", key)] = values
+    return out
+
+
+def _canon(value: Any) -> str:
+    """:func:`dump` of :func:`normal` of ``value``, without building the normal form first."""
+    t = type(value)
+    if t is str:
+        return _quote(_nfc("NFC", value))
+    if value is None:
+        return "null"
+    if t is bool:
+        return "true" if value else "false"
+    if t is int:
+        # what number_text gives for an int: its plain digits (within Decimal's 28 digits)
+        return str(value) if -10**27 < value < 10**27 else number_text(value)
+    if t is dict or isinstance(value, Mapping):
+        keyed = {_nfc("NFC", str(k)): v for k, v in value.items()}
+        return "{" + ",".join(f"{_quote(k)}:{_canon(keyed[k])}" for k in sorted(keyed)) + "}"
+    if t is list or t is tuple or isinstance(value, list | tuple):
+        return "[" + ",".join(_canon(v) for v in value) + "]"
+    return dump(normal(value))
 
 
 def entry_text(seq: int, at: str, actor: str, action: str, object_type: str, object_id: str, object_label: str,
