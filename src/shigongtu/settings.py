@@ -41,6 +41,12 @@ if PRODUCTION and not ALLOWED_HOSTS:
 # The key of the change history's fingerprints (HMAC-SHA-256). It lives outside the database, so
 # someone who can write to the database cannot rewrite the history and rehash it. Outside
 # production a fixed derived key keeps demo and test histories verifiable across processes.
+# Timeouts in order: a worker is killed after WORKER_TIMEOUT_S, so everything a request starts is
+# bounded below it — the PDF print (bulletins.render_pdf.TIMEOUT_S, 180 s) and imports (bounded by
+# LEDGER_MAX_BYTES). A test keeps the order.
+WORKER_TIMEOUT_S = env_int("SHIGONGTU_WORKER_TIMEOUT", 240)
+# API tokens (接口令牌) expire this many days after issue; revoked or expired ones answer 401.
+API_TOKEN_DAYS = env_int("SHIGONGTU_TOKEN_DAYS", 90)
 AUDIT_KEY = env_str("SHIGONGTU_AUDIT_KEY")
 if not AUDIT_KEY:
     if PRODUCTION:
@@ -81,6 +87,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shigongtu.utilities.middleware.ChineseFirstLocaleMiddleware",
+    "shigongtu.web.guards.RefuseControlCharacters",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -190,6 +197,11 @@ if HTTPS:
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("SHIGONGTU_UPLOAD_MAX_MB", 20) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 LEDGER_MAX_BYTES = env_int("SHIGONGTU_UPLOAD_MAX_MB", 20) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [  # the size limit is checked while the file streams in (ledgers.uploads)
+    "shigongtu.ledgers.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 REDIS_URL = env_str("SHIGONGTU_REDIS_URL")
 CACHES = {

@@ -24,7 +24,7 @@ EXPECTED = {
              {"coordinator": 200, "reporter": 200, "viewer": 200, "outsider": 404}),
     "create node": ("post", "/api/v1/plans/JY-T/nodes", {"code": "1.3", "title": "新任务"},
                     {"coordinator": 201, "reporter": 403, "viewer": 403, "outsider": 404}),
-    "edit node": ("patch", "/api/v1/plans/JY-T/nodes/1.2", {"title": "改名"},
+    "edit node": ("patch", "/api/v1/plans/JY-T/nodes/1.2", {"title": "改名", "version": 1},
                   {"coordinator": 200, "reporter": 403, "viewer": 403, "outsider": 404}),
     "move node": ("post", "/api/v1/plans/JY-T/nodes/1.2/move", {"parent": "2"},
                   {"coordinator": 200, "reporter": 403, "viewer": 403, "outsider": 404}),
@@ -99,19 +99,19 @@ def test_a_bad_progress_is_a_422_naming_the_field(cast):
 
 def test_a_due_before_start_is_a_422(cast):
     response = _call(cast.client("coordinator"), "patch", "/api/v1/plans/JY-T/nodes/1.1",
-                     {"start": "2023-05-01", "due": "2023-04-01"})
+                     {"start": "2023-05-01", "due": "2023-04-01", "version": 1})
     assert response.status_code == 422
     assert response.json()["detail"][0]["field"] == "due"
 
 
 def test_a_negative_weight_is_a_422_in_the_field_tables_wording(cast):
-    response = _call(cast.client("coordinator"), "patch", "/api/v1/plans/JY-T/nodes/1.1", {"weight": -1})
+    response = _call(cast.client("coordinator"), "patch", "/api/v1/plans/JY-T/nodes/1.1", {"weight": -1, "version": 1})
     assert response.status_code == 422
     assert response.json()["detail"] == [{"message": "权重应为不小于0的数：-1", "field": "weight", "value": "-1"}]
 
 
 def test_a_malformed_date_is_a_422_not_a_500(cast):
-    response = _call(cast.client("coordinator"), "patch", "/api/v1/plans/JY-T/nodes/1.1", {"due": "明年"})
+    response = _call(cast.client("coordinator"), "patch", "/api/v1/plans/JY-T/nodes/1.1", {"due": "明年", "version": 1})
     assert response.status_code == 422
     assert response.json()["detail"][0]["field"] == "due"
 
@@ -126,14 +126,14 @@ def test_a_stale_version_is_a_409(cast):
 
 
 def test_an_unknown_lead_unit_is_a_422(cast):
-    response = _call(cast.client("coordinator"), "patch", "/api/v1/plans/JY-T/nodes/1.1", {"lead_unit": "火星局"})
+    response = _call(cast.client("coordinator"), "patch", "/api/v1/plans/JY-T/nodes/1.1", {"lead_unit": "火星局", "version": 1})
     assert response.status_code == 422
     assert response.json()["detail"][0]["field"] == "lead_unit"
 
 
 def test_a_lead_unit_of_another_zone_is_not_found(cast):
     services.ensure_unit("双阳区财政局", cast.other_zone, OrgUnit.Kind.DEPARTMENT)
-    response = _call(cast.client("coordinator"), "patch", "/api/v1/plans/JY-T/nodes/1.1", {"lead_unit": "双阳区财政局"})
+    response = _call(cast.client("coordinator"), "patch", "/api/v1/plans/JY-T/nodes/1.1", {"lead_unit": "双阳区财政局", "version": 1})
     assert response.status_code == 422
 
 

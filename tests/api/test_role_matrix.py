@@ -74,7 +74,7 @@ LISTS = {
     "plans": ("/api/v1/plans", 4),
     "nodes": ("/api/v1/plans/JY-T/nodes", 5),
     "warnings": ("/api/v1/plans/JY-T/warnings?as_of=2023-06-30", 7),
-    "projects": ("/api/v1/plans/JY-T/projects", 8),
+    "projects": ("/api/v1/plans/JY-T/projects", 17),  # constant: the lights come from every warning kind
     "approvals": ("/api/v1/plans/JY-T/projects/P-001/approvals", 7),
     "bonds": ("/api/v1/plans/JY-T/bonds", 11),
     "imports": ("/api/v1/plans/JY-T/imports", 5),

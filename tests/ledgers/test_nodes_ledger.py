@@ -194,3 +194,52 @@ def test_a_repeated_code_without_an_indicator_is_still_a_duplicate(cast):
     data = xlsx([["编号", "任务名称"], ["3", "甲"], ["3", "乙"]])
     result = run(cast, data)
     assert [(e.row, e.column) for e in result.errors] == [(3, "编号")]
+
+
+NEW_COLUMNS = ["编号", "任务名称", "指标名称", "目标值", "单位", "指标类型", "基数（上年末）", "指标完成时限", "累计值",
+               "进度来源"]
+
+
+def test_baseline_indicator_due_cumulative_and_progress_source_are_read(cast):
+    data = xlsx([NEW_COLUMNS,
+                 ["2.1", "企业梯度培育", "高新技术企业", 500, "家", "存量", 402, "2023-12", "否", "指标"],
+                 ["1.2", "重点项目开工", "固定资产投资", "222.5亿", "亿元", "流量", None, None, "是", "项目"],
+                 ["1.1", "春季开工", "销售额同比增长", "30%", "%", "增速", None, "2023年5月", None, None]])
+    result = run(cast, data)
+    assert result.ok, result.errors
+    stock = Indicator.objects.get(name="高新技术企业")
+    assert (stock.kind, stock.baseline, stock.due) == ("stock", Decimal(402), dt.date(2023, 12, 31))
+    assert Indicator.objects.get(name="固定资产投资").cumulative is True
+    rate = Indicator.objects.get(name="销售额同比增长")
+    assert (rate.kind, rate.target, rate.due) == ("rate", Decimal(30), dt.date(2023, 5, 31))
+    assert cast.node("2.1").progress_source == "indicator"
+    assert cast.node("1.2").progress_source == "projects"
+    assert cast.node("1.1").progress_source == "reports"
+
+
+def test_the_export_with_the_new_columns_reimports_unchanged(cast):
+    run(cast, xlsx([NEW_COLUMNS,
+                    ["2.1", "企业梯度培育", "高新技术企业", 500, "家", "存量", 402, "2023-12", "否", "指标"],
+                    ["1.1", "春季开工", "销售额同比增长", 30, "%", "增速/比率", None, None, None, "项目"]]))
+    data = export_ledger("nodes", cast.plan)
+    cells_seen = {str(h).split("\n")[0] for row in sheet_values(data)[:5] for h in row if h}
+    assert {"基数", "指标完成时限", "累计值", "进度来源"} <= cells_seen
+    result = run(cast, data, "export.xlsx")
+    assert result.ok, result.errors
+    assert (result.created, result.updated) == (0, 0)
+
+
+@pytest.mark.parametrize(("row", "column"), [
+    (["2.1", "企业梯度培育", "高新技术企业", 500, "家", "存量", 500, None, None, None], "基数（上年末）"),
+    (["2.1", "企业梯度培育", "销售增速", 0, "%", "增速", None, None, None, None], "目标值"),
+    (["2.1", "企业梯度培育", "高新技术企业", 500, "家", "存量", 402, "2024-03-31", None, None], "指标完成时限"),
+    (["1.2", "重点项目开工", None, None, None, None, None, None, None, "指标"], "进度来源"),
+    (["1.2", "重点项目开工", "开工数", 5, "个", "流量", None, None, "也许", None], "累计值"),
+])
+def test_bad_indicator_cells_name_row_and_column_and_write_nothing(cast, row, column):
+    before = Indicator.objects.count(), AuditEntry.objects.count()
+    result = run(cast, xlsx([NEW_COLUMNS, row]))
+    assert not result.ok
+    assert [(e.row, e.column) for e in result.errors] == [(2, column)]
+    assert (Indicator.objects.count(), AuditEntry.objects.count()) == before
+    assert cast.node("1.2").progress_source == "reports"

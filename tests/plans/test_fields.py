@@ -56,13 +56,54 @@ def test_it_requires_an_indicator_name() -> None:
 def test_it_reads_the_indicator_kind_in_either_language() -> None:
     assert fields.read_kind("流量") == "flow"
     assert fields.read_kind("Stock") == "stock"
-    assert str(refusal(fields.read_kind, "增量")) == "指标类型应为“流量”或“存量”"
+    assert fields.read_kind("增速") == fields.read_kind("比率") == fields.read_kind("rate") == "rate"
+    assert str(refusal(fields.read_kind, "增量")) == "指标类型应为“流量”“存量”或“增速/比率”"
 
 
-def test_it_reads_a_target_greater_than_zero() -> None:
+def test_it_reads_a_target_as_a_number() -> None:
     assert fields.read_target("12") == Decimal(12)
-    for bad in (0, "-3", "很多"):
-        assert str(refusal(fields.read_target, bad)) == "目标值应为大于0的数"
+    assert fields.read_target("-3") == Decimal(-3)  # a stock may aim below zero; the kind's rule decides
+    assert str(refusal(fields.read_target, "很多")) == "目标值应为数字：很多"
+
+
+def test_a_stock_target_equal_to_its_baseline_is_refused_on_the_baseline() -> None:
+    field, problem = fields.check_indicator("stock", Decimal(500), Decimal(500))
+    assert field == "baseline"
+    assert "基数" in str(problem)
+    assert fields.check_indicator("stock", Decimal(300), Decimal(402)) is None  # a reduction target
+
+
+def test_a_rate_target_not_above_zero_is_refused() -> None:
+    for bad in (Decimal(0), Decimal(-5)):
+        field, problem = fields.check_indicator("rate", bad, Decimal(0))
+        assert field == "target"
+        assert "大于0" in str(problem)
+
+
+def test_it_reads_baseline_due_cumulative_and_progress_source() -> None:
+    assert fields.read_baseline("402") == Decimal(402)
+    assert fields.read_baseline("") == Decimal(0)
+    assert fields.read_indicator_due("2023-05") == dt.date(2023, 5, 31)
+    assert fields.read_cumulative("是") is True
+    assert fields.read_cumulative("否") is False
+    assert str(refusal(fields.read_cumulative, "也许")).startswith("累计值只能填")
+    assert fields.read_progress_source("指标") == "indicator"
+    assert fields.read_progress_source("项目") == "projects"
+    assert fields.read_progress_source("") == "reports"
+    assert str(refusal(fields.read_progress_source, "领导")).startswith("进度来源应为")
+
+
+def test_an_indicator_due_date_outside_the_plan_year_is_refused() -> None:
+    fields.check_indicator_due(dt.date(2023, 12, 31), 2023)
+    with pytest.raises(ValueProblem, match="不在施工图年度 2023 内"):
+        fields.check_indicator_due(dt.date(2024, 1, 31), 2023)
+
+
+def test_it_reads_a_statistics_month_in_the_forms_the_bureau_prints() -> None:
+    for raw in ("2023-06", "2023年6月", "2023年1-6月", "1-6月", "1—6月"):
+        assert fields.read_statistic_period(raw, 2023).key == "2023-06"
+    with pytest.raises(ValueProblem, match="不在施工图年度"):
+        fields.read_statistic_period("2022年1-6月", 2023)
 
 
 def test_it_reads_a_curve_as_a_list_or_as_a_ledger_cell() -> None:

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from shigongtu.demo.build import build
-from shigongtu.plans.models import Indicator, Plan, ReportValue
+from shigongtu.plans.models import Indicator, Plan, ReportValue, StatisticValue
 from shigongtu.plans.selectors import compute_indicators
 from shigongtu.projects.documents import projects_document
 from shigongtu.projects.models import BondProject, Project
@@ -41,12 +41,17 @@ def test_the_demo_has_the_seeds_projects_and_illustrative_ones(demo):
 @pytest.mark.django_db
 def test_the_demo_targets_are_computed_from_projects_with_a_mix_of_lights(demo):
     sources = dict(Indicator.objects.filter(plan=demo).values_list("name", "source"))
-    assert sources["固定资产投资"] == "projects.investment"
+    assert sources["固定资产投资"] == "reports"  # the statistics bureau's figure, from the statistics ledger
+    assert StatisticValue.objects.filter(indicator__name="固定资产投资").count() == 6
+    assert sources["重点项目完成投资（调度口径）"] == "projects.investment"
     assert sources["春季开工项目"] == sources["5000万元以上重点项目开工"] == "projects.started"
     assert sources["专项债项目"] == "projects.bond_count"
     assert not ReportValue.objects.filter(indicator__source__startswith="projects.").exists()
     outs = {o.name: o for o in compute_indicators(demo, dt.date(2023, 6, 30))}
-    assert 40 <= outs["固定资产投资"].actual <= 80  # 亿元 by June, against 222.5 for the year
+    assert outs["固定资产投资"].actual == 106.9  # 亿元, 1–6月累计 (统计口径), against 222.5 for the year
+    key = outs["重点项目完成投资（调度口径）"]
+    assert key.target < 0.6 * 222.5  # the key projects' annual plans are well below the zone's FAI target
+    assert 20 <= key.actual <= 60
     assert 20 <= outs["春季开工项目"].actual <= 30
     assert 35 <= outs["5000万元以上重点项目开工"].actual <= 60
     lights = Counter(p["light"] for p in projects_document(demo, dt.date(2023, 6, 30))["projects"])

@@ -392,3 +392,18 @@ def test_indicators_computed_from_other_sources_get_no_field_in_the_form(cast):
     body = cast.client("reporter").get(URL).content.decode()
     assert f'name="ind_{typed.pk}"' in body
     assert f'name="ind_{computed.pk}"' not in body
+
+
+def test_a_coordinator_sets_the_progress_source_on_the_node_page(cast):
+    response = cast.client("coordinator").post("/plans/JY-T/nodes/1.2/edit",
+                                               node_data(cast, progress_source="projects"))
+    assert response.status_code == 302
+    assert cast.node("1.2").progress_source == "projects"
+
+
+def test_progress_from_an_indicator_the_node_lacks_is_shown_at_the_field(cast):
+    response = cast.client("coordinator").post("/plans/JY-T/nodes/1.2/edit",
+                                               node_data(cast, progress_source="indicator"))
+    assert response.status_code == 422
+    assert "没有指标" in response.content.decode()
+    assert cast.node("1.2").progress_source == "reports"

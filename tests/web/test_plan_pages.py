@@ -148,7 +148,7 @@ def test_a_bad_as_of_date_falls_back_to_the_default_and_says_so(cast):
     response = cast.client("viewer").get("/plans/JY-T/?as_of=2023-13-45")
     assert response.status_code == 200
     assert "无法识别" in response.content.decode()
-    assert "统计截至 2023-07-10" in response.content.decode()
+    assert "统计截至 2023-06-30" in response.content.decode()  # the latest complete month
 
 
 def test_the_as_of_date_changes_the_picture(cast):
@@ -172,7 +172,7 @@ def test_the_tree_page_keeps_its_queries_whatever_the_plan_size(cast, django_ass
         small = client.get("/plans/JY-T/?as_of=2023-06-30")
     grow(cast.plan, cast.zone)
     clear_cache()
-    with django_assert_max_num_queries(len(queries) + 2):  # the indicators' values appear
+    with django_assert_max_num_queries(len(queries) + 3):  # the indicators' values and statistics figures appear
         big = client.get("/plans/JY-T/?as_of=2023-06-30")
     assert len(rows_of(big.content.decode())) == len(rows_of(small.content.decode())) + 33
 
@@ -300,6 +300,13 @@ def test_a_review_without_htmx_redirects_back_to_the_queue(cast):
     assert (report.status, report.return_reason) == ("returned", "补充材料")
 
 
-def test_the_date_used_by_default_is_today_inside_the_plan_year(cast):
+def test_the_date_used_by_default_is_the_end_of_the_latest_complete_month_and_the_page_says_so(cast):
     body = cast.client("viewer").get("/plans/JY-T/").content.decode()
-    assert f"统计截至 {dt.date(2023, 7, 10).isoformat()}" in body
+    assert f"统计截至 {dt.date(2023, 6, 30).isoformat()}" in body
+    assert "默认：最近一个已结束月份的月底" in body
+
+
+def test_a_plans_own_default_date_is_used_and_named(cast):
+    Plan.objects.filter(pk=cast.plan.pk).update(default_as_of=dt.date(2023, 5, 31))
+    body = cast.client("viewer").get("/plans/JY-T/").content.decode()
+    assert "统计截至 2023-05-31" in body and "施工图设定的默认日期" in body

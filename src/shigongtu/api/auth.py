@@ -15,9 +15,10 @@ from shigongtu.orgs.services import digest
 class _Bearer(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         row = ApiToken.objects.select_related("user").filter(digest=digest(token)).first()
-        if row is None or not row.user.is_active:
-            return None
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        if row is None or not row.user.is_active or not row.is_usable(now):
+            return None  # unknown, expired or revoked: 401
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
         return row.user
 

@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from shigongtu.api.types import Code, Day, Id, Name, Period, Year
 from shigongtu.bulletins import services
 from shigongtu.bulletins.content import build_content
 from shigongtu.bulletins.models import Bulletin
@@ -60,9 +61,9 @@ class BulletinDetail(BulletinOut):
 
 
 class IssueIn(Schema):
-    period: str
-    date: dt.date | None = None
-    issuer: str | None = None
+    period: Period
+    date: Day | None = None
+    issuer: Name | None = None
     correct: bool = False
 
 
@@ -89,7 +90,7 @@ def list_bulletins(request: HttpRequest, code: str) -> Any:
 
 
 @router.get("/plans/{code}/bulletins/preview")
-def preview(request: HttpRequest, code: str, period: str) -> Any:
+def preview(request: HttpRequest, code: str, period: Period) -> Any:
     """The draft content of ``period`` computed now: the same figures the files print."""
     plan = _plan(request, code)
     content = build_content(plan, services.read_period(plan, period))
@@ -106,7 +107,7 @@ def issue(request: HttpRequest, code: str, payload: IssueIn) -> Any:
 
 
 @router.get("/plans/{code}/bulletins/file")
-def period_file(request: HttpRequest, code: str, period: str, format: str = "docx", draft: bool = False) -> Any:
+def period_file(request: HttpRequest, code: str, period: Period, format: Code = "docx", draft: bool = False) -> Any:
     """The period's bulletin file: as issued when it has been, else the live draft."""
     plan = _plan(request, code)
     fmt = services.read_format(format)
@@ -120,14 +121,14 @@ def period_file(request: HttpRequest, code: str, period: str, format: str = "doc
 
 
 @router.get("/plans/{code}/bulletins/{number}", response=BulletinDetail)
-def get_bulletin(request: HttpRequest, code: str, number: int, year: int | None = None) -> Any:
+def get_bulletin(request: HttpRequest, code: str, number: Id, year: Year | None = None) -> Any:
     plan = _plan(request, code)
     return get_object_or_404(_listing(), plan=plan, year=year or plan.year, number=number)
 
 
 @router.get("/plans/{code}/bulletins/{number}/file")
-def bulletin_file(request: HttpRequest, code: str, number: int, format: str = "docx",
-                  year: int | None = None) -> Any:
+def bulletin_file(request: HttpRequest, code: str, number: Id, format: Code = "docx",
+                  year: Year | None = None) -> Any:
     plan = _plan(request, code)
     fmt = services.read_format(format)
     bulletin = get_object_or_404(Bulletin.objects.all(), plan=plan, year=year or plan.year, number=number)

@@ -9,9 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Router
 from ninja.files import UploadedFile
 
+from shigongtu.api.types import Code, Limit, Offset, Period
 from shigongtu.ledgers.engine import export_ledger, import_ledger
 from shigongtu.ledgers.mappings import save_mapping
 from shigongtu.ledgers.models import ColumnMapping, ImportRecord
+from shigongtu.ledgers.uploads import read_upload, safe_filename
 from shigongtu.orgs.access import MANAGE, VIEW, scoped
 from shigongtu.plans.models import Plan
 from shigongtu.projects.selectors.filters import FILTER_PARAMS
@@ -27,18 +29,20 @@ def _plan(request: HttpRequest, code: str, action: str) -> Plan:
 @router.post("/plans/{code}/ledgers/{kind}/import", response={200: dict, 422: dict})
 def import_file(request: HttpRequest, code: str, kind: str, file: File[UploadedFile],
                 dry_run: Form[bool] = False, create_units: Form[bool] = False,
-                sheet: Form[str] = "", period: Form[str] = "", mapping: Form[str] = "") -> Any:
+                sheet: str = Form("", max_length=200), period: str = Form("", max_length=20),
+                mapping: str = Form("", max_length=10_000)) -> Any:
     """Upload a ledger; the answer has the contract's import shape (ok, created, updated, unchanged, errors)."""
     plan = _plan(request, code, MANAGE)
-    result = import_ledger(file.read(), file.name or "upload", kind, plan, request.user, dry_run=dry_run,
+    result = import_ledger(read_upload(file), safe_filename(file.name or ""), kind, plan, request.user,
+                           dry_run=dry_run,
                            create_units=create_units, sheet=sheet or None, period=period or None,
                            mapping=mapping or None)
     return (200 if result.ok else 422), result.as_dict()
 
 
 @router.get("/plans/{code}/ledgers/{kind}/export")
-def export_file(request: HttpRequest, code: str, kind: str, template: bool = False, front: str = "",
-                period: str = "") -> HttpResponse:
+def export_file(request: HttpRequest, code: str, kind: str, template: bool = False, front: Code = "",
+                period: Period = "") -> HttpResponse:
     plan = _plan(request, code, VIEW)
     # the projects list's filters too (stage, q, industry, level, nature, lead_unit, node, light, as_of)
     filters = {k: v for k, v in (("front", front), ("period", period)) if v}
@@ -50,10 +54,10 @@ def export_file(request: HttpRequest, code: str, kind: str, template: bool = Fal
 
 
 @router.get("/plans/{code}/imports")
-def import_history(request: HttpRequest, code: str, limit: int = 50, offset: int = 0) -> Any:
+def import_history(request: HttpRequest, code: str, limit: Limit = 50, offset: Offset = 0) -> Any:
     plan = _plan(request, code, VIEW)
     rows = ImportRecord.objects.filter(plan=plan).select_related("user").defer("content")
-    rows = rows[offset: offset + min(limit, 500)]
+    rows = rows[offset: offset + min(limit, 500)]  # bounded by the types (Limit, Offset)
     return [
         {"id": r.pk, "kind": r.kind, "filename": r.filename, "at": r.at.isoformat(),
          "user": r.user.username if r.user else None, "dry_run": r.dry_run, "ok": r.ok, "applied": r.applied,

@@ -9,15 +9,16 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
+from shigongtu.api.types import Code, Day, Depth, Id, Limit, Name, Number, Offset, Period, Text, Version, Year
 from shigongtu.audit import services as audit
 from shigongtu.lib.errors import InputRejected, NotAllowed
 from shigongtu.orgs.access import MANAGE, REPORT, VIEW, scoped
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans import services
 from shigongtu.plans.documents import tree_document, warnings_document
-from shigongtu.plans.models import Indicator, Node, Plan, Report
+from shigongtu.plans.models import Indicator, Node, Plan, Report, StatisticValue
 from shigongtu.plans.selectors import default_as_of
 
 router = Router(tags=["blueprint"])
@@ -37,10 +38,10 @@ class PlanOut(Schema):
 
 
 class PlanIn(Schema):
-    code: str
-    name: str
-    year: int
-    org: str | None = None
+    code: Code
+    name: Name
+    year: Year
+    org: Name | None = None
 
 
 class NodeOut(Schema):
@@ -54,6 +55,7 @@ class NodeOut(Schema):
     weight: Decimal
     cancelled: bool
     notes: str
+    progress_source: str
     version: int
 
     @staticmethod
@@ -66,20 +68,26 @@ class NodeOut(Schema):
 
 
 class NodeIn(Schema):
-    code: str | None = None
-    title: str | None = None
-    lead_unit: str | None = None
-    leader: str | None = None
-    start: dt.date | None = None
-    due: dt.date | None = None
-    weight: Decimal | None = None  # read by plans.fields (one rule, one wording)
-    cancelled: bool | None = None
-    notes: str | None = None
-    version: int | None = None
+    code: Code | None = None
+    title: Name | None = None
+    lead_unit: Name | None = None
+    leader: Name | None = None
+    start: Day | None = None
+    due: Day | None = None
+    weight: Number | None = None  # read by plans.fields (one rule, one wording)
+    cancelled: bool = False  # never null: a node is cancelled or it is not
+    notes: Text | None = None
+    progress_source: Code | None = None  # reports | indicator | projects (进度来源)
+
+
+class NodeEdit(NodeIn):
+    """A change to a node: only the fields given change; ``version`` is the one last read (乐观锁)."""
+
+    version: Version
 
 
 class MoveIn(Schema):
-    parent: str | None
+    parent: Code | None
 
 
 class IndicatorSchema(Schema):
@@ -89,6 +97,9 @@ class IndicatorSchema(Schema):
     unit: str
     kind: str
     target: Decimal
+    baseline: Decimal
+    due: dt.date | None
+    cumulative: bool
     curve: list[float] | None
     source: str
     version: int
@@ -99,11 +110,36 @@ class IndicatorSchema(Schema):
 
 
 class IndicatorIn(Schema):
-    name: str | None = None
-    unit: str | None = None
-    kind: str | None = None
-    target: Decimal | None = None
-    curve: list[float] | None = None
+    name: Name | None = None
+    unit: Code | None = None
+    kind: Code | None = None
+    target: Number | None = None
+    baseline: Number | None = None  # 基数 (stock): last year's level
+    due: Day | None = None  # 指标完成时限, within the plan year
+    cumulative: bool | None = None  # period values are 1–N月累计 totals
+    curve: list[float] | None = Field(None, max_length=12)
+
+
+class IndicatorEdit(IndicatorIn):
+    version: Version
+
+
+class StatisticOut(Schema):
+    indicator: str
+    period: str
+    value: Decimal
+    yoy: Decimal | None
+    version: int
+
+    @staticmethod
+    def resolve_indicator(obj: StatisticValue) -> str:
+        return obj.indicator.name
+
+
+class StatisticIn(Schema):
+    period: str  # 2023-06, 2023年6月, 2023年1-6月 or 1-6月
+    value: Decimal | str
+    yoy: Decimal | str | None = None
     version: int | None = None
 
 
@@ -131,32 +167,34 @@ class ReportOut(Schema):
 
 
 class ReportIn(Schema):
-    period: str
-    progress: Decimal | str
-    narrative: str = ""
-    problems: str = ""
-    next_steps: str = ""
-    values: dict[str, Decimal | str | None] = {}
+    period: Period
+    progress: Number | Code
+    narrative: Text = ""
+    problems: Text = ""
+    next_steps: Text = ""
+    values: dict[Name, Number | Code | None] = {}
     submit: bool = True
 
 
 class ReportEdit(Schema):
-    progress: Decimal | str
-    narrative: str = ""
-    problems: str = ""
-    next_steps: str = ""
-    values: dict[str, Decimal | str | None] = {}
+    """A change to a draft or returned report: fields not given keep their value (never erased)."""
+
+    progress: Number | Code | None = None
+    narrative: Text | None = None
+    problems: Text | None = None
+    next_steps: Text | None = None
+    values: dict[Name, Number | Code | None] = {}
     submit: bool = False
-    version: int
+    version: Version
 
 
 class ReturnIn(Schema):
-    reason: str
-    version: int | None = None
+    reason: Text
+    version: Version | None = None
 
 
 class VersionIn(Schema):
-    version: int | None = None
+    version: Version | None = None
 
 
 def _plan(request: HttpRequest, code: str, action: str = VIEW) -> Plan:
@@ -189,14 +227,14 @@ def get_plan(request: HttpRequest, code: str) -> Any:
 
 
 @router.get("/plans/{code}/tree")
-def plan_tree(request: HttpRequest, code: str, as_of: dt.date | None = None, depth: int | None = None) -> Any:
+def plan_tree(request: HttpRequest, code: str, as_of: Day | None = None, depth: Depth | None = None) -> Any:
     """The plan tree with roll-up (contract §4); ``depth`` limits levels (0 = fronts only)."""
     plan = _plan(request, code)
     return tree_document(plan, _as_of(plan, as_of), depth)
 
 
 @router.get("/plans/{code}/warnings")
-def plan_warnings(request: HttpRequest, code: str, as_of: dt.date | None = None) -> Any:
+def plan_warnings(request: HttpRequest, code: str, as_of: Day | None = None) -> Any:
     plan = _plan(request, code)
     return warnings_document(plan, _as_of(plan, as_of))
 
@@ -243,7 +281,7 @@ def get_node(request: HttpRequest, code: str, node_code: str) -> Any:
 
 
 @router.patch("/plans/{code}/nodes/{node_code}", response=NodeOut)
-def update_node(request: HttpRequest, code: str, node_code: str, payload: NodeIn) -> Any:
+def update_node(request: HttpRequest, code: str, node_code: str, payload: NodeEdit) -> Any:
     plan = _plan(request, code)
     node = _node(request, plan, node_code, MANAGE)
     node, _ = services.save_node(plan, node.code, _node_data(plan, payload), user=request.user,
@@ -296,12 +334,29 @@ def plan_indicators(request: HttpRequest, code: str) -> Any:
 
 
 @router.patch("/plans/{code}/indicators/{indicator_id}", response=IndicatorSchema)
-def update_indicator(request: HttpRequest, code: str, indicator_id: int, payload: IndicatorIn) -> Any:
+def update_indicator(request: HttpRequest, code: str, indicator_id: Id, payload: IndicatorEdit) -> Any:
     plan = _plan(request, code, MANAGE)
     ind = get_object_or_404(Indicator.objects.select_related("node"), plan=plan, pk=indicator_id)
     data = payload.dict(exclude_unset=True)
     version = data.pop("version", None)
     return services.save_indicator(ind.node, data, user=request.user, indicator=ind, expected_version=version)
+
+
+@router.get("/plans/{code}/statistics", response=list[StatisticOut])
+def plan_statistics(request: HttpRequest, code: str) -> Any:
+    """The statistics bureau's figures (统计数据) of the plan's indicators, by indicator and month."""
+    plan = _plan(request, code)
+    return StatisticValue.objects.filter(plan=plan).select_related("indicator").order_by("indicator_id", "period")
+
+
+@router.put("/plans/{code}/indicators/{indicator_id}/statistics", response=StatisticOut)
+def save_statistic(request: HttpRequest, code: str, indicator_id: int, payload: StatisticIn) -> Any:
+    """Record (or correct) one month's statistics figure of an indicator."""
+    plan = _plan(request, code, MANAGE)
+    ind = get_object_or_404(Indicator, plan=plan, pk=indicator_id)
+    figure, _ = services.save_statistic(ind, payload.period, payload.value, payload.yoy, user=request.user,
+                                        expected_version=payload.version)
+    return StatisticValue.objects.select_related("indicator").get(pk=figure.pk)
 
 
 def _report_qs() -> Any:
@@ -322,8 +377,8 @@ def file_report(request: HttpRequest, code: str, node_code: str, payload: Report
 
 
 @router.get("/plans/{code}/reports", response=list[ReportOut])
-def plan_reports(request: HttpRequest, code: str, status: str | None = None, period: str | None = None,
-                 limit: int = 200, offset: int = 0) -> Any:
+def plan_reports(request: HttpRequest, code: str, status: Code | None = None, period: Period | None = None,
+                 limit: Limit = 200, offset: Offset = 0) -> Any:
     """Reports of a plan; ``status=submitted`` is the coordinator's review queue."""
     plan = _plan(request, code)
     qs = _report_qs().filter(node__plan=plan).order_by("-period", "node__sort_key", "-submitted_seq")
@@ -334,32 +389,34 @@ def plan_reports(request: HttpRequest, code: str, status: str | None = None, per
     return qs[offset: offset + min(limit, 1000)]
 
 
-def _report(request: HttpRequest, report_id: int, action: str) -> Report:
+def _report(request: HttpRequest, report_id: Id, action: str) -> Report:
     return scoped(_report_qs(), request.user, action, pk=report_id)
 
 
 @router.get("/reports/{report_id}", response=ReportOut)
-def get_report(request: HttpRequest, report_id: int) -> Any:
+def get_report(request: HttpRequest, report_id: Id) -> Any:
     return _report(request, report_id, VIEW)
 
 
 @router.patch("/reports/{report_id}", response=ReportOut)
-def edit_report(request: HttpRequest, report_id: int, payload: ReportEdit) -> Any:
+def edit_report(request: HttpRequest, report_id: Id, payload: ReportEdit) -> Any:
     report = _report(request, report_id, REPORT)
-    services.file_report(report.node, report.period, payload.dict(), user=request.user, submit=payload.submit,
+    data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k == "progress"}
+    data.setdefault("progress", report.progress)  # what is not given keeps its value
+    services.file_report(report.node, report.period, data, user=request.user, submit=payload.submit,
                          report=report, expected_version=payload.version)
     return _report_qs().get(pk=report.pk)
 
 
 @router.post("/reports/{report_id}/approve", response=ReportOut)
-def approve_report(request: HttpRequest, report_id: int, payload: VersionIn | None = None) -> Any:
+def approve_report(request: HttpRequest, report_id: Id, payload: VersionIn | None = None) -> Any:
     report = _report(request, report_id, MANAGE)
     services.review_report(report, True, user=request.user, expected_version=payload.version if payload else None)
     return _report_qs().get(pk=report.pk)
 
 
 @router.post("/reports/{report_id}/return", response=ReportOut)
-def return_report(request: HttpRequest, report_id: int, payload: ReturnIn) -> Any:
+def return_report(request: HttpRequest, report_id: Id, payload: ReturnIn) -> Any:
     report = _report(request, report_id, MANAGE)
     services.review_report(report, False, user=request.user, reason=payload.reason,
                            expected_version=payload.version)

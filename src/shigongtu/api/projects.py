@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from shigongtu.api.types import Code, Day, Id, Name, Number, PageNo, PageSize, Period, Text, Version
 from shigongtu.lib.errors import InputRejected
 from shigongtu.orgs.access import MANAGE, REPORT, VIEW, scoped
 from shigongtu.plans.models import Plan
@@ -37,7 +38,7 @@ from shigongtu.projects.services.investment import review_investment, submit_inv
 
 router = Router(tags=["projects"])
 
-Raw = Decimal | str | None  # amounts, dates and codes are read by the services like ledger cells
+Raw = Number | Name | None  # amounts, dates and codes are read by the services like ledger cells
 
 
 class ProjectOut(Schema):
@@ -96,45 +97,51 @@ class ProjectPage(Schema):
 
 
 class ProjectIn(Schema):
-    code: str | None = None
-    name: str | None = None
-    national_code: str | None = None
-    stats_code: str | None = None
-    level: str | None = None
-    nature: str | None = None
-    category: str | None = None
-    industry: str | None = None
-    owner: str | None = None
-    owner_credit_code: str | None = None
-    location: str | None = None
+    code: Name | None = None
+    name: Name | None = None
+    national_code: Name | None = None
+    stats_code: Name | None = None
+    level: Name | None = None
+    nature: Name | None = None
+    category: Name | None = None
+    industry: Name | None = None
+    owner: Name | None = None
+    owner_credit_code: Name | None = None
+    location: Name | None = None
     lng: Raw = None
     lat: Raw = None
-    crs: str | None = None
-    content: str | None = None
+    crs: Name | None = None
+    content: Text | None = None
     total_investment: Raw = None
     annual_plan: Raw = None
-    annual_content: str | None = None
+    annual_content: Text | None = None
     planned_start: Raw = None
     planned_completion: Raw = None
     actual_start: Raw = None
     actual_completion: Raw = None
-    stage: str | None = None
-    in_statistics: bool | str | None = None
+    stage: Name | None = None
+    in_statistics: bool | Code | None = None
     statistics_date: Raw = None
-    leader: str | None = None
-    lead_unit: str | None = None
-    task_force: str | None = None
-    nodes: list[str] | str | None = None
-    year_kind: str | None = None
-    spring_start: bool | str | None = None
-    version: int | None = None
+    leader: Name | None = None
+    lead_unit: Name | None = None
+    task_force: Name | None = None
+    nodes: list[Code] | Text | None = None
+    year_kind: Name | None = None
+    spring_start: bool | Code | None = None
+    version: Version | None = None
+
+
+class ProjectEdit(ProjectIn):
+    """A change to a project: only the fields given change; ``version`` is the one last read (乐观锁)."""
+
+    version: Version
 
 
 class StageIn(Schema):
-    stage: str
-    on: dt.date | None = None
-    note: str = ""
-    version: int | None = None
+    stage: Code
+    on: Day | None = None
+    note: Text = ""
+    version: Version | None = None
 
 
 class InvestmentOut(Schema):
@@ -157,25 +164,25 @@ class InvestmentOut(Schema):
 
 
 class InvestmentIn(Schema):
-    period: str
+    period: Period
     amount: Raw = None
     stats_amount: Raw = None
     funds_arrived: Raw = None
-    progress_text: str | None = None
+    progress_text: Text | None = None
     progress_pct: Raw = None
-    next_steps: str | None = None
+    next_steps: Text | None = None
     ytd: Raw = None
     submit: bool = True
-    version: int | None = None
+    version: Version | None = None
 
 
 class ReturnIn(Schema):
-    reason: str = ""
-    version: int | None = None
+    reason: Text = ""
+    version: Version | None = None
 
 
 class VersionIn(Schema):
-    version: int | None = None
+    version: Version | None = None
 
 
 class ApprovalOut(Schema):
@@ -192,15 +199,19 @@ class ApprovalOut(Schema):
 
 
 class ApprovalIn(Schema):
-    kind: str | None = None
+    kind: Name | None = None
     required: bool | None = None
-    status: str | None = None
-    doc_no: str | None = None
+    status: Name | None = None
+    doc_no: Name | None = None
     issued_on: Raw = None
     valid_until: Raw = None
     planned_by: Raw = None
-    handling_unit: str | None = None
-    version: int | None = None
+    handling_unit: Name | None = None
+    version: Version | None = None
+
+
+class ApprovalEdit(ApprovalIn):
+    version: Version
 
 
 class ProblemOut(Schema):
@@ -222,16 +233,16 @@ class ProblemOut(Schema):
 
 
 class ProblemIn(Schema):
-    title: str | None = None
-    kind: str | None = None
+    title: Name | None = None
+    kind: Name | None = None
     needs_coordination: bool | None = None
-    responsible_unit: str | None = None
+    responsible_unit: Name | None = None
     deadline: Raw = None
-    status: str | None = None
-    resolution: str | None = None
+    status: Name | None = None
+    resolution: Text | None = None
     resolved_on: Raw = None
-    raised_period: str | None = None
-    version: int | None = None
+    raised_period: Name | None = None
+    version: Version | None = None
 
 
 class BondIn(Schema):
@@ -242,19 +253,23 @@ class BondIn(Schema):
     has_plan_doc: bool | None = None
     has_finance_report: bool | None = None
     has_legal_opinion: bool | None = None
-    notes: str | None = None
-    state: str | None = None
-    version: int | None = None
+    notes: Text | None = None
+    state: Name | None = None
+    version: Version | None = None
+
+
+class ProblemEdit(ProblemIn):
+    version: Version
 
 
 class MovementIn(Schema):
     amount: Raw = None
     date: Raw = None
-    batch: str | None = None
-    doc_no: str | None = None
-    kind: str | None = None
-    payee: str | None = None
-    contract_ref: str | None = None
+    batch: Name | None = None
+    doc_no: Name | None = None
+    kind: Name | None = None
+    payee: Name | None = None
+    contract_ref: Name | None = None
 
 
 # -- helpers --------------------------------------------------------------------------------
@@ -279,7 +294,7 @@ def _fresh(project: Project, as_of: dt.date | None = None) -> Project:
     project = Project.objects.select_related("lead_unit", "plan").prefetch_related("nodes").get(pk=project.pk)
     as_of = as_of or default_as_of(project.plan)
     attach_lights([project], as_of, month_of(as_of, project.plan), ProjectSettings.rules_for(project.plan),
-                  project.plan.year)
+                  project.plan.year, plan=project.plan)
     return project
 
 
@@ -302,8 +317,8 @@ def _bond_doc(bond: BondProject, as_of: dt.date) -> dict[str, Any]:
 # -- projects -------------------------------------------------------------------------------
 
 @router.get("/plans/{code}/projects", response=ProjectPage)
-def list_projects(request: HttpRequest, code: str, page: int = 1, page_size: int = 50,
-                  as_of: dt.date | None = None) -> Any:
+def list_projects(request: HttpRequest, code: str, page: PageNo = 1, page_size: PageSize = 50,
+                  as_of: Day | None = None) -> Any:
     """Projects with filters (``stage``, ``industry``, ``level``, ``nature``, ``lead_unit`` id,
     ``node`` code, ``light`` red/yellow/green, ``q`` text) and ``sort`` (a field, ``-`` descending)."""
     plan = _plan(request, code)
@@ -316,7 +331,7 @@ def list_projects(request: HttpRequest, code: str, page: int = 1, page_size: int
     pages = Paginator(qs.select_related("lead_unit").prefetch_related("nodes"), max(1, min(page_size, 200)))
     current = pages.get_page(page)
     rows = list(current.object_list)
-    attach_lights(rows, as_of, month_of(as_of, plan), r, plan.year)
+    attach_lights(rows, as_of, month_of(as_of, plan), r, plan.year, plan=plan)
     return {"count": pages.count, "page": current.number, "pages": pages.num_pages, "as_of": as_of, "results": rows}
 
 
@@ -327,19 +342,19 @@ def create_project(request: HttpRequest, code: str, payload: ProjectIn) -> Any:
 
 
 @router.get("/plans/{code}/projects/warnings")
-def warnings(request: HttpRequest, code: str, as_of: dt.date | None = None) -> Any:
+def warnings(request: HttpRequest, code: str, as_of: Day | None = None) -> Any:
     """The plan's project warnings: unstarted, not in statistics, investment lag, approvals, bonds."""
     plan = _plan(request, code)
     return warnings_document(plan, as_of or default_as_of(plan))
 
 
 @router.get("/plans/{code}/projects/{project}", response=ProjectOut)
-def get_project(request: HttpRequest, code: str, project: str, as_of: dt.date | None = None) -> Any:
+def get_project(request: HttpRequest, code: str, project: str, as_of: Day | None = None) -> Any:
     return _fresh(_project(request, code, project), as_of)
 
 
 @router.patch("/plans/{code}/projects/{project}", response=ProjectOut)
-def update_project(request: HttpRequest, code: str, project: str, payload: ProjectIn) -> Any:
+def update_project(request: HttpRequest, code: str, project: str, payload: ProjectEdit) -> Any:
     obj = _project(request, code, project, MANAGE)
     return _fresh(project_services.save_project(obj.plan, _data(payload), request.user, obj, payload.version))
 
@@ -358,7 +373,7 @@ def change_stage(request: HttpRequest, code: str, project: str, payload: StageIn
 
 
 @router.get("/plans/{code}/projects/{project}/warnings")
-def project_warning_list(request: HttpRequest, code: str, project: str, as_of: dt.date | None = None) -> Any:
+def project_warning_list(request: HttpRequest, code: str, project: str, as_of: Day | None = None) -> Any:
     obj = _project(request, code, project)
     found = project_warnings(obj.plan, as_of or default_as_of(obj.plan), [obj.pk])
     return [w.as_dict() for w in found]
@@ -380,18 +395,18 @@ def submit_report(request: HttpRequest, code: str, project: str, payload: Invest
     return 201, report
 
 
-def _report(request: HttpRequest, report_id: int, action: str) -> InvestmentReport:
+def _report(request: HttpRequest, report_id: Id, action: str) -> InvestmentReport:
     return scoped(InvestmentReport.objects.select_related("project"), request.user, action, pk=report_id)
 
 
 @router.post("/project-reports/{report_id}/approve", response=InvestmentOut)
-def approve_report(request: HttpRequest, report_id: int, payload: VersionIn | None = None) -> Any:
+def approve_report(request: HttpRequest, report_id: Id, payload: VersionIn | None = None) -> Any:
     report = _report(request, report_id, REPORT)
     return review_investment(report, True, request.user, expected_version=payload.version if payload else None)
 
 
 @router.post("/project-reports/{report_id}/return", response=InvestmentOut)
-def return_report(request: HttpRequest, report_id: int, payload: ReturnIn) -> Any:
+def return_report(request: HttpRequest, report_id: Id, payload: ReturnIn) -> Any:
     report = _report(request, report_id, REPORT)
     return review_investment(report, False, request.user, payload.reason, payload.version)
 
@@ -409,18 +424,18 @@ def add_approval(request: HttpRequest, code: str, project: str, payload: Approva
     return 201, approval_services.save_approval(obj, _data(payload), request.user)
 
 
-def _approval(request: HttpRequest, item_id: int, action: str) -> ApprovalItem:
+def _approval(request: HttpRequest, item_id: Id, action: str) -> ApprovalItem:
     return scoped(ApprovalItem.objects.select_related("project"), request.user, action, pk=item_id)
 
 
 @router.patch("/project-approvals/{item_id}", response=ApprovalOut)
-def update_approval(request: HttpRequest, item_id: int, payload: ApprovalIn) -> Any:
+def update_approval(request: HttpRequest, item_id: Id, payload: ApprovalEdit) -> Any:
     item = _approval(request, item_id, REPORT)
     return approval_services.save_approval(item.project, _data(payload), request.user, item, payload.version)
 
 
 @router.delete("/project-approvals/{item_id}", response={204: None})
-def delete_approval(request: HttpRequest, item_id: int) -> Any:
+def delete_approval(request: HttpRequest, item_id: Id) -> Any:
     approval_services.delete_approval(_approval(request, item_id, REPORT), request.user)
     return 204, None
 
@@ -439,7 +454,7 @@ def add_problem(request: HttpRequest, code: str, project: str, payload: ProblemI
 
 
 @router.patch("/project-problems/{item_id}", response=ProblemOut)
-def update_problem(request: HttpRequest, item_id: int, payload: ProblemIn) -> Any:
+def update_problem(request: HttpRequest, item_id: Id, payload: ProblemEdit) -> Any:
     item = scoped(ProjectProblem.objects.select_related("project"), request.user, REPORT, pk=item_id)
     return problem_services.save_problem(item.project, _data(payload), request.user, item, payload.version)
 
@@ -447,7 +462,7 @@ def update_problem(request: HttpRequest, item_id: int, payload: ProblemIn) -> An
 # -- special bonds --------------------------------------------------------------------------
 
 @router.get("/plans/{code}/bonds")
-def list_bonds(request: HttpRequest, code: str, as_of: dt.date | None = None) -> Any:
+def list_bonds(request: HttpRequest, code: str, as_of: Day | None = None) -> Any:
     """The plan's special-bond projects with quota, disbursed, spent, progress and idle days."""
     plan = _plan(request, code)
     as_of = as_of or default_as_of(plan)
@@ -458,7 +473,7 @@ def list_bonds(request: HttpRequest, code: str, as_of: dt.date | None = None) ->
 
 
 @router.get("/plans/{code}/projects/{project}/bond")
-def get_bond(request: HttpRequest, code: str, project: str, as_of: dt.date | None = None) -> Any:
+def get_bond(request: HttpRequest, code: str, project: str, as_of: Day | None = None) -> Any:
     obj = _project(request, code, project)
     bond = scoped(BondProject.objects.select_related("project"), request.user, VIEW, project=obj)
     return _bond_doc(bond, as_of or default_as_of(obj.plan))
@@ -466,7 +481,10 @@ def get_bond(request: HttpRequest, code: str, project: str, as_of: dt.date | Non
 
 @router.put("/plans/{code}/projects/{project}/bond")
 def save_bond(request: HttpRequest, code: str, project: str, payload: BondIn) -> Any:
+    """Create the project's bond record, or change it (then ``version`` is required: no lost update)."""
     obj = _project(request, code, project, MANAGE)
+    if payload.version is None and BondProject.objects.filter(project=obj).exists():
+        raise InputRejected("修改专项债信息须提供读取时的版本号（version）", field="version")
     bond = bonds.save_bond(obj, _data(payload), request.user, payload.version)
     return _bond_doc(bond, default_as_of(obj.plan))
 

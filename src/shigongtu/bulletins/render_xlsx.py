@@ -21,6 +21,7 @@ from shigongtu.bulletins.blocks import LIGHT, NUMBER, Table
 from shigongtu.bulletins.content import BulletinContent
 from shigongtu.bulletins.masthead import Masthead
 from shigongtu.lib.periods import format_date_zh
+from shigongtu.lib.sheets import keep_as_text
 
 FONT = "宋体"
 THIN = Side(style="thin", color="808080")
@@ -62,7 +63,7 @@ def _cover(wb: Workbook, content: BulletinContent, mast: Masthead) -> None:
              ("印发日期", format_date_zh(mast.date)), ("施工图", f"{content.plan_code} {content.plan_name}"),
              ("数据截至", content.as_of), ("数值说明", content.rounding_note)]
     for label, value in lines:
-        a, b = WriteOnlyCell(ws, label), WriteOnlyCell(ws, value)
+        a, b = WriteOnlyCell(ws, label), keep_as_text(WriteOnlyCell(ws, value))
         a.font = Font(name=FONT, bold=True)
         b.font = Font(name=FONT)
         b.alignment = Alignment(wrap_text=True, vertical="top")
@@ -75,7 +76,7 @@ def _table_sheet(wb: Workbook, table: Table, name: str) -> None:
     for i, col in enumerate(table.columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = max(8.0, min(60.0, col.width * 10 + 2))
     ws.freeze_panes = "A3"
-    title = WriteOnlyCell(ws, table.title)
+    title = keep_as_text(WriteOnlyCell(ws, table.title))
     title.font = Font(name=FONT, bold=True, size=14)
     ws.append([title])
     head = []
@@ -98,7 +99,7 @@ def _table_sheet(wb: Workbook, table: Table, name: str) -> None:
             if kinds[j] == NUMBER and (number := _number(text)) is not None:
                 value = int(number) if table.columns[j].digits == 0 and number == number.to_integral_value() \
                     else float(number)
-            cell = WriteOnlyCell(ws, value)
+            cell = keep_as_text(WriteOnlyCell(ws, value))  # a title such as "=HYPERLINK(…)" stays text
             cell.border = BORDER
             if kinds[j] == LIGHT:
                 cell.font = light_fonts.get(text, fonts["plain"])
@@ -113,7 +114,7 @@ def _table_sheet(wb: Workbook, table: Table, name: str) -> None:
         ws.append(cells)
     if table.note:
         ws.append([])
-        ws.append([f"注：{table.note}"])
+        ws.append([f"注：{table.note}"])  # starts with 注, never a formula
     ws.auto_filter.ref = f"A2:{get_column_letter(ncols)}{len(table.rows) + 2}"
 
 

@@ -44,18 +44,11 @@ LIGHT_ORDER = (RED, YELLOW, "green", DONE, "pending", CANCELLED)
 # -- the as-of month ---------------------------------------------------------------------------
 
 def dashboard_default_as_of(plan: Plan, today: dt.date) -> dt.date:
-    """The last day of the latest complete month at the plan's default date (contract §2's m).
-
-    Indicators are judged on complete months, so the dashboard opens on one; in January
-    before the 31st (m = 0) it opens on the default date itself. A finished plan's default
-    reads its latest report (a query over every report), so the answer is cached per revision.
-    """
-    def build() -> dt.date:
-        day = default_as_of(plan, today)
-        month = last_complete_month(day, plan.year)
-        return Period(plan.year, month).last_day if month else day
-
-    return cached_for_plan(plan, f"dashboard:default:{today.isoformat()}", build, dt.date)
+    """The dashboard's date: the plan's default as-of (:func:`plans.selectors.default_as_of`), the
+    same every page uses. A finished plan's default reads its latest report (a query over every
+    report), so the answer is cached per revision."""
+    return cached_for_plan(plan, f"dashboard:default:{today.isoformat()}:{plan.default_as_of}",
+                           lambda: default_as_of(plan, today), dt.date)
 
 
 def previous_as_of(plan: Plan, as_of: dt.date) -> dt.date | None:

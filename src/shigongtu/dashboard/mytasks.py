@@ -116,6 +116,7 @@ def my_tasks(user: Any, today: dt.date) -> list[PlanTasks]:
 
 
 def _plan_tasks(plan: Plan, today: dt.date, unit_ids: set[int], manages: bool) -> PlanTasks:
+    today = plan.default_as_of or today  # a plan shown at a set date (the demo's 2023-06-30) runs on that clock
     as_of = default_as_of(plan, today)
     month = last_complete_month(as_of, plan.year)
     period = Period(plan.year, month) if month else None

@@ -18,10 +18,11 @@ from shigongtu.demo import plan_data as D
 from shigongtu.lib.periods import parse_date
 from shigongtu.orgs.models import Membership, OrgUnit
 from shigongtu.plans import services
-from shigongtu.plans.models import Node, Plan, Report
+from shigongtu.plans.models import Indicator, Node, Plan, Report
 from shigongtu.plans.rules.lights import expected_progress
 
 DEMO_PLAN = "JY-2023"
+DEMO_AS_OF = dt.date(2023, 6, 30)  # the demo's plans are shown as of the end of June 2023
 REPORT_MONTHS = range(1, 7)  # Jan–Jun 2023
 ILLUSTRATIVE = "（示例数据）"
 
@@ -31,7 +32,8 @@ def _unit(name: str, parent: OrgUnit | None, kind: str) -> OrgUnit:
 
 
 def _build_plan(code: str, name: str, unit: OrgUnit, nodes: list[tuple[Any, ...]],
-                indicators: list[tuple[Any, ...]], units: dict[str, OrgUnit]) -> Plan:
+                indicators: list[tuple[Any, ...]], units: dict[str, OrgUnit],
+                extras: dict[str, dict[str, Any]] | None = None) -> Plan:
     plan = services.create_plan(code, name, 2023, unit=unit)
     for ncode, title, lead, leader, start, due, weight in nodes:
         data: dict[str, Any] = {"title": title, "leader": leader, "weight": Decimal(str(weight)),
@@ -44,8 +46,24 @@ def _build_plan(code: str, name: str, unit: OrgUnit, nodes: list[tuple[Any, ...]
     for ncode, iname, unit_name, kind, target, curve, headline in indicators:
         node = Node.objects.get(plan=plan, code=ncode)
         services.save_indicator(node, {"name": iname, "unit": unit_name, "kind": kind,
-                                       "target": Decimal(str(target)), "curve": curve, "headline": headline})
+                                       "target": Decimal(str(target)), "curve": curve, "headline": headline,
+                                       **(extras or {}).get(iname, {})})
     return plan
+
+
+def _set_up_master_plan(plan: Plan) -> None:
+    """The master plan's settings: the date it is shown at (the demo's 2023-06-30), the office
+    that issues its 调度通报, which leaves take their progress from an indicator or from their
+    projects, and the statistics bureau's 固定资产投资 (统计口径, 1–N月累计)."""
+    Plan.objects.filter(pk=plan.pk).update(
+        default_as_of=DEMO_AS_OF, issuing_office="净月高新区重点工作推进办公室",
+        copy_to="长春市发展和改革委员会、长春市统计局（示例）")
+    plan.refresh_from_db()
+    services.save_node(plan, "1.3", {"progress_source": Node.ProgressSource.INDICATOR})  # 固定资产投资
+    services.save_node(plan, "1.4", {"progress_source": Node.ProgressSource.PROJECTS})  # its 影视文旅 projects
+    fai = Indicator.objects.get(plan=plan, name="固定资产投资")
+    for period, value, yoy in D.JY_FAI_STATISTICS:
+        services.save_statistic(fai, period, Decimal(str(value)), Decimal(str(yoy)))
 
 
 PROFILES = ("on_track", "on_track", "on_track", "on_track", "ahead", "slight_lag", "slight_lag", "lag",
@@ -178,7 +196,9 @@ def build_plans(context: dict[str, Any]) -> None:
     account("pj_village", "reporter", pj, "裴家村 填报员")
     account("city_viewer", "viewer", city, "长春市 查看")
 
-    jy_plan = _build_plan(DEMO_PLAN, "净月高新区2023年总施工图", jy, D.JY_NODES, D.JY_INDICATORS, units)
+    jy_plan = _build_plan(DEMO_PLAN, "净月高新区2023年总施工图", jy, D.JY_NODES, D.JY_INDICATORS, units,
+                          D.JY_INDICATOR_EXTRAS)
+    _set_up_master_plan(jy_plan)
     sy_plan = _build_plan("SY-2023", "双阳区2023年春耕农资供应施工图", sy, D.SY_NODES, [], units)
     pj_plan = _build_plan("PJC-2023", "裴家村2023年乡村振兴施工图", pj, D.PJ_NODES, D.PJ_INDICATORS, units)
     ls_plan = _build_plan("LS-2023", "长春联塑2023年发展目标", ls, D.LS_NODES, D.LS_INDICATORS, units)
@@ -188,6 +208,8 @@ def build_plans(context: dict[str, Any]) -> None:
     _file_reports(pj_plan, None, {"乡村振兴投入": [0, 0, 35, 62, 88, 71]})
     _file_reports(ls_plan, None, {"销售额同比增长率": [38, 36, 33, 31, 29, 28], "新建生产车间面积": [0, 0, 0, 0, 0, 0]})
     for plan in (jy_plan, sy_plan, pj_plan, ls_plan):
+        Plan.objects.filter(pk=plan.pk).update(default_as_of=DEMO_AS_OF)
+        plan.refresh_from_db()
         _backdate_submissions(plan)
         services.set_plan_status(plan, Plan.Status.PUBLISHED)
 

@@ -7,11 +7,20 @@ indicator values) is invented to make the demo realistic and is labelled so in t
 
 from __future__ import annotations
 
-# Seasonal plan curve for investment in a Changchun zone (cumulative share by month);
-# ILLUSTRATIVE default from the domain brief: Jan–Feb 2.5% · Mar 3% · Apr 7% · May 11% ·
-# Jun 13% · Jul 13% · Aug 13% · Sep 13% · Oct 12% · Nov 8% · Dec 4.5%.
+# Seasonal pattern of construction investment in a Changchun zone (cumulative share by month);
+# ILLUSTRATIVE, from the domain brief: Jan–Feb 2.5% · Mar 3% · Apr 7% · May 11% · Jun 13% ·
+# Jul 13% · Aug 13% · Sep 13% · Oct 12% · Nov 8% · Dec 4.5%. It only spreads the demo's
+# project amounts over the months; no indicator is judged by it (linear 序时 unless a plan sets
+# a curve of its own).
 FAI_CURVE = [0.0125, 0.025, 0.055, 0.125, 0.235, 0.365, 0.495, 0.625, 0.755, 0.875, 0.955, 1.0]
+FAI_CURVE_NOTE = "分月计划按长春地区施工季节设定（示例）：1–2月2.5%、3月3%、4月7%、5月11%、6–9月各13%、10月12%、11月8%、12月4.5%"
+# The spring-start window the plan sets for 春季开工 (March–May).
 SPRING_CURVE = [0, 0, 0.1, 0.5, 1, 1, 1, 1, 1, 1, 1, 1]
+# 高新技术企业 are recognised in batches (认定批次), not month by month: the plan's curve of the
+# year's net increase over 402 (ILLUSTRATIVE: a first batch in June, the second in October, the
+# last in December).
+HIGH_TECH_CURVE = [0.02, 0.04, 0.06, 0.08, 0.1, 0.45, 0.47, 0.49, 0.51, 0.8, 0.82, 1.0]
+HIGH_TECH_CURVE_NOTE = "分月计划按高企认定批次设定：6月第一批、10月第二批、12月第三批（示例）"
 
 # Departments of 净月高新区 (ILLUSTRATIVE names of the zone's bureaus).
 JY_UNITS = [
@@ -74,7 +83,7 @@ JY_NODES: list[tuple[str, str, str | None, str, str | None, str | None, float]] 
     ("6", "绿色战线：坚持绿色发展，建设生态宜居家园", "生态环境分局", "郑海（示例）", None, None, 1),
     ("6.1", "依托卫星遥感系统核查建筑工地、拆迁现场、物料堆场、裸露地面，加强扬尘全过程监管",
      "生态环境分局", "郑海（示例）", "2023-03", "2023-11", 1),
-    ("6.2", "狠抓中央生态环保督察反馈问题整改", "生态环境分局", "郑海（示例）", "2023-01", "2023-06", 2),
+    ("6.2", "狠抓中央生态环保督察反馈问题整改", "生态环境分局", "郑海（示例）", "2023-01", "2023-12", 2),
     ("6.3", "加快推进北方清洁供暖试点建设", "建设局", "郑海（示例）", "2023-04", "2023-10", 1),
     ("6.4", "全面推进换电站、充电桩等绿色环保基础设施建设", "城市管理局", "郑海（示例）",
      "2023-03", "2023-12", 1),
@@ -106,18 +115,34 @@ JY_NODES: list[tuple[str, str, str | None, str, str | None, str | None, float]] 
 
 # (node code, name, unit, kind, target, curve or None, headline) — targets from the article.
 JY_INDICATORS: list[tuple[str, str, str, str, float, list[float] | None, bool]] = [
-    ("1.3", "固定资产投资", "亿元", "flow", 222.5, FAI_CURVE, True),
+    ("1.3", "固定资产投资", "亿元", "flow", 222.5, None, True),
     ("1.1", "春季开工项目", "个", "flow", 30, SPRING_CURVE, True),
     ("1.2", "5000万元以上重点项目开工", "个", "flow", 100, None, True),
     ("1.7.1", "专项债项目", "个", "stock", 24, None, True),
-    ("5.1", "高新技术企业", "家", "stock", 500, None, True),
+    ("5.1", "高新技术企业", "家", "stock", 500, HIGH_TECH_CURVE, True),
     ("5.1", "专精特新企业", "家", "stock", 100, None, True),
     ("5.1", "高成长企业", "家", "stock", 12, None, True),
 ]
 
+# Further settings of the indicators above: 基数 (上年末, ILLUSTRATIVE except 高企's 402 from the
+# article), 完成时限 and 1–N月累计 values.
+JY_INDICATOR_EXTRAS: dict[str, dict[str, object]] = {
+    "固定资产投资": {"cumulative": True},  # the statistics bureau's 1–N月累计
+    "春季开工项目": {"due": "2023-05-31"},
+    "高新技术企业": {"baseline": 402, "source_options": {"curve_note": HIGH_TECH_CURVE_NOTE}},
+    "专精特新企业": {"baseline": 58},
+    "高成长企业": {"baseline": 2},
+}
+
+# 固定资产投资 as the statistics bureau publishes it (统计口径, all projects of 500万元+ and real
+# estate; 1–N月累计 in 亿元 with 同比增长 %). ILLUSTRATIVE figures.
+JY_FAI_STATISTICS: list[tuple[str, float, float]] = [
+    ("2023-01", 5.8, 2.1), ("2023-02", 12.4, 3.0), ("2023-03", 24.9, 4.2),
+    ("2023-04", 46.1, 5.1), ("2023-05", 75.3, 5.8), ("2023-06", 106.9, 6.3),
+]
+
 # ILLUSTRATIVE monthly indicator values (Jan–Jun 2023): flow = this month; stock = level.
 JY_INDICATOR_VALUES: dict[str, list[float]] = {
-    "固定资产投资": [2.4, 2.6, 6.1, 14.2, 23.1, 26.0],
     "春季开工项目": [0, 0, 3, 11, 10, 2],
     "5000万元以上重点项目开工": [0, 1, 5, 14, 16, 9],
     "专项债项目": [6, 10, 15, 18, 20, 21],
@@ -156,6 +181,6 @@ LS_NODES = [
     ("3", "针对汽车、飞机管道等新领域开发新产品", "长春联塑实业有限公司", "陈建辉", "2023-02", "2023-12", 1),
 ]
 LS_INDICATORS = [
-    ("1", "销售额同比增长率", "%", "stock", 30, None, True),
+    ("1", "销售额同比增长率", "%", "rate", 30, None, True),
     ("2", "新建生产车间面积", "平方米", "stock", 8000, None, False),
 ]

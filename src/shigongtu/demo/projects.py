@@ -16,11 +16,21 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
-from shigongtu.demo.plan_data import FAI_CURVE
-from shigongtu.demo.projects_data import ILLUSTRATIVE, KINDS, OWNER_SUFFIX, PEIJIA_PROJECT, PLACES, SEED_PROJECTS
+from shigongtu.demo.plan_data import FAI_CURVE, FAI_CURVE_NOTE
+from shigongtu.demo.projects_data import (
+    ANNUAL_SHARE,
+    BOND_BATCHES,
+    ILLUSTRATIVE,
+    KINDS,
+    OWNER_SUFFIX,
+    PEIJIA_PROJECT,
+    PLACES,
+    PUBLIC_OWNERS,
+    SEED_PROJECTS,
+)
 from shigongtu.lib.codes import CREDIT_CODE_CHARSET, credit_code_check_char, make_project_code
 from shigongtu.lib.errors import InputRejected
-from shigongtu.plans.models import Indicator, Plan, ReportValue
+from shigongtu.plans.models import Indicator, Node, Plan, ReportValue
 from shigongtu.plans.services import bump_revision, save_indicator
 from shigongtu.projects.bulk.investment import apply_investment_rows, validate_investment_rows
 from shigongtu.projects.bulk.projects import apply_project_rows, validate_project_rows
@@ -49,9 +59,10 @@ DEMO_DAY = dt.date(2023, 6, 30)
 REGION = 220171  # ILLUSTRATIVE division code for the zone's national project codes
 CENTRE = (125.452, 43.792)  # 净月 (WGS84), roughly
 
+KEY_PROJECT_INVESTMENT = "重点项目完成投资（调度口径）"
+
 # Plan indicators computed from the projects once the demo has them.
 INDICATOR_SOURCES = {
-    "固定资产投资": ("projects.investment", {"basis": "dispatch"}),
     "春季开工项目": ("projects.started", {"window": ["2023-03-01", "2023-05-31"]}),
     "5000万元以上重点项目开工": ("projects.started", {"min_total": 5000}),
     "专项债项目": ("projects.bond_count", {}),
@@ -73,7 +84,8 @@ def _row(rng: random.Random, seq: int, spec: tuple[Any, ...], year: int) -> dict
         "项目编号": f"JY23-{seq:03d}", "项目名称": name, "建设单位": owner, "统一社会信用代码": _credit_code(rng),
         "项目代码": make_project_code(min(start.year, year), REGION, 100000 + seq),
         "服务节点": nodes, "建设性质": nature, "项目阶段": stage, "所属产业": industry, "项目类型": category,
-        "项目级别": level, "总投资": Decimal(total), "年度计划投资": Decimal(annual),
+        "项目级别": level, "总投资": Decimal(total),
+        "年度计划投资": Decimal(int(annual * ANNUAL_SHARE) // 100 * 100 if annual >= 1000 else annual),
         "计划开工时间": start, "计划竣工时间": add_months(start, months),
         "实际开工时间": dt.date.fromisoformat(actual) if actual else "",
         "包保领导": rng.choice(["王志远（示例）", "赵明（示例）", "陈立华（示例）", "孙伟（示例）"]), "责任单位": unit,
@@ -106,7 +118,8 @@ def _illustrative(rng: random.Random) -> list[tuple[Any, ...]]:
                 break
         names.add(name)
         t = rng.randrange(*total) // 100 * 100
-        owner = f"长春{rng.choice(PLACES)}{industry}{rng.choice(OWNER_SUFFIX)}{ILLUSTRATIVE}"
+        owner = (f"长春{rng.choice(PLACES)}{industry}{rng.choice(OWNER_SUFFIX)}{ILLUSTRATIVE}" if category == "产业"
+                 else rng.choice(PUBLIC_OWNERS))
         spring = actual is not None and dt.date(2023, 3, 1) <= actual <= dt.date(2023, 5, 31)
         out.append((name, "", rng.choice(units), industry, category, rng.choice(["市重点", "区重点", "区重点"]), nature,
                     t, int(t * rng.uniform(*share)) // 100 * 100, planned.isoformat(),
@@ -276,12 +289,14 @@ def _bonds(plan: Plan, specs: list[tuple[Any, ...]], rng: random.Random, user: A
                              "has_finance_report": n < 20, "has_legal_opinion": n < 20}, user, today=DEMO_DAY)
         if state != BOND_APPROVED:
             continue
-        quota = (p.total_investment * Decimal("0.3")).quantize(Decimal(1))
-        quota_day = dt.date(2023, 1, 18) if n % 3 == 0 else dt.date(2023, 3, 20)
-        batch = "提前批" if n % 3 == 0 else "第一批"
+        batch, (month, mday), share_of_total = BOND_BATCHES[n % 3]
+        quota = (p.total_investment * Decimal(str(share_of_total))).quantize(Decimal(1))
+        quota_day = dt.date(2023, month, mday)
         add_movement(bond, "quota", {"amount": quota, "date": quota_day, "batch": batch,
                                      "doc_no": f"吉财债〔2023〕{10 + n}号（示例）"}, user, today=DEMO_DAY)
         paid_day = quota_day + dt.timedelta(days=25)
+        if paid_day > DEMO_DAY:
+            continue  # the quota came in June: nothing paid yet
         add_movement(bond, "disbursement", {"amount": quota * Decimal("0.7"), "date": paid_day}, user,
                      today=DEMO_DAY)
         if n % 6 == 1:
@@ -304,4 +319,13 @@ def _indicators(plan: Plan, user: Any) -> None:
             save_indicator(ind.node, {"source": source, "source_options": options}, user, indicator=ind)
     # The reported placeholders for these indicators no longer mean anything.
     ReportValue.objects.filter(indicator__in=list(inds.values())).delete()
+    # Beside the bureau's 固定资产投资 (统计口径), what the key projects report (调度口径), named so.
+    annual = sum(Project.objects.filter(plan=plan).exclude(stage=REMOVED).values_list("annual_plan", flat=True),
+                 Decimal(0))
+    save_indicator(Node.objects.get(plan=plan, code="1.3"), {
+        "name": KEY_PROJECT_INVESTMENT, "unit": "亿元", "kind": "flow",
+        "target": (annual / Decimal(10000)).quantize(Decimal("0.1")), "source": "projects.investment",
+        # the plan sets its own curve here, the season of construction in Changchun, and says so
+        "curve": FAI_CURVE, "source_options": {"basis": "dispatch", "curve_note": FAI_CURVE_NOTE}, "headline": True},
+        user)
     bump_revision(plan)

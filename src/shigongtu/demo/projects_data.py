@@ -34,8 +34,11 @@ SEED_PROJECTS: list[tuple[str, str, str, str, str, str, str, int, int, str, str 
      "2022-05-01", "2022-05-10", "在建", False, False, "长春吉润医院管理有限公司"),
     ("泰康之家长春寿区", "1.6", "项目服务中心", "康养", "社会民生", "市重点", "新建", 300000, 45000,
      "2023-06-01", "2023-06-08", "在建", False, False, "泰康之家（长春）养老服务有限公司"),
-    ("大陆汽车电子二期扩能项目", "3.4,1.7.3", "经济发展局", "汽车电子", "产业", "省重点", "扩建", 80000, 35000,
-     "2023-03-15", "2023-03-22", "在建", True, True, "大陆汽车电子（长春）有限公司"),
+    ("大陆汽车电子二期扩能项目", "3.4", "经济发展局", "汽车电子", "产业", "省重点", "扩建", 80000, 35000,
+     "2023-03-15", "2023-03-22", "在建", True, False, "大陆汽车电子（长春）有限公司"),
+    # The bond finances the park's public works around the plant, carried by the zone's platform.
+    ("大陆电子二期配套基础设施工程", "3.4,1.7.3", "建设局", "市政交通", "基础设施", "区重点", "新建", 24000, 12000,
+     "2023-04-01", "2023-04-10", "在建", True, True, "长春净月城市建设投资有限公司"),
     ("芯光产业园", "3.3", "项目服务中心", "光电信息", "产业", "区重点", "新建", 60000, 22000,
      "2023-04-18", "2023-04-26", "在建", True, False, "长春芯光科技发展有限公司"),
     ("旗鑫聚创产业园", "3.3", "项目服务中心", "智能制造", "产业", "区重点", "新建", 50000, 18000,
@@ -65,7 +68,7 @@ SEED_PROJECTS: list[tuple[str, str, str, str, str, str, str, int, int, str, str 
     ("北方清洁供暖试点项目", "6.3", "建设局", "能源", "基础设施", "市重点", "新建", 65000, 30000,
      "2023-05-01", "2023-05-15", "在建", True, True, "长春净月热力有限公司"),
     ("换电站、充电桩绿色基础设施项目", "6.4", "城市管理局", "新能源", "基础设施", "区重点", "新建", 12000, 8000,
-     "2023-04-01", "2023-04-11", "在建", True, True, "长春净月新能源科技有限公司"),
+     "2023-04-01", "2023-04-11", "在建", True, True, "长春净月高新区国有资本投资运营有限公司（示例）"),
     ("科创谷区域路网及附属设施工程", "7.1", "建设局", "市政交通", "基础设施", "区重点", "新建", 86000, 36000,
      "2023-04-15", "2023-04-24", "在建", True, True, "长春净月城市建设投资有限公司"),
     ("续建学校项目", "8.2", "社会事业局", "教育", "社会民生", "区重点", "续建", 52000, 15000,
@@ -92,4 +95,13 @@ KINDS = (
     ("体育公园", "生态环境", "社会民生"),
 )
 OWNER_SUFFIX = ("实业有限公司", "科技有限公司", "建设投资有限公司", "产业发展有限公司")
+# Who carries public works and special-bond projects: the zone's state platforms and public
+# institutions (ILLUSTRATIVE names), never a private manufacturer.
+PUBLIC_OWNERS = ("长春净月城市建设投资有限公司", "长春净月高新区国有资本投资运营有限公司（示例）",
+                 "长春净月高新区社会事业局", "长春净月潭旅游经济开发区管理有限公司")
+# Key projects' annual plans are a share of the zone's fixed-asset investment, not all of it: the
+# bureau's figure counts every project of 500万元+ and real estate (ILLUSTRATIVE share).
+ANNUAL_SHARE = 0.55
+# Special-bond quota (额度) as a share of total investment, by the batch it came in (ILLUSTRATIVE).
+BOND_BATCHES = (("提前批", (1, 18), 0.30), ("第一批", (3, 20), 0.22), ("第二批", (6, 15), 0.15))
 ILLUSTRATIVE = "（示例）"

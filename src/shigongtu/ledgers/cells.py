@@ -87,6 +87,8 @@ def amount_cell(values: Mapping[str, Any], key: str, errs: RowErrors, unit: str 
     try:
         if amounts.is_money_unit(unit):
             return amounts.parse_amount(value, unit, header_unit=header_unit)
+        if unit in ("%", "％"):  # contract §3: for an indicator in %, 6.1% is 6.1
+            return amounts.parse_percent(value)
         return amounts.parse_number(value)
     except ValueProblem as exc:
         errs.add_problem(key, value, exc)

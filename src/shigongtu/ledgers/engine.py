@@ -285,6 +285,22 @@ def _keep(result: ImportResult, data: bytes, filename: str, plan: Plan | None, u
         error_count=len(result.errors), result=doc,
     )
     result.record_id = record.pk
+    if not result.ok:
+        _prune_rejected(plan, user)
+
+
+REJECTED_KEPT = 5  # rejected files kept per person and plan for their marked copy (标注错误的文件)
+
+
+def _prune_rejected(plan: Plan | None, user: Any) -> None:
+    """Rejected uploads keep their bytes only while among the person's last few: a quota, not a pile.
+
+    The entry (name, time, counts, first errors) stays in the history; only the file goes, so
+    its marked copy can no longer be made (the page says so).
+    """
+    rejected = ImportRecord.objects.filter(plan=plan, ok=False, user=user if getattr(user, "pk", None) else None)
+    old = rejected.exclude(content=b"").order_by("-at", "-pk").values_list("pk", flat=True)[REJECTED_KEPT:]
+    ImportRecord.objects.filter(pk__in=list(old)).update(content=b"")
 
 
 def annotated_copy(data: bytes, filename: str, result: ImportResult) -> bytes | None:

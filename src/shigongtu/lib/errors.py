@@ -92,4 +92,12 @@ class Conflict(Exception):
 
 
 class NotAllowed(Exception):
-    """The user can see the object but may not do this to it."""
+    """The user can see the object but may not do this to it.
+
+    The first argument is for the log; ``message`` (Chinese), when given, is what the person is
+    told instead of a bare "forbidden" (填报人不能审核自己的月报).
+    """
+
+    def __init__(self, reason: str = "", *, message: str = "") -> None:
+        super().__init__(reason)
+        self.message = message

@@ -169,9 +169,9 @@ def parse_date(raw: object, *, as_end: bool = False) -> date:
 
 def _read_date(raw: object, as_end: bool, what: tuple[str, str]) -> date:
     if isinstance(raw, datetime):
-        return raw.date()
+        return _in_range(raw.date(), what)
     if isinstance(raw, date):
-        return raw
+        return _in_range(raw, what)
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         raise ValueProblem(f"{what[0]}为空", f"{what[1]} is empty")
     if isinstance(raw, bool) or not isinstance(raw, int | float | Decimal | str):
@@ -179,6 +179,13 @@ def _read_date(raw: object, as_end: bool, what: tuple[str, str]) -> date:
     if not isinstance(raw, str):
         return _from_number(raw, what)
     return _date_text(raw, as_end, what)
+
+
+def _in_range(day: date, what: tuple[str, str]) -> date:
+    """A date given as a date object (API, Excel cell) within 1900–2100, as text dates are."""
+    if day.year not in _YEARS:
+        raise _not_a(day, *what, f"年份{day.year}不在1900–2100之间", f"year {day.year} is not within 1900–2100")
+    return day
 
 
 @functools.lru_cache(maxsize=4096)  # dates repeat down a ledger's columns

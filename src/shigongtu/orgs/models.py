@@ -104,13 +104,19 @@ class Membership(models.Model):
 
 
 class ApiToken(models.Model):
-    """A bearer token for the API. Only the SHA-256 of the token is stored."""
+    """A bearer token for the API (接口令牌). Only the SHA-256 of the token is stored.
+
+    A token works until ``expires_at`` (``SHIGONGTU_TOKEN_DAYS`` after issue, 90 by default)
+    unless it was revoked (``revoked_at``) first; then the API answers 401.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=100)
+    name = models.CharField(_("名称"), max_length=100)
     digest = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("有效期至"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API 令牌")
@@ -118,3 +124,7 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.name}"
+
+    def is_usable(self, now: Any) -> bool:
+        """Neither revoked nor past its expiry at ``now``."""
+        return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)

@@ -8,14 +8,18 @@ deactivated (停用); a unit always keeps an admin who reaches it once it had on
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import logging
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from shigongtu.audit import services as audit
 from shigongtu.lib.errors import FieldError, InputRejected, NotAllowed
@@ -25,16 +29,23 @@ from shigongtu.orgs.models import ApiToken, Membership, OrgUnit
 ROLES = tuple(Membership.Role.values)
 USERNAME_MAX = 150
 
+log = logging.getLogger(__name__)
+
 
 def digest(token: str) -> str:
     """The stored form of a token: its SHA-256, so a leaked table reveals no usable token."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(user: Any, name: str = "cli") -> str:
-    """Create an API token (接口令牌) for ``user``; the plain token is shown once and never stored."""
+def issue_token(user: Any, name: str = "cli", days: int | None = None) -> str:
+    """Create an API token (接口令牌) for ``user``; the plain token is shown once and never stored.
+
+    It expires after ``days`` (default: the ``API_TOKEN_DAYS`` setting, 90).
+    """
     token = "sgt_" + secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, name=name, digest=digest(token))
+    days = settings.API_TOKEN_DAYS if days is None else days
+    ApiToken.objects.create(user=user, name=name[:100], digest=digest(token),
+                            expires_at=timezone.now() + dt.timedelta(days=days))
     return token
 
 
@@ -301,3 +312,23 @@ def revoke_role(membership: Membership, user: Any = None) -> None:
     pk = membership.pk
     membership.delete()
     audit.record("revoke", "membership", pk, changes, actor_name(user), label)
+
+
+def revoke_token(token: ApiToken, by: Any = None) -> ApiToken:
+    """Revoke a token (吊销) at once; it answers 401 from then on. Revoking twice changes nothing."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        log.info("API token %s (%s) of %s revoked by %s", token.pk, token.name, token.user,
+                 getattr(by, "username", "") or "the command line")
+    return token
+
+
+def token_rows(tokens: Any) -> list[dict[str, Any]]:
+    """Tokens as the CLI's ``--json`` and the account page list them (never the token itself)."""
+    now = timezone.now()
+    return [{"id": t.pk, "user": t.user.username, "name": t.name, "created_at": t.created_at.isoformat(),
+             "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+             "expires_at": t.expires_at.isoformat() if t.expires_at else None,
+             "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None,
+             "active": t.is_usable(now)} for t in tokens]

@@ -1,5 +1,5 @@
 """The blueprint's figures that ``audit verify`` replays against the history: a report's progress
-(进度) and indicator values (指标值), and an indicator's target (目标值).
+(进度) and indicator values (指标值), an indicator's target (目标值) and the statistics figures (统计数据).
 
 Where the history records them: the services write ``progress`` and ``target`` on the report and
 the indicator; the ledgers write ``进度`` / ``指标:名称`` on the report (a new report's entry names
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from shigongtu.audit.replay import Figure, History, Mismatch, compare, register
-from shigongtu.plans.models import Indicator, Report, ReportValue
+from shigongtu.plans.models import Indicator, Report, ReportValue, StatisticValue
 
 
 def report_progress(history: History) -> Iterator[Mismatch]:
@@ -46,8 +46,18 @@ def indicator_targets(history: History) -> Iterator[Mismatch]:
             yield mismatch
 
 
+def statistic_values(history: History) -> Iterator[Mismatch]:
+    rows = StatisticValue.objects.values_list("pk", "plan__code", "indicator__name", "period", "value")
+    for pk, plan_code, name, period, value in rows.iterator(chunk_size=5000):
+        found = history.latest([(("statistic", str(pk)), ("value",))])
+        mismatch = compare("统计数据 statistic value", f"{plan_code} {name} {period}", value, found)
+        if mismatch is not None:
+            yield mismatch
+
+
 def register_figures() -> None:
     """Called from ``PlansConfig.ready()``."""
     register(Figure("月报进度 report progress", report_progress))
     register(Figure("月报指标值 report value", report_values))
     register(Figure("指标目标值 indicator target", indicator_targets))
+    register(Figure("统计数据 statistic value", statistic_values))

@@ -19,10 +19,10 @@ from django.db import connection
 from django.utils import timezone
 
 from shigongtu.lib.periods import Period
-from shigongtu.plans.models import Indicator, Node, Plan, Report, ReportValue, RollupDelta
+from shigongtu.plans.models import Indicator, Node, Plan, Report, ReportValue, RollupDelta, StatisticValue
 from shigongtu.plans.rules.indicators import IndicatorIn, IndicatorOut, indicator_status, last_complete_month
 from shigongtu.plans.rules.lights import CANCELLED, DONE, Thresholds
-from shigongtu.plans.rules.rollup import NodeIn, ReportIn, RollupState, leaf_progress, natural_code_key
+from shigongtu.plans.rules.rollup import NodeIn, Pinned, ReportIn, RollupState, leaf_progress, natural_code_key
 from shigongtu.plans.rules.warnings import Warning, indicator_warnings, missing_reports, node_warnings
 
 COUNTING = (Report.Status.SUBMITTED, Report.Status.APPROVED)
@@ -31,6 +31,11 @@ COUNTING = (Report.Status.SUBMITTED, Report.Status.APPROVED)
 # source name -> function(plan, indicators, as_of) -> {indicator id: {month: value}}
 IndicatorSource = Callable[[Plan, list[Indicator], dt.date], dict[int, dict[int, float]]]
 INDICATOR_SOURCES: dict[str, IndicatorSource] = {}
+
+# Leaf progress sources (进度来源) other than reports and the node's indicator register here
+# (the project library adds ``projects``): source -> function(plan, node ids, as_of) -> {node id: p in %}
+ProgressSource = Callable[[Plan, list[int], dt.date], dict[int, float]]
+PROGRESS_SOURCES: dict[str, ProgressSource] = {}
 
 
 @dataclass
@@ -83,16 +88,50 @@ def _month_key(as_of: dt.date) -> str:
     return f"{as_of.year:04d}-{as_of.month:02d}"
 
 
-def _load_nodes(plan: Plan) -> tuple[list[NodeIn], dict[int, NodeMeta]]:
+def _load_nodes(plan: Plan) -> tuple[list[NodeIn], dict[int, NodeMeta], dict[int, str]]:
+    """The plan's nodes for the roll-up, their display fields, and the leaves' progress sources
+    other than reports (node id → ``indicator`` / ``projects``)."""
     rows = Node.objects.filter(plan=plan).values_list(
-        "id", "code", "parent_id", "weight", "start", "due", "cancelled", "title", "lead_unit_id", "leader"
+        "id", "code", "parent_id", "weight", "start", "due", "cancelled", "title", "lead_unit_id", "leader",
+        "progress_source",
     )
-    nodes, meta = [], {}
-    for node_id, code, parent_id, weight, start, due, cancelled, title, lead, leader in rows.iterator(2000):
+    nodes, meta, sources = [], {}, {}
+    reports = Node.ProgressSource.REPORTS
+    for node_id, code, parent_id, weight, start, due, cancelled, title, lead, leader, source in rows.iterator(2000):
         nodes.append(NodeIn(node_id, code, parent_id, float(weight), start, due, bool(cancelled)))
         meta[node_id] = NodeMeta(node_id, code, title, float(weight), lead, leader,
                                  code.rsplit(".", 1)[0] if "." in code else None)
-    return nodes, meta
+        if source != reports:
+            sources[node_id] = source
+    return nodes, meta, sources
+
+
+def sourced_progress(plan: Plan, sources: dict[int, str], as_of: dt.date
+                     ) -> tuple[dict[int, float], dict[int, Pinned]]:
+    """The progress of leaves whose source is not their reports (contract §2, 进度来源), and what
+    else the source fixes: an ``indicator`` leaf takes p = 100 · c (c within 0..1), e = 100 · x and
+    its first indicator's light; a ``projects`` leaf takes the registered source's progress, with
+    e and light by the node rules. A leaf set to ``indicator`` without one keeps its reports."""
+    progress: dict[int, float] = {}
+    pinned: dict[int, Pinned] = {}
+    by_indicator = [node_id for node_id, source in sources.items() if source == Node.ProgressSource.INDICATOR]
+    if by_indicator:
+        first: dict[int, Indicator] = {}
+        for ind in Indicator.objects.filter(node_id__in=by_indicator).order_by("id"):
+            first.setdefault(ind.node_id, ind)
+        if first:
+            _, judged, _ = judge_indicators(plan, as_of, list(first.values()))
+            for out in judged:
+                progress[out.node_id] = 100 * min(1.0, max(0.0, out.completion))
+                pinned[out.node_id] = Pinned(expected=100 * out.expected_share, light=out.light)
+    for source, fill in PROGRESS_SOURCES.items():
+        node_ids = [node_id for node_id, s in sources.items() if s == source]
+        if node_ids:
+            found = fill(plan, node_ids, as_of)
+            for node_id in node_ids:
+                progress[node_id] = found.get(node_id, 0.0)
+                pinned[node_id] = Pinned()
+    return progress, pinned
 
 
 def _load_reports(plan: Plan, as_of: dt.date, node_ids: Iterable[int] | None = None) -> list[ReportIn]:
@@ -126,9 +165,13 @@ _CACHE_SIZE = 32
 
 
 def _full(plan: Plan, as_of: dt.date, revision: int) -> Rollup:
-    nodes, meta = _load_nodes(plan)
+    nodes, meta, sources = _load_nodes(plan)
     progress = leaf_progress(_load_reports(plan, as_of), as_of)
-    state = RollupState(nodes, progress, plan.start_date, plan.end_date, as_of, thresholds(plan))
+    pinned: dict[int, Pinned] = {}
+    if sources:
+        sourced, pinned = sourced_progress(plan, sources, as_of)
+        progress.update(sourced)
+    state = RollupState(nodes, progress, plan.start_date, plan.end_date, as_of, thresholds(plan), pinned)
     order = sorted(meta, key=lambda i: natural_code_key(meta[i].code))
     return Rollup(plan, as_of, revision, state, meta, order)
 
@@ -155,7 +198,10 @@ def get_rollup(plan: Plan, as_of: dt.date) -> Rollup:
         if len(deltas) == revision - cached.revision and None not in deltas and len(set(deltas)) <= 500:
             changed = {d for d in deltas if d is not None}
             fresh = leaf_progress(_load_reports(plan, as_of, changed), as_of)
+            pinned = cached.state.pinned
             for node_id in changed:
+                if node_id in pinned:
+                    continue  # its progress does not come from its reports
                 if node_id in cached.state.results and cached.state.results[node_id].is_leaf:
                     cached.state.set_leaf_progress(node_id, fresh.get(node_id, 0.0))
             cached.revision = revision
@@ -200,7 +246,8 @@ def report_indicator_values(plan: Plan, indicators: list[Indicator], as_of: dt.d
 
 
 def indicator_values(plan: Plan, indicators: list[Indicator], as_of: dt.date) -> dict[int, dict[int, float]]:
-    """Per indicator, month → value, each from its own source (reports, or a registered one)."""
+    """Per indicator, month → value, each from its own source (reports, or a registered one); a
+    statistics figure (:class:`StatisticValue`) replaces the source's value of its period."""
     by_source: dict[str, list[Indicator]] = defaultdict(list)
     for ind in indicators:
         by_source[ind.source].append(ind)
@@ -210,7 +257,26 @@ def indicator_values(plan: Plan, indicators: list[Indicator], as_of: dt.date) ->
             values.update(report_indicator_values(plan, inds, as_of))
         else:
             values.update(INDICATOR_SOURCES[source](plan, inds, as_of))
+    if indicators:  # the bureau's figure replaces a reported value of the same period
+        for ind_id, months in statistic_values(plan, indicators).items():
+            values[ind_id] = {**values.get(ind_id, {}), **months}
     return values
+
+
+def indicator_in(ind: Indicator) -> IndicatorIn:
+    """An indicator as the pure rules read it: kind, target, curve, baseline, due date, cumulative."""
+    curve = tuple(float(c) for c in ind.curve) if ind.curve else None
+    return IndicatorIn(ind.pk, ind.node_id, ind.name, ind.unit, ind.kind, float(ind.target), curve,
+                       baseline=float(ind.baseline), due=ind.due, cumulative=ind.cumulative)
+
+
+def statistic_values(plan: Plan, indicators: list[Indicator]) -> dict[int, dict[int, float]]:
+    """Per indicator, month → the statistics bureau's figure (统计数据) of the plan year."""
+    out: dict[int, dict[int, float]] = defaultdict(dict)
+    rows = StatisticValue.objects.filter(indicator__in=indicators, period__startswith=f"{plan.year:04d}-")
+    for ind_id, period, value in rows.values_list("indicator_id", "period", "value"):
+        out[ind_id][int(period[5:7])] = float(value)
+    return dict(out)
 
 
 def judge_indicators(plan: Plan, as_of: dt.date, indicators: list[Indicator] | None = None
@@ -222,8 +288,7 @@ def judge_indicators(plan: Plan, as_of: dt.date, indicators: list[Indicator] | N
     th = thresholds(plan)
     outs = []
     for ind in indicators:
-        curve = tuple(float(c) for c in ind.curve) if ind.curve else None
-        spec = IndicatorIn(ind.pk, ind.node_id, ind.name, ind.unit, ind.kind, float(ind.target), curve)
+        spec = indicator_in(ind)
         outs.append(indicator_status(spec, values.get(ind.pk, {}), plan.year, as_of, th))
     return indicators, outs, values
 
@@ -260,17 +325,23 @@ def compute_warnings(plan: Plan, as_of: dt.date, rollup: Rollup | None = None,
 
 
 def default_as_of(plan: Plan, today: dt.date | None = None) -> dt.date:
-    """The date a plan is looked at when none is given.
+    """The date a plan is looked at when none is given (默认截止日期) — every page, "my tasks",
+    the big screen, the bulletin page, the API and the CLI open on it.
 
-    Inside the plan year: today. Before it: its first day. After it: the end of the last
-    month anyone reported for (a finished plan is read as its reports left it), or the
-    year's end when nothing was reported.
+    The plan's own setting (``Plan.default_as_of``) when it has one. Otherwise the end of the
+    latest complete month (indicators and reports are judged on complete months): inside the
+    plan year the last month that has ended by ``today`` (in January before the 31st, today
+    itself); before the year its first day; after it the end of the last month anyone reported
+    for (a finished plan is read as its reports left it), or the year's end.
     """
+    if plan.default_as_of is not None:
+        return plan.default_as_of
     today = today or timezone.localdate()
     if today < plan.start_date:
         return plan.start_date
     if today <= plan.end_date:
-        return today
+        month = last_complete_month(today, plan.year)
+        return max(Period(plan.year, month).last_day, plan.start_date) if month else today
     last = (
         Report.objects.filter(node__plan=plan, status__in=COUNTING)
         .order_by("-period").values_list("period", flat=True).first()

@@ -20,10 +20,10 @@ from shigongtu.lib.errors import Conflict, FieldError, InputRejected, NotAllowed
 from shigongtu.orgs.access import MANAGE, REPORT, Scope, require
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans import fields
-from shigongtu.plans.models import Indicator, Node, Plan, Report, ReportValue, RollupDelta
+from shigongtu.plans.models import Indicator, Node, Plan, Report, ReportValue, RollupDelta, StatisticValue
 
 PLAN_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,49}$")
-NODE_FIELDS = ("title", "lead_unit_id", "leader", "start", "due", "weight", "cancelled", "notes")
+NODE_FIELDS = ("title", "lead_unit_id", "leader", "start", "due", "weight", "cancelled", "notes", "progress_source")
 REPORT_FIELDS = ("progress", "narrative", "problems", "next_steps", "status")
 
 
@@ -104,7 +104,8 @@ def save_node(plan: Plan, code: str, data: dict[str, Any], user: Any = None,
     """Create or update the node ``code`` of ``plan``; returns (node, created).
 
     ``data`` may hold title, lead_unit (an OrgUnit or None), leader, start, due, weight,
-    cancelled, notes. A stale ``expected_version`` raises Conflict.
+    cancelled, notes, progress_source (进度来源: reports, indicator — only on a node that has an
+    indicator — or projects). A stale ``expected_version`` raises Conflict.
     """
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     require(user, plan, MANAGE)
@@ -131,6 +132,11 @@ def save_node(plan: Plan, code: str, data: dict[str, Any], user: Any = None,
     if not problems:
         problems = _date_order(clean.get("start", node.start if node else None),
                                clean.get("due", node.due if node else None))
+    if clean.get("progress_source") == Node.ProgressSource.INDICATOR and (
+            node is None or not Indicator.objects.filter(node=node).exists()):
+        problems.append(FieldError(f"任务 {code} 没有指标，进度来源不能为“指标”", field="progress_source",
+                                   value=clean["progress_source"],
+                                   message_en=f"task {code} has no indicator, so its progress cannot come from one"))
     if problems:
         raise InputRejected(problems)
     old = None if created else {f: getattr(node, f) for f in NODE_FIELDS}
@@ -190,17 +196,41 @@ def _indicator_data(data: dict[str, Any]) -> tuple[dict[str, Any], list[FieldErr
     return out, problems
 
 
-INDICATOR_FIELDS = ("name", "unit", "kind", "target", "curve", "source", "source_options", "headline")
+INDICATOR_FIELDS = ("name", "unit", "kind", "target", "curve", "source", "source_options", "headline", "baseline",
+                    "due", "cumulative")
+
+
+def _indicator_rules(plan: Plan, clean: dict[str, Any], indicator: Indicator | None) -> list[FieldError]:
+    """The checks that join an indicator's fields: the kind's target rule and the due date's year."""
+    problems: list[FieldError] = []
+    kind = clean.get("kind", indicator.kind if indicator else Indicator.Kind.FLOW)
+    target = clean.get("target", indicator.target if indicator else None)
+    baseline = clean.get("baseline", indicator.baseline if indicator else Decimal(0))
+    found = fields.check_indicator(kind, target, baseline)
+    if found is not None:
+        name, exc = found
+        name = name if name in clean or name != "baseline" else "target"
+        problems.append(fields.problem(name, clean.get(name), exc))
+    try:
+        fields.check_indicator_due(clean.get("due"), plan.year)
+    except ValueProblem as exc:
+        problems.append(fields.problem("due", str(clean.get("due")), exc))
+    return problems
 
 
 @transaction.atomic
 def save_indicator(node: Node, data: dict[str, Any], user: Any = None, indicator: Indicator | None = None,
                    expected_version: int | None = None) -> Indicator:
-    """Create (``indicator`` None) or update an indicator on a node."""
+    """Create (``indicator`` None) or update an indicator (指标) on a node: name, unit, kind
+    (流量/存量/增速), target, baseline (基数), plan curve (分月计划), due date (指标完成时限) within
+    the plan year, cumulative (累计值). A stock's baseline must differ from its target; a rate's
+    target is above 0."""
     plan = Plan.objects.select_for_update().get(pk=node.plan_id)
     require(user, plan, MANAGE)
     ensure_open(plan)
     clean, problems = _indicator_data(data)
+    if not problems:
+        problems = _indicator_rules(plan, clean, indicator)
     if indicator is None:
         for key in ("name", "target"):
             if key not in clean and not any(p.field == key for p in problems):
@@ -226,6 +256,51 @@ def save_indicator(node: Node, data: dict[str, Any], user: Any = None, indicator
         return indicator
     bump_revision(plan)
     return indicator
+
+
+@transaction.atomic
+def save_statistic(indicator: Indicator, period: Any, value: Any, yoy: Any = None, user: Any = None,
+                   expected_version: int | None = None) -> tuple[StatisticValue, bool]:
+    """Record the statistics bureau's figure (统计数据) of an indicator for a month; returns
+    (figure, created). ``period`` is read as a statistics month (``2023-06``, ``2023年1-6月``,
+    ``1-6月``) in the plan year; ``value`` is in the indicator's unit (for a cumulative indicator
+    the 1–N月累计 total); ``yoy`` the published 同比增长 in %. It replaces a reported value of the
+    same indicator and month in every judgement."""
+    plan = Plan.objects.select_for_update().get(pk=indicator.plan_id)
+    require(user, plan, MANAGE)
+    ensure_open(plan)
+    problems: list[FieldError] = []
+    clean: dict[str, Any] = {}
+    for name, raw, read in (("period", period, lambda r: fields.read_statistic_period(r, plan.year)),
+                            ("value", value, lambda r: fields.read_value(indicator.name, r)),
+                            ("yoy", yoy, fields.read_yoy)):
+        try:
+            clean[name] = read(raw)
+        except ValueProblem as exc:
+            problems.append(fields.problem(name, raw, exc))
+    if not problems and clean["value"] is None:
+        problems.append(FieldError("必填：本期值", field="value", value=value, message_en="required: value"))
+    if problems:
+        raise InputRejected(problems)
+    key = clean["period"].key
+    figure = StatisticValue.objects.select_for_update().filter(indicator=indicator, period=key).first()
+    created = figure is None
+    if figure is not None and expected_version is not None and figure.version != expected_version:
+        raise Conflict(f"{indicator.name} {key} 统计数据", figure.version)
+    old = None if figure is None else {"value": figure.value, "yoy": figure.yoy}
+    if figure is None:
+        figure = StatisticValue(plan=plan, indicator=indicator, period=key)
+    figure.value, figure.yoy = clean["value"], clean["yoy"]
+    changes = audit.diff(old, {"value": figure.value, "yoy": figure.yoy})
+    if not changes and not created:
+        return figure, False
+    if not created:
+        figure.version += 1
+    figure.save()
+    audit.record("create" if created else "update", "statistic", figure.pk, changes, actor_name(user),
+                 f"{indicator.name} {key}", plan.code)
+    bump_revision(plan)
+    return figure, created
 
 
 def parse_progress(value: Any, field: str = "progress") -> Decimal:
@@ -352,6 +427,13 @@ def file_report(node: Node, period: str, data: dict[str, Any], user: Any = None,
     return report
 
 
+def refuse_own_work(user: Any, filed_by_id: int | None) -> None:
+    """Separation of duties (审核与填报分离): whoever filed a report may not approve it, at any step."""
+    if filed_by_id is not None and getattr(user, "pk", None) == filed_by_id:
+        raise NotAllowed("the filer may not approve their own report",
+                         message="填报人不能审核通过自己填报的月报，请由其他人员审核")
+
+
 def _ancestor_codes(code: str) -> list[str]:
     parts = code.split(".")
     return [".".join(parts[:i]) for i in range(1, len(parts))]
@@ -360,7 +442,12 @@ def _ancestor_codes(code: str) -> list[str]:
 @transaction.atomic
 def review_report(report: Report, approve: bool, user: Any = None, reason: str = "",
                   expected_version: int | None = None) -> Report:
-    """Approve a submitted report, or return it to the reporter with a reason (退回)."""
+    """Approve a submitted report, or return it to the reporter with a reason (退回).
+
+    Locks the plan before the report, the order file_report takes them, so filing and
+    reviewing the same report queue behind each other instead of deadlocking.
+    """
+    list(Plan.objects.select_for_update().filter(pk=report.node.plan_id).values_list("pk", flat=True))
     report = Report.objects.select_for_update().select_related("node", "node__plan").get(pk=report.pk)
     plan = report.node.plan
     require(user, plan, MANAGE)
@@ -368,6 +455,8 @@ def review_report(report: Report, approve: bool, user: Any = None, reason: str =
         raise Conflict(f"{report.node.code} {report.period} 月报", report.version)
     if report.status != Report.Status.SUBMITTED:
         raise InputRejected("只有已提交的月报可以审核", field="status", value=report.status)
+    if approve:
+        refuse_own_work(user, report.submitted_by_id)
     if not approve and not reason.strip():
         raise InputRejected("退回时请填写原因", field="reason", value=reason)
     old_status = report.status

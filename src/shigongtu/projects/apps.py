@@ -13,9 +13,10 @@ class ProjectsConfig(AppConfig):
 
         from shigongtu.projects import audited, totals
         from shigongtu.projects.models import InvestmentReport, ProjectSettings
-        from shigongtu.projects.selectors import indicators
+        from shigongtu.projects.selectors import indicators, progress
 
         indicators.register()
+        progress.register()
         audited.register_figures()
         post_save.connect(totals.on_report_change, sender=InvestmentReport, dispatch_uid="projects.totals")
         post_save.connect(_settings_changed, sender=ProjectSettings, dispatch_uid="projects.settings")

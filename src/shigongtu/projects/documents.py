@@ -12,7 +12,7 @@ from shigongtu.plans.selectors import month_of
 from shigongtu.projects.models import Project, ProjectSettings
 from shigongtu.projects.rules.stages import REMOVED
 from shigongtu.projects.selectors.filters import attach_lights
-from shigongtu.projects.selectors.warnings import project_warnings, ytd_through
+from shigongtu.projects.selectors.warnings import lights_by_project, project_warnings, ytd_through
 
 
 def projects_document(plan: Plan, as_of: dt.date) -> dict[str, Any]:
@@ -24,9 +24,10 @@ def projects_document(plan: Plan, as_of: dt.date) -> dict[str, Any]:
                     .order_by("code"))
     ytd = ytd_through(plan, month)
     stats_ytd = ytd_through(plan, month, basis="stats_amount")
-    attach_lights(projects, as_of, month, r, plan.year, ytd)
+    found = project_warnings(plan, as_of)
+    attach_lights(projects, as_of, month, r, plan.year, ytd, warned=lights_by_project(found))
     warnings: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for w in project_warnings(plan, as_of):
+    for w in found:
         warnings[w.project].append(w.as_dict())
     rows = []
     for p in projects:

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from shigongtu.lib import geo
 from shigongtu.lib.amounts import parse_amount, parse_number, parse_percent
+from shigongtu.lib.bounds import MAX_AMOUNT, bounded, check_text
 from shigongtu.lib.codes import validate_credit_code, validate_project_code
 from shigongtu.lib.errors import FieldError, ValueProblem, in_english, shown
 from shigongtu.lib.periods import Period, parse_date, parse_period
@@ -146,6 +147,8 @@ class Lookups:
 def _read(spec: FieldSpec, raw: Any, look: Lookups, header_unit: str | None) -> Any:
     """One field's clean value; raises ValueProblem (or ValueError) for a value it cannot read."""
     blank = raw is None or (type(raw) is str and not raw.strip())
+    if type(raw) is str:
+        check_text(raw)  # the one rule for control characters (lib.bounds)
     return _READERS[spec.kind](spec, raw, blank, look, header_unit)
 
 
@@ -206,6 +209,11 @@ def _nodes(spec: FieldSpec, raw: Any, blank: bool, look: Lookups, unit: str | No
     return codes
 
 
+def read_amount(raw: Any, header_unit: str | None = None) -> Decimal:
+    """An amount in 万元 (总投资, 年度计划投资, 本月完成投资 …): at least 0, at most 10¹⁰ 万元, 4 decimal places."""
+    return bounded(parse_amount(raw, "万元", header_unit=header_unit), minimum=0, maximum=MAX_AMOUNT)
+
+
 _READERS: dict[str, Any] = {
     "text": _text,
     "code": _code,
@@ -213,8 +221,7 @@ _READERS: dict[str, Any] = {
     "credit": lambda spec, raw, blank, look, unit: "" if blank else validate_credit_code(str(raw)),
     "choice": _choice,
     "stage": _stage,
-    "amount": lambda spec, raw, blank, look, unit: Decimal(0) if blank else parse_amount(raw, "万元",
-                                                                                         header_unit=unit),
+    "amount": lambda spec, raw, blank, look, unit: Decimal(0) if blank else read_amount(raw, unit),
     "date": lambda spec, raw, blank, look, unit: None if blank else parse_date(raw, as_end=spec.end_of_month),
     "bool": lambda spec, raw, blank, look, unit: read_bool(raw),
     "lng": _coordinate,

@@ -162,6 +162,10 @@ class NodeForm(ProblemsMixin, forms.Form):
     weight = forms.DecimalField(label=_("权重"), min_value=0, max_digits=10, decimal_places=4,
                                 help_text=_("在同级任务中的占比，默认 1。"))
     cancelled = forms.BooleanField(label=_("已取消（不再计入上级进度）"), required=False)
+    progress_source = forms.ChoiceField(
+        label=_("进度来源"), choices=Node.ProgressSource.choices, initial=Node.ProgressSource.REPORTS, required=False,
+        help_text=_("填报：按月报进度；指标：按该任务第一个指标的完成率和计划进度；项目：按服务项目的本年完成投资占年度计划投资的比例。"),
+    )
     notes = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     problem_fields = {"lead_unit_id": "lead_unit"}
@@ -179,13 +183,16 @@ class NodeForm(ProblemsMixin, forms.Form):
         return {
             "version": node.version, "title": node.title, "lead_unit": node.lead_unit_id, "leader": node.leader,
             "start": node.start, "due": node.due, "weight": node.weight.normalize(), "cancelled": node.cancelled,
-            "notes": node.notes,
+            "notes": node.notes, "progress_source": node.progress_source,
         }
 
     def service_data(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {key: data[key] for key in ("title", "lead_unit", "leader", "start", "due", "weight",
-                                           "cancelled", "notes")}
+        out = {key: data[key] for key in ("title", "lead_unit", "leader", "start", "due", "weight",
+                                          "cancelled", "notes")}
+        if data.get("progress_source"):  # a form without the field leaves the source as it is
+            out["progress_source"] = data["progress_source"]
+        return out
 
 
 class ReturnForm(forms.Form):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from shigongtu.orgs.models import OrgUnit
+from shigongtu.plans.documents import time_share
 from shigongtu.plans.models import Report
 from shigongtu.plans.rules.indicators import IndicatorOut
 from shigongtu.plans.rules.warnings import INDICATOR_LAG, LAG, MISSING_REPORT, OVERDUE, Warning
@@ -236,6 +237,23 @@ class IndicatorRow:
     @property
     def expected_pct(self) -> float:
         return self.out.expected_share * 100
+
+    @property
+    def time_pct(self) -> float | None:
+        """序时进度 in %: by the calendar (min(1, m/D)); None for a rate, where it does not apply."""
+        return None if self.out.kind == "rate" else time_share(self.out) * 100
+
+    @property
+    def plan_pct(self) -> float | None:
+        """计划进度 in %: the plan curve at the month, when the indicator has one."""
+        return self.out.expected_share * 100 if self.out.has_curve else None
+
+    @property
+    def verdict(self) -> str:
+        """After its due date: 已完成 or 未完成; else empty."""
+        if not self.out.after_due:
+            return ""
+        return str(_("已完成") if self.out.light == "done" else _("未完成"))
 
 
 def indicator_rows(outs: Iterable[IndicatorOut], rollup: Rollup) -> list[IndicatorRow]:

@@ -12,11 +12,13 @@
 /plans/<plan>/nodes/<node>/reports  file or edit a monthly report (POST, HTMX)
 /plans/<plan>/nodes/<node>/report-form   report panel opened on a draft (HTMX; ?report=<id>)
 /plans/<plan>/reports/<id>/review   approve or return a report (POST)
+/account/tokens/                    the user's API tokens: list, issue (POST), revoke (POST …/<id>/revoke)
 """
 
 from django.urls import path
 
 from shigongtu.web import views
+from shigongtu.web.views import tokens
 
 app_name = "web"
 
@@ -24,6 +26,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("account/tokens/", tokens.my_tokens, name="tokens"),
+    path("account/tokens/<int:token_id>/revoke", tokens.revoke, name="token_revoke"),
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/<str:code>/", views.plan_tree, name="plan"),
     path("plans/<str:code>/tree/children", views.tree_children, name="tree_children"),

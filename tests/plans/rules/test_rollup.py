@@ -9,6 +9,7 @@ import pytest
 from shigongtu.plans.rules.lights import CANCELLED, DONE, GREEN, PENDING, RED, YELLOW
 from shigongtu.plans.rules.rollup import (
     NodeIn,
+    Pinned,
     ReportIn,
     RollupState,
     compute_tree,
@@ -339,3 +340,41 @@ def test_setting_an_unknown_node_raises_key_error() -> None:
     state = RollupState(tree("1"), {}, PLAN_START, PLAN_END, JUNE_30)
     with pytest.raises(KeyError):
         state.set_leaf_progress(99, 10.0)
+
+
+# -- progress sources: pinned leaves (contract §2) ------------------------------------------
+
+
+def test_a_leaf_judged_by_its_indicator_takes_its_expected_and_light() -> None:
+    nodes = tree("1", "1.1", "1.2")
+    ids = ids_of(nodes)
+    pinned = {ids["1.1"]: Pinned(expected=25.0, light=GREEN)}  # a batch-shaped curve at 25 %
+    out = compute_tree(nodes, {ids["1.1"]: 30.0, ids["1.2"]: 50.0}, PLAN_START, PLAN_END, JUNE_30, pinned=pinned)
+    assert (out[ids["1.1"]].expected, out[ids["1.1"]].light) == (25.0, GREEN)  # not 50, not red by the calendar
+    assert out[ids["1"]].progress == 40.0
+    assert out[ids["1"]].expected == 50.0  # the parent keeps its own 序时
+
+
+def test_a_cancelled_pinned_leaf_stays_cancelled() -> None:
+    nodes = tree("1", ("1.1", {"cancelled": True}), "1.2")
+    ids = ids_of(nodes)
+    out = compute_tree(nodes, {}, PLAN_START, PLAN_END, JUNE_30, pinned={ids["1.1"]: Pinned(10.0, RED)})
+    assert out[ids["1.1"]].light == CANCELLED
+
+
+def test_a_pinned_leaf_without_a_light_is_judged_by_the_node_rules() -> None:
+    nodes = tree("1", "1.1")
+    ids = ids_of(nodes)
+    out = compute_tree(nodes, {ids["1.1"]: 25.0}, PLAN_START, PLAN_END, JUNE_30, pinned={ids["1.1"]: Pinned()})
+    assert (out[ids["1.1"]].expected, out[ids["1.1"]].light) == (50.0, RED)
+
+
+def test_an_incremental_update_of_a_pinned_leaf_equals_a_fresh_computation() -> None:
+    nodes = tree("1", "1.1", "1.2")
+    ids = ids_of(nodes)
+    pinned = {ids["1.1"]: Pinned(expected=25.0, light=YELLOW)}
+    state = RollupState(nodes, {ids["1.1"]: 10.0}, PLAN_START, PLAN_END, JUNE_30, pinned=pinned)
+    state.set_leaf_progress(ids["1.1"], 12.0)
+    fresh = compute_tree(nodes, {ids["1.1"]: 12.0}, PLAN_START, PLAN_END, JUNE_30, pinned=pinned)
+    assert {k: (v.progress, v.expected, v.light) for k, v in state.results.items()} == {
+        k: (v.progress, v.expected, v.light) for k, v in fresh.items()}

@@ -11,6 +11,7 @@ from shigongtu.bulletins import sentences as S
 from shigongtu.bulletins.blocks import LIGHT, NUMBER, Chart, Column, Section, Table
 from shigongtu.bulletins.facts import Facts
 from shigongtu.lib.periods import Period, format_date_zh
+from shigongtu.plans.documents import time_share
 from shigongtu.plans.models import Indicator, Plan
 from shigongtu.plans.rules.indicators import FLOW, RATE, STOCK, IndicatorOut
 from shigongtu.plans.rules.lights import RED, YELLOW
@@ -38,7 +39,7 @@ def _linear(ind: IndicatorOut) -> Decimal | None:
     None for stocks and rates, which are not judged by the calendar."""
     if ind.kind != FLOW:
         return None
-    return N.percent(min(Decimal(1), Decimal(ind.month) / (ind.due.month if ind.due else 12)))
+    return N.percent(Decimal(str(time_share(ind))))  # the one 序时 function every face calls
 
 
 def indicator_figures(facts: Facts) -> list[dict[str, Any]]:

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from shigongtu.dashboard.cards.context import CardContext
+from shigongtu.plans.documents import time_share
 from shigongtu.plans.models import Indicator
-from shigongtu.plans.rules.indicators import IndicatorOut
-from shigongtu.plans.selectors import Rollup
+from shigongtu.plans.rules.indicators import IndicatorOut, actual_and_completion
+from shigongtu.plans.selectors import Rollup, indicator_in
 
 MAX_KPIS = 8  # a plan without headline indicators shows its first ones
 
@@ -80,21 +81,18 @@ class Kpi:
 
 def _kpi(ind: Indicator, out: IndicatorOut, months: dict[int, float], rollup: Rollup) -> Kpi:
     curve = [float(c) for c in ind.curve] if ind.curve else None
-    series, total, level = [], 0.0, 0.0
-    for m in range(1, out.month + 1):
-        if out.kind == "flow":
-            total += months.get(m, 0.0)
-            series.append(total / out.target)
-        else:
-            level = months.get(m, level)
-            series.append(level / out.target)
+    spec = indicator_in(ind)
+    # the completion month by month, by the same rule that judges the indicator (flow, 1–N月累计,
+    # stock from its baseline, rate)
+    series = [actual_and_completion(spec, months, m)[1] for m in range(1, out.month + 1)]
+    due_month = out.due.month if out.due is not None else 12
     meta = rollup.meta.get(out.node_id)
     return Kpi(
         id=out.id, name=out.name, unit=out.unit, kind=out.kind, target=out.target, actual=out.actual,
-        completion=out.completion, expected_share=out.expected_share, linear_share=out.month / 12,
+        completion=out.completion, expected_share=out.expected_share, linear_share=time_share(out),
         curve_share=curve[out.month - 1] if curve and out.month else (0.0 if curve else None),
         light=out.light, month=out.month, node_code=meta.code if meta else "", node_title=meta.title if meta else "",
-        series=series, expected=curve or [m / 12 for m in range(1, 13)],
+        series=series, expected=curve or [min(1.0, m / due_month) for m in range(1, 13)],
     )
 
 

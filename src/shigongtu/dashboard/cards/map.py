@@ -56,7 +56,7 @@ def map_data(plan: Plan, as_of: dt.date, month: int, path: str | None) -> MapDat
     rows = list(qs.only("pk", "code", "name", "lng", "lat", "stage", "total_investment", "annual_plan",
                         "planned_start", "actual_start", "in_statistics", "statistics_date", "ytd_investment")
                 .order_by("-total_investment", "code")[:MAP_POINTS])
-    attach_lights(rows, as_of, month, ProjectSettings.rules_for(plan), plan.year)
+    attach_lights(rows, as_of, month, ProjectSettings.rules_for(plan), plan.year, plan=plan)
     points = [MapPoint(p.code, p.name, float(p.lng or 0), float(p.lat or 0), getattr(p, "light", GREEN), p.stage,
                        float(p.total_investment / YI)) for p in rows]
     lngs, lats = [p.lng for p in points], [p.lat for p in points]

@@ -25,7 +25,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+from shigongtu.lib.sheets import FORMULA_LEADS  # one rule for every workbook written
+
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 MAX_CELL_TEXT = 32_767

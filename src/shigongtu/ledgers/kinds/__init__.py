@@ -6,7 +6,17 @@ record type adds its kind module here and to ``ALL``. Nothing registers itself.
 
 from __future__ import annotations
 
-from shigongtu.ledgers.kinds import approvals, bonds, enterprises, leads, nodes, projects, reports, supervision
+from shigongtu.ledgers.kinds import (
+    approvals,
+    bonds,
+    enterprises,
+    leads,
+    nodes,
+    projects,
+    reports,
+    statistics,
+    supervision,
+)
 from shigongtu.ledgers.kinds.base import LedgerKind
 
 ALL: tuple[LedgerKind, ...] = (
@@ -19,6 +29,7 @@ ALL: tuple[LedgerKind, ...] = (
     enterprises.KIND,
     leads.KIND,
     supervision.KIND,
+    statistics.KIND,
 )
 
 

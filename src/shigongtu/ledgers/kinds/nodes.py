@@ -17,10 +17,12 @@ from shigongtu.plans.models import Indicator, Node, code_sort_key
 
 CANCELLED_WORDS = {"取消", "已取消", "cancelled", "canceled"}
 ACTIVE_WORDS = {"正常", "进行中", "推进中", "未取消", "active", "normal", "open"}
-KIND_LABELS = {"flow": "流量", "stock": "存量"}
+KIND_LABELS = {"flow": "流量", "stock": "存量", "rate": "增速/比率"}
+SOURCE_LABELS = {"reports": "填报", "indicator": "指标", "projects": "项目"}
+INDICATOR_KEYS = ("unit", "target", "kind", "curve", "baseline", "due", "cumulative")
 # How a changed field is named in previews and in the history: the ledger's own headers.
 FIELD_LABELS = {"title": "任务名称", "leader": "责任领导", "start": "开始时间", "due": "完成时限", "weight": "权重",
-                "cancelled": "已取消"}
+                "cancelled": "已取消", "progress_source": "进度来源"}
 
 SPEC = LedgerSpec(
     kind="nodes",
@@ -39,8 +41,17 @@ SPEC = LedgerSpec(
         Column("目标值", ("target",), help_zh="大于0；金额可写 222.5亿元、3500万", number_format="#,##0.####",
                width=12),
         Column("单位", ("unit",), help_zh="元/万元/亿元可互相换算；其他单位照录", width=8),
-        Column("指标类型", ("kind",), help_zh="流量（按月累加）或存量（取最新值）", choices=("流量", "存量"), width=10),
+        Column("指标类型", ("kind",), help_zh="流量（按月累加）、存量（取最新值，按基数计算净增）或增速/比率（%）",
+               choices=("流量", "存量", "增速/比率"), width=10),
         Column("分月计划", ("plan curve",), help_zh="12个累计比例，用逗号分隔，最后一个为1或100%", width=30),
+        Column("基数", ("baseline", "上年末", "基期值"), help_zh="存量指标的上年末数，不能等于目标值；默认0",
+               number_format="#,##0.####", width=10),
+        Column("指标完成时限", ("indicator due",), width=13,
+               help_zh="日期，须在施工图年度内；只填月份视为当月最后一天"),
+        Column("累计值", ("cumulative",), help_zh="“是”表示各月数值为1–N月累计数（如统计局数据）", choices=("是", "否"),
+               width=8),
+        Column("进度来源", ("progress source",), choices=("填报", "指标", "项目"), width=10,
+               help_zh="填报（默认）、指标（按该任务第一个指标）或项目（按服务项目完成投资）"),
     ),
 )
 
@@ -78,6 +89,8 @@ class NodesKind(LedgerKind):
         indicators: dict[str, Indicator] = ctx.state["indicators"]
         seen: dict[str, int] = {}
         file_codes = {cells.text(r.values, "编号") for r in rows}
+        with_indicator = {i.node.code for i in indicators.values()} | {
+            cells.text(r.values, "编号") for r in rows if cells.text(r.values, "指标名称") is not None}
         for row in rows:
             v = row.values
             errs = ctx.row_errors(row)
@@ -117,6 +130,9 @@ class NodesKind(LedgerKind):
             self._task_columns(ctx, v, errs, node, units, data)
             indicator = self._check_indicator(ctx, v, errs, code, indicators, seen_names=ctx.state.setdefault(
                 "seen_indicators", {}), row=row.number)
+            if data.get("progress_source") == "indicator" and code not in with_indicator:
+                errs.add("进度来源", v.get("进度来源"), f"任务 {code} 没有指标，进度来源不能为“指标”",
+                         en=f"task {code} has no indicator, so its progress cannot come from one")
             if not ctx.keep(errs) or code is None:
                 continue
             yield self._plan_row(row.number, code, node, data, indicator)
@@ -153,6 +169,10 @@ class NodesKind(LedgerKind):
             raw_weight = v.get("权重")
             weight = None if cells.blank(raw_weight) else _read(errs, "权重", raw_weight, fields.read_weight)
             data["weight"] = Decimal(1) if weight is None else weight
+        if "进度来源" in present:
+            source = _read(errs, "进度来源", v.get("进度来源"), fields.read_progress_source)
+            if source is not None:
+                data["progress_source"] = source
         if "状态" in present:
             status = (cells.text(v, "状态") or "").lower()
             if status in CANCELLED_WORDS:
@@ -168,7 +188,8 @@ class NodesKind(LedgerKind):
                          indicators: dict[str, Indicator], seen_names: dict[str, int],
                          row: int) -> dict[str, Any] | None:
         name = cells.text(v, "指标名称")
-        others = [k for k in ("目标值", "单位", "指标类型", "分月计划") if cells.text(v, k) is not None]
+        others = [k for k in ("目标值", "单位", "指标类型", "分月计划", "基数", "指标完成时限", "累计值")
+                  if cells.text(v, k) is not None]
         if name is None:
             if others:
                 errs.add(others[0], v.get(others[0]), "填写了指标信息但缺少指标名称",
@@ -190,10 +211,6 @@ class NodesKind(LedgerKind):
         target = cells.amount_cell(v, "目标值", errs, unit=unit or "个",
                                    header_unit=cells.header_unit(ctx.headers.get("目标值")))
         if target is not None:
-            try:
-                fields.read_target(target)
-            except ValueProblem as exc:
-                errs.add_problem("目标值", v.get("目标值"), exc)
             out["target"] = target
         elif current is None and cells.blank(v.get("目标值")):  # (an unreadable one is named already)
             errs.add("目标值", v.get("目标值"), f"新指标「{name}」需要填写目标值",
@@ -209,8 +226,34 @@ class NodesKind(LedgerKind):
                 out["curve"] = fields.read_curve(curve)
             except ValueProblem as exc:
                 errs.add_problem("分月计划", curve, exc)
+        self._indicator_extras(ctx, v, errs, unit, out)
+        found = fields.check_indicator(out.get("kind", current.kind if current else "flow"),
+                                       out.get("target", current.target if current else None),
+                                       out.get("baseline", current.baseline if current else Decimal(0)))
+        if found is not None:
+            column = "基数" if found[0] == "baseline" and "基数" in ctx.headers else "目标值"
+            errs.add_problem(column, v.get(column), found[1])
         out["current"] = current
         return out
+
+    def _indicator_extras(self, ctx: ImportContext, v: Mapping[str, Any], errs: cells.RowErrors, unit: str,
+                          out: dict[str, Any]) -> None:
+        """The indicator's baseline (基数), due date (指标完成时限) and cumulative flag (累计值), when given."""
+        if "基数" in ctx.headers:
+            baseline = cells.amount_cell(v, "基数", errs, unit=unit or "个",
+                                         header_unit=cells.header_unit(ctx.headers.get("基数")))
+            out["baseline"] = baseline if baseline is not None else Decimal(0)
+        if "指标完成时限" in ctx.headers:
+            due = _read(errs, "指标完成时限", v.get("指标完成时限"), fields.read_indicator_due)
+            try:
+                fields.check_indicator_due(due, ctx.plan.year)
+                out["due"] = due
+            except ValueProblem as exc:
+                errs.add_problem("指标完成时限", v.get("指标完成时限"), exc)
+        if "累计值" in ctx.headers:
+            cumulative = _read(errs, "累计值", v.get("累计值"), fields.read_cumulative)
+            if cumulative is not None:
+                out["cumulative"] = cumulative
 
     def _plan_row(self, number: int, code: str, node: Node | None, data: dict[str, Any],
                   indicator: dict[str, Any] | None) -> RowPlan:
@@ -229,7 +272,7 @@ class NodesKind(LedgerKind):
             changes = {k: v for k, v in changes.items() if v[1] not in (None, "", False)}
         if indicator is not None:
             current = indicator["current"]
-            for key in ("unit", "target", "kind", "curve"):
+            for key in INDICATOR_KEYS:
                 if key not in indicator:
                     continue
                 old = getattr(current, key) if current is not None else None
@@ -282,6 +325,7 @@ class NodesKind(LedgerKind):
                 "牵头单位": node.lead_unit.name if node.lead_unit else None,
                 "责任领导": node.leader or None, "开始时间": node.start, "完成时限": node.due,
                 "权重": node.weight, "状态": "取消" if node.cancelled else "正常",
+                "进度来源": SOURCE_LABELS.get(node.progress_source, node.progress_source),
             }
             inds = indicators.get(node.pk, [])
             if not inds:
@@ -291,7 +335,9 @@ class NodesKind(LedgerKind):
                 row: dict[str, Any] = dict(base)
                 row.update({"指标名称": ind.name, "目标值": ind.target, "单位": ind.unit or None,
                             "指标类型": KIND_LABELS.get(ind.kind, ind.kind),
-                            "分月计划": fields.curve_text(ind.curve) or None})
+                            "分月计划": fields.curve_text(ind.curve) or None,
+                            "基数": ind.baseline if ind.kind == Indicator.Kind.STOCK or ind.baseline else None,
+                            "指标完成时限": ind.due, "累计值": "是" if ind.cumulative else "否"})
                 yield row
 
 
@@ -362,7 +408,7 @@ def _save_indicators(plan: Any, plans: list[RowPlan], by_code: dict[str, Node]) 
         if ind is None:
             continue
         indicator = ind["current"] or Indicator(plan=plan, node=by_code[p.key], name=ind["name"])
-        for key in ("unit", "target", "kind", "curve"):
+        for key in INDICATOR_KEYS:
             if key in ind:
                 setattr(indicator, key, ind[key])
         if ind["current"] is not None:

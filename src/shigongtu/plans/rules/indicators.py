@@ -81,6 +81,7 @@ class IndicatorOut:
     due: date | None = None
     has_value: bool = True
     after_due: bool = False  # judged after its 完成时限: the light says 已完成 or 未完成
+    has_curve: bool = False  # expected_share follows a plan curve (计划进度), not the calendar (序时)
 
     @property
     def lag(self) -> float:
@@ -164,6 +165,7 @@ def indicator_status(
         id=ind.id, node_id=ind.node_id, name=ind.name, unit=ind.unit, kind=ind.kind, target=ind.target,
         actual=actual, expected_share=share, completion=completion, light=light, month=month,
         baseline=ind.baseline, due=ind.due, has_value=has_value, after_due=after_due,
+        has_curve=ind.curve is not None and ind.kind != RATE,
     )
 
 

@@ -95,6 +95,19 @@ class NodeOut:
         return self.expected - self.progress
 
 
+@dataclass(frozen=True)
+class Pinned:
+    """What a leaf's progress source (进度来源) fixes besides its progress — contract §2.
+
+    A leaf judged by its indicator takes the indicator's expected share as its ``expected``
+    (100 · x) and the indicator's ``light``; a leaf fed by its projects fixes neither (None:
+    by the node rules). Ignored on a node that has live children.
+    """
+
+    expected: float | None = None
+    light: str | None = None
+
+
 def natural_code_key(code: str) -> tuple[tuple[int, int, str], ...]:
     """Sort key for dotted codes in numeric order: ``1 < 1.2 < 1.10 < 2``.
 
@@ -257,9 +270,11 @@ class _Tree:
         plan_end: date,
         as_of: date,
         th: Thresholds,
+        pinned: Mapping[int, Pinned] | None = None,
     ) -> None:
         self.as_of = as_of
         self.th = th
+        self.pinned: Mapping[int, Pinned] = pinned or {}
         self.by_id = by_id = _index(nodes)
         roots, children = _links(nodes, by_id)
         outs, order = _walk_down(by_id, roots, children, plan_start, plan_end, as_of)
@@ -276,18 +291,33 @@ class _Tree:
 
     def _roll_up(self, order: Sequence[int], outs: dict[int, NodeOut]) -> None:
         """Progress and light of every node, children before parents (``order`` reversed)."""
-        active, own, as_of, th = self.active, self.own, self.as_of, self.th
+        active, own, as_of, th, pinned = self.active, self.own, self.as_of, self.th, self.pinned
         light_of = node_light
         for node_id in reversed(order):
             out = outs[node_id]
             group = active.get(node_id)
             if group is None:
                 p = own.get(node_id, 0.0)
+                pin = pinned.get(node_id) if pinned else None
+                if pin is not None:
+                    out.progress = p
+                    out.light = self._pinned_light(out, pin)
+                    continue
             else:
                 p = _rolled_up(*group, outs)
                 out.is_leaf = False
             out.progress = p
             out.light = light_of(p, out.expected, out.start, out.due, as_of, out.cancelled_effective, th)
+
+    def _pinned_light(self, out: NodeOut, pin: Pinned) -> str:
+        """A pinned leaf's light: its source's light unless cancelled, else by the node rules
+        (with the source's expected progress when it fixes one)."""
+        if pin.expected is not None:
+            out.expected = pin.expected
+        if pin.light is not None and not out.cancelled_effective:
+            return pin.light
+        return node_light(out.progress, out.expected, out.start, out.due, self.as_of, out.cancelled_effective,
+                          self.th)
 
     def set_own_progress(self, node_id: int, value: float) -> list[int]:
         """Change one node's reported progress and re-roll its ancestor chain only."""
@@ -302,7 +332,11 @@ class _Tree:
         current, p = node_id, value
         while True:
             out = self.results[current]
-            light = node_light(p, out.expected, out.start, out.due, self.as_of, out.cancelled_effective, th)
+            pin = self.pinned.get(current) if current == node_id else None
+            if pin is not None:
+                light = self._pinned_light(replace(out, progress=p), pin)
+            else:
+                light = node_light(p, out.expected, out.start, out.due, self.as_of, out.cancelled_effective, th)
             if p == out.progress and light == out.light:
                 break  # nothing above can change either
             self.results[current] = replace(out, progress=p, light=light)
@@ -322,6 +356,7 @@ def compute_tree(
     plan_end: date,
     as_of: date,
     th: Thresholds = DEFAULT_THRESHOLDS,
+    pinned: Mapping[int, Pinned] | None = None,
 ) -> dict[int, NodeOut]:
     """Roll a plan tree up at ``as_of`` (contract §2): node id → :class:`NodeOut`.
 
@@ -331,10 +366,13 @@ def compute_tree(
     nodes and their descendants get the light ``cancelled``. The result keeps the order of
     ``nodes``; sort by :func:`natural_code_key` of the code for the display order.
 
+    ``pinned`` holds, for leaves whose progress source is not their reports, the expected
+    progress and light that source fixes (:class:`Pinned`); their progress is in ``progress``.
+
     Raises ValueError on duplicate ids, unknown parents, parent cycles or bad weights.
     Iterative and linear in the number of nodes.
     """
-    return _Tree(nodes, progress, plan_start, plan_end, as_of, th).results
+    return _Tree(nodes, progress, plan_start, plan_end, as_of, th, pinned).results
 
 
 class RollupState:
@@ -352,8 +390,9 @@ class RollupState:
         plan_end: date,
         as_of: date,
         th: Thresholds = DEFAULT_THRESHOLDS,
+        pinned: Mapping[int, Pinned] | None = None,
     ) -> None:
-        self._tree = _Tree(nodes, progress, plan_start, plan_end, as_of, th)
+        self._tree = _Tree(nodes, progress, plan_start, plan_end, as_of, th, pinned)
 
     @property
     def results(self) -> dict[int, NodeOut]:
@@ -364,6 +403,11 @@ class RollupState:
     def progress(self) -> Mapping[int, float]:
         """Each node's own reported progress as currently set (clamped)."""
         return self._tree.own
+
+    @property
+    def pinned(self) -> Mapping[int, Pinned]:
+        """The leaves whose progress comes from a source other than their reports."""
+        return self._tree.pinned
 
     def set_leaf_progress(self, node_id: int, p: float) -> list[int]:
         """Set one node's own progress; returns the ids whose NodeOut changed, leaf first.

@@ -17,17 +17,15 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from shigongtu.plans.models import Plan
 from shigongtu.plans.rules.lights import RED, YELLOW
-from shigongtu.plans.selectors import month_of
 from shigongtu.projects.models import (
     BondDisbursement,
     BondExpenditure,
     BondProject,
     BondQuota,
     Project,
-    ProjectSettings,
 )
 from shigongtu.projects.rules.bonds import BOND_DECLARED_STATES
-from shigongtu.projects.selectors.filters import light_q
+from shigongtu.projects.selectors.warnings import lights_by_project, project_warnings
 
 
 def unit_q(path: str | None, prefix: str = "") -> Q:
@@ -37,12 +35,13 @@ def unit_q(path: str | None, prefix: str = "") -> Q:
 
 def lit_projects(plan: Plan, as_of: dt.date, path: str | None = None,
                  base: QuerySet[Project] | None = None) -> dict[str, set[int]]:
-    """The ids of the plan's red and yellow projects at ``as_of`` (项目灯色: the worst of start,
-    statistics and investment), within ``path`` or ``base`` when given."""
+    """The ids of the plan's red and yellow projects at ``as_of`` (项目灯色: the worst light among a
+    project's warnings, contract §4), within ``path`` or ``base`` when given."""
+    whole = base is None and not path
     base = base if base is not None else Project.objects.filter(plan=plan).filter(unit_q(path))
-    r = ProjectSettings.rules_for(plan)
-    month = month_of(as_of, plan)
-    return {light: set(base.filter(light_q(light, as_of, month, r, plan.year)).values_list("pk", flat=True))
+    ids = dict(base.values_list("code", "pk"))
+    warned = lights_by_project(project_warnings(plan, as_of, None if whole else list(ids.values())))
+    return {light: {ids[code] for code, lit in warned.items() if lit == light and code in ids}
             for light in (RED, YELLOW)}
 
 

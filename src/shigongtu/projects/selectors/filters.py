@@ -21,12 +21,13 @@ from django.utils import timezone
 from shigongtu.lib.errors import FieldError
 from shigongtu.plans.models import Node, Plan
 from shigongtu.plans.rules.lights import GREEN, RED, YELLOW
-from shigongtu.plans.selectors import default_as_of, month_of
+from shigongtu.plans.selectors import default_as_of
 from shigongtu.projects.models import Project, ProjectSettings
 from shigongtu.projects.models.project import LEVELS, NATURES
 from shigongtu.projects.rules.dates import add_months, latest_start
 from shigongtu.projects.rules.lights import Rules, lag_limit, project_lights, share_since, worst
 from shigongtu.projects.rules.stages import CLOSED, STAGES, read_stage
+from shigongtu.projects.selectors.warnings import lights_by_project, project_warnings
 
 SORTS = {
     "code": "项目编号", "name": "项目名称", "total_investment": "总投资", "annual_plan": "年度计划投资",
@@ -90,8 +91,12 @@ class ProjectFilter:
         if self.node:
             nodes = Node.objects.filter(plan=plan).filter(Q(code=self.node) | Q(code__startswith=self.node + "."))
             qs = qs.filter(pk__in=Project.nodes.through.objects.filter(node__in=nodes).values("project_id"))
-        if self.light:
-            qs = qs.filter(light_q(self.light, as_of, month_of(as_of, plan), project_rules, plan.year))
+        if self.light:  # the light shown: the worst of the project's warnings (contract §4)
+            warned = lights_by_project(project_warnings(plan, as_of))
+            if self.light == GREEN:
+                qs = qs.exclude(code__in=list(warned))
+            else:
+                qs = qs.filter(code__in=[code for code, light in warned.items() if light == self.light])
         desc = self.sort.startswith("-")
         key = self.sort.lstrip("-")
         return qs.order_by(f"{'-' if desc else ''}{key}", f"{'-' if desc else ''}pk")
@@ -162,12 +167,20 @@ def light_q(light: str, as_of: dt.date, month: int, r: Rules, year: int) -> Q:
 
 
 def attach_lights(projects: Iterable[Project], as_of: dt.date, month: int, r: Rules, year: int,
-                  ytd: Mapping[int, Decimal] | None = None) -> None:
-    """Set ``lights`` (kind → light or None) and ``light`` (the worst; green when nothing is wrong)."""
+                  ytd: Mapping[int, Decimal] | None = None, *, plan: Plan | None = None,
+                  warned: Mapping[str, str] | None = None) -> None:
+    """Set ``lights`` (start, statistics, investment → light or None) and ``light``: the worst light
+    among the project's warnings (``warned``, by code, or read for ``plan``), green when none —
+    contract §4. Without either, the worst of ``lights``."""
+    projects = list(projects)
+    if warned is None and plan is not None:
+        warned = lights_by_project(project_warnings(plan, as_of, [p.pk for p in projects]))
     for p in projects:
         value = ytd.get(p.pk, Decimal(0)) if ytd is not None else p.ytd_investment
-        p.lights = project_lights(p, value, as_of, month, r, year)  # type: ignore[attr-defined]
-        p.light = worst(p.lights.values()) or GREEN  # type: ignore[attr-defined]
+        lights = project_lights(p, value, as_of, month, r, year)
+        p.lights = lights  # type: ignore[attr-defined]
+        own = warned.get(p.code) if warned is not None else worst(lights.values())
+        p.light = own or GREEN  # type: ignore[attr-defined]
 
 
 FILTER_PARAMS = ("q", "stage", "industry", "level", "nature", "lead_unit", "node", "light", "as_of")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -103,6 +104,16 @@ class ProjectWarning:
     def as_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "label": self.label, "project": self.project, "name": self.name,
                 "light": self.light, "message": self.message, **self.detail}
+
+
+def lights_by_project(warnings: Iterable[ProjectWarning]) -> dict[str, str]:
+    """A project's light (项目灯色, contract §4): the worst light among its warnings, by project
+    code; a project without warnings is absent and green. Every face reads a project's light here."""
+    out: dict[str, str] = {}
+    for w in warnings:
+        if w.light == RED or out.get(w.project) is None:
+            out[w.project] = w.light
+    return out
 
 
 def ytd_through(plan: Plan, month: int, project_ids: list[int] | None = None,

@@ -21,7 +21,7 @@ from shigongtu.audit import services as audit
 from shigongtu.lib.errors import Conflict, InputRejected, NotAllowed
 from shigongtu.orgs.access import MANAGE, REPORT
 from shigongtu.plans.models import Plan
-from shigongtu.plans.services import actor_name, bump_revision
+from shigongtu.plans.services import actor_name, bump_revision, refuse_own_work
 from shigongtu.projects import totals
 from shigongtu.projects.fields import clean_investment
 from shigongtu.projects.models import InvestmentReport, Project
@@ -133,8 +133,10 @@ def review_investment(report: InvestmentReport, approve: bool, user: Any = None,
     on the project) and then accepted by the coordination office (调度办已核: the manage
     right); a coordinator approving a reported month accepts it at once.
     """
-    report = InvestmentReport.objects.select_for_update().select_related("project", "plan").get(pk=report.pk)
+    # Locks in the order submit_investment takes them (project, then report), so a submit and
+    # a review of the same report queue behind each other instead of deadlocking.
     project = lock(report.project)
+    report = InvestmentReport.objects.select_for_update().select_related("project", "plan").get(pk=report.pk)
     plan = report.plan
     if expected_version is not None and report.version != expected_version:
         raise Conflict(f"{project.code} {report.period} 月度投资", report.version)
@@ -146,6 +148,8 @@ def review_investment(report: InvestmentReport, approve: bool, user: Any = None,
         raise NotAllowed("only the coordination office reviews after the lead unit")
     if not approve and not reason.strip():
         raise InputRejected("退回时请填写原因", field="reason", value=reason)
+    if approve:
+        refuse_own_work(user, report.submitted_by_id)
     old = report.status
     now, who = timezone.now(), user if getattr(user, "pk", None) else None
     if not approve:

@@ -105,6 +105,7 @@ def content_context(plan: Plan, data: Dashboard, chosen: bool, default: dt.date)
         params["unit"] = str(data.scope.unit_id)
     return {
         "plan": plan, "d": data, "as_of": data.as_of, "chosen": chosen, "default_as_of": default,
+        "default_as_of_shown": not chosen,
         "as_of_query": f"as_of={data.as_of.isoformat()}" if chosen else "",
         "months": month_choices(plan, default), "query": urlencode(params),
         "node_prefix": node_prefix(plan), "tree_url": reverse("web:plan", args=[plan.code]),

@@ -21,6 +21,7 @@ from shigongtu.ledgers.engine import annotated_copy, export_ledger, import_ledge
 from shigongtu.ledgers.io import annotated_filename
 from shigongtu.ledgers.mappings import save_mapping
 from shigongtu.ledgers.models import ImportRecord
+from shigongtu.ledgers.uploads import read_upload, safe_filename, too_large_message
 from shigongtu.lib.errors import InputRejected
 from shigongtu.orgs.access import MANAGE, VIEW
 from shigongtu.plans.models import Node
@@ -68,11 +69,12 @@ def upload(request: HttpRequest, code: str) -> HttpResponse:
     upload = request.FILES.get("file")
     kind = request.POST.get("kind", "")
     if upload is None:
-        messages.error(request, _("请选择要上传的文件。"))
+        too_large = getattr(request, "upload_too_large", False)
+        messages.error(request, too_large_message() if too_large else _("请选择要上传的文件。"))
         return redirect("ledgers_web:home", code=plan.code)
-    data = upload.read()
     with rejected() as outcome:
-        result = import_ledger(data, upload.name or "upload", kind, plan, request.user, dry_run=True,
+        result = import_ledger(read_upload(upload), safe_filename(upload.name or ""), kind, plan, request.user,
+                               dry_run=True,
                                create_units=bool(request.POST.get("create_units")),
                                sheet=(request.POST.get("sheet") or "").strip() or None,
                                period=(request.POST.get("period") or "").strip() or None)
@@ -139,6 +141,8 @@ def apply(request: HttpRequest, code: str, record_id: int) -> HttpResponse:
 def original(request: HttpRequest, code: str, record_id: int) -> HttpResponse:
     plan = plan_for(request, code, VIEW)
     record = _record(request, plan, record_id)
+    if not record.content:
+        raise Http404  # a rejected file past the quota: only its entry is kept
     return _download(bytes(record.content), record.filename, "application/octet-stream")
 
 
@@ -149,6 +153,8 @@ def errors_file(request: HttpRequest, code: str, record_id: int) -> HttpResponse
     plan = plan_for(request, code, VIEW)
     record = _record(request, plan, record_id)
     data = bytes(record.content)
+    if not data:
+        raise Http404  # a rejected file past the quota (engine.REJECTED_KEPT): only its entry is kept
     result = import_ledger(data, record.filename, record.kind, plan, None, dry_run=True, keep_record=False,
                            create_units=bool(record.result.get("create_units")), sheet=record.result.get("sheet"),
                            period=record.result.get("period"),

@@ -49,7 +49,7 @@ def _tree_context(request: HttpRequest, plan: Plan) -> dict[str, Any]:
     indicators = rows.indicator_rows(compute_indicators(plan, as_of), rollup)
     return {
         **plan_nav(request, plan, "tree", as_of, chosen),
-        "as_of": as_of, "bad_as_of": bad_as_of(request),
+        "as_of": as_of, "bad_as_of": bad_as_of(request), "default_as_of_shown": not chosen,
         "flt": flt, "tree": tree, "indicators": indicators, "node_prefix": node_prefix(plan),
         "light_choices": light_choices(), "labels": rows.LIGHT_LABELS,
         "summary": [(light, rows.LIGHT_LABELS[light], tree.counts[light]) for light in rows.LIGHTS],

@@ -146,7 +146,7 @@ def project_list(request: HttpRequest, code: str) -> HttpResponse:
     page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
     month = month_of(as_of, plan)
-    attach_lights(rows, as_of, month, r, plan.year)
+    attach_lights(rows, as_of, month, r, plan.year, plan=plan)
     for p in rows:
         p.cells = row_cells(p, plan, r, month)  # type: ignore[attr-defined]
     params = request.GET.copy()
@@ -229,7 +229,7 @@ def detail_context(request: HttpRequest, plan: Plan, project: Project, **extra: 
     as_of, chosen = as_of_for(request, plan)
     r = ProjectSettings.rules_for(plan)
     month = month_of(as_of, plan)
-    attach_lights([project], as_of, month, r, plan.year)
+    attach_lights([project], as_of, month, r, plan.year, plan=plan)
     approvals = list(project.approvals.all())
     reports = list(project.reports.select_related("submitted_by").order_by("-period"))
     problems = list(project.problems.select_related("responsible_unit"))

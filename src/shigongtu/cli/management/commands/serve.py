@@ -6,6 +6,7 @@ import os
 import sys
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import CommandParser
 
 from shigongtu.cli.command import ShigongtuCommand
@@ -31,7 +32,7 @@ class Command(ShigongtuCommand):
             "--bind", f"{options['host']}:{options['port']}",
             "--workers", str(options["workers"]),
             "--access-logfile", "-",
-            "--timeout", "120",
+            "--timeout", str(settings.WORKER_TIMEOUT_S),  # above every bound a request's work has
             "--no-control-socket",  # one fixed socket path per user would collide between instances
             "--config", "python:shigongtu.cli.gunicorn_conf",
         ]
