@@ -33,7 +33,7 @@ def test_the_list_shows_counts_and_filters_with_a_fixed_number_of_queries(cast: 
     client = cast.client("viewer")
     client.get(LIST)  # warm the session
     with django_assert_max_num_queries(16):
-        response = client.get(LIST, {"source": "审计", "light": "red"})
+        response = client.get(LIST, {"source": "审计", "light": "red", "as_of": "2023-06-15"})
     assert response.status_code == 200
     body = response.content.decode()
     assert "M-001" in body and "M-002" not in body and "DC-1" not in body
