@@ -57,3 +57,10 @@ def test_the_demo_has_an_extension_an_escalation_and_tasks_judged_by_closure(dem
     inspection = SupervisionItem.objects.filter(plan=demo, campaign="第二轮中央生态环境保护督察")
     closed = inspection.filter(closed_on__lte=D).count()
     assert judged["督察反馈问题销号率"] == pytest.approx(100 * closed / inspection.count())
+
+
+def test_the_inspection_and_satellite_tasks_take_their_progress_from_the_items(demo: Plan) -> None:
+    from shigongtu.plans.models import Node
+
+    sources = dict(Node.objects.filter(plan=demo, code__in=("6.1", "6.2")).values_list("code", "progress_source"))
+    assert sources == {"6.1": "indicator", "6.2": "indicator"}

@@ -31,6 +31,7 @@ class ChartContext:
     plan_code: str
     node_prefix: str          # /plans/<code>/nodes/
     project_prefix: str       # /plans/<code>/projects/ ("" when the project pages are not installed)
+    supervision_prefix: str = ""  # /plans/<code>/supervision/ (a finding's page)
     tile_url: str = ""        # XYZ template with {z} {x} {y}; empty: points over a plain extent
     dark: bool = False
 
@@ -176,15 +177,72 @@ def ranking(d: Dashboard, ctx: ChartContext) -> dict[str, Any]:
     }
 
 
+def finding_light_word(light: str) -> str:
+    return {"red": pgettext("finding light", "逾期"), "yellow": pgettext("finding light", "临期"),
+            "green": pgettext("finding light", "正常"), "done": pgettext("finding light", "已办结")}.get(light, light)
+
+
+def finding_type_word(kind: str) -> str:
+    """A finding type (图斑类型) in the interface language; the types are the contract's fixed words."""
+    words = {"建筑工地": pgettext("finding type", "建筑工地"), "拆迁现场": pgettext("finding type", "拆迁现场"),
+             "物料堆场": pgettext("finding type", "物料堆场"), "裸露地面": pgettext("finding type", "裸露地面"),
+             "违法建设": pgettext("finding type", "违法建设"), "其他": pgettext("finding type", "其他")}
+    return words.get(kind, kind)
+
+
+def _extent(d: Dashboard) -> tuple[float, float, float, float]:
+    extents = [layer.extent for layer in (d.map, d.findings) if layer is not None]
+    return (min(e[0] for e in extents), min(e[1] for e in extents), max(e[2] for e in extents),
+            max(e[3] for e in extents))
+
+
+def _project_series(d: Dashboard, ctx: ChartContext, xy: Callable[[float, float], list[float]]
+                    ) -> list[dict[str, Any]]:
+    if d.map is None:
+        return []
+    biggest = max((p.total for p in d.map.points), default=1.0) or 1.0
+    by_light: dict[str, list[dict[str, Any]]] = {"red": [], "yellow": [], "green": []}
+    for p in d.map.points:
+        item = {"name": f"{p.code} {p.name} · {p.stage} · {p.total:.2f}{_('亿元')}", "value": xy(p.lng, p.lat),
+                "symbolSize": round(5 + 9 * math.sqrt(max(p.total, 0) / biggest), 1)}
+        if ctx.project_prefix:
+            item["url"] = f"{ctx.project_prefix}{quote(p.code)}/"
+        by_light.get(p.light, by_light["green"]).append(item)
+    return [{"name": light_word(light), "type": "scatter", "data": items, "z": 10 - i,
+             "itemStyle": {"color": COLORS[light], "opacity": .85, "borderColor": "#fff", "borderWidth": 1},
+             "emphasis": {"scale": 1.4}}
+            for i, (light, items) in enumerate(by_light.items()) if items]
+
+
+def _finding_series(d: Dashboard, ctx: ChartContext, xy: Callable[[float, float], list[float]]
+                    ) -> list[dict[str, Any]]:
+    """督办事项 with coordinates as a second layer: diamonds coloured by light, one legend entry per
+    light (so a click hides or shows them), the type and source in the tooltip."""
+    if d.findings is None:
+        return []
+    by_light: dict[str, list[dict[str, Any]]] = {"red": [], "yellow": [], "green": [], "done": []}
+    for p in d.findings.points:
+        item = {"name": f"{p['code']} {p['title']} · {finding_type_word(p['type'])} · "
+                        f"{finding_light_word(p['light'])}", "value": xy(p["lng"], p["lat"])}
+        if ctx.supervision_prefix:
+            item["url"] = f"{ctx.supervision_prefix}{quote(p['code'])}/"
+        by_light.get(p["light"], by_light["green"]).append(item)
+    return [{"name": _("督办%(light)s") % {"light": finding_light_word(light)}, "type": "scatter", "symbol": "diamond",
+             "symbolSize": 9, "data": items, "z": 20 - i,
+             "itemStyle": {"color": COLORS[light], "opacity": .9, "borderColor": "#fff", "borderWidth": 1},
+             "emphasis": {"scale": 1.5}}
+            for i, (light, items) in enumerate(by_light.items()) if items]
+
+
 def project_map(d: Dashboard, ctx: ChartContext) -> dict[str, Any]:
-    """Projects as points coloured by their light, over the located projects' extent (with an XYZ
-    tile layer underneath when a tile server is configured)."""
-    m = d.map
-    if m is None:
+    """Projects as points coloured by their light and, as a second layer, located 督办事项 (卫片图斑
+    and other findings) as diamonds coloured by theirs, over the extent of both (with an XYZ tile
+    layer underneath when a tile server is configured)."""
+    if d.map is None and d.findings is None:
         return _empty(_("暂无带坐标的项目"))
-    min_lng, min_lat, max_lng, max_lat = m.extent
+    min_lng, min_lat, max_lng, max_lat = _extent(d)
     tiles = bool(ctx.tile_url)
-    grid: dict[str, Any] = {}
+    grid: dict[str, Any] = tile_grid((min_lng, min_lat, max_lng, max_lat)) if tiles else {}
 
     def xy(lng: float, lat: float) -> list[float]:
         if not tiles:
@@ -192,20 +250,7 @@ def project_map(d: Dashboard, ctx: ChartContext) -> dict[str, Any]:
         x, y = lnglat_to_tile(lng, lat, grid["z"])
         return [round(x, 5), round(y, 5)]
 
-    if tiles:
-        grid = tile_grid((min_lng, min_lat, max_lng, max_lat))
-    biggest = max((p.total for p in m.points), default=1.0) or 1.0
-    by_light: dict[str, list[dict[str, Any]]] = {"red": [], "yellow": [], "green": []}
-    for p in m.points:
-        item = {"name": f"{p.code} {p.name} · {p.stage} · {p.total:.2f}{_('亿元')}", "value": xy(p.lng, p.lat),
-                "symbolSize": round(5 + 9 * math.sqrt(max(p.total, 0) / biggest), 1)}
-        if ctx.project_prefix:
-            item["url"] = f"{ctx.project_prefix}{quote(p.code)}/"
-        by_light.get(p.light, by_light["green"]).append(item)
-    series = [{"name": light_word(light), "type": "scatter", "data": items, "z": 10 - i,
-               "itemStyle": {"color": COLORS[light], "opacity": .85, "borderColor": "#fff", "borderWidth": 1},
-               "emphasis": {"scale": 1.4}}
-              for i, (light, items) in enumerate(by_light.items()) if items]
+    series = _project_series(d, ctx, xy) + _finding_series(d, ctx, xy)
     if tiles:
         x_min, x_max = grid["x0"], grid["x1"] + 1
         y_min, y_max = grid["y0"], grid["y1"] + 1
@@ -220,8 +265,8 @@ def project_map(d: Dashboard, ctx: ChartContext) -> dict[str, Any]:
         "animation": False,
         "tooltip": {"trigger": "item", "formatter": "{b}"},
         "legend": {"top": 0, "left": 0, "itemWidth": 10, "itemHeight": 10},
-        "grid": {"left": 4, "right": 4, "top": 28, "bottom": 4, "show": not tiles,
-                 "backgroundColor": "rgba(79,157,255,.06)" if ctx.dark else "#f3f6fa",
+        "grid": {"left": 4, "right": 4, "top": 28 if d.findings is None or d.map is None else 48, "bottom": 4,
+                 "show": not tiles, "backgroundColor": "rgba(79,157,255,.06)" if ctx.dark else "#f3f6fa",
                  "borderColor": "rgba(84,140,220,.32)" if ctx.dark else "#dde2ea"},
         "xAxis": {"type": "value", "min": _r(x_min, 5), "max": _r(x_max, 5), "show": False},
         "yAxis": {"type": "value", "min": _r(y_min, 5), "max": _r(y_max, 5), "show": False, "inverse": tiles},

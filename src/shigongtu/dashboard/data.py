@@ -21,7 +21,7 @@ from shigongtu.dashboard.cards import CardContext
 from shigongtu.dashboard.cards.fronts import FrontRow
 from shigongtu.dashboard.cards.indicators import Kpi
 from shigongtu.dashboard.cards.investment import InvestmentSeries
-from shigongtu.dashboard.cards.map import MapData
+from shigongtu.dashboard.cards.map import Findings, MapData
 from shigongtu.dashboard.cards.projects import ProjectPanel, project_unit_ids
 from shigongtu.dashboard.cards.reporting import RankRow
 from shigongtu.dashboard.cards.warnings import WarningItem
@@ -99,6 +99,7 @@ class Dashboard:
     leads: LeadCard | None = None       # 招商引资 (whole plan only)
     tiers: TierCard | None = None       # 企业梯度培育 (whole plan only)
     supervision: SupervisionCard | None = None  # 督办事项 (whole plan only)
+    findings: Findings | None = None  # 督办事项 with coordinates on the map, by type and light (whole plan only)
     built_ms: float = 0.0
 
     @property

@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 from shigongtu.demo import supervision_data as D
 from shigongtu.lib.errors import InputRejected
 from shigongtu.plans.models import Node, Plan
-from shigongtu.plans.services import save_indicator
+from shigongtu.plans.services import save_indicator, save_node
 from shigongtu.supervision import bulk, services
 from shigongtu.supervision.fields import Lookups
 from shigongtu.supervision.models import SupervisionItem
@@ -100,3 +100,5 @@ def _indicators(plan: Plan, user: Any) -> None:
             continue
         save_indicator(node, {"name": name, "unit": "%", "kind": "stock", "target": 100,
                               "source": "supervision.closure_rate", "source_options": options}, user)
+        # The task's progress is its indicator's completion (进度来源: 指标), not a typed %.
+        save_node(plan, code, {"progress_source": Node.ProgressSource.INDICATOR}, user)

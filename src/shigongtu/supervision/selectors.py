@@ -280,3 +280,76 @@ def bulletin_sentences(plan: Plan, period: Period) -> list[str]:
 
 def campaigns(plan: Plan) -> list[str]:
     return sorted(c for c in items(plan).order_by().values_list("campaign", flat=True).distinct() if c)
+
+
+# -- the weekly report (督办周报) ----------------------------------------------------------------
+
+WEEKLY_ROWS = 300  # rows a table of the weekly report lists; the rest are counted and left to the ledger
+
+
+@dataclass(frozen=True)
+class WeeklyRow:
+    """One item in a table of the weekly report, grouped by lead unit and leader (包保领导)."""
+
+    unit: str
+    leader: str
+    code: str
+    title: str
+    deadline: dt.date | None  # None: 长期坚持 (or none given)
+    status: str
+    day: dt.date | None
+
+
+@dataclass(frozen=True)
+class WeeklyTable:
+    """本周新交办 / 本周办结 / 逾期事项: at most :data:`WEEKLY_ROWS` rows and how many there are."""
+
+    rows: tuple[WeeklyRow, ...]
+    total: int
+
+
+@dataclass(frozen=True)
+class Weekly:
+    """The weekly 督办周报: the week (Monday to Sunday), the summary at ``until`` (its Sunday, or the
+    day of the report within the week) and three tables."""
+
+    plan: Plan
+    first: dt.date
+    last: dt.date
+    until: dt.date
+    summary: Summary
+    new: WeeklyTable
+    done: WeeklyTable
+    overdue: WeeklyTable
+
+
+def week_span(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The Monday and the Sunday of the week holding ``day``."""
+    first = day - dt.timedelta(days=day.weekday())
+    return first, first + dt.timedelta(days=6)
+
+
+def _weekly_table(qs: QuerySet[SupervisionItem], day_field: str) -> WeeklyTable:
+    qs = qs.order_by("lead_unit__path", "leader", "code")
+    fields = ("lead_unit__name", "leader", "code", "title", "deadline", "status", day_field)
+    rows = tuple(WeeklyRow(unit or "未指定单位", leader, code, title, deadline, status, day)
+                 for unit, leader, code, title, deadline, status, day in qs.values_list(*fields)[:WEEKLY_ROWS])
+    total = len(rows) if len(rows) < WEEKLY_ROWS else qs.count()
+    return WeeklyTable(rows, total)
+
+
+def weekly(plan: Plan, day: dt.date, until: dt.date | None = None) -> Weekly:
+    """The week holding ``day``: items assigned in it (交办日期), items done in it (申请办结 or 销号
+    in the week), and the items overdue at ``until`` (the Sunday; a day inside the week when the
+    report is written before the week ends); the summary is the one of contract §4 at ``until``."""
+    first, last = week_span(day)
+    until = until if until is not None and first <= until <= last else last
+    base = items(plan).select_related(None)
+    done_ids = base.filter(Q(closed_on__range=(first, until)) | Q(
+        events__kind="done", events__on__range=(first, until))).values("pk")
+    return Weekly(
+        plan=plan, first=first, last=last, until=until, summary=summary(plan, until),
+        new=_weekly_table(base.filter(assigned_on__range=(first, until)), "assigned_on"),
+        done=_weekly_table(base.filter(pk__in=done_ids), "closed_on"),
+        overdue=_weekly_table(base.filter(light_q(lights.RED, until, yellow_days(plan))), "assigned_on"),
+    )

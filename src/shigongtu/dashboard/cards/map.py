@@ -1,4 +1,5 @@
-"""The map: the located projects (WGS84) with their overall light, and the tiles covering them."""
+"""The map: the located projects (WGS84) with their overall light, the located supervision items
+(卫片图斑 and other findings) by type and light as a second layer, and the tiles covering them."""
 
 from __future__ import annotations
 
@@ -15,6 +16,10 @@ from shigongtu.projects.models import Project, ProjectSettings
 from shigongtu.projects.rules.stages import CLOSED
 from shigongtu.projects.selectors import unit_q
 from shigongtu.projects.selectors.filters import attach_lights
+from shigongtu.supervision.selectors import map_points
+
+MAP_FINDINGS = 3000  # the map draws at most this many findings (red first, then yellow, green, done)
+FINDING_ORDER = {"red": 0, "yellow": 1, "green": 2, "done": 3}
 
 MAP_POINTS = 3000  # the map draws at most this many projects (the largest first)
 
@@ -58,6 +63,34 @@ def map_data(plan: Plan, as_of: dt.date, month: int, path: str | None) -> MapDat
     return MapData(points, located, (min(lngs), min(lats), max(lngs), max(lats)))
 
 
+@dataclass
+class Findings:
+    """The located supervision items (督办事项: 卫片图斑, 督察 findings …) as the map draws them:
+    points ``{"code", "title", "source", "type", "light", "lng", "lat"}`` from
+    ``supervision.selectors.map_points`` (the same read model as the API's map), the most urgent first."""
+
+    points: list[dict[str, Any]]
+    located: int
+
+    @property
+    def truncated(self) -> bool:
+        return self.located > len(self.points)
+
+    @property
+    def extent(self) -> tuple[float, float, float, float]:
+        lngs, lats = [p["lng"] for p in self.points], [p["lat"] for p in self.points]
+        return min(lngs), min(lats), max(lngs), max(lats)
+
+
+def findings(plan: Plan, as_of: dt.date) -> Findings | None:
+    """The plan's located items at ``as_of`` (red first); None when there are none."""
+    points = map_points(plan, as_of)
+    if not points:
+        return None
+    ranked = sorted(points, key=lambda p: (FINDING_ORDER.get(p["light"], 4), p["code"]))
+    return Findings(ranked[:MAP_FINDINGS], len(points))
+
+
 def tile_grid(extent: tuple[float, float, float, float], max_tiles: int = 48) -> dict[str, int]:
     """The Web Mercator (XYZ) tiles covering an extent, at the deepest zoom that needs at most
     ``max_tiles`` tiles: ``{"z", "x0", "x1", "y0", "y1"}``."""
@@ -79,5 +112,6 @@ def lnglat_to_tile(lng: float, lat: float, z: int) -> tuple[float, float]:
 
 
 def build(ctx: CardContext) -> dict[str, Any]:
-    """The map, only for a plan (or unit) with projects."""
-    return {"map": map_data(ctx.plan, ctx.as_of, ctx.month, ctx.path) if ctx.panel else None}
+    """The map: projects for a plan (or unit) with projects; findings for the whole plan."""
+    return {"map": map_data(ctx.plan, ctx.as_of, ctx.month, ctx.path) if ctx.panel else None,
+            "findings": findings(ctx.plan, ctx.as_of) if ctx.path is None else None}

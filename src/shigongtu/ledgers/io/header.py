@@ -197,12 +197,36 @@ def stack(window: list[list[str]]) -> tuple[list[str], list[list[str]]]:
     return names, groups
 
 
+def _window(rows: list[tuple[int, list[str], Sequence[object]]], i: int, matcher: Matcher
+            ) -> tuple[int, set[str], int, list[str], list[list[str]]]:
+    """The header that starts at ``rows[i]``: its depth (1–3 rows), the required columns it holds,
+    how many known columns it names, and its names and groups."""
+    number, upper, _ = rows[i]
+    depth, (required, known) = 1, _found(upper, matcher)
+    window = [upper]
+    for k in range(1, HEADER_MAX_ROWS):
+        if i + k >= len(rows):
+            break
+        number_k, texts_k, raw_k = rows[i + k]
+        if number_k != number + k or not _text_only(raw_k, texts_k):
+            break
+        window.append(texts_k)
+        names, groups = stack(window)
+        found = _found(names, matcher, groups)
+        if found[1] > known and len(found[0]) >= len(required):
+            depth, (required, known) = k + 1, found
+    names, groups = stack(window[:depth])
+    return depth, required, known, names, groups
+
+
 def find_header(head: Sequence[tuple[int, Sequence[object]]], spec: LedgerSpec, col_offset: int = 0,
                 rules: HeaderRules | None = None) -> HeaderLayout:
     """The header among the first rows: the first row, or stack of up to three rows, within the
     first ten that holds every required column. A deeper stack is taken only when it names more
-    known columns than the shallower one. Raises :class:`LedgerFileError` naming what is
-    missing from the most header-like row when there is none."""
+    known columns than the shallower one; a header that starts a row or two lower and names more
+    known columns wins over one that starts on a title row (填报单位 … 截至 … in two cells above a
+    three-row header). Raises :class:`LedgerFileError` naming what is missing from the most
+    header-like row when there is none."""
     matcher = Matcher(spec, rules)
     rows = [(n, [cell_text(v) for v in raw], raw) for n, raw in head]
     best: tuple[tuple[int, int], int, list[str]] | None = None
@@ -211,26 +235,17 @@ def find_header(head: Sequence[tuple[int, Sequence[object]]], spec: LedgerSpec, 
             break
         if sum(1 for t in upper if t) < 2:
             continue  # a title (2023年重点项目台账) or a note above the header, never part of it
-        depth, (required, known) = 1, _found(upper, matcher)
-        window = [upper]
-        for k in range(1, HEADER_MAX_ROWS):
-            if i + k >= len(rows):
-                break
-            number_k, texts_k, raw_k = rows[i + k]
-            if number_k != number + k or not _text_only(raw_k, texts_k):
-                break
-            window.append(texts_k)
-            names, groups = stack(window)
-            found = _found(names, matcher, groups)
-            if found[1] > known and len(found[0]) >= len(required):
-                depth, (required, known) = k + 1, found
-        last = number + depth - 1
-        names, groups = stack(window[:depth])
+        depth, required, known, names, groups = _window(rows, i, matcher)
         if known > 0 and len(required) == len(spec.required):
+            for j in range(i + 1, min(i + depth, len(rows))):
+                lower = _window(rows, j, matcher)
+                if lower[2] > known and len(lower[1]) == len(spec.required):
+                    i, (depth, required, known, names, groups) = j, lower
+            number = rows[i][0]
             titles = [" ".join(t for t in texts if t) for _, texts, _ in rows[:i] if any(texts)]
-            return _layout(number, last, names, groups, matcher, col_offset, titles)
+            return _layout(number, number + depth - 1, names, groups, matcher, col_offset, titles)
         if best is None or (len(required), known) > best[0]:
-            best = ((len(required), known), last, names)
+            best = ((len(required), known), number + depth - 1, names)
     raise _missing_header(best, matcher)
 
 

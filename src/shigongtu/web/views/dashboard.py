@@ -185,7 +185,8 @@ def chart(request: HttpRequest, code: str, name: str) -> HttpResponse:
 
     def build() -> bytes:
         ctx = ChartContext(plan_code=plan.code, node_prefix=node_prefix(plan), project_prefix=project_prefix(plan),
-                           tile_url=tiles, dark=dark)
+                           tile_url=tiles, dark=dark,
+                           supervision_prefix=reverse("supervision_web:list", args=[plan.code]))
         option = builder(get_dashboard(plan, as_of, unit_id), ctx)
         return json.dumps(option, ensure_ascii=False, separators=(",", ":")).encode()
 

@@ -5,6 +5,7 @@ Views parse, call ``shigongtu.supervision`` and render; rules and scoping live t
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from typing import Any
 
@@ -16,10 +17,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from shigongtu.bulletins import supervision_weekly
 from shigongtu.lib.errors import Conflict, InputRejected, NotAllowed
 from shigongtu.orgs.access import MANAGE, REPORT, VIEW, scoped
 from shigongtu.orgs.models import OrgUnit
@@ -85,6 +88,23 @@ def item_list(request: HttpRequest, code: str) -> HttpResponse:
         "detail_prefix": reverse("supervision_web:list", args=[plan.code]),
     }
     return render(request, "web/supervision/list.html", context)
+
+
+@login_required
+@require_GET
+def weekly_docx(request: HttpRequest, code: str) -> HttpResponse:
+    """The weekly 督办周报 (.docx) of the week holding ``?week_of=`` (else the page's as-of date)."""
+    plan = plan_for(request, code)
+    as_of, _chosen = as_of_for(request, plan)
+    raw = str(request.GET.get("week_of") or "").strip()
+    try:
+        day = dt.date.fromisoformat(raw) if raw else as_of
+    except ValueError:
+        day = as_of
+    week = selectors.weekly(plan, day, until=as_of)
+    response = HttpResponse(supervision_weekly.render(week), content_type=supervision_weekly.DOCX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, supervision_weekly.filename(week))
+    return response
 
 
 class WindowPaginator(Paginator):
