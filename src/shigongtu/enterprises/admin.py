@@ -1,30 +1,31 @@
-"""Back-office views of the enterprise registry; the eligibility thresholds are edited here."""
+"""The enterprise registry in the back office, scoped like the pages: enterprises, their tiers and
+year figures are read-only (the services and the enterprises ledger record the history); the
+eligibility thresholds (认定条件), which belong to no unit, are edited here by superusers."""
 
 from django.contrib import admin
 
 from shigongtu.enterprises.models import Enterprise, TierRecord, TierRule, YearFigures
+from shigongtu.orgs.admin import ScopedAdmin, ScopedReadOnlyAdmin
+from shigongtu.utilities.admin import ReadOnlyInline
 
 
-class TierInline(admin.TabularInline):
+class TierInline(ReadOnlyInline):
     model = TierRecord
-    extra = 0
 
 
-class YearInline(admin.TabularInline):
+class YearInline(ReadOnlyInline):
     model = YearFigures
-    extra = 0
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(admin.ModelAdmin):
+class EnterpriseAdmin(ScopedReadOnlyAdmin):
     list_display = ("credit_code", "name", "unit", "industry", "above_scale", "leader")
     search_fields = ("credit_code", "name")
-    readonly_fields = ("version",)
     inlines = [TierInline, YearInline]
 
 
 @admin.register(TierRule)
-class TierRuleAdmin(admin.ModelAdmin):
+class TierRuleAdmin(ScopedAdmin):
     list_display = ("tier", "code", "label", "metric", "op", "value", "band_min", "band_max", "active")
     list_filter = ("tier", "active")
     list_editable = ("value", "active")

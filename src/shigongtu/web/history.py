@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from shigongtu.audit.models import AuditEntry
 from shigongtu.orgs.models import OrgUnit
+from shigongtu.plans.models import Indicator, Report
 from shigongtu.projects.fields import PROJECT_FIELDS, label_en
 from shigongtu.projects.models import InvestmentReport
 from shigongtu.projects.rules import stages
@@ -37,6 +38,26 @@ LABELS: dict[str, tuple[str, str]] = {
     "state": ("状态", "state"), "quota": ("额度", "quota"), "obtained": ("已取得", "obtained"),
     "batch": ("批次", "batch"), "payee": ("收款单位", "payee"), "contract_ref": ("合同编号", "contract no."),
 }
+# the blueprint's own words where they differ from the project library's (a node's 状态 is a report's)
+PLAN_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "node": {
+        "title": ("任务名称", "task"), "code": ("编号", "code"), "lead_unit_id": ("牵头单位", "lead unit"),
+        "leader": ("责任领导", "leader"), "start": ("开始时间", "start"), "due": ("完成时限", "due"),
+        "weight": ("权重", "weight"), "cancelled": ("已取消", "cancelled"), "notes": ("备注", "notes"),
+        "progress_source": ("进度来源", "progress source"),
+    },
+    "report": {
+        "progress": ("进度（%）", "progress (%)"), "narrative": ("本月进展", "progress this month"),
+        "problems": ("存在问题", "problems"), "next_steps": ("下步计划", "next steps"),
+    },
+    "indicator": {
+        "name": ("指标名称", "indicator"), "unit": ("单位", "unit"), "kind": ("指标类型", "kind"),
+        "target": ("目标值", "target"), "curve": ("分月计划", "plan curve"), "baseline": ("基数", "baseline"),
+        "due": ("指标完成时限", "indicator due"), "cumulative": ("累计值", "cumulative"),
+        "source": ("数据来源", "data source"), "headline": ("重点指标", "headline indicator"),
+    },
+}
+INDICATOR_PREFIX = "指标:"  # a report's period value of an indicator: 指标:<name>
 ACTIONS: dict[str, tuple[str, str]] = {
     "create": ("新建", "created"), "update": ("修改", "changed"), "import": ("导入", "imported"),
     "submit": ("填报", "reported"), "draft": ("草稿", "draft saved"), "approve": ("审核通过", "approved"),
@@ -48,6 +69,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "revoke": ("撤销角色", "role revoked"), "password": ("重置密码", "password reset"),
     "quota_update": ("更正额度", "quota corrected"), "disbursement_update": ("更正拨付", "disbursement corrected"),
     "expenditure_update": ("更正支出", "expenditure corrected"),
+    "move": ("调整编号", "renumbered"), "status": ("状态变更", "status changed"),
 }
 STAGES_EN = {
     stages.PLANNING: "Planning", stages.PREPARATION: "Preparation", stages.READY: "Ready to start",
@@ -64,8 +86,12 @@ def english() -> bool:
     return (get_language() or "").startswith("en")
 
 
-def field_label(key: str) -> str:
-    zh, en = LABELS.get(key, (key, key.replace("_", " ")))
+def field_label(key: str, object_type: str = "") -> str:
+    if key.startswith(INDICATOR_PREFIX):
+        name = key[len(INDICATOR_PREFIX):]
+        return f"Indicator: {name}" if english() else f"指标：{name}"
+    words = PLAN_LABELS.get(object_type, {}).get(key) or LABELS.get(key) or (key, key.replace("_", " "))
+    zh, en = words
     return en[:1].upper() + en[1:] if english() else zh
 
 
@@ -87,8 +113,28 @@ def _amount(value: Any) -> str:
     return f"{number:,.2f}".rstrip("0").rstrip(".") + " " + _("万元")
 
 
-def format_value(key: str, value: Any, units: dict[int, str]) -> str:
+def _plan_value(object_type: str, key: str, value: Any) -> str | None:
+    """A blueprint value with a name of its own (a report's status, an indicator's kind, a curve)."""
+    if object_type == "report" and key == "status" and value in Report.Status.values:
+        return str(Report.Status(value).label)
+    if object_type == "indicator" and key == "kind" and value in Indicator.Kind.values:
+        return str(Indicator.Kind(value).label)
+    if object_type == "indicator" and key == "curve" and isinstance(value, list):
+        try:
+            return ", ".join(f"{Decimal(str(v)) * 100:.4g}%" for v in value)
+        except InvalidOperation:
+            return None
+    if object_type == "report" and key == "progress" and value not in (None, ""):
+        return f"{Decimal(str(value)):.4g}%"
+    return None
+
+
+def format_value(key: str, value: Any, units: dict[int, str], object_type: str = "") -> str:
     """One recorded value as the page shows it."""
+    if object_type and value not in (None, "", []):
+        special = _plan_value(object_type, key, value)
+        if special is not None:
+            return special
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
@@ -126,7 +172,8 @@ def history_rows(entries: Iterable[AuditEntry], limit: int = 8) -> list[dict[str
     people, units = _names(entries)
     rows = []
     for e in entries:
-        changes = [(field_label(k), format_value(k, old, units), format_value(k, new, units))
+        kind = e.object_type
+        changes = [(field_label(k, kind), format_value(k, old, units, kind), format_value(k, new, units, kind))
                    for k, (old, new) in e.changes.items()
                    if old not in (None, "", []) or new not in (None, "", [], False)]
         actor = people.get(e.actor, _("系统") if e.actor == "system" else e.actor)

@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Sum
+from django.utils.translation import get_language, gettext
 
 from shigongtu.plans.models import Plan
 from shigongtu.plans.rules.lights import RED, YELLOW
@@ -61,8 +62,22 @@ KIND_LABELS = {
     "bond_idle": "专项债资金闲置",
     "bond_lag": "专项债支出滞后",
 }
+KIND_LABELS_EN = {
+    "unstarted": "Planned start passed, not started",
+    "not_in_statistics": "Started, not in statistics",
+    "investment_lag": "Investment lagging",
+    "started_without_approvals": "Started without all approvals",
+    "approval_expiring": "Approval expiring",
+    "problem_overdue": "Problem overdue",
+    "bond_idle": "Special-bond money idle",
+    "bond_lag": "Special-bond spending lagging",
+}
 KINDS = tuple(KIND_LABELS)
 LIGHT_KIND = {"start": "unstarted", "stats": "not_in_statistics", "investment": "investment_lag"}
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
 
 
 @dataclass(frozen=True)
@@ -100,6 +115,46 @@ class ProjectWarning:
             "bond_lag": lambda: f"专项债支付进度{pct(d.get('progress'))}，应达{pct(d.get('expected'))}",
         }
         return texts[self.kind]()
+
+    @property
+    def label_en(self) -> str:
+        return KIND_LABELS_EN[self.kind]
+
+    @property
+    def message_en(self) -> str:
+        """The warning as an English sentence, for pages in English (approval kinds and problem
+        statuses in the interface's words)."""
+        d = self.detail
+
+        def word(x: Any) -> str:
+            return gettext(str(x)) if x else "—"
+
+        def pct(x: Any) -> str:
+            return "—" if x is None else f"{100 * float(x):.1f}%"
+
+        texts = {
+            "unstarted": lambda: f"Planned start {d.get('planned_start')}, {d.get('days_late')} days late",
+            "not_in_statistics": lambda: f"Started {d.get('actual_start')}, not yet in the investment statistics",
+            "investment_lag": lambda: (f"Year-to-date investment {pct(d.get('completion'))} of the annual plan, "
+                                       f"planned {pct(d.get('expected_share'))}"),
+            "started_without_approvals": lambda: f"Started without: {', '.join(map(word, d.get('missing', [])))}",
+            "approval_expiring": lambda: f"{word(d.get('approval'))} valid until {d.get('valid_until')}",
+            "problem_overdue": lambda: f"{d.get('problem')} (due {d.get('deadline')}, {word(d.get('status'))})",
+            "bond_idle": lambda: (f"Special-bond money idle for {d.get('idle_days')} days, "
+                                  f"{d.get('unspent')} (10k yuan) unspent"),
+            "bond_lag": lambda: f"Special-bond payments {pct(d.get('progress'))}, expected {pct(d.get('expected'))}",
+        }
+        return texts[self.kind]()
+
+    @property
+    def title(self) -> str:
+        """The kind in the interface language (pages); bulletins and the API keep ``label``."""
+        return self.label_en if _english() else self.label
+
+    @property
+    def text(self) -> str:
+        """The sentence in the interface language (pages); bulletins and the API keep ``message``."""
+        return self.message_en if _english() else self.message
 
     def as_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "label": self.label, "project": self.project, "name": self.name,

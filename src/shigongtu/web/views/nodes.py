@@ -7,12 +7,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from shigongtu.audit.models import AuditEntry
 from shigongtu.lib.errors import Conflict
 from shigongtu.lib.periods import Period
 from shigongtu.orgs.access import MANAGE, REPORT
@@ -22,6 +24,7 @@ from shigongtu.plans.selectors import compute_indicators, get_rollup
 from shigongtu.web import rows
 from shigongtu.web.errors import rejected
 from shigongtu.web.forms import NodeForm, ReportForm, report_periods
+from shigongtu.web.history import history_rows
 from shigongtu.web.views.common import as_of_for, may, node_for, node_prefix, plan_for, plan_nav, today
 
 HISTORY_LIMIT = 100  # a node files about twelve reports a year; corrections add a few
@@ -39,6 +42,17 @@ def history(node: Node) -> list[Report]:
         .prefetch_related("values__indicator")
         .order_by("-period", "-submitted_seq", "-id")[:HISTORY_LIMIT]
     )
+
+
+def changes(node: Node, indicator_ids: list[int]) -> list[AuditEntry]:
+    """The node's change history (变更历史): its facts, its indicators and its reports, newest first."""
+    report_ids = [str(pk) for pk in Report.objects.filter(node=node).values_list("pk", flat=True)]
+    q = Q(object_type="node", object_id=str(node.pk))
+    if indicator_ids:
+        q |= Q(object_type="indicator", object_id__in=[str(pk) for pk in indicator_ids])
+    if report_ids:
+        q |= Q(object_type="report", object_id__in=report_ids)
+    return list(AuditEntry.objects.filter(q, plan_code=node.plan.code).order_by("-seq")[:HISTORY_LIMIT])
 
 
 def default_period(periods: list[Period], reports: list[Report]) -> str | None:
@@ -123,6 +137,7 @@ def render_node_page(request: HttpRequest, plan: Plan, node: Node, *, report_for
         "inherits_start": node.start is None, "inherits_due": node.due is None,
         "node_form": node_form if can_manage else None, "node_error": node_error,
         "open_edit": node_form is not None and node_form.is_bound,
+        "history": history_rows(changes(node, [i.pk for i in indicators])),
     }
     return render(request, "web/nodes/detail.html", context, status=status)
 

@@ -20,8 +20,8 @@ from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shigongtu.audit.models import AuditEntry
@@ -36,7 +36,7 @@ from shigongtu.projects.rules.approvals import missing_approvals
 from shigongtu.projects.rules.lights import Rules, share_since, start_month
 from shigongtu.projects.rules.stages import REMOVED, STAGES
 from shigongtu.projects.selectors.filters import PAGE_SIZE, SORTS, ProjectFilter, attach_lights
-from shigongtu.projects.selectors.warnings import KIND_LABELS, project_warnings
+from shigongtu.projects.selectors.warnings import KIND_LABELS, KIND_LABELS_EN, project_warnings
 from shigongtu.projects.services.bonds import figures
 from shigongtu.projects.services.investment import review_investment, submit_investment
 from shigongtu.projects.services.projects import change_stage
@@ -439,7 +439,8 @@ def warnings(request: HttpRequest, code: str) -> HttpResponse:
     params.pop("page", None)
     return render(request, "web/projects/warnings.html", {
         **plan_nav(request, plan, "project_warnings", as_of, chosen),
-        "as_of": as_of, "bad_as_of": bad_as_of(request), "page": page, "kind": kind, "kinds": KIND_LABELS,
+        "as_of": as_of, "bad_as_of": bad_as_of(request), "page": page, "kind": kind,
+        "kinds": KIND_LABELS_EN if (get_language() or "").startswith("en") else KIND_LABELS,
         "counts": counts, "querystring": params.urlencode(),
         "project_prefix": reverse("projects_web:list", args=[plan.code]),
     })
