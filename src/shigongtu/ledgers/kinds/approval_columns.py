@@ -64,8 +64,11 @@ TICKS = {_fold(w) for w in ("√", "✓", "✔", "☑", "已办", "已办理", "
 
 
 def present(ctx: ImportContext) -> list[str]:
-    """The wide approval columns the file has, by canonical name."""
-    return [h for h in WIDE if h in ctx.headers]
+    """The wide approval columns the file has, by canonical name (worked out once per file)."""
+    if "approval_headers" not in ctx.state:
+        ctx.state["approval_headers"] = [h for h in WIDE if h in ctx.headers]
+    found: list[str] = ctx.state["approval_headers"]
+    return found
 
 
 def load_checklists(ctx: ImportContext, project_ids: list[int]) -> None:
@@ -148,13 +151,18 @@ def read_row(ctx: ImportContext, row: RawRow, project_id: int | None) -> tuple[l
                                                                                 dict[str, list[Any]], bool]:
     """The row's approval cells: (kind, new fields) for each line they change, the preview's
     changes by column as written, and whether a cell was wrong (the error is recorded)."""
-    today = ctx.state.setdefault("approvals_today", timezone.localdate())
+    headers = present(ctx)
+    if not headers and not row.extras:
+        return [], {}, False
+    if "approvals_today" not in ctx.state:
+        ctx.state["approvals_today"] = timezone.localdate()
+    today: dt.date = ctx.state["approvals_today"]
     own: Mapping[str, ApprovalItem] = ctx.state["approval_lines"].get(project_id, {}) if project_id else {}
     lines: list[tuple[str, dict[str, Any]]] = []
     changes: dict[str, list[Any]] = {}
     seen: dict[str, str] = {}
     bad = unknown_ticks(ctx, row)
-    for header in present(ctx):
+    for header in headers:
         raw = row.values.get(header)
         data, problem = read_cell(raw, today)
         if problem is not None:
