@@ -184,8 +184,9 @@ def mapping(request: HttpRequest, code: str, record_id: int) -> HttpResponse:
     plan = plan_for(request, code, MANAGE)
     record = _record(request, plan, record_id)
     columns = {k.removeprefix("map::"): str(v) for k, v in request.POST.items() if k.startswith("map::")}
+    name = (record.result.get("reading") or {}).get("mapping") or _("默认")  # the one in use, else a new one
     try:
-        save_mapping(plan, record.kind, columns, request.user)
+        save_mapping(plan, record.kind, columns, request.user, name)
     except InputRejected as exc:
         messages.error(request, "；".join(p.message for p in exc.problems))
         return redirect("ledgers_web:preview", code=plan.code, record_id=record.pk)
