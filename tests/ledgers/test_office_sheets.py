@@ -321,3 +321,27 @@ def test_the_preview_reads_in_english(cast):
     client.cookies["django_language"] = "en"
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "How the sheet was read" in page and "Header read from row 1" in page
+
+
+@time_machine.travel(NOW)
+def test_an_investment_rate_that_disagrees_with_the_figures_is_a_warning_naming_the_row(cast):
+    Project.objects.create(plan=cast.plan, code="P-1", name="长春市算力中心", annual_plan=Decimal("1000"))
+    Project.objects.create(plan=cast.plan, code="P-2", name="净月未来城数据中心", annual_plan=Decimal("2000"))
+    data = xlsx([["项目编号", "填报月份", "本月完成投资", "投资完成率"],
+                 ["P-1", "2023-05", 100, "10%"], ["P-1", "2023-06", 200, "30.2%"], ["P-2", "2023-06", 500, 0.4]])
+    result = run(cast, data, kind="investment")
+    assert result.ok, result.errors
+    (warning,) = [w for w in result.warnings if "投资完成率" in w]
+    assert warning.startswith("第 4 行") and "25.0%" in warning
+
+
+@time_machine.travel(NOW)
+def test_a_projects_ledgers_rate_is_checked_against_the_recorded_year_to_date(cast):
+    project = Project.objects.create(plan=cast.plan, code="P-1", name="长春市算力中心", annual_plan=Decimal("8000"))
+    InvestmentReport.objects.create(project=project, plan=cast.plan, period="2023-05", amount=Decimal("4000"))
+    data = xlsx([["项目编号", "项目名称", "年度计划投资", "投资完成率"],
+                 ["P-1", "长春市算力中心", 8000, "50%"], ["P-2", "净月未来城数据中心", 5000, "20%"]])
+    result = run(cast, data)
+    assert result.ok, result.errors
+    (warning,) = [w for w in result.warnings if "投资完成率" in w]
+    assert warning.startswith("第 3 行")

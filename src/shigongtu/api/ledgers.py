@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Router
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Body, File, Form, Router
 from ninja.files import UploadedFile
 
 from shigongtu.api.types import Code, Limit, Offset, Period
 from shigongtu.ledgers.engine import export_ledger, import_ledger
-from shigongtu.ledgers.mappings import save_mapping
+from shigongtu.ledgers.mappings import delete_mapping, find_mapping, rename_mapping, save_mapping
 from shigongtu.ledgers.models import ColumnMapping, ImportRecord
 from shigongtu.ledgers.uploads import read_upload, safe_filename
 from shigongtu.orgs.access import MANAGE, VIEW, scoped
@@ -80,3 +80,27 @@ def column_mappings(request: HttpRequest, code: str, kind: str) -> Any:
     plan = _plan(request, code, VIEW)
     return {"mappings": [{"name": m.name, "columns": m.mapping, "headers": m.headers}
                          for m in ColumnMapping.objects.filter(unit_id=plan.unit_id, kind=kind)]}
+
+
+def _mapping(plan: Plan, kind: str, name: str) -> ColumnMapping:
+    found = find_mapping(plan, kind, name)
+    if found is None:
+        raise Http404
+    return found
+
+
+@router.patch("/plans/{code}/ledgers/{kind}/mappings/{name}", response={200: dict, 422: dict})
+def rename_column_mapping(request: HttpRequest, code: str, kind: str, name: str,
+                          payload: Body[dict[str, Any]]) -> Any:
+    """Rename a saved column mapping: ``{"name": "新名称"}``."""
+    plan = _plan(request, code, MANAGE)
+    mapping = rename_mapping(plan, _mapping(plan, kind, name), str(payload.get("name") or ""), request.user)
+    return 200, {"name": mapping.name, "kind": mapping.kind, "columns": mapping.mapping}
+
+
+@router.delete("/plans/{code}/ledgers/{kind}/mappings/{name}", response={204: None})
+def delete_column_mapping(request: HttpRequest, code: str, kind: str, name: str) -> Any:
+    """Delete a saved column mapping (its history stays)."""
+    plan = _plan(request, code, MANAGE)
+    delete_mapping(plan, _mapping(plan, kind, name), request.user)
+    return 204, None

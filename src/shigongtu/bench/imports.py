@@ -22,6 +22,7 @@ from typing import Any
 
 from django.db import connections, transaction
 
+from shigongtu.bench.office_sheet import county_projects_file
 from shigongtu.ledgers.io import read_ledger, write_ledger
 from shigongtu.ledgers.kinds.projects import INVESTMENT_SPEC, PROJECTS_SPEC
 from shigongtu.lib.codes import credit_code_check_char
@@ -46,6 +47,11 @@ def _credit(i: int) -> str:
 
 def projects_file(n: int, rng: random.Random, factor: float = 1.0) -> bytes:
     """``factor`` scales every total: the same projects again with a change on every row."""
+    return write_ledger(PROJECTS_SPEC, project_rows(n, rng, factor), title="合成重点项目台账")
+
+
+def project_rows(n: int, rng: random.Random, factor: float = 1.0) -> list[dict[str, Any]]:
+    """The synthetic projects, by the ledger's canonical headers."""
     rows = []
     for i in range(n):
         total = rng.choice((800, 3500, 6000, 12000, 50000, 150000)) * rng.uniform(0.8, 1.2) * factor
@@ -59,7 +65,7 @@ def projects_file(n: int, rng: random.Random, factor: float = 1.0) -> bytes:
             "经度": round(125.45 + rng.uniform(-0.1, 0.1), 6), "纬度": round(43.78 + rng.uniform(-0.08, 0.08), 6),
             "建设地点": "净月高新区", "建设内容及规模": "合成数据：厂房、研发楼及配套设施",
         })
-    return write_ledger(PROJECTS_SPEC, rows, title="合成重点项目台账")
+    return rows
 
 
 def investment_file(codes: list[str], months: int, rng: random.Random) -> bytes:
@@ -128,6 +134,7 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
         for i in range(20):
             services.ensure_unit(f"部门{i:02d}", zone)
         plan = Plan.objects.create(code=code, name=f"{code} 导入基准", unit=zone, year=2023)
+        county = Plan.objects.create(code=f"{code}-C", name=f"{code} 县区调度表基准", unit=zone, year=2023)
     connections.close_all()  # the measured imports run in processes of their own
     figures: dict[str, Any] = {"projects_rows": n_projects}
     peaks: list[float] = []
@@ -148,6 +155,8 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
                                                 "reimport_every_row_changed": changed, "export": exported})
         figures["projects_dry_run_rows_per_s"] = round(n_projects / dry["seconds"])
         figures["projects_apply_rows_per_s"] = round(n_projects / applied["seconds"])
+        _county_variant(scratch, county, n_projects, figures, peaks, {"dry_run": dry, "apply": applied,
+                                                                      "reimport_unchanged": again})
 
         codes = [f"B{i:06d}" for i in range(n_invest_projects)]
         figures["investment_rows"] = len(codes) * 12
@@ -166,4 +175,26 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
                 InvestmentReport.objects.filter(plan=plan).delete()
                 Project.objects.filter(plan=plan).delete()
                 plan.delete()
+                Project.objects.filter(plan=county).delete()
+                county.delete()
     return figures
+
+
+def _county_variant(scratch: str, plan: Plan, n: int, figures: dict[str, Any], peaks: list[float],
+                    coded: dict[str, dict[str, Any]]) -> None:
+    """The same projects as a county 调度表 (three-row header, month in the title, no 项目编号:
+    matched by name) into a plan of their own, beside the coded file's figures (``*_vs_coded``:
+    the county sheet's time over the coded one's; the target is at most 1.2)."""
+    path, _ = _stage(scratch, "county", county_projects_file(project_rows(n, random.Random(11))), PROJECTS_SPEC,
+                     figures)
+    dry = _measure("import", "projects", plan, path, dry_run=True)
+    assert dry["created"] == n, dry
+    applied = _measure("import", "projects", plan, path)
+    assert applied["created"] == n, applied
+    again = _measure("import", "projects", plan, path)
+    assert again["unchanged"] == n, again
+    steps = {"dry_run": dry, "apply": applied, "reimport_unchanged": again}
+    _record_steps(figures, peaks, "county", steps)
+    for step, m in steps.items():
+        figures[f"county_{step}_vs_coded"] = round(m["seconds"] / coded[step]["seconds"], 3)
+

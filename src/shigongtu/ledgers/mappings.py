@@ -26,8 +26,7 @@ def save_mapping(plan: Plan, kind_name: str, columns: Mapping[str, str | None], 
     kind = registry.get(kind_name)
     if kind is None:
         raise InputRejected(FieldError(f"未知的台账类型：{kind_name}", field="kind", value=kind_name))
-    if user is not None and not Plan.objects.for_user(user, MANAGE).filter(pk=plan.pk).exists():
-        raise NotAllowed("no manage right on the plan")
+    _check_manage(plan, user)
     problems, clean, shown = [], {}, {}
     for header, target in columns.items():
         key = normalize_header(header)
@@ -57,3 +56,48 @@ def save_mapping(plan: Plan, kind_name: str, columns: Mapping[str, str | None], 
                  {"mapping": [old or None, mapping.mapping]}, actor_name(user), label=f"{kind.name} · {name}",
                  plan_code=plan.code)
     return mapping
+
+
+def _check_manage(plan: Plan, user: Any) -> None:
+    if user is not None and not Plan.objects.for_user(user, MANAGE).filter(pk=plan.pk).exists():
+        raise NotAllowed("no manage right on the plan")
+
+
+def find_mapping(plan: Plan, kind_name: str, name: str) -> ColumnMapping | None:
+    """The plan unit's mapping of a kind called ``name``, or None."""
+    return ColumnMapping.objects.filter(unit_id=plan.unit_id, kind=kind_name, name=name).first()
+
+
+@transaction.atomic
+def rename_mapping(plan: Plan, mapping: ColumnMapping, new_name: str, user: Any = None) -> ColumnMapping:
+    """Give a saved mapping [列对照] another name; the unit's uploads that ask for it by name
+    (``--mapping``) then use the new one. The name must be free for the unit and kind."""
+    _check_manage(plan, user)
+    name = (new_name or "").strip()
+    if not name or len(name) > 60:
+        raise InputRejected(FieldError("列对照名称不能为空，最长60个字符", field="name", value=new_name,
+                                       message_en="a mapping name is required, at most 60 characters"))
+    mapping = ColumnMapping.objects.select_for_update().get(pk=mapping.pk)
+    if name == mapping.name:
+        return mapping
+    if ColumnMapping.objects.filter(unit_id=mapping.unit_id, kind=mapping.kind, name=name).exists():
+        raise InputRejected(FieldError(f"已有名为「{name}」的列对照", field="name", value=name,
+                                       message_en=f"a column mapping called {name!r} already exists"))
+    old = mapping.name
+    mapping.name = name
+    mapping.updated_by = user if getattr(user, "pk", None) else None
+    mapping.save()
+    audit.record("update", "column_mapping", mapping.pk, {"name": [old, name]}, actor_name(user),
+                 label=f"{mapping.kind} · {name}", plan_code=plan.code)
+    return mapping
+
+
+@transaction.atomic
+def delete_mapping(plan: Plan, mapping: ColumnMapping, user: Any = None) -> None:
+    """Forget a saved mapping [列对照]: the unit's next upload reads the sheet by its headers
+    alone (or by another saved mapping). The history keeps what it said."""
+    _check_manage(plan, user)
+    mapping = ColumnMapping.objects.select_for_update().get(pk=mapping.pk)
+    audit.record("delete", "column_mapping", mapping.pk, {"mapping": [mapping.mapping, None]}, actor_name(user),
+                 label=f"{mapping.kind} · {mapping.name}", plan_code=plan.code)
+    mapping.delete()

@@ -14,5 +14,9 @@ urlpatterns = [
     path("plans/<str:code>/ledgers/imports/<int:record_id>/apply", views.apply, name="apply"),
     path("plans/<str:code>/ledgers/imports/<int:record_id>/file", views.original, name="original"),
     path("plans/<str:code>/ledgers/imports/<int:record_id>/mapping", views.mapping, name="mapping"),
+    path("plans/<str:code>/ledgers/imports/<int:record_id>/mapping/rename", views.mapping_rename,
+         name="mapping_rename"),
+    path("plans/<str:code>/ledgers/imports/<int:record_id>/mapping/delete", views.mapping_delete,
+         name="mapping_delete"),
     path("plans/<str:code>/ledgers/imports/<int:record_id>/errors.xlsx", views.errors_file, name="errors"),
 ]

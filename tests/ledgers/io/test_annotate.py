@@ -5,10 +5,13 @@ import openpyxl
 import pytest
 from openpyxl.styles import Font
 
+from shigongtu.ledgers.engine import annotated_copy, import_ledger
 from shigongtu.ledgers.io import annotate as annotate_module
 from shigongtu.ledgers.io import read_ledger, write_ledger
 from shigongtu.ledgers.io.annotate import AUTHOR, ERROR_FILL, ERRORS_SHEET, annotate_errors, annotated_filename
 from shigongtu.lib.errors import FieldError
+from shigongtu.projects.models import Project
+from tests.ledgers.helpers import xlsx as office_xlsx
 
 from .files import NODES, PROJECTS, csv_text, ods, xlsx
 
@@ -201,3 +204,52 @@ def test_comments_stop_after_the_cap_but_every_error_is_still_filled_and_listed(
 def test_the_annotated_copy_is_offered_as_xlsx():
     assert annotated_filename("台账.csv") == "台账-错误标注.xlsx"
     assert annotated_filename("上传/项目.xls") == "项目-错误标注.xlsx"
+
+
+# -- the errors of sheets as offices keep them, marked where they are ---------------------------
+
+def _marked_cell(cast, rows, kind, cell, **kw):
+    """Import ``rows`` (an .xlsx) as ``kind``, mark the file, and return the marked cell and the
+    error sheet's text."""
+    data = office_xlsx(rows, **kw)
+    result = import_ledger(data, "台账.xlsx", kind, cast.plan, None)
+    assert not result.ok
+    marked = annotated_copy(data, "台账.xlsx", result)
+    assert marked is not None
+    wb = load(marked)
+    listed = " ".join(str(v) for row in wb[ERRORS_SHEET].iter_rows(values_only=True) for v in row if v)
+    return wb.worksheets[0][cell], listed
+
+
+def test_the_marked_workbook_shows_a_formula_without_a_value_where_it_is_read(cast):
+    target, listed = _marked_cell(cast, [["项目编号", "项目名称", "总投资", "备用"],
+                                         ["P-1", "长春市算力中心", "=1+1", "=2+2"]], "projects", "C2")
+    assert is_marked(target) and target.comment is not None and "公式" in target.comment.text
+    assert "=1+1" in listed and "=2+2" not in listed
+
+
+def test_the_marked_workbook_shows_a_malformed_dms_coordinate(cast):
+    target, listed = _marked_cell(cast, [["项目编号", "项目名称", "经度", "纬度"],
+                                         ["P-1", "长春市算力中心", "125°77′10″", "43°49′30″"]], "projects", "C2")
+    assert is_marked(target) and target.comment is not None
+    assert "125°77′10″" in listed
+
+
+def test_the_marked_workbook_shows_a_name_that_matches_two_projects(cast):
+    Project.objects.create(plan=cast.plan, code="P-1", name="长春市算力中心")
+    Project.objects.create(plan=cast.plan, code="P-2", name="长春市 算力中心")
+    target, _ = _marked_cell(cast, [["项目名称", "填报月份", "本月完成投资"], ["长春市算力中心", "2023-06", 10]],
+                                  "investment", "A2")
+    assert is_marked(target) and "P-1" in target.comment.text and "P-2" in target.comment.text
+
+
+def test_the_marked_workbook_shows_a_name_given_twice(cast):
+    target, _ = _marked_cell(cast, [["项目名称", "总投资"], ["长春市算力中心", 10], ["长春市算力中心", 20]],
+                                  "projects", "A3")
+    assert is_marked(target) and "第 2 行" in target.comment.text
+
+
+def test_the_marked_workbook_shows_a_tick_under_an_unknown_approval_kind(cast):
+    target, _ = _marked_cell(cast, [["项目名称", "环评", "人防审批"], ["长春市算力中心", "√", "√"]],
+                                  "projects", "C2")
+    assert is_marked(target) and "人防审批" in target.comment.text

@@ -59,6 +59,7 @@ class HeaderLayout:
     extra_columns: dict[str, int]
     read: list[ColumnRead] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)
+    kept_unknown: dict[str, int] = field(default_factory=dict)  # spec.keep_unknown: unknown header → column
 
 
 @dataclass(frozen=True)
@@ -304,6 +305,7 @@ def _layout(top: int, row: int, names: list[str], groups: list[list[str]], match
     columns: dict[str, HeaderCell] = {}
     unknown: list[str] = []
     extras: dict[str, int] = {}
+    kept: dict[str, int] = {}
     all_texts: dict[int, str] = {}
     read: list[ColumnRead] = []
     for j, (text, found) in enumerate(_qualified(matcher, names, groups)):
@@ -327,9 +329,11 @@ def _layout(top: int, row: int, names: list[str], groups: list[list[str]], match
             how = "extra"
         elif how == "unknown":
             unknown.append(text)
+            if spec.keep_unknown:
+                kept.setdefault(text, index)
         read.append(ColumnRead(index, letter, text, column.canonical if column else None, how, found.year,
                                found.would_be))
-    return HeaderLayout(top, row, all_texts, columns, unknown, extras, read, titles)
+    return HeaderLayout(top, row, all_texts, columns, unknown, extras, read, titles, kept)
 
 
 def _duplicate(name: str, first: HeaderCell, second: HeaderCell) -> LedgerFileError:

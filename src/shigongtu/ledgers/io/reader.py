@@ -134,9 +134,11 @@ def read_ledger(
 
 
 def _data_rows(rows: Iterable[tuple[int, Sequence[Value]]], layout: HeaderLayout, offset: int) -> Iterator[RawRow]:
-    # (True: a ledger column by canonical name / False: an extra column by header text, name, index)
-    plan = [(True, name, cell.col_index - offset) for name, cell in layout.columns.items()]
-    plan += [(False, text, index - offset) for text, index in layout.extra_columns.items()]
+    # (True: a ledger column by canonical name / False: an extra column by header text, name, index,
+    # whether the cell is read: an unknown column kept for a look is no content and no formula)
+    plan = [(True, name, cell.col_index - offset, True) for name, cell in layout.columns.items()]
+    plan += [(False, text, index - offset, True) for text, index in layout.extra_columns.items()]
+    plan += [(False, text, index - offset, False) for text, index in layout.kept_unknown.items()]
     for number, raw in rows:
         first = next((v for v in raw if v is not None and v != ""
                       and not (type(v) is str and (v.isspace() or v.startswith(UNCACHED)))), None)
@@ -149,18 +151,19 @@ def _data_rows(rows: Iterable[tuple[int, Sequence[Value]]], layout: HeaderLayout
         extra: dict[str, Value] = {}
         filled = False
         uncalculated: list[tuple[str, str]] = []
-        for target, name, i in plan:
+        for target, name, i, read in plan:
             v = raw[i] if i < n else None
             t = type(v)
             if t is str:
                 if not v or v.isspace():  # type: ignore[union-attr]
                     v = None
                 elif v.startswith(UNCACHED):  # type: ignore[union-attr]
-                    uncalculated.append((name, v[len(UNCACHED):]))  # type: ignore[index]
+                    if read:
+                        uncalculated.append((name, v[len(UNCACHED):]))  # type: ignore[index]
                     v = None
             elif t is float and v.is_integer():  # type: ignore[union-attr]
                 v = int(v)  # type: ignore[arg-type]
-            if v is not None:
+            if v is not None and read:
                 filled = True
             (values if target else extra)[name] = v
         if filled or uncalculated:  # rows with content only in ignored columns (序号...) are empty rows

@@ -83,6 +83,9 @@ class LedgerSpec:
     # Header forms no list of aliases can hold (1-6月完成投资): (regex on the normalised header,
     # canonical).
     patterns: tuple[tuple[str, str], ...] = ()
+    # Keep the cells of columns the ledger does not know (still warned of as ignored) in each
+    # row's ``extras``, for a kind that looks at them (a √ under an unknown approval kind).
+    keep_unknown: bool = False
     _lookup: dict[str, Column] = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:

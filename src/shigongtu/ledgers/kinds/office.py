@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -198,25 +197,59 @@ def year_to_date(ctx: ImportContext, rows: list[RawRow], projects: dict[str, Any
         v[MONTH] = str(ytd - before)  # in 万元: the 本月 column has no unit note of its own
 
 
-def check_rates(ctx: ImportContext, rows: Iterable[RawRow], annual: dict[str, Decimal | None],
-                ytd: dict[int, Decimal]) -> None:
-    """投资完成率 as written against the year to date and the annual plan: a warning when they
-    differ by more than half a percentage point (the sheet is not wrong to round)."""
+def recorded_ytd(ctx: ImportContext, existing: dict[str, Project]) -> None:
+    """For a projects ledger with 投资完成率: each existing project's year to date as recorded."""
     if RATE not in ctx.headers:
         return
-    for row in rows:
-        raw = row.values.get(RATE)
-        code = str(row.values.get(CODE) or "").strip()
-        plan_amount = annual.get(code)
-        if cells.blank(raw) or not plan_amount or row.number not in ytd:
+    counted = counted_by_period([p.pk for p in existing.values()], ctx.plan.year)
+    ctx.state["recorded_ytd"] = {pk: sum(periods.values(), Decimal(0)) for pk, periods in counted.items()}
+
+
+def check_project_rate(ctx: ImportContext, row: RawRow, clean: dict[str, Any], project: Project | None) -> None:
+    """A projects ledger's 投资完成率 against the year to date recorded and the annual plan
+    (the row's, else the project's)."""
+    if RATE not in ctx.headers:
+        return
+    annual = clean.get("annual_plan") if clean.get("annual_plan") is not None else \
+        getattr(project, "annual_plan", None)
+    ytd = ctx.state.get("recorded_ytd", {}).get(project.pk, Decimal(0)) if project is not None else Decimal(0)
+    rate_warning(ctx, row, annual, ytd)
+
+
+def check_investment_rates(ctx: ImportContext, rows: list[RawRow], checked: list[tuple[dict[str, Any], Any]],
+                           counted: dict[int, dict[str, Decimal]]) -> None:
+    """An investment ledger's 投资完成率 against the year to date (recorded months and the file's
+    earlier rows, up to the row's month) and the project's annual plan."""
+    if RATE not in ctx.headers:
+        return
+    ids = {c["project_id"] for c, problems in checked if not problems and "project_id" in c}
+    fresh = [pk for pk in ids if pk not in counted]
+    for pk, periods in counted_by_period(fresh, ctx.plan.year).items():
+        counted[pk] = periods
+    annual = dict(Project.objects.filter(pk__in=ids).values_list("pk", "annual_plan"))
+    for row, (clean, problems) in zip(rows, checked, strict=True):
+        if problems or "project_id" not in clean or clean.get("amount") is None:
             continue
-        try:
-            written = Decimal(str(raw).strip().rstrip("%"))
-        except ArithmeticError:
-            continue
-        if isinstance(raw, float | int) and written <= 1:
-            written *= 100  # a ratio cell formatted as a percentage
-        actual = ytd[row.number] / plan_amount * 100
-        if abs(actual - written) > Decimal("0.5"):
-            ctx.warnings.append(f"第 {row.number} 行投资完成率 {raw} 与数据不符"
-                                f"（按本年累计与年度计划应为 {actual:.1f}%）")
+        months = counted.setdefault(clean["project_id"], {})
+        months[clean["period"]] = clean["amount"]
+        ytd = sum((a for p, a in months.items() if p <= clean["period"] and p[:4] == clean["period"][:4]), Decimal(0))
+        rate_warning(ctx, row, annual.get(clean["project_id"]), ytd)
+
+
+def rate_warning(ctx: ImportContext, row: RawRow, annual: Decimal | None, ytd: Decimal) -> None:
+    """投资完成率 as written against the year to date and the annual plan: a warning naming the
+    row when they differ by more than half a percentage point (the sheet is not wrong to round)."""
+    raw = row.values.get(RATE)
+    if cells.blank(raw) or not annual:
+        return
+    try:
+        written = Decimal(str(raw).strip().rstrip("%％"))
+    except ArithmeticError:
+        return  # not a number: a column the platform does not read as one
+    if isinstance(raw, float | int) and written <= 1:
+        written *= 100  # a ratio cell formatted as a percentage
+    actual = ytd / annual * 100
+    if abs(actual - written) > Decimal("0.5"):
+        column = ctx.headers.get(RATE, RATE)
+        ctx.warnings.append(f"第 {row.number} 行「{column}」为 {raw}，与数据不符"
+                            f"（本年累计 {ytd:f} 万元 ÷ 年度计划 {annual:f} 万元 = {actual:.1f}%）")

@@ -14,7 +14,7 @@ from typing import Any
 from shigongtu.audit import services as audit
 from shigongtu.ledgers import cells
 from shigongtu.ledgers.io import Column, LedgerSpec, RawRow
-from shigongtu.ledgers.kinds import office
+from shigongtu.ledgers.kinds import approval_columns, office
 from shigongtu.ledgers.kinds.base import CREATE, UNCHANGED, UPDATE, ImportContext, LedgerKind, RowPlan
 from shigongtu.lib import geo
 from shigongtu.lib.errors import FieldError
@@ -99,9 +99,9 @@ def _project_columns() -> tuple[Column, ...]:
 
 
 PROJECTS_SPEC = LedgerSpec(kind="projects", title_zh="重点项目台账",
-                           columns=(*_project_columns(), *office.unused_columns("序号", office.RATE, "是否开工",
-                                                                                "是否竣工", "备注")),
-                           stand_ins=(("项目编号", ("项目名称",)),))
+                           columns=(*_project_columns(), *approval_columns.COLUMNS,
+                                    *office.unused_columns("序号", office.RATE, "是否开工", "是否竣工", "备注")),
+                           stand_ins=(("项目编号", ("项目名称",)),), keep_unknown=True)
 _YTD_FORM = r"(?:\d{4}年)?1[-—–~～至到]\d{1,2}月(?:累计|份累计)?完成投资(?:额|额度)?"
 INVESTMENT_SPEC = LedgerSpec(
     kind="investment",
@@ -160,6 +160,8 @@ class ProjectsKind(LedgerKind):
                 project_id__in=[p.pk for p in existing.values()]).values_list("project_id", "node__code"):
             linked[project_id].append(code)
         ctx.state["node_codes"] = {k: sorted(v) for k, v in linked.items()}
+        approval_columns.load_checklists(ctx, [p.pk for p in existing.values()])
+        office.recorded_ytd(ctx, existing)
 
     def check(self, ctx: ImportContext, rows: list[RawRow]) -> Iterator[RowPlan]:
         existing: dict[str, Project] = ctx.state["existing"]
@@ -167,18 +169,25 @@ class ProjectsKind(LedgerKind):
                                         header_units=_header_units(ctx), existing=existing,
                                         seen=ctx.state["seen"], look=ctx.state["look"])
         for row, (clean, problems) in zip(rows, checked, strict=True):
+            project = existing.get(str(clean.get("code") or ""))
+            lines, approval_changes, bad = approval_columns.read_row(ctx, row, project.pk if project else None)
             if problems:
                 ctx.errors.extend(_cell_errors(ctx, row, problems))
+            if problems or bad:
                 continue
-            project = existing.get(clean["code"])
+            office.check_project_rate(ctx, row, clean, project)
             shown = ctx.state["shown"] < PREVIEW_ROWS
             if project is None:
                 changes = self._created(ctx, clean) if shown else {}
                 plan_row = RowPlan(row.number, clean["code"], CREATE, changes, {"clean": clean})
             else:
                 plan_row = self._updated(ctx, row.number, clean, project)
-                if not shown:
-                    plan_row.changes = {}
+                if lines and plan_row.action == UNCHANGED:
+                    plan_row.action = UPDATE
+            plan_row.payload["approvals"] = lines
+            plan_row.changes.update(approval_changes)
+            if not shown:
+                plan_row.changes = {}
             ctx.state["shown"] += shown and plan_row.action != UNCHANGED
             yield plan_row
 
@@ -205,6 +214,9 @@ class ProjectsKind(LedgerKind):
 
     def apply(self, ctx: ImportContext, plans: list[RowPlan]) -> None:
         apply_project_rows(ctx.plan, [p.payload["clean"] for p in plans], ctx.user)
+        lines = [(p.row, p.payload["clean"]["code"], p.payload["approvals"]) for p in plans if p.payload["approvals"]]
+        if lines:
+            approval_columns.apply(ctx, lines)
 
     def export_rows(self, plan: Any, user: Any, filters: Mapping[str, Any] | None = None) -> Iterable[dict[str, Any]]:
         qs = Project.objects.filter(plan=plan)
@@ -302,6 +314,7 @@ class InvestmentKind(LedgerKind):
         checked = investment_rows.validate_investment_rows(
             ctx.plan, [r.values for r in rows], header_units=_header_units(ctx), projects=ctx.state["projects"],
             state=ctx.state["rows"])
+        office.check_investment_rates(ctx, rows, checked, ctx.state.setdefault("rate_counted", {}))
         existing: dict[tuple[int, str], dict[str, Any]] = ctx.state["existing"]
         for row, (clean, problems) in zip(rows, checked, strict=True):
             if problems:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from shigongtu.ledgers import kinds as registry
 from shigongtu.ledgers.engine import annotated_copy, export_ledger, import_ledger, in_language
 from shigongtu.ledgers.io import annotated_filename
-from shigongtu.ledgers.mappings import save_mapping
+from shigongtu.ledgers.mappings import delete_mapping, find_mapping, rename_mapping, save_mapping
 from shigongtu.ledgers.models import ImportRecord
 from shigongtu.ledgers.uploads import read_upload, safe_filename, too_large_message
 from shigongtu.lib.errors import InputRejected
@@ -190,12 +190,54 @@ def mapping(request: HttpRequest, code: str, record_id: int) -> HttpResponse:
     plan = plan_for(request, code, MANAGE)
     record = _record(request, plan, record_id)
     columns = {k.removeprefix("map::"): str(v) for k, v in request.POST.items() if k.startswith("map::")}
+    name = (record.result.get("reading") or {}).get("mapping") or _("默认")  # the one in use, else a new one
     try:
-        save_mapping(plan, record.kind, columns, request.user)
+        save_mapping(plan, record.kind, columns, request.user, name)
     except InputRejected as exc:
         messages.error(request, "；".join(p.message for p in exc.problems))
         return redirect("ledgers_web:preview", code=plan.code, record_id=record.pk)
+    return _recheck(request, plan, record, None)
+
+
+def _recheck(request: HttpRequest, plan: Any, record: ImportRecord, mapping: str | None) -> HttpResponse:
+    """Check the file again (a dry run) under ``mapping`` (None: the unit's latest) and show it."""
     result = import_ledger(bytes(record.content), record.filename, record.kind, plan, request.user, dry_run=True,
                            create_units=bool(record.result.get("create_units")), sheet=record.result.get("sheet"),
-                           period=record.result.get("period"))
+                           period=record.result.get("period"), mapping=mapping)
     return redirect("ledgers_web:preview", code=plan.code, record_id=result.record_id)
+
+
+def _used_mapping(plan: Any, record: ImportRecord) -> Any:
+    name = (record.result.get("reading") or {}).get("mapping")
+    found = find_mapping(plan, record.kind, name) if name else None
+    if found is None:
+        raise Http404
+    return found
+
+
+@login_required
+@require_POST
+def mapping_rename(request: HttpRequest, code: str, record_id: int) -> HttpResponse:
+    """Rename the saved column mapping (列对照) this preview used, and check the file again under it."""
+    plan = plan_for(request, code, MANAGE)
+    record = _record(request, plan, record_id)
+    found = _used_mapping(plan, record)
+    with rejected() as outcome:
+        found = rename_mapping(plan, found, request.POST.get("name", ""), request.user)
+    if not outcome.ok:
+        messages.error(request, outcome.error)
+        return redirect("ledgers_web:preview", code=plan.code, record_id=record.pk)
+    messages.success(request, _("列对照已重命名为「%(name)s」。") % {"name": found.name})
+    return _recheck(request, plan, record, found.name)
+
+
+@login_required
+@require_POST
+def mapping_delete(request: HttpRequest, code: str, record_id: int) -> HttpResponse:
+    """Delete the saved column mapping this preview used, and check the file again without it."""
+    plan = plan_for(request, code, MANAGE)
+    record = _record(request, plan, record_id)
+    found = _used_mapping(plan, record)
+    delete_mapping(plan, found, request.user)
+    messages.success(request, _("已删除列对照「%(name)s」。") % {"name": found.name})
+    return _recheck(request, plan, record, None)
