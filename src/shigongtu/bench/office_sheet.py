@@ -70,12 +70,15 @@ def _header(ws: Any) -> list[tuple[int, list[str | None]]]:
     low: list[str | None] = []
     for j, (group, sub, name, _) in enumerate(LAYOUT):
         if group is None:  # one name over all three rows
-            top.append(name), mid.append(None), low.append(None)
+            top.append(name)
+            mid.append(None)
+            low.append(None)
             ws.merged_cells.add(CellRange(min_col=j + 1, min_row=HEADER_TOP, max_col=j + 1, max_row=HEADER_LOW))
             continue
         top.append(group if j == 0 or groups[j - 1] != group else None)
         if sub is None:  # a name over the two lower rows
-            mid.append(name), low.append(None)
+            mid.append(name)
+            low.append(None)
             ws.merged_cells.add(CellRange(min_col=j + 1, min_row=HEADER_TOP + 1, max_col=j + 1, max_row=HEADER_LOW))
         else:
             mid.append(sub if j == 0 or subs[j - 1] != subs[j] else None)
