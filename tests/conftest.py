@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from hypothesis import settings as hypothesis_settings
 from django.test import Client
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 from shigongtu.orgs.models import Membership, OrgUnit
 from shigongtu.plans import services
