@@ -12,11 +12,11 @@ from shigongtu.bulletins.blocks import NUMBER, Column, Section, Table
 from shigongtu.bulletins.facts import Facts
 from shigongtu.lib.periods import format_date_zh
 
-_YI = Decimal(10_000)
+YI = N.Quantity("万元", "亿元", 2)  # the tables' 亿元 columns, through the bulletin's one money rule
 
 
 def _yi(wan: Decimal) -> str:
-    return N.text(N.rounded(wan / _YI, 2))
+    return N.text(YI.of(wan))
 
 
 def build(facts: Facts, figures: dict[str, Any]) -> Section | None:

@@ -7,6 +7,8 @@ from typing import Any
 
 from django import template
 
+from shigongtu.lib.amounts import wan_to_yi
+
 register = template.Library()
 
 
@@ -34,7 +36,7 @@ def yi(wan: Any) -> str:
     """An amount in 万元 shown in 亿元 with two decimals (1,234,5 万元 → 12.35)."""
     if wan is None or wan == "":
         return "—"
-    return f"{Decimal(str(wan)) / 10000:.2f}"
+    return f"{wan_to_yi(Decimal(str(wan))):.2f}"
 
 
 @register.filter
