@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",  # sign-in throttling (utilities/signin.py)
+    "django_tasks",  # background work: imports, bulletins, notification runs, thumbnails
+    "django_tasks_db",  # … queued in the database; `shigongtu db_worker` runs them
     "shigongtu.utilities",
     "shigongtu.orgs",
     "shigongtu.audit",
@@ -204,6 +206,18 @@ FILE_UPLOAD_HANDLERS = [  # the size limit is checked while the file streams in 
 ]
 
 REDIS_URL = env_str("SHIGONGTU_REDIS_URL")
+# Background tasks: queued in the database and run by `shigongtu db_worker` (one more process,
+# no extra service); the test suite runs them at once, in the request that enqueued them.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if ENVIRONMENT == "test"
+            else env_str("SHIGONGTU_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+        ),
+    }
+}
+
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
