@@ -44,3 +44,19 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None or raw.strip() == "":
         return list(default or [])
     return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def env_json_map(name: str) -> dict[str, object]:
+    """A JSON object (e.g. webhook robots by unit name); empty when unset."""
+    import json
+
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return {}
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{name} must be a JSON object, got {raw[:40]!r}…: {exc}") from exc
+    if not isinstance(value, dict):
+        raise ConfigError(f"{name} must be a JSON object")
+    return value

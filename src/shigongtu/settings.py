@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
 
-from shigongtu.env import ConfigError, env_bool, env_int, env_list, env_str
+from shigongtu.env import ConfigError, env_bool, env_int, env_json_map, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 ENVIRONMENT = env_str("SHIGONGTU_ENV", "development")
@@ -77,6 +78,7 @@ INSTALLED_APPS = [
     "shigongtu.enterprises",
     "shigongtu.attraction",
     "shigongtu.supervision",
+    "shigongtu.notifications",
     "shigongtu.ledgers",
     "shigongtu.bulletins",
     "shigongtu.web",
@@ -217,6 +219,31 @@ TASKS = {
         ),
     }
 }
+
+# Notifications (shigongtu.notifications): the outside channels' addresses and secrets come from the
+# environment only. Robots are JSON maps by unit name ("*" for every other unit):
+# SHIGONGTU_WECOM_ROBOTS='{"*": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…"}',
+# SHIGONGTU_DINGTALK_ROBOTS='{"*": {"url": "https://oapi.dingtalk.com/robot/send?access_token=…", "secret": "SEC…"}}'.
+NOTIFY_WECOM_ROBOTS = env_json_map("SHIGONGTU_WECOM_ROBOTS")
+NOTIFY_DINGTALK_ROBOTS = env_json_map("SHIGONGTU_DINGTALK_ROBOTS")
+NOTIFY_SMS_URL = env_str("SHIGONGTU_SMS_URL")
+NOTIFY_SMS_TEMPLATE = env_str("SHIGONGTU_SMS_TEMPLATE")
+NOTIFY_SMS_TOKEN = env_str("SHIGONGTU_SMS_TOKEN")
+NOTIFY_TIMEOUT = env_int("SHIGONGTU_NOTIFY_TIMEOUT", 5)  # seconds per webhook call
+NOTIFY_QUIET_HOURS = env_str("SHIGONGTU_NOTIFY_QUIET_HOURS", "22:00-07:00")  # no outside message then
+NOTIFY_DAILY_CAP = env_int("SHIGONGTU_NOTIFY_DAILY_CAP", 20)  # outside messages per person (or group) a day
+NOTIFY_MAX_ATTEMPTS = env_int("SHIGONGTU_NOTIFY_MAX_ATTEMPTS", 5)
+NOTIFY_SITE_URL = env_str("SHIGONGTU_SITE_URL")  # makes the links in outside messages absolute
+# Outside production mail is written to files (never to stdout: `notify --json` prints one document).
+EMAIL_BACKEND = env_str("SHIGONGTU_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION
+                        else "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = env_str("SHIGONGTU_EMAIL_FILE_PATH", str(Path(tempfile.gettempdir()) / "shigongtu-mail"))
+EMAIL_HOST = env_str("SHIGONGTU_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("SHIGONGTU_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("SHIGONGTU_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("SHIGONGTU_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("SHIGONGTU_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("SHIGONGTU_EMAIL_FROM", "shigongtu@localhost")
 
 CACHES = {
     "default": (

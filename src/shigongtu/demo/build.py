@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
-from shigongtu.demo import attraction, enterprises, plan, projects, supervision
+from shigongtu.demo import attraction, enterprises, notifications, plan, projects, supervision
 
 DEMO_PLAN = plan.DEMO_PLAN
 
@@ -23,6 +23,7 @@ STEPS: tuple[Step, ...] = (
     enterprises.build_enterprises,  # the enterprise registry and its tiers; the tier indicators read it
     attraction.build_leads,  # 招商: leads across the stages, fund arrivals, node 1.8's indicators
     supervision.build_supervision,  # 督办/整改 items: inspection feedback, 卫片 findings, instructions
+    notifications.build_notifications,  # reminder rules and the notices they raise at 2023-06-30
 )
 
 

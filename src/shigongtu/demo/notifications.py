@@ -1,0 +1,59 @@
+"""The notifications part of the demo: a few rules on JY-2023 and the notices they raise at
+2023-06-30 in the demo accounts' inboxes — ILLUSTRATIVE. Nothing is sent outside during the build:
+the pending outside deliveries go at the first ``shigongtu notify`` once robots are configured.
+
+A step of :data:`shigongtu.demo.build.STEPS`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+
+from shigongtu.demo.plan import DEMO_AS_OF
+from shigongtu.notifications import runs, services
+from shigongtu.notifications.evaluate import evaluate
+from shigongtu.notifications.rules import kinds as K
+from shigongtu.orgs.models import Membership
+from shigongtu.plans import services as plan_services
+from shigongtu.plans.models import Plan, Report
+
+# (kind, days, escalate after, roles, channels)
+RULES: tuple[tuple[str, int, int | None, list[str], list[str]], ...] = (
+    (K.REPORT_DUE, 5, None, ["reporter"], [K.INBOX, K.EMAIL]),
+    (K.REPORT_OVERDUE, 0, None, ["reporter", "coordinator"], [K.INBOX, K.SMS]),
+    (K.REPORT_RETURNED, 0, None, ["reporter"], [K.INBOX, K.WECOM]),
+    (K.NODE_RED, 0, None, ["reporter", "coordinator"], [K.INBOX, K.WECOM]),
+    (K.PROJECT_RED, 0, None, ["coordinator"], [K.INBOX]),
+    (K.SUPERVISION_DUE, 0, None, ["reporter", "coordinator"], [K.INBOX, K.DINGTALK]),
+    (K.SUPERVISION_OVERDUE, 0, 7, ["reporter", "coordinator"], [K.INBOX, K.DINGTALK]),
+    (K.APPROVAL_EXPIRING, 0, None, ["coordinator"], [K.INBOX, K.EMAIL]),
+    (K.BOND_IDLE, 0, None, ["coordinator"], [K.INBOX]),
+    (K.LEAD_SLA, 2, None, ["coordinator"], [K.INBOX]),
+)
+
+
+def _return_a_report(plan: Plan, coordinator: Any) -> None:
+    """Return one of 项目服务中心's June reports (ILLUSTRATIVE), so the clerk jy_xmzx has a return to hear of."""
+    report = (Report.objects.filter(node__plan=plan, period="2023-06", status=Report.Status.SUBMITTED,
+                                    node__lead_unit__name="项目服务中心").order_by("node__code").first())
+    if report is not None:
+        plan_services.review_report(report, False, user=coordinator,
+                                    reason="请补充6月项目现场形象进度照片和投资支付凭证。（示例）")
+
+
+def build_notifications(context: dict[str, Any]) -> None:
+    """Rules on JY-2023, the 督办 leader's account (郑海, for escalations) and the notices at 2023-06-30."""
+    plan: Plan = context["plan"]
+    coordinator = context["coordinator"]
+    password = context["accounts"][0]["password"]
+    leader = get_user_model().objects.create_user(username="jy_zhenghai", password=password, first_name="郑海")
+    Membership.objects.create(user=leader, unit=context["jy"], role="viewer")
+    context["accounts"].append({"username": "jy_zhenghai", "password": password, "role": "viewer",
+                                "unit": context["jy"].name, "label": "郑海 督办责任领导（示例）"})
+    for kind, days, escalate, roles, channels in RULES:
+        services.save_rule(plan, {"kind": kind, "days": days, "escalate_after": escalate, "roles": roles,
+                                  "channels": channels}, coordinator)
+    _return_a_report(plan, coordinator)
+    runs.raise_notices(plan, DEMO_AS_OF, evaluate(plan, DEMO_AS_OF))

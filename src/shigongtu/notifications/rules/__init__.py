@@ -1,0 +1,1 @@
+"""Pure rules of notifications: kinds, events and their keys, recipients, quiet hours, back-off, digests."""

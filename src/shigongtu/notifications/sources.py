@@ -1,0 +1,180 @@
+"""What each kind of rule raises at a date, read from the record types' own selectors.
+
+One truth: a light, a missing report or a deadline comes from the selector the pages use
+(``plans.selectors``, ``projects.selectors.warnings``, ``supervision.selectors``,
+``attraction.selectors``); this module only turns their answers into :class:`Event` s. The
+:class:`Sources` of a plan and date computes each of those reads once, whatever the rules ask.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import cache, cached_property
+from typing import Any
+
+from django.db.models import Exists, OuterRef
+from django.urls import NoReverseMatch, reverse
+
+from shigongtu.lib.periods import Period, format_date_zh
+from shigongtu.notifications.rules import kinds as K
+from shigongtu.notifications.rules.events import Event, month_key, upcoming_deadline
+from shigongtu.plans.models import Node, Plan, Report
+from shigongtu.plans.rules.lights import RED
+from shigongtu.plans.rules.warnings import LAG, MISSING_REPORT, OVERDUE, missing_reports
+from shigongtu.plans.selectors import compute_warnings, get_rollup, reported_periods
+from shigongtu.projects.models import Project
+from shigongtu.projects.selectors.warnings import ProjectWarning, lights_by_project, project_warnings
+
+PLACEHOLDER = "__object__"
+
+
+@cache
+def _prefix(name: str, plan_code: str) -> str:
+    try:
+        return reverse(name, args=(plan_code, PLACEHOLDER))
+    except NoReverseMatch:
+        return ""
+
+
+def _link(name: str, plan_code: str, code: str) -> str:
+    """A page's path (reversed once per page and plan: a province raises a hundred thousand events)."""
+    return _prefix(name, plan_code).replace(PLACEHOLDER, code)
+
+
+class Sources:
+    """The plan's reads at ``as_of``, each computed at most once for all the rules of a run."""
+
+    def __init__(self, plan: Plan, as_of: dt.date) -> None:
+        self.plan, self.as_of = plan, as_of
+        self.month = month_key(as_of)
+
+    @cached_property
+    def rollup(self) -> Any:
+        return get_rollup(self.plan, self.as_of)
+
+    @cached_property
+    def warnings(self) -> list[Any]:
+        return compute_warnings(self.plan, self.as_of, self.rollup)
+
+    @cached_property
+    def nodes(self) -> dict[int, tuple[str, str, str, str]]:
+        """node id → (code, title, lead unit path, lead unit name); no lead unit → the plan's."""
+        unit = self.plan.unit
+        return {pk: (code, title, path or unit.path, name or unit.name) for pk, code, title, path, name in
+                Node.objects.filter(plan=self.plan).values_list("pk", "code", "title", "lead_unit__path",
+                                                                "lead_unit__name").iterator(chunk_size=5000)}
+
+    @cached_property
+    def project_warnings(self) -> list[ProjectWarning]:
+        return project_warnings(self.plan, self.as_of)
+
+    def projects(self, codes: set[str]) -> dict[str, tuple[int, str, str]]:
+        """project code → (id, lead unit path, lead unit name) for the projects named."""
+        if not codes:
+            return {}
+        unit = self.plan.unit
+        rows = Project.objects.filter(plan=self.plan).values_list("code", "pk", "lead_unit__path", "lead_unit__name")
+        return {code: (pk, path or unit.path, name or unit.name) for code, pk, path, name in rows.iterator(5000)
+                if code in codes}
+
+    def node_event(self, kind: str, node_id: int, period: str, zh: str, en: str, **extra: Any) -> Event:
+        code, title, path, name = self.nodes[node_id]
+        return Event(kind, "node", code, period, f"{code} {title}：{zh}", f"{code} {title}: {en}",
+                     unit_path=path, unit_name=name, link=_link("web:node", self.plan.code, code), **extra)
+
+
+# -- the blueprint ---------------------------------------------------------------------------
+
+def report_due(src: Sources, rule: Any) -> list[Event]:
+    """Leaves whose next monthly report falls due within ``rule.days`` days and is not in yet."""
+    plan, as_of = src.plan, src.as_of
+    year, month, deadline = upcoming_deadline(as_of, plan.report_deadline_day)
+    if year != plan.year or (deadline - as_of).days > rule.days:
+        return []
+    period = Period(year, month)
+    # The contract's own rule, asked about the day after the deadline: who would then be missing.
+    missing = missing_reports(src.rollup.results, reported_periods(plan, period.key), plan.year,
+                              deadline + dt.timedelta(days=1), plan.report_deadline_day)
+    zh = f"{period.label_zh}月报将于{format_date_zh(deadline)}截止，尚未报送"
+    en = f"the {period.label_en} report is due on {deadline.isoformat()} and not in yet"
+    return [src.node_event(K.REPORT_DUE, w.node_id, period.key, zh, en) for w in missing]
+
+
+def report_overdue(src: Sources, rule: Any) -> list[Event]:
+    """Leaves missing last month's report after the deadline day (contract §2, 未按时填报)."""
+    out = []
+    for w in src.warnings:
+        if w.kind == MISSING_REPORT:
+            p = Period.parse(w.detail["period"])
+            out.append(src.node_event(K.REPORT_OVERDUE, w.node_id, p.key, f"{p.label_zh}月报逾期未报",
+                                      f"the {p.label_en} report is overdue"))
+    return out
+
+
+def report_returned(src: Sources, rule: Any) -> list[Event]:
+    """Returned reports not yet replaced by a later one: to their submitter and the node's unit."""
+    later = Report.objects.filter(node=OuterRef("node"), period=OuterRef("period"),
+                                  submitted_seq__gt=OuterRef("submitted_seq"))
+    rows = (Report.objects.filter(node__plan=src.plan, status=Report.Status.RETURNED)
+            .exclude(Exists(later))
+            .values_list("pk", "version", "node_id", "period", "return_reason", "submitted_by_id"))
+    out = []
+    for pk, version, node_id, period, reason, by in rows:
+        p = Period.parse(period)
+        out.append(src.node_event(K.REPORT_RETURNED, node_id, f"r{pk}v{version}", f"{p.label_zh}月报被退回：{reason}",
+                                  f"the {p.label_en} report was returned: {reason}",
+                                  users=(by,) if by else (), body=reason, body_en=reason))
+    return out
+
+
+def node_red(src: Sources, rule: Any) -> list[Event]:
+    """Nodes lit red this month (滞后 or 逾期), once a month each."""
+    out = []
+    for w in src.warnings:
+        if w.kind in (LAG, OVERDUE) and w.light == RED:
+            zh = "已逾期" if w.kind == OVERDUE else "进度滞后"
+            lag = float(w.detail.get("lag", 0))
+            out.append(src.node_event(K.NODE_RED, w.node_id, src.month, f"亮红灯（{zh}，落后序时{lag:.1f}个百分点）",
+                                      f"turned red ({'overdue' if w.kind == OVERDUE else 'lagging'}, "
+                                      f"{lag:.1f} points behind schedule)"))
+    return out
+
+
+# -- key projects ----------------------------------------------------------------------------
+
+def _project_events(src: Sources, kind: str, found: list[ProjectWarning],
+                    period: Callable[[ProjectWarning], str], object_id: Callable[[ProjectWarning], str]) -> list[Event]:
+    info = src.projects({w.project for w in found})
+    out = []
+    for w in found:
+        if w.project not in info:
+            continue
+        _, path, name = info[w.project]
+        out.append(Event(kind, "project", object_id(w), period(w), f"{w.project} {w.name}：{w.label}（{w.message}）",
+                         f"{w.project} {w.name}: {w.label_en} ({w.message_en})", unit_path=path, unit_name=name,
+                         link=_link("projects_web:detail", src.plan.code, w.project)))
+    return out
+
+
+def project_red(src: Sources, rule: Any) -> list[Event]:
+    """Projects whose light (the worst of their warnings, contract §4) is red this month."""
+    red = {code for code, light in lights_by_project(src.project_warnings).items() if light == RED}
+    first: dict[str, ProjectWarning] = {}
+    for w in src.project_warnings:
+        if w.project in red and w.light == RED:
+            first.setdefault(w.project, w)
+    return _project_events(src, K.PROJECT_RED, list(first.values()), lambda w: src.month, lambda w: w.project)
+
+
+def approval_expiring(src: Sources, rule: Any) -> list[Event]:
+    """Obtained approvals lapsing within 30 days before the project started, or lapsed."""
+    found = [w for w in src.project_warnings if w.kind == "approval_expiring"]
+    return _project_events(src, K.APPROVAL_EXPIRING, found, lambda w: str(w.detail.get("valid_until")),
+                           lambda w: f"{w.project}/{w.detail.get('approval')}")
+
+
+def bond_idle(src: Sources, rule: Any) -> list[Event]:
+    """Special-bond money idle beyond the plan's threshold (项目设置: 闲置天数), once a month."""
+    found = [w for w in src.project_warnings if w.kind == "bond_idle"]
+    return _project_events(src, K.BOND_IDLE, found, lambda w: src.month, lambda w: w.project)
