@@ -43,7 +43,7 @@ def start_sink() -> Sink:
     sink: Sink
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length)
             parts = urlsplit(self.path)
