@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("shigongtu.web.urls_dashboard")),
     path("", include("shigongtu.web.urls_people")),
     path("", include("shigongtu.web.urls_settings")),
+    path("", include("shigongtu.web.urls_notifications")),
     path("", include("shigongtu.web.urls")),
 ]
