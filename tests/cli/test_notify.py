@@ -17,7 +17,6 @@ from shigongtu.plans import services as plan_services
 from tests.notifications import conftest as notification_fixtures
 from tests.notifications.sink import Sink
 
-
 sink, robots = notification_fixtures.sink, notification_fixtures.robots  # the local HTTP sink's fixtures
 
 
