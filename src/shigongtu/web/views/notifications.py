@@ -25,7 +25,7 @@ from shigongtu.notifications.models import Notice, NotificationRule
 from shigongtu.notifications.rules import kinds as K
 from shigongtu.notifications.tasks import notify
 from shigongtu.orgs.access import MANAGE
-from shigongtu.orgs.models import OrgUnit
+from shigongtu.orgs.models import Membership, OrgUnit
 from shigongtu.web.errors import joined
 from shigongtu.web.views.common import plan_for, plan_nav
 
@@ -96,17 +96,23 @@ def open_notice(request: HttpRequest, pk: int) -> HttpResponse:
 
 # -- a plan's rules and send log (coordinators) -----------------------------------------------
 
+def _joined(words: list[str]) -> str:
+    return (", " if _english() else "、").join(words)
+
+
 def _rule_rows(plan: Any) -> list[NotificationRule]:
+    roles = dict(Membership.Role.choices)
     rows = list(selectors.rules(plan))
     for r in rows:
         r.kind_label = kind_label(r.kind)
-        r.channel_labels = [channel_label(c) for c in r.channels]
+        r.channel_text = _joined([channel_label(c) for c in r.channels])
+        r.role_text = _joined([str(roles.get(x, x)) for x in r.roles])
     return rows
 
 
 def _rule_context(request: HttpRequest, plan: Any, **extra: Any) -> dict[str, Any]:
     return {**plan_nav(request, plan, "notifications"), "rules": _rule_rows(plan),
-            "kinds": [(k, kind_label(k)) for k in K.KINDS], "roles": K.ROLES,
+            "kinds": [(k, kind_label(k)) for k in K.KINDS], "roles": list(Membership.Role.choices),
             "channels": [(c, channel_label(c)) for c in K.CHANNELS],
             "units": OrgUnit.objects.filter(path__startswith=plan.unit.path).values_list("pk", "name"),
             "uses_days": K.USES_DAYS, "errors": [], "data": {}, **extra}
@@ -170,6 +176,7 @@ def send_log(request: HttpRequest, code: str) -> HttpResponse:
         d.kind_label = kind_label(d.notice.kind)
         d.channel_label = channel_label(d.channel)
         d.status_label = status_label(d.status)
+        d.target_shown = _("默认群") if d.target == "*" else d.target
         d.shown_title = (d.notice.title_en or d.notice.title) if english else d.notice.title
     params = request.GET.copy()
     params.pop("page", None)
