@@ -12,14 +12,17 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from shigongtu.audit.models import AuditEntry
-from shigongtu.notifications import runs, services
+from shigongtu.notifications import runs, services, sources
 from shigongtu.notifications.dispatch import dispatch
 from shigongtu.notifications.models import Contact, Delivery, Notice
 from shigongtu.orgs.models import Membership
 from shigongtu.plans import services as plan_services
 from shigongtu.plans.selectors import compute_warnings
+from shigongtu.projects.selectors.warnings import lights_by_project, project_warnings
+from shigongtu.projects.services.approvals import save_approval
 from shigongtu.supervision import services as supervision_services
 from tests.notifications.sink import Sink
+from tests.projects.conftest import make_project
 
 JUNE_10 = dt.date(2023, 6, 10)
 
@@ -181,3 +184,21 @@ def test_a_report_due_in_n_days_reminds_the_leaves_still_missing_it(cast: Any) -
     assert runs.run(cast.plan, dt.date(2023, 6, 1))["notices"] == 0  # 4 days before the 5th
     runs.run(cast.plan, dt.date(2023, 6, 2))
     assert set(Notice.objects.values_list("object_id", flat=True)) == {"1.1"}  # 1.2 reported; 2.1 not the reporter's
+
+
+def test_the_project_rules_raise_exactly_what_the_project_warnings_show(cast: Any, monkeypatch: Any) -> None:
+    monkeypatch.setattr(sources, "PROJECT_CHUNK", 2)  # chunked reads give the same answer as one read
+    make_project(cast, "U", planned_start="2023-02-20", stage="前期")  # red: months past its planned start
+    make_project(cast, "S", total_investment=800, actual_start="2023-04-10", stage="在建")
+    waiting = make_project(cast, "B", planned_start="2023-09-01", stage="前期")
+    save_approval(waiting, {"kind": "用地预审与选址", "status": "已取得", "issued_on": "2023-01-05",
+                            "valid_until": "2023-07-20"})
+    rule(cast, "project_red", [], roles=["coordinator"])
+    rule(cast, "approval_expiring", [], roles=["coordinator"])
+    day = dt.date(2023, 7, 1)
+    runs.run(cast.plan, day)
+    found = project_warnings(cast.plan, day)
+    red = {code for code, light in lights_by_project(found).items() if light == "red"}
+    assert red and set(Notice.objects.filter(kind="project_red").values_list("object_id", flat=True)) == red
+    assert set(Notice.objects.filter(kind="approval_expiring").values_list("object_id", flat=True)) == {
+        "B/用地预审与选址"}

@@ -7,7 +7,7 @@ turns its answer into notices and deliveries.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,25 +72,32 @@ def recipients(rule: NotificationRule, event: Event, people: Directory, plan: Pl
     return tuple(sorted(found))
 
 
-def evaluate(plan: Plan, as_of: dt.date, rules: Iterable[NotificationRule] | None = None,
-             people: Directory | None = None) -> list[Addressed]:
-    """Every event the plan's enabled rules raise at ``as_of``, each with its recipients."""
+def evaluate_each(plan: Plan, as_of: dt.date, rules: Iterable[NotificationRule] | None = None,
+                  people: Directory | None = None) -> Iterator[list[Addressed]]:
+    """Rule by rule, the events the plan's enabled rules raise at ``as_of`` with their recipients
+    (one rule's events at a time in memory; the reads behind them are shared by all the rules)."""
     rules = list(rules) if rules is not None else list(
         NotificationRule.objects.filter(plan=plan, enabled=True).select_related("unit").order_by("id"))
     people = people or directory()
     src = sources.Sources(plan, as_of)
-    out: list[Addressed] = []
     for rule in rules:
+        batch = []
         for event in EVALUATORS[rule.kind](src, rule):
             users = recipients(rule, event, people, plan)
             if users:
-                out.append(Addressed(rule, event, users))
-    return out
+                batch.append(Addressed(rule, event, users))
+        yield batch
 
 
-def summary(found: Iterable[Addressed]) -> dict[str, Any]:
-    """Events and notices per kind, for the command's JSON."""
-    by_kind: dict[str, dict[str, int]] = {}
+def evaluate(plan: Plan, as_of: dt.date, rules: Iterable[NotificationRule] | None = None,
+             people: Directory | None = None) -> list[Addressed]:
+    """Every event the plan's enabled rules raise at ``as_of``, each with its recipients."""
+    return [a for batch in evaluate_each(plan, as_of, rules, people) for a in batch]
+
+
+def summary(found: Iterable[Addressed], into: dict[str, dict[str, int]] | None = None) -> dict[str, Any]:
+    """Events and notices per kind, for the command's JSON (added to ``into`` when given)."""
+    by_kind: dict[str, dict[str, int]] = {} if into is None else into
     for a in found:
         row = by_kind.setdefault(a.rule.kind, {"events": 0, "notices": 0})
         row["events"] += 1

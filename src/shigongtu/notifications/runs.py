@@ -19,7 +19,7 @@ from django.utils import timezone
 from shigongtu.audit.services import record_many
 from shigongtu.notifications.channels import CHANNELS, Recipient
 from shigongtu.notifications.dispatch import dispatch
-from shigongtu.notifications.evaluate import Addressed, evaluate, summary
+from shigongtu.notifications.evaluate import Addressed, evaluate_each, summary
 from shigongtu.notifications.models import Contact, Delivery, Notice
 from shigongtu.notifications.rules import kinds as K
 from shigongtu.plans.models import Plan
@@ -99,8 +99,12 @@ def raise_notices(plan: Plan, as_of: dt.date, found: list[Addressed]) -> list[No
 
 def run(plan: Plan, as_of: dt.date, *, send: bool = True) -> dict[str, Any]:
     """Evaluate the plan's rules at ``as_of``, raise the new notices, and send what is due."""
-    found = evaluate(plan, as_of)
-    notices = raise_notices(plan, as_of, found)
+    events = notices = 0
+    by_kind: dict[str, dict[str, int]] = {}
+    for batch in evaluate_each(plan, as_of):  # rule by rule: a province's events never all in memory
+        events += len(batch)
+        notices += len(raise_notices(plan, as_of, batch))
+        summary(batch, by_kind)
     sent = dispatch(plan=plan) if send else {}
-    return {"plan": plan.code, "as_of": as_of.isoformat(), "events": len(found),
-            "notices": len(notices), "by_kind": summary(found), "deliveries": sent}
+    return {"plan": plan.code, "as_of": as_of.isoformat(), "events": events, "notices": notices,
+            "by_kind": by_kind, "deliveries": sent}

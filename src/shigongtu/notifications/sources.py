@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any
 
@@ -42,6 +43,16 @@ def _link(name: str, plan_code: str, code: str) -> str:
     return _prefix(name, plan_code).replace(PLACEHOLDER, code)
 
 
+PROJECT_CHUNK = 10_000
+
+
+@dataclass
+class ProjectFacts:
+    red: dict[str, ProjectWarning]  # per red project, its first red warning
+    approvals: list[ProjectWarning]  # approval_expiring
+    idle: list[ProjectWarning]  # bond_idle
+
+
 class Sources:
     """The plan's reads at ``as_of``, each computed at most once for all the rules of a run."""
 
@@ -66,8 +77,22 @@ class Sources:
                                                                 "lead_unit__name").iterator(chunk_size=5000)}
 
     @cached_property
-    def project_warnings(self) -> list[ProjectWarning]:
-        return project_warnings(self.plan, self.as_of)
+    def project_facts(self) -> ProjectFacts:
+        """The project warnings the rules speak of, read by the project library's own selector a
+        chunk of projects at a time (a province's 100,000 projects never sit in memory at once)."""
+        ids = list(Project.objects.filter(plan=self.plan).order_by("pk").values_list("pk", flat=True))
+        facts = ProjectFacts({}, [], [])
+        for i in range(0, len(ids), PROJECT_CHUNK):
+            found = project_warnings(self.plan, self.as_of, ids[i:i + PROJECT_CHUNK])
+            lights = lights_by_project(found)  # a project's light: the worst of its warnings (contract §4)
+            for w in found:
+                if w.light == RED and lights.get(w.project) == RED:
+                    facts.red.setdefault(w.project, w)
+                if w.kind == "approval_expiring":
+                    facts.approvals.append(w)
+                elif w.kind == "bond_idle":
+                    facts.idle.append(w)
+        return facts
 
     def projects(self, codes: set[str]) -> dict[str, tuple[int, str, str]]:
         """project code → (id, lead unit path, lead unit name) for the projects named."""
@@ -159,22 +184,17 @@ def _project_events(src: Sources, kind: str, found: list[ProjectWarning],
 
 def project_red(src: Sources, rule: Any) -> list[Event]:
     """Projects whose light (the worst of their warnings, contract §4) is red this month."""
-    red = {code for code, light in lights_by_project(src.project_warnings).items() if light == RED}
-    first: dict[str, ProjectWarning] = {}
-    for w in src.project_warnings:
-        if w.project in red and w.light == RED:
-            first.setdefault(w.project, w)
-    return _project_events(src, K.PROJECT_RED, list(first.values()), lambda w: src.month, lambda w: w.project)
+    return _project_events(src, K.PROJECT_RED, list(src.project_facts.red.values()), lambda w: src.month,
+                           lambda w: w.project)
 
 
 def approval_expiring(src: Sources, rule: Any) -> list[Event]:
     """Obtained approvals lapsing within 30 days before the project started, or lapsed."""
-    found = [w for w in src.project_warnings if w.kind == "approval_expiring"]
-    return _project_events(src, K.APPROVAL_EXPIRING, found, lambda w: str(w.detail.get("valid_until")),
+    return _project_events(src, K.APPROVAL_EXPIRING, src.project_facts.approvals,
+                           lambda w: str(w.detail.get("valid_until")),
                            lambda w: f"{w.project}/{w.detail.get('approval')}")
 
 
 def bond_idle(src: Sources, rule: Any) -> list[Event]:
     """Special-bond money idle beyond the plan's threshold (项目设置: 闲置天数), once a month."""
-    found = [w for w in src.project_warnings if w.kind == "bond_idle"]
-    return _project_events(src, K.BOND_IDLE, found, lambda w: src.month, lambda w: w.project)
+    return _project_events(src, K.BOND_IDLE, src.project_facts.idle, lambda w: src.month, lambda w: w.project)

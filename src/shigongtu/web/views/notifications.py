@@ -65,7 +65,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(read_at__isnull=True)
     page = Paginator(qs, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     english = _english()
-    for n in page.object_list:
+    notices: list[Any] = list(page.object_list)  # the page's own objects, labelled for the template
+    for n in notices:
         n.shown_title = (n.title_en or n.title) if english else n.title
         n.kind_label = kind_label(n.kind)
     return render(request, "web/notifications/inbox.html", {
@@ -100,9 +101,9 @@ def _joined(words: list[str]) -> str:
     return (", " if _english() else "、").join(words)
 
 
-def _rule_rows(plan: Any) -> list[NotificationRule]:
+def _rule_rows(plan: Any) -> list[Any]:
     roles = dict(Membership.Role.choices)
-    rows = list(selectors.rules(plan))
+    rows: list[Any] = list(selectors.rules(plan))
     for r in rows:
         r.kind_label = kind_label(r.kind)
         r.channel_text = _joined([channel_label(c) for c in r.channels])
@@ -172,7 +173,8 @@ def send_log(request: HttpRequest, code: str) -> HttpResponse:
     status, channel = request.GET.get("status", ""), request.GET.get("channel", "")
     page = Paginator(selectors.send_log(plan, status, channel), selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     english = _english()
-    for d in page.object_list:
+    deliveries: list[Any] = list(page.object_list)
+    for d in deliveries:
         d.kind_label = kind_label(d.notice.kind)
         d.channel_label = channel_label(d.channel)
         d.status_label = status_label(d.status)
