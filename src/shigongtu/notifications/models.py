@@ -24,7 +24,7 @@ class NotificationRule(models.Model):
     (a report due in N days; a 督办 item escalated to its 责任领导 after M days overdue)."""
 
     plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="notification_rules")
-    kind = models.CharField(_("提醒类型"), max_length=30, choices=[(k, v) for k, v in K.LABELS.items()])
+    kind = models.CharField(_("提醒类型"), max_length=30, choices=[(k, _(v)) for k, v in K.LABELS.items()])
     days = models.PositiveSmallIntegerField(_("提前天数"), default=0)
     escalate_after = models.PositiveSmallIntegerField(_("逾期升级天数"), null=True, blank=True)
     roles = models.JSONField(_("接收角色"), default=list)
@@ -101,7 +101,7 @@ class Delivery(models.Model):
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="deliveries")
     channel = models.CharField(_("渠道"), max_length=20)
     target = models.CharField(_("发送对象"), max_length=200, blank=True)
-    status = models.CharField(_("状态"), max_length=10, choices=[(k, v) for k, v in K.STATUS_LABELS.items()],
+    status = models.CharField(_("状态"), max_length=10, choices=[(k, _(v)) for k, v in K.STATUS_LABELS.items()],
                               default=K.PENDING)
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
