@@ -8,7 +8,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from shigongtu.api import attraction, bulletins, enterprises, ledgers, people, plans, projects, supervision
+from shigongtu.api import attraction, bulletins, enterprises, evidence, ledgers, people, plans, projects, supervision
 from shigongtu.api.auth import SessionOrToken
 from shigongtu.api.types import EDIT_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut
 from shigongtu.ledgers.uploads import too_large_message
@@ -74,6 +74,7 @@ api.add_router("/", enterprises.router)
 api.add_router("/", attraction.router)
 api.add_router("/", supervision.router)
 api.add_router("/", people.router)
+api.add_router("/", evidence.router)
 
 
 def declare_errors(api: NinjaAPI) -> None:

@@ -23,6 +23,7 @@ from shigongtu.evidence.models import Attachment, EvidenceSettings
 from shigongtu.evidence.rules import content, photo
 from shigongtu.evidence.storage import Saved, new_name, written
 from shigongtu.evidence.targets import BY_KIND, Target
+from shigongtu.evidence.tasks import make_thumbnail
 from shigongtu.lib.errors import Conflict, FieldError, InputRejected, NotAllowed
 from shigongtu.lib.geo import Point, in_china
 from shigongtu.orgs.access import MANAGE, REPORT, VIEW, require
@@ -111,7 +112,8 @@ def browser_point(lng: Any, lat: Any) -> Point | None:
     return point
 
 
-def _judge(checked: Checked, target: Target, obj: Model, point: Point | None) -> tuple[photo.Verdict, str, Point | None]:
+def _judge(checked: Checked, target: Target, obj: Model,
+           point: Point | None) -> tuple[photo.Verdict, str, Point | None]:
     facts = checked.facts
     where, source = (facts.point, Attachment.Source.EXIF) if facts.point else (point, Attachment.Source.BROWSER)
     if where is None:
@@ -144,14 +146,11 @@ def _store(checked: Checked, target: Target, obj: Model, user: Any, point: Point
         "target": [None, f"{target.kind}:{obj.pk}"], "name": [None, attachment.name], "size": [None, attachment.size],
         "sha256": [None, attachment.sha256], "verdict": [None, attachment.verdict or None]})
     if attachment.is_photo:
-        transaction.on_commit(lambda: _thumbnail_later(attachment.pk))
+        # Queued once the transaction commits: the upload answers at once, and a refused write
+        # leaves no task (nor, with the immediate backend, a thumbnail) for a row that never was.
+        pk = attachment.pk
+        transaction.on_commit(lambda: make_thumbnail.enqueue(pk))
     return attachment
-
-
-def _thumbnail_later(attachment_id: int) -> None:
-    from shigongtu.evidence.tasks import make_thumbnail
-
-    make_thumbnail.enqueue(attachment_id)
 
 
 def _record(action: str, attachment: Attachment, label: str, user: Any, changes: Mapping[str, Any]) -> None:
@@ -251,7 +250,8 @@ def save_settings(plan: Plan, photo_required_above: Any, user: Any = None,
         try:
             value = Decimal(str(photo_required_above).replace(",", "").strip())
         except InvalidOperation:
-            raise InputRejected("请输入金额（万元）", field="photo_required_above", value=photo_required_above) from None
+            raise InputRejected("请输入金额（万元）", field="photo_required_above",
+                                value=photo_required_above) from None
         if not value.is_finite() or value < 0:
             raise InputRejected("金额不能为负数", field="photo_required_above", value=photo_required_above)
     row, _ = EvidenceSettings.objects.select_for_update().get_or_create(plan=plan)

@@ -47,7 +47,8 @@ def judge(taken_on: dt.date | None, point: Point | None, *, period: str | None, 
     place is checked. ``site`` None means the record has no location: the place cannot be checked.
     """
     if taken_on is None and point is None:
-        return Verdict(UNVERIFIED, ("照片无拍摄时间和位置信息（EXIF），未核验",), ("no EXIF time or place: unverified",))
+        return Verdict(UNVERIFIED, ("照片无拍摄时间和位置信息（EXIF），未核验",),
+                       ("no EXIF time or place: unverified",))
     zh: list[str] = []
     en: list[str] = []
     bad = missing = False

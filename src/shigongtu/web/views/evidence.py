@@ -4,7 +4,9 @@ and the phone report form (手机填报) for a project owner."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +20,7 @@ from shigongtu.evidence.models import Attachment
 from shigongtu.evidence.targets import Target
 from shigongtu.lib.errors import InputRejected
 from shigongtu.orgs.access import REPORT, VIEW, scoped
-from shigongtu.web.errors import joined, rejected
+from shigongtu.web.errors import rejected
 
 TOO_LARGE = "upload_too_large"
 
@@ -26,8 +28,6 @@ TOO_LARGE = "upload_too_large"
 def uploads_of(request: HttpRequest, field: str = "file") -> list[services.Upload]:
     """The files of a multipart POST; a file the streaming limit dropped is refused by name."""
     if getattr(request, TOO_LARGE, False):
-        from django.conf import settings
-
         limit = settings.EVIDENCE_MAX_BYTES // 2**20
         raise InputRejected(f"文件超过上限 {limit} MB", field="file")
     return [services.Upload(f.name or "upload", f.size or 0, f) for f in request.FILES.getlist(field)]
@@ -46,7 +46,7 @@ def _page_of(target: Target, obj: Any) -> str:
 def _may(user: Any, kind: str, object_id: int, action: str) -> bool:
     try:
         services.target_of(kind, object_id, user, action)
-    except Exception:  # noqa: BLE001 - Http404 or NotAllowed both mean "no"
+    except Exception:
         return False
     return True
 
@@ -70,14 +70,8 @@ def attachment_list(request: HttpRequest, kind: str, object_id: int) -> HttpResp
         "files": selectors.attachments_of(kind, object_id), "error": error,
         "notice": request.session.pop("evidence_notice", ""),
         "can_upload": _may(request.user, kind, object_id, REPORT), "english": (get_language() or "").startswith("en"),
-        "accept": ",".join(f".{e}" for e in _extensions()),
+        "accept": ",".join(f".{e}" for e in settings.EVIDENCE_EXTENSIONS),
     }, status=status)
-
-
-def _extensions() -> list[str]:
-    from django.conf import settings
-
-    return list(settings.EVIDENCE_EXTENSIONS)
 
 
 def _attachment(request: HttpRequest, pk: int) -> Attachment:
@@ -116,15 +110,9 @@ def watermarked(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from None
     response = HttpResponse(data, content_type="image/jpeg")
     stem = attachment.name.rsplit(".", 1)[0]
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(stem + '-watermark.jpg')}"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(stem + '-watermark.jpg')}"
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
 
 
 @login_required
@@ -138,5 +126,3 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
     request.session["evidence_notice"] = _("已删除附件") if outcome.ok else outcome.error
     return redirect(back)
 
-
-__all__ = ["attachment_list", "delete", "download", "joined", "watermarked"]

@@ -40,7 +40,8 @@ def _context(request: HttpRequest, plan: Plan, project: Project, form: Investmen
     found = tallies("investment", [r.pk for r in reports.values()])
     return {"plan": plan, "project": project, "form": form, "project_url": project_url(plan, project),
             "post_url": reverse("evidence_web:phone", args=[plan.code, project.code]),
-            "reports": [(r, found.get(r.pk)) for r in sorted(reports.values(), key=lambda r: r.period, reverse=True)][:3],
+            "reports": [(r, found.get(r.pk)) for r in sorted(reports.values(), key=lambda r: r.period,
+                                                              reverse=True)][:3],
             "required_above": services.required_above(plan), **extra}
 
 

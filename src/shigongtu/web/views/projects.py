@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shigongtu.audit.models import AuditEntry
+from shigongtu.evidence.selectors import tallies
+from shigongtu.evidence.services import submit_investment
 from shigongtu.lib.periods import Period
 from shigongtu.orgs.access import MANAGE, REPORT, VIEW, scoped
 from shigongtu.orgs.models import OrgUnit
@@ -38,8 +40,6 @@ from shigongtu.projects.rules.stages import REMOVED, STAGES
 from shigongtu.projects.selectors.filters import PAGE_SIZE, SORTS, ProjectFilter, attach_lights
 from shigongtu.projects.selectors.warnings import KIND_LABELS, KIND_LABELS_EN, project_warnings
 from shigongtu.projects.services.bonds import figures
-from shigongtu.evidence.selectors import tallies
-from shigongtu.evidence.services import submit_investment
 from shigongtu.projects.services.investment import review_investment
 from shigongtu.projects.services.projects import change_stage
 from shigongtu.web.errors import rejected
