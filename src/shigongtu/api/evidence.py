@@ -15,7 +15,7 @@ from ninja.files import UploadedFile
 from shigongtu.api.types import Code, Id, Number, Version
 from shigongtu.evidence import selectors, services
 from shigongtu.evidence.models import Attachment, EvidenceSettings
-from shigongtu.lib.errors import InputRejected
+from shigongtu.lib.errors import FieldError, InputRejected
 from shigongtu.orgs.access import MANAGE, VIEW, scoped
 from shigongtu.plans.models import Plan
 
@@ -76,7 +76,7 @@ def upload(request: HttpRequest, kind: Kind, object_id: Id, files: File[list[Upl
            lng: Form[float | None] = None, lat: Form[float | None] = None) -> Any:
     """Attach files (multipart ``files``; ``lng``/``lat``: the device's WGS84 position for photos)."""
     if getattr(request, "upload_too_large", False):
-        raise InputRejected("文件超过上限", field="files")
+        raise InputRejected(FieldError("文件超过上限", field="files", message_en="the file is over the limit"))
     uploads = [services.Upload(f.name or "upload", f.size or 0, f) for f in files]
     made = services.attach(kind, object_id, uploads, request.user, point=services.browser_point(lng, lat))
     return 201, made

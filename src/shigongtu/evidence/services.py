@@ -106,9 +106,11 @@ def browser_point(lng: Any, lat: Any) -> Point | None:
     try:
         point = (float(lng), float(lat))
     except (TypeError, ValueError):
-        raise InputRejected("定位坐标无法识别", field="lng", value=f"{lng},{lat}") from None
+        raise InputRejected(FieldError("定位坐标无法识别", field="lng", value=f"{lng},{lat}",
+                                       message_en="the position sent cannot be read")) from None
     if not in_china(*point):
-        raise InputRejected("定位坐标不在中国境内", field="lng", value=f"{lng},{lat}")
+        raise InputRejected(FieldError("定位坐标不在中国境内", field="lng", value=f"{lng},{lat}",
+                                       message_en="the position sent is outside China"))
     return point
 
 
@@ -166,7 +168,7 @@ def attach(kind: str, object_id: int, uploads: Sequence[Upload], user: Any = Non
     a refusal or failure leaves neither rows nor bytes behind."""
     target, obj = target_of(kind, object_id, user, REPORT)
     if not uploads:
-        raise InputRejected("请选择要上传的文件", field="file")
+        raise InputRejected(FieldError("请选择要上传的文件", field="file", message_en="choose a file to upload"))
     checked = check_uploads(uploads)
     with written() as saved, transaction.atomic():
         target, obj = target_of(kind, object_id, user, REPORT)  # re-checked inside the transaction
@@ -250,10 +252,11 @@ def save_settings(plan: Plan, photo_required_above: Any, user: Any = None,
         try:
             value = Decimal(str(photo_required_above).replace(",", "").strip())
         except InvalidOperation:
-            raise InputRejected("请输入金额（万元）", field="photo_required_above",
-                                value=photo_required_above) from None
+            raise InputRejected(FieldError("请输入金额（万元）", field="photo_required_above", value=photo_required_above,
+                                           message_en="enter an amount (10k yuan)")) from None
         if not value.is_finite() or value < 0:
-            raise InputRejected("金额不能为负数", field="photo_required_above", value=photo_required_above)
+            raise InputRejected(FieldError("金额不能为负数", field="photo_required_above", value=photo_required_above,
+                                           message_en="the amount cannot be negative"))
     row, _ = EvidenceSettings.objects.select_for_update().get_or_create(plan=plan)
     if expected_version is not None and row.version != expected_version:
         raise Conflict("佐证材料设置", row.version)

@@ -29,7 +29,8 @@ def uploads_of(request: HttpRequest, field: str = "file") -> list[services.Uploa
     """The files of a multipart POST; a file the streaming limit dropped is refused by name."""
     if getattr(request, TOO_LARGE, False):
         limit = settings.EVIDENCE_MAX_BYTES // 2**20
-        raise InputRejected(f"文件超过上限 {limit} MB", field="file")
+        raise InputRejected(FieldError(f"文件超过上限 {limit} MB", field="file",
+                                       message_en=f"the file is over the limit of {limit} MB"))
     return [services.Upload(f.name or "upload", f.size or 0, f) for f in request.FILES.getlist(field)]
 
 
