@@ -252,8 +252,9 @@ def save_settings(plan: Plan, photo_required_above: Any, user: Any = None,
         try:
             value = Decimal(str(photo_required_above).replace(",", "").strip())
         except InvalidOperation:
-            raise InputRejected(FieldError("请输入金额（万元）", field="photo_required_above", value=photo_required_above,
-                                           message_en="enter an amount (10k yuan)")) from None
+            problem = FieldError("请输入金额（万元）", field="photo_required_above", value=photo_required_above,
+                                 message_en="enter an amount (10k yuan)")
+            raise InputRejected(problem) from None
         if not value.is_finite() or value < 0:
             raise InputRejected(FieldError("金额不能为负数", field="photo_required_above", value=photo_required_above,
                                            message_en="the amount cannot be negative"))

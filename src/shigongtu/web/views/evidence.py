@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shigongtu.evidence import selectors, services
 from shigongtu.evidence.models import Attachment
 from shigongtu.evidence.targets import Target
-from shigongtu.lib.errors import InputRejected
+from shigongtu.lib.errors import FieldError, InputRejected, NotAllowed
 from shigongtu.orgs.access import REPORT, VIEW, scoped
 from shigongtu.web.errors import rejected
 
@@ -47,7 +47,7 @@ def _page_of(target: Target, obj: Any) -> str:
 def _may(user: Any, kind: str, object_id: int, action: str) -> bool:
     try:
         services.target_of(kind, object_id, user, action)
-    except Exception:
+    except (Http404, NotAllowed):
         return False
     return True
 
