@@ -40,7 +40,7 @@ def test_a_photo_taken_elsewhere_is_flagged_for_the_reviewer(cast: Any, site_pro
     report = june_report(site_project)
     [a] = services.attach("investment", report.pk, [upload("别处.jpg", jpeg(JUNE_15, FAR))], cast.reporter)
     assert a.verdict == Attachment.Verdict.MISMATCH
-    assert a.verdict_note.startswith("照片时间/位置与项目不符")
+    assert a.get_verdict_display() == "照片时间/位置与项目不符" and "超过500米" in a.verdict_note
 
 
 def test_a_photo_without_exif_is_accepted_and_unverified(cast: Any, site_project: Project) -> None:

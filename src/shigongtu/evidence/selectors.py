@@ -77,6 +77,8 @@ def watermark_lines(attachment: Attachment, language: str = "zh") -> list[str]:
         place = f"{float(attachment.lng):.5f}, {float(attachment.lat):.5f}"
     else:
         place = "unknown" if en else "未知"
+    if project and project.location:
+        place = f"{place}（{project.location[:40]}）" if not en else f"{place} ({project.location[:40]})"
     who = attachment.uploaded_by.get_username() if attachment.uploaded_by else "—"
     if en:
         return [f"Project: {what}", f"Taken: {shown_when}", f"Place: {place}", f"Reporter: {who}"]

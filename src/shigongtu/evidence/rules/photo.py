@@ -14,6 +14,8 @@ MISMATCH: Final = "mismatch"    # 照片时间/位置与项目不符
 UNVERIFIED: Final = "unverified"  # 未核验 (no EXIF, or nothing to compare with)
 VERDICTS: Final = (VALID, MISMATCH, UNVERIFIED)
 DEFAULT_RADIUS_M: Final = 500
+MISMATCH_ZH: Final = "照片时间/位置与项目不符"
+MISMATCH_EN: Final = "photo time/place does not match the project"
 
 
 @dataclass(frozen=True)
@@ -26,11 +28,12 @@ class Verdict:
 
     @property
     def note_zh(self) -> str:
-        return "；".join(self.reasons_zh)
+        """The details after the verdict's own words (shown under its badge)."""
+        return "；".join(r for r in self.reasons_zh if r != MISMATCH_ZH)
 
     @property
     def note_en(self) -> str:
-        return "; ".join(self.reasons_en)
+        return "; ".join(r for r in self.reasons_en if r != MISMATCH_EN)
 
 
 def in_period(day: dt.date, period: str) -> bool:
@@ -72,5 +75,5 @@ def judge(taken_on: dt.date | None, point: Point | None, *, period: str | None, 
             zh.append(f"拍摄地点距项目{metres:,.0f}米，超过{radius_m:,.0f}米")
             en.append(f"taken {metres:,.0f} m from the project, more than {radius_m:,.0f} m")
     if bad:
-        return Verdict(MISMATCH, ("照片时间/位置与项目不符", *zh), ("photo time/place does not match the project", *en))
+        return Verdict(MISMATCH, (MISMATCH_ZH, *zh), (MISMATCH_EN, *en))
     return Verdict(UNVERIFIED if missing else VALID, tuple(zh), tuple(en))

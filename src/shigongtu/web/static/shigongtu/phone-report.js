@@ -18,6 +18,7 @@
   function say(kind, text) {
     status.textContent = text || status.getAttribute("data-" + kind) || "";
     status.classList.toggle("is-offline", kind === "offline" || kind === "queued");
+    if (status.textContent) status.scrollIntoView({block: "center", behavior: "smooth"});
   }
   function showErrors(list) {
     errors.innerHTML = "";
@@ -80,9 +81,15 @@
 
   // -- sending ------------------------------------------------------------------------------
   function send(data) {
-    return fetch(form.action, {method: "POST", body: data, credentials: "same-origin",
-                               headers: {"Accept": "application/json"}})
+    // (form.action would be the buttons named "action"; the attribute is the URL)
+    return fetch(form.getAttribute("action"), {method: "POST", body: data, credentials: "same-origin",
+                                               headers: {"Accept": "application/json"}})
       .then(function (response) {
+        var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+        if (!json) {  // the server answered, but not the form's answer (signed out, refused): not a network loss
+          return {status: response.status, body: {ok: false, errors: [{message: status.getAttribute("data-failed") +
+                                                                      " (HTTP " + response.status + ")"}]}};
+        }
         return response.json().then(function (body) { return {status: response.status, body: body}; });
       });
   }
@@ -99,6 +106,7 @@
       unqueue().catch(function () {});
       showErrors(result.body.errors);
       say("ok", "");
+      errors.scrollIntoView({block: "center", behavior: "smooth"});
     }
   }
   function submit(data) {
@@ -109,13 +117,16 @@
       return queue(data).then(function () { say("queued"); });
     });
   }
+  var resending = false;  // the browser's "online" and a page load may both ask: send once
   function resend() {
-    if (!navigator.onLine) return;
+    if (!navigator.onLine || resending) return;
+    resending = true;
     pending().then(function (entries) {
-      if (!entries) return;
+      if (!entries) { resending = false; return; }
       say("resending");
-      send(dataOf(entries)).then(handle, function () { say("queued"); });
-    }).catch(function () {});
+      send(dataOf(entries)).then(handle, function () { say("queued"); })
+        .then(function () { resending = false; }, function () { resending = false; });
+    }).catch(function () { resending = false; });
   }
 
   // -- position ------------------------------------------------------------------------------
@@ -131,6 +142,8 @@
   form.addEventListener("input", saveDraft);
   document.getElementById("phone-photos").addEventListener("change", function (event) {
     var list = document.getElementById("phone-photo-list");
+    var shown = document.getElementById("phone-photo-count");
+    if (shown) shown.textContent = event.target.files.length ? shown.getAttribute("data-some").replace("%n", event.target.files.length) : "";
     list.innerHTML = "";
     Array.prototype.forEach.call(event.target.files, function (file) {
       var li = document.createElement("li");
