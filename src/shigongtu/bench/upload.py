@@ -105,4 +105,5 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
         user.delete()
         shutil.rmtree(root, ignore_errors=True)
     return {"photo_bytes": len(data), "upload_wall": percentiles(walls), "upload_cpu": percentiles(cpus),
-            "cold_ms": round(cold * 1000, 1), "thumbnail_ms": round(thumb_s * 1000, 1), "verdicts": verdicts, "target_ms": 1000}
+            "cold_ms": round(cold * 1000, 1), "thumbnail_ms": round(thumb_s * 1000, 1), "verdicts": verdicts,
+            "target_ms": 1000}
