@@ -127,3 +127,15 @@ class TestThePhoneForm:
     def test_outsiders_get_404_and_viewers_403(self, cast: Any, site_project: Project) -> None:
         assert cast.client("outsider").get(self.url(cast, site_project)).status_code == 404
         assert cast.client("viewer").get(self.url(cast, site_project)).status_code == 403
+
+
+def test_a_coordinator_sets_the_photo_rule_on_its_page(cast: Any) -> None:
+    url = f"/plans/{cast.plan.code}/evidence/settings/"
+    client = cast.client("coordinator")
+    assert "需现场照片的月投资额" in client.get(url).content.decode()
+    assert client.post(url, {"photo_required_above": "800", "version": "1"}).status_code == 302
+    assert services.required_above(cast.plan) == 800
+    refused = client.post(url, {"photo_required_above": "很多", "version": "2"})
+    assert refused.status_code == 422 and "请输入金额" in refused.content.decode()
+    assert cast.client("reporter").get(url).status_code == 403
+    assert cast.client("outsider").get(url).status_code == 404

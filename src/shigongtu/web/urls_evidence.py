@@ -5,6 +5,7 @@
 /evidence/files/<id>/watermarked.jpg          a photo exported with its watermark
 /evidence/files/<id>/delete                   remove (POST)
 /plans/<plan>/projects/<project>/phone/       the phone report form (手机填报)
+/plans/<plan>/evidence/settings/              the plan's photo rule (coordinators)
 """
 
 from django.urls import path
@@ -20,4 +21,5 @@ urlpatterns = [
     path("evidence/files/<int:pk>/watermarked.jpg", views.watermarked, name="watermarked"),
     path("evidence/files/<int:pk>/delete", views.delete, name="delete"),
     path("plans/<str:code>/projects/<str:project>/phone/", phone.phone_report, name="phone"),
+    path("plans/<str:code>/evidence/settings/", views.evidence_settings, name="settings"),
 ]

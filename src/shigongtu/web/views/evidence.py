@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shigongtu.evidence import selectors, services
-from shigongtu.evidence.models import Attachment
+from shigongtu.evidence.models import Attachment, EvidenceSettings
 from shigongtu.evidence.targets import Target
 from shigongtu.lib.errors import FieldError, InputRejected, NotAllowed
-from shigongtu.orgs.access import REPORT, VIEW, scoped
+from shigongtu.orgs.access import MANAGE, REPORT, VIEW, scoped
 from shigongtu.web.errors import rejected
+from shigongtu.web.views.common import plan_for, plan_nav
 
 TOO_LARGE = "upload_too_large"
 
@@ -127,3 +129,28 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
     request.session["evidence_notice"] = _("已删除附件") if outcome.ok else outcome.error
     return redirect(back)
 
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_settings(request: HttpRequest, code: str) -> HttpResponse:
+    """The plan's photo rule (coordinators): above how many 万元 a month's investment needs a 现场有效 photo."""
+    plan = plan_for(request, code, MANAGE)
+    row = EvidenceSettings.objects.filter(plan=plan).first()
+    stored = row.photo_required_above if row else None
+    value = f"{stored.normalize():f}" if stored is not None else ""
+    status, error = 200, ""
+    if request.method == "POST":
+        value = request.POST.get("photo_required_above", "").strip()
+        version = request.POST.get("version", "")
+        with rejected() as outcome:
+            services.save_settings(plan, value, request.user,
+                                   expected_version=int(version) if version.isdigit() else None)
+        if outcome.ok:
+            messages.success(request, _("佐证材料设置已保存"))
+            return redirect(request.path)
+        status, error = outcome.status, outcome.error
+    return render(request, "web/evidence/settings.html", {
+        **plan_nav(request, plan, "settings"), "plan": plan, "value": value, "version": row.version if row else 1,
+        "radius": settings.EVIDENCE_RADIUS_M, "max_mb": settings.EVIDENCE_MAX_BYTES // 2**20,
+        "extensions": "、".join(settings.EVIDENCE_EXTENSIONS), "error": error}, status=status)
