@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
     "shigongtu.attraction",
     "shigongtu.supervision",
     "shigongtu.notifications",
+    "shigongtu.evidence",  # attachments and photo evidence (佐证材料)
     "shigongtu.ledgers",
     "shigongtu.bulletins",
     "shigongtu.web",
@@ -206,6 +208,24 @@ FILE_UPLOAD_HANDLERS = [  # the size limit is checked while the file streams in 
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+
+# Evidence files (佐证材料): limits, the photo site check, and where the bytes are kept. The storage is
+# never served by URL: every download goes through a scoped view. Local disk under MEDIA_ROOT by
+# default; any S3-compatible store by naming its backend (e.g. storages.backends.s3.S3Storage with
+# SHIGONGTU_EVIDENCE_STORAGE_OPTIONS as JSON), once django-storages is installed.
+EVIDENCE_MAX_BYTES = min(env_int("SHIGONGTU_EVIDENCE_MAX_MB", 20) * 1024 * 1024, LEDGER_MAX_BYTES)
+EVIDENCE_EXTENSIONS = env_list(
+    "SHIGONGTU_EVIDENCE_EXTENSIONS", ["jpg", "jpeg", "png", "webp", "pdf", "docx", "xlsx", "doc", "xls"])
+EVIDENCE_RADIUS_M = env_int("SHIGONGTU_EVIDENCE_RADIUS_M", 500)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "evidence": {
+        "BACKEND": env_str("SHIGONGTU_EVIDENCE_STORAGE", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": (json.loads(env_str("SHIGONGTU_EVIDENCE_STORAGE_OPTIONS") or "{}")
+                    or {"location": str(MEDIA_ROOT / "evidence"), "base_url": "/no-public-url/"}),
+    },
+}
 
 REDIS_URL = env_str("SHIGONGTU_REDIS_URL")
 # Background tasks: queued in the database and run by `shigongtu db_worker` (one more process,

@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("shigongtu.web.urls_evidence")),
     path("", include("shigongtu.web.urls_projects")),
     path("", include("shigongtu.web.urls_enterprises")),
     path("", include("shigongtu.web.urls_attraction")),

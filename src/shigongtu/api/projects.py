@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from shigongtu.api.types import Code, Day, Id, Name, Number, PageNo, PageSize, Period, Text, Version
+from shigongtu.evidence.services import submit_investment
 from shigongtu.lib.errors import InputRejected
 from shigongtu.orgs.access import MANAGE, REPORT, VIEW, scoped
 from shigongtu.plans.models import Plan
@@ -34,7 +35,7 @@ from shigongtu.projects.services import approvals as approval_services
 from shigongtu.projects.services import bonds
 from shigongtu.projects.services import problems as problem_services
 from shigongtu.projects.services import projects as project_services
-from shigongtu.projects.services.investment import review_investment, submit_investment
+from shigongtu.projects.services.investment import review_investment
 
 router = Router(tags=["projects"])
 

@@ -12,6 +12,7 @@ from shigongtu.api import (
     attraction,
     bulletins,
     enterprises,
+    evidence,
     ledgers,
     notifications,
     people,
@@ -85,6 +86,7 @@ api.add_router("/", attraction.router)
 api.add_router("/", supervision.router)
 api.add_router("/", people.router)
 api.add_router("/", notifications.router)
+api.add_router("/", evidence.router)
 
 
 def declare_errors(api: NinjaAPI) -> None:

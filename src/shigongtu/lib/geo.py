@@ -238,3 +238,13 @@ def _dms_value(text: str, shown: str, zh_name: str, en_name: str) -> float:
         raise ValueProblem(f"{zh_name}的分、秒应小于60：{shown}", f"minutes and seconds must be below 60: {shown}")
     value = degrees + minutes / 60 + seconds / 3600
     return -value if (m["h1"] or m["h2"] or "").upper() in ("S", "W") else value
+
+
+_EARTH_RADIUS_M: Final = 6371008.8  # mean radius (IUGG); a site check needs metres, not millimetres
+
+
+def distance_m(a: Point, b: Point) -> float:
+    """Great-circle distance in metres between two WGS84 points given as (lng, lat) (haversine)."""
+    lng1, lat1, lng2, lat2 = map(math.radians, (a[0], a[1], b[0], b[1]))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
+    return 2 * _EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))

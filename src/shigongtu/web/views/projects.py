@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shigongtu.audit.models import AuditEntry
+from shigongtu.evidence.selectors import tallies
+from shigongtu.evidence.services import submit_investment
 from shigongtu.lib.periods import Period
 from shigongtu.orgs.access import MANAGE, REPORT, VIEW, scoped
 from shigongtu.orgs.models import OrgUnit
@@ -38,7 +40,7 @@ from shigongtu.projects.rules.stages import REMOVED, STAGES
 from shigongtu.projects.selectors.filters import PAGE_SIZE, SORTS, ProjectFilter, attach_lights
 from shigongtu.projects.selectors.warnings import KIND_LABELS, KIND_LABELS_EN, project_warnings
 from shigongtu.projects.services.bonds import figures
-from shigongtu.projects.services.investment import review_investment, submit_investment
+from shigongtu.projects.services.investment import review_investment
 from shigongtu.projects.services.projects import change_stage
 from shigongtu.web.errors import rejected
 from shigongtu.web.forms import ProblemsMixin, period_label, report_periods
@@ -238,6 +240,9 @@ def detail_context(request: HttpRequest, plan: Plan, project: Project, **extra: 
     can_manage = _can(request.user, project, MANAGE)
     missing = missing_approvals((a.kind, a.required, a.status) for a in approvals)
     money = figures(bond, as_of) if bond else None
+    _attach_tallies(reports, "investment")
+    _attach_tallies(approvals, "approval")
+    _attach_tallies(problems, "problem")
     return {
         **plan_nav(request, plan, "projects", as_of, chosen),
         "project": project, "as_of": as_of, "approvals": approvals, "reports": reports, "problems": problems,
@@ -255,6 +260,14 @@ def detail_context(request: HttpRequest, plan: Plan, project: Project, **extra: 
         "chart_url": reverse("projects_web:chart", args=[plan.code, project.code]),
         **extra,
     }
+
+
+def _attach_tallies(rows: list[Any], kind: str) -> None:
+    """Each row's evidence (附件 count, photos by verdict) for its 佐证材料 cell: one query per kind."""
+    found = tallies(kind, [r.pk for r in rows])
+    for row in rows:
+        row.evidence = found.get(row.pk)
+        row.evidence_kind = kind
 
 
 @login_required
@@ -343,7 +356,7 @@ def _report_context(request: HttpRequest, plan: Plan, project: Project, form: In
     periods = report_periods(plan, today())
     existing = {r.period: r for r in project.reports.all()}
     if form is None:
-        chosen = request.GET.get("period") or _default_period(periods, sorted(existing))
+        chosen = request.GET.get("period") or default_period(periods, sorted(existing))
         report = existing.get(chosen)
         initial = InvestmentForm.initial_for(report) if report else {"period": chosen}
         form = InvestmentForm(initial=initial, periods=periods)
@@ -357,7 +370,7 @@ def _report_context(request: HttpRequest, plan: Plan, project: Project, form: In
             "project_url": project_url(plan, project), **extra}
 
 
-def _default_period(periods: list[Period], reported: list[str]) -> str:
+def default_period(periods: list[Period], reported: list[str]) -> str:
     """Last month when it can still be filed; else the month after the latest report; else the newest."""
     keys = [p.key for p in periods]
     if not keys:

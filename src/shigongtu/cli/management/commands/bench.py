@@ -25,6 +25,7 @@ from shigongtu.bench import (
     projects,
     supervision,
     tree,
+    upload,
     web,
 )
 from shigongtu.cli.command import ShigongtuCommand
@@ -42,6 +43,7 @@ BENCHES: dict[str, ModuleType] = {
     "leads": attraction,
     "supervision": supervision,
     "notify": notify,
+    "upload": upload,
 }
 
 
