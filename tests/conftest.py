@@ -58,6 +58,15 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _background_tasks_run_at_once(settings: Any) -> None:
+    # As under SHIGONGTU_ENV=test (.ci/run): a queued task runs in the request that enqueued it,
+    # and a job's live progress stays in this process, whatever environment the suite runs in.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.CACHES = {**settings.CACHES, "jobs": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                                   "LOCATION": "jobs"}}
+
+
+@pytest.fixture(autouse=True)
 def _chinese_until_switched() -> Any:
     # The language middleware leaves the chosen language active on the thread after a request;
     # a test that switched to English must not leave the next test's messages in English.

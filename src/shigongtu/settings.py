@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -206,6 +207,11 @@ FILE_UPLOAD_HANDLERS = [  # the size limit is checked while the file streams in 
 ]
 
 REDIS_URL = env_str("SHIGONGTU_REDIS_URL")
+# Ledgers larger than this are checked and imported from the page on the background queue, the
+# page showing their progress; smaller ones answer at once as before.
+LEDGER_BACKGROUND_BYTES = env_int("SHIGONGTU_BACKGROUND_IMPORT_KB", 512) * 1024
+JOBS_PROGRESS_DIR = env_str("SHIGONGTU_JOBS_DIR") or str(
+    Path(tempfile.gettempdir()) / ("shigongtu-jobs-" + hashlib.sha256(DATABASE_URL.encode()).hexdigest()[:12]))
 # Background tasks: queued in the database and run by `shigongtu db_worker` (one more process,
 # no extra service); the test suite runs them at once, in the request that enqueued them.
 TASKS = {
@@ -223,7 +229,16 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}
-    )
+    ),
+    # A background job's live progress (utilities.jobs): shared by the web server and the task
+    # worker — Redis when configured, else a directory on the one machine (per database).
+    "jobs": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "jobs"}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "jobs"}
+        if ENVIRONMENT == "test"
+        else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": JOBS_PROGRESS_DIR}
+    ),
 }
 
 LOGGING = {
