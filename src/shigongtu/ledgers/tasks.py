@@ -63,8 +63,10 @@ def run_import(job_id: int) -> None:
         data = bytes(job.payload) if p["dry_run"] else bytes(ImportRecord.objects.get(pk=p["record"]).content)
         total = job.total
 
+        verb, verb_en = ("已检查", "checked") if p["dry_run"] else ("已检查并写入", "checked and written")
+
         def tell(rows: int) -> None:
-            jobs.report(job_id, rows, total, f"已检查 {rows} 行", f"{rows} rows checked")
+            jobs.report(job_id, rows, total, f"{verb} {rows} 行", f"{rows} rows {verb_en}")
 
         result = import_ledger(data, p["filename"], p["kind"], plan, user, dry_run=p["dry_run"],
                                create_units=bool(p.get("create_units")), sheet=p.get("sheet"),
