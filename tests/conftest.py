@@ -13,7 +13,8 @@ from django.test import Client
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
-from shigongtu.orgs.models import Membership, OrgUnit
+from shigongtu.orgs.models import OrgUnit
+from shigongtu.orgs.services import grant_role
 from shigongtu.plans import services
 from shigongtu.plans.models import Node, Plan
 from shigongtu.plans.selectors import clear_cache
@@ -84,7 +85,7 @@ def _fresh_rollup_cache() -> Any:
 
 def make_user(username: str, unit: OrgUnit, role: str) -> Any:
     user = get_user_model().objects.create_user(username=username, password=PASSWORD)
-    Membership.objects.create(user=user, unit=unit, role=role)
+    grant_role(user, unit, role)  # through the service, so the role is in the history as in real use
     return user
 
 
