@@ -57,6 +57,21 @@ if not AUDIT_KEY:
 elif PRODUCTION and len(AUDIT_KEY) < 32:
     raise ConfigError("SHIGONGTU_AUDIT_KEY must be at least 32 characters")
 
+# `audit anchor` also sends the history's head away from this machine: POSTed as JSON to
+# SHIGONGTU_ANCHOR_URL (signed with HMAC-SHA-256 under SHIGONGTU_ANCHOR_HMAC_KEY in the
+# X-Shigongtu-Signature header when set) and/or mailed to SHIGONGTU_ANCHOR_EMAIL (comma-separated).
+ANCHOR_URL = env_str("SHIGONGTU_ANCHOR_URL")
+ANCHOR_HMAC_KEY = env_str("SHIGONGTU_ANCHOR_HMAC_KEY")
+ANCHOR_EMAIL = env_list("SHIGONGTU_ANCHOR_EMAIL")
+ANCHOR_TIMEOUT_S = env_int("SHIGONGTU_ANCHOR_TIMEOUT", 10)
+# Outgoing mail (anchors; later notices): an SMTP relay, Django's standard settings.
+EMAIL_HOST = env_str("SHIGONGTU_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("SHIGONGTU_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("SHIGONGTU_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("SHIGONGTU_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("SHIGONGTU_EMAIL_TLS", False)
+EMAIL_TIMEOUT = env_int("SHIGONGTU_EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("SHIGONGTU_EMAIL_FROM", "shigongtu@localhost")
 CSRF_TRUSTED_ORIGINS = env_list("SHIGONGTU_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
