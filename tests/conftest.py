@@ -13,7 +13,8 @@ from django.test import Client
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
-from shigongtu.orgs.models import Membership, OrgUnit
+from shigongtu.orgs.models import OrgUnit
+from shigongtu.orgs.services import grant_role
 from shigongtu.plans import services
 from shigongtu.plans.models import Node, Plan
 from shigongtu.plans.selectors import clear_cache
@@ -58,6 +59,15 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _background_tasks_run_at_once(settings: Any) -> None:
+    # As under SHIGONGTU_ENV=test (.ci/run): a queued task runs in the request that enqueued it,
+    # and a job's live progress stays in this process, whatever environment the suite runs in.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.CACHES = {**settings.CACHES, "jobs": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                                   "LOCATION": "jobs"}}
+
+
+@pytest.fixture(autouse=True)
 def _chinese_until_switched() -> Any:
     # The language middleware leaves the chosen language active on the thread after a request;
     # a test that switched to English must not leave the next test's messages in English.
@@ -75,7 +85,7 @@ def _fresh_rollup_cache() -> Any:
 
 def make_user(username: str, unit: OrgUnit, role: str) -> Any:
     user = get_user_model().objects.create_user(username=username, password=PASSWORD)
-    Membership.objects.create(user=user, unit=unit, role=role)
+    grant_role(user, unit, role)  # through the service, so the role is in the history as in real use
     return user
 
 

@@ -58,6 +58,21 @@ if not AUDIT_KEY:
 elif PRODUCTION and len(AUDIT_KEY) < 32:
     raise ConfigError("SHIGONGTU_AUDIT_KEY must be at least 32 characters")
 
+# `audit anchor` also sends the history's head away from this machine: POSTed as JSON to
+# SHIGONGTU_ANCHOR_URL (signed with HMAC-SHA-256 under SHIGONGTU_ANCHOR_HMAC_KEY in the
+# X-Shigongtu-Signature header when set) and/or mailed to SHIGONGTU_ANCHOR_EMAIL (comma-separated).
+ANCHOR_URL = env_str("SHIGONGTU_ANCHOR_URL")
+ANCHOR_HMAC_KEY = env_str("SHIGONGTU_ANCHOR_HMAC_KEY")
+ANCHOR_EMAIL = env_list("SHIGONGTU_ANCHOR_EMAIL")
+ANCHOR_TIMEOUT_S = env_int("SHIGONGTU_ANCHOR_TIMEOUT", 10)
+# Outgoing mail (anchors; later notices): an SMTP relay, Django's standard settings.
+EMAIL_HOST = env_str("SHIGONGTU_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("SHIGONGTU_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("SHIGONGTU_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("SHIGONGTU_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("SHIGONGTU_EMAIL_TLS", False)
+EMAIL_TIMEOUT = env_int("SHIGONGTU_EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("SHIGONGTU_EMAIL_FROM", "shigongtu@localhost")
 CSRF_TRUSTED_ORIGINS = env_list("SHIGONGTU_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -228,6 +243,11 @@ STORAGES = {
 }
 
 REDIS_URL = env_str("SHIGONGTU_REDIS_URL")
+# Ledgers larger than this are checked and imported from the page on the background queue, the
+# page showing their progress; smaller ones answer at once as before.
+LEDGER_BACKGROUND_BYTES = env_int("SHIGONGTU_BACKGROUND_IMPORT_KB", 512) * 1024
+JOBS_PROGRESS_DIR = env_str("SHIGONGTU_JOBS_DIR") or str(
+    Path(tempfile.gettempdir()) / ("shigongtu-jobs-" + hashlib.sha256(DATABASE_URL.encode()).hexdigest()[:12]))
 # Background tasks: queued in the database and run by `shigongtu db_worker` (one more process,
 # no extra service); the test suite runs them at once, in the request that enqueued them.
 TASKS = {
@@ -270,7 +290,16 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}
-    )
+    ),
+    # A background job's live progress (utilities.jobs): shared by the web server and the task
+    # worker — Redis when configured, else a directory on the one machine (per database).
+    "jobs": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "jobs"}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "jobs"}
+        if ENVIRONMENT == "test"
+        else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": JOBS_PROGRESS_DIR}
+    ),
 }
 
 LOGGING = {

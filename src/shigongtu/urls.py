@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("shigongtu.web.urls_supervision")),
     path("", include("shigongtu.web.urls_ledgers")),
     path("", include("shigongtu.web.urls_bulletins")),
+    path("", include("shigongtu.web.urls_jobs")),
     path("", include("shigongtu.web.urls_dashboard")),
     path("", include("shigongtu.web.urls_people")),
     path("", include("shigongtu.web.urls_settings")),

@@ -23,10 +23,20 @@ class Masthead:
     date: dt.date
     issuer: str
     correction_of: int | None = None
+    history_seq: int | None = None  # the change history's head when issued (None for a draft)
+    history_fingerprint: str = ""
 
     @property
     def number_label(self) -> str:
         return number_label(self.number)
+
+    @property
+    def history_line(self) -> str:
+        """The history's head as printed on an issued bulletin, for checking with
+        ``shigongtu audit verify --anchors`` later; empty for a draft."""
+        if self.history_seq is None:
+            return ""
+        return f"印发时变更记录：第{self.history_seq}条，指纹 {self.history_fingerprint}"
 
 
 def annex_rows(table: Table) -> tuple[list[list[str]], list[int], str]:

@@ -47,6 +47,10 @@ class Bulletin(models.Model):
     xlsx = models.BinaryField(_("Excel 文件"))
     pdf = models.BinaryField(_("PDF 文件"), null=True, blank=True)
     digests = models.JSONField(_("文件摘要"), default=dict)
+    # The change history's head (sequence number and fingerprint) when it was issued, printed on
+    # every file so a reader can check it later against `audit verify --anchors`.
+    history_seq = models.PositiveIntegerField(_("变更记录序号"), null=True, blank=True)
+    history_fingerprint = models.CharField(_("变更记录指纹"), max_length=64, blank=True)
     issued_at = models.DateTimeField(_("印发时间"))
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")

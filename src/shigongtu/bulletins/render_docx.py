@@ -303,6 +303,9 @@ def _imprint(doc: DocxDocument, content: BulletinContent, mast: Masthead, width:
     if content.copy_to:
         _imprint_line(doc, f"抄送：{content.copy_to}。", 8, 6, width)
     _imprint_line(doc, f"{mast.issuer}\t{format_date_zh(mast.date)}印发", None if content.copy_to else 8, 8, width)
+    if mast.history_line:  # under the 版记, small: the history's head when issued (for anchors)
+        note = _para(doc, mast.history_line, size=9, indent=False, line=None, before=4)
+        note.paragraph_format.left_indent = Pt(IMPRINT_PT)  # in line with the 版记 above it
 
 
 def _annexes(doc: DocxDocument, content: BulletinContent) -> None:

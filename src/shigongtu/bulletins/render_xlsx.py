@@ -62,6 +62,8 @@ def _cover(wb: Workbook, content: BulletinContent, mast: Masthead) -> None:
     lines = [("通报", content.title), ("期号", mast.number_label), ("印发单位", mast.issuer),
              ("印发日期", format_date_zh(mast.date)), ("施工图", f"{content.plan_code} {content.plan_name}"),
              ("数据截至", content.as_of), ("数值说明", content.rounding_note)]
+    if mast.history_seq is not None:
+        lines += [("变更记录", f"印发时第{mast.history_seq}条"), ("记录指纹", mast.history_fingerprint)]
     for label, value in lines:
         a, b = WriteOnlyCell(ws, label), keep_as_text(WriteOnlyCell(ws, value))
         a.font = Font(name=FONT, bold=True)

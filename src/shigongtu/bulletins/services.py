@@ -21,6 +21,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from shigongtu.audit import services as audit
+from shigongtu.audit.verify import current_anchor
 from shigongtu.bulletins import charts, render_docx, render_pdf, render_xlsx
 from shigongtu.bulletins.content import BulletinContent, build_content, issuing_office
 from shigongtu.bulletins.masthead import Masthead
@@ -95,7 +96,8 @@ def draft_masthead(plan: Plan, period: Period, date: dt.date | None = None, issu
 
 def masthead_of(bulletin: Bulletin) -> Masthead:
     return Masthead(bulletin.number, bulletin.doc_date, bulletin.issuer,
-                    bulletin.corrects.number if bulletin.corrects_id and bulletin.corrects else None)
+                    bulletin.corrects.number if bulletin.corrects_id and bulletin.corrects else None,
+                    bulletin.history_seq, bulletin.history_fingerprint)
 
 
 def render_draft(plan: Plan, period: Period, fmt: str, *, date: dt.date | None = None,
@@ -171,7 +173,9 @@ def issue(plan: Plan, period: Period | str, user: Any = None, *, date: dt.date |
                             field="period", value=period.key)
     number = (Bulletin.objects.filter(plan=plan, year=period.year).aggregate(n=Max("number"))["n"] or 0) + 1
     content = build_content(plan, period, issuer)
-    mast = Masthead(number, date or today, content.issuer, earlier.number if earlier else None)
+    head = current_anchor()  # the history as the bulletin's figures stand; printed on every file
+    mast = Masthead(number, date or today, content.issuer, earlier.number if earlier else None,
+                    head.seq, head.fingerprint)
     images = charts.render_all(content.charts())
     files: dict[str, bytes | None] = {fmt: render(content, mast, fmt, images) for fmt in ("docx", "xlsx")}
     try:
@@ -186,10 +190,12 @@ def issue(plan: Plan, period: Period | str, user: Any = None, *, date: dt.date |
         title=content.title, issuer=content.issuer, doc_date=mast.date, content=content.to_dict(),
         docx=files["docx"], xlsx=files["xlsx"], pdf=files["pdf"],
         digests={fmt: _digest(data) for fmt, data in files.items()},
+        history_seq=head.seq, history_fingerprint=head.fingerprint,
         issued_at=timezone.now(), issued_by=user if getattr(user, "pk", None) else None,
     )
     changes: dict[str, Any] = {"period": period.key, "number": number, "doc_date": mast.date.isoformat(),
-                               "sha256": bulletin.digests}
+                               "sha256": bulletin.digests,
+                               "history_head": {"seq": head.seq, "fingerprint": head.fingerprint}}
     if earlier is not None:
         changes["corrects"] = earlier.number
     audit.record("correct" if earlier else "issue", "bulletin", bulletin.pk, changes, actor_name(user),

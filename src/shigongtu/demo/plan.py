@@ -16,7 +16,8 @@ from django.contrib.auth import get_user_model
 
 from shigongtu.demo import plan_data as D
 from shigongtu.lib.periods import parse_date
-from shigongtu.orgs.models import Membership, OrgUnit
+from shigongtu.orgs.models import OrgUnit
+from shigongtu.orgs.services import grant_role
 from shigongtu.plans import services
 from shigongtu.plans.models import Indicator, Node, Plan, Report
 from shigongtu.plans.rules.lights import expected_progress
@@ -183,7 +184,7 @@ def build_plans(context: dict[str, Any]) -> None:
         user = User.objects.create_user(username=username, password=password, is_staff=superuser,
                                         is_superuser=superuser, first_name=label)
         if role and unit:
-            Membership.objects.create(user=user, unit=unit, role=role)
+            grant_role(user, unit, role)  # recorded in the history, as every grant is
         accounts.append({"username": username, "password": password, "role": role or "superuser",
                          "unit": unit.name if unit else "—", "label": label})
         return user

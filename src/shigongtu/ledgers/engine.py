@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -158,10 +158,11 @@ def _check_plan(kind: Any, plan: Plan | None, user: Any) -> None:
 def import_ledger(data: bytes, filename: str, kind_name: str, plan: Plan | None = None, user: Any = None, *,
                   dry_run: bool = False, create_units: bool = False, sheet: str | None = None,
                   keep_record: bool = True, period: str | None = None, mapping: str | None = None,
-                  ) -> ImportResult:
+                  progress: Callable[[int], None] | None = None) -> ImportResult:
     """Read, check every row, and (unless ``dry_run`` or any error) apply the whole file in one
     transaction. ``period`` is the month of a ledger whose rows carry none; ``mapping`` names the
-    plan unit's saved column mapping (default: its latest for the kind, if any)."""
+    plan unit's saved column mapping (default: its latest for the kind, if any); ``progress`` is
+    told the number of rows checked so far after each chunk (a background job's progress)."""
     kind = kind_or_error(kind_name)
     _check_plan(kind, plan, user)
     flag = parse_flag(period)
@@ -193,7 +194,7 @@ def import_ledger(data: bytes, filename: str, kind_name: str, plan: Plan | None 
     try:
         with paused_gc(), transaction.atomic():
             rows = prepared(table.rows, kind.spec, table, row_period, ctx.errors)
-            _check_and_apply(kind, ctx, rows, result)
+            _check_and_apply(kind, ctx, rows, result, progress)
             if not result.ok or dry_run:
                 transaction.set_rollback(True)  # a dry run, or an error somewhere: nothing stays written
     except LedgerFileError as exc:  # the file broke off part way (a truncated sheet)
@@ -227,14 +228,15 @@ def _header_findings(table: LedgerTable, ctx: ImportContext) -> None:
                 message_en=f"{c.text!r} is for {c.year}; the sheet has no {c.would_be} column for {year}"))
 
 
-def _check_and_apply(kind: LedgerKind, ctx: ImportContext, rows: Iterable[RawRow], result: ImportResult) -> None:
+def _check_and_apply(kind: LedgerKind, ctx: ImportContext, rows: Iterable[RawRow], result: ImportResult,
+                     progress: Callable[[int], None] | None = None) -> None:
     """Check the rows a chunk at a time (the kind's ``chunk_rows``; all at once when None) and,
     while no error has been found and this is not a dry run, apply each checked chunk. Memory
     holds one chunk, the preview's first rows and the errors, however long the file is."""
-    seen_rows = False
+    seen_rows = 0
     applied = False
     for chunk in _chunks(rows, kind.chunk_rows):
-        seen_rows = True
+        seen_rows += len(chunk)
         kind.prepare(ctx, chunk)
         plans = list(kind.check(ctx, chunk))
         del chunk  # the raw cells are no longer needed
@@ -253,6 +255,8 @@ def _check_and_apply(kind: LedgerKind, ctx: ImportContext, rows: Iterable[RawRow
         if todo and not ctx.errors and not result.dry_run:
             kind.apply(ctx, todo)
             applied = True
+        if progress is not None:
+            progress(seen_rows)
     if not seen_rows:
         ctx.warnings.append("文件中没有数据行")
     if applied and not ctx.errors:

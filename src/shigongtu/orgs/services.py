@@ -280,7 +280,8 @@ def grant_role(person: Any, unit: OrgUnit, role: str, user: Any = None) -> Membe
         return existing
     membership = Membership.objects.create(user=person, unit=unit, role=role)
     audit.record("grant", "membership", membership.pk,
-                 {"user": [None, person.get_username()], "unit": [None, unit.name], "role": [None, role]},
+                 {"user": [None, person.get_username()], "unit": [None, unit.name], "role": [None, role],
+                  "unit_id": [None, unit.pk]},
                  actor_name(user), _membership_label(membership))
     return membership
 
@@ -308,7 +309,7 @@ def revoke_role(membership: Membership, user: Any = None) -> None:
     _keep_an_admin(membership)
     label = _membership_label(membership)
     changes = {"user": [membership.user.get_username(), None], "unit": [membership.unit.name, None],
-               "role": [membership.role, None]}
+               "role": [membership.role, None], "unit_id": [membership.unit_id, None]}
     pk = membership.pk
     membership.delete()
     audit.record("revoke", "membership", pk, changes, actor_name(user), label)

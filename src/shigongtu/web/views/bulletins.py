@@ -12,13 +12,14 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from shigongtu.bulletins import render_html, services
+from shigongtu.bulletins import render_html, services, tasks
 from shigongtu.bulletins.content import build_content, page_period
 from shigongtu.bulletins.models import Bulletin
 from shigongtu.lib.errors import InputRejected
 from shigongtu.lib.periods import Period
 from shigongtu.orgs.access import MANAGE
 from shigongtu.web.views.common import may, plan_for, plan_nav, today
+from shigongtu.web.views.jobs import started
 
 
 def _months(year: int) -> list[Period]:
@@ -107,15 +108,19 @@ def bulletin_file(request: HttpRequest, code: str, number: int) -> HttpResponse:
 @login_required
 @require_POST
 def issue(request: HttpRequest, code: str) -> HttpResponse:
-    """Issue the posted month (coordinators); back to the list with a message either way."""
+    """Issue the posted month (coordinators) on the background queue: to the job's progress, or
+    straight to the issued bulletin (or back to the list, saying why not) when it is done already."""
     plan = plan_for(request, code, MANAGE)
     raw = request.POST.get("period", "")
     back = reverse("bulletins_web:list", args=[plan.code]) + f"?period={quote(raw)}"
     try:
-        bulletin = services.issue(plan, raw, request.user, correct=request.POST.get("correct") == "1")
+        services.read_period(plan, raw)  # a bad month is refused here; the rest is checked by the task
     except InputRejected as exc:
         messages.error(request, str(exc))
         return HttpResponseRedirect(back)
-    note = "" if bulletin.pdf is not None else "（未生成PDF：服务器缺少WeasyPrint或中文字体）"
-    messages.success(request, f"已印发{bulletin.year}年第{bulletin.number}期调度通报{note}")
-    return HttpResponseRedirect(reverse("bulletins_web:detail", args=[plan.code, bulletin.number]))
+    job = tasks.start_issue(plan, request.user, raw, correct=request.POST.get("correct") == "1")
+    job.refresh_from_db()
+    if job.status == job.Status.FAILED:  # refused at once (ran in the request): back to the month, saying why
+        messages.error(request, job.error_en if request.LANGUAGE_CODE == "en" and job.error_en else job.error)
+        return HttpResponseRedirect(back)
+    return started(request, plan, job)

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from shigongtu.ledgers import kinds as registry
-from shigongtu.ledgers.engine import annotated_copy, export_ledger, import_ledger, in_language
+from shigongtu.ledgers import tasks
+from shigongtu.ledgers.engine import annotated_copy, export_ledger, import_ledger, in_language, kind_or_error
 from shigongtu.ledgers.io import annotated_filename
 from shigongtu.ledgers.mappings import delete_mapping, find_mapping, rename_mapping, save_mapping
 from shigongtu.ledgers.models import ImportRecord
@@ -27,6 +28,7 @@ from shigongtu.orgs.access import MANAGE, VIEW
 from shigongtu.plans.models import Node
 from shigongtu.projects.selectors.filters import FILTER_PARAMS
 from shigongtu.web.errors import rejected
+from shigongtu.web.views import jobs as jobs_views
 from shigongtu.web.views.common import may, plan_for, plan_nav
 
 CHANGES_PER_PAGE = 100
@@ -72,16 +74,24 @@ def upload(request: HttpRequest, code: str) -> HttpResponse:
         too_large = getattr(request, "upload_too_large", False)
         messages.error(request, too_large_message() if too_large else _("请选择要上传的文件。"))
         return redirect("ledgers_web:home", code=plan.code)
+    options: dict[str, Any] = {"create_units": bool(request.POST.get("create_units")),
+               "sheet": (request.POST.get("sheet") or "").strip() or None,
+               "period": (request.POST.get("period") or "").strip() or None}
     with rejected() as outcome:
-        result = import_ledger(read_upload(upload), safe_filename(upload.name or ""), kind, plan, request.user,
-                               dry_run=True,
-                               create_units=bool(request.POST.get("create_units")),
-                               sheet=(request.POST.get("sheet") or "").strip() or None,
-                               period=(request.POST.get("period") or "").strip() or None)
+        data, name = read_upload(upload), safe_filename(upload.name or "")
+        if tasks.in_background(len(data)):  # a large file: checked on the queue, its progress shown
+            kind_or_error(kind)  # an unknown kind is refused here, not in the queue
+            job = tasks.start_check(plan, request.user, data, name, kind, options)
+            return _go(request, jobs_views.next_url(request, plan, job))
+        result = import_ledger(data, name, kind, plan, request.user, dry_run=True, **options)
     if not outcome.ok:
         messages.error(request, outcome.error)
         return redirect("ledgers_web:home", code=plan.code)
-    url = reverse("ledgers_web:preview", args=[plan.code, result.record_id])
+    return _go(request, reverse("ledgers_web:preview", args=[plan.code, result.record_id]))
+
+
+def _go(request: HttpRequest, url: str) -> HttpResponse:
+    """To ``url``: an HTMX upload is told where to go (HX-Redirect), a plain form is redirected."""
     if request.headers.get("HX-Request") == "true":
         response = HttpResponse(status=204)
         response["HX-Redirect"] = url
@@ -124,6 +134,8 @@ def apply(request: HttpRequest, code: str, record_id: int) -> HttpResponse:
     if not record.dry_run or not record.ok:
         messages.error(request, _("这份预览不能直接导入，请重新上传。"))
         return redirect("ledgers_web:preview", code=plan.code, record_id=record.pk)
+    if tasks.in_background(len(record.content)):  # a large file: imported on the queue, all or nothing
+        return jobs_views.started(request, plan, tasks.start_apply(plan, request.user, record))
     result = import_ledger(bytes(record.content), record.filename, record.kind, plan, request.user,
                            create_units=bool(record.result.get("create_units")), sheet=record.result.get("sheet"),
                            period=record.result.get("period"),

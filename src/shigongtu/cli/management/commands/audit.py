@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
+from shigongtu.audit import anchoring
 from shigongtu.audit.verify import Verdict, append_anchor, verify_history
 from shigongtu.cli.command import ShigongtuCommand
 
@@ -41,19 +42,14 @@ class Command(ShigongtuCommand):
         verify.add_argument("--json", action="store_true")
         anchor = sub.add_parser("anchor", help="append the history's head to FILE (kept outside the database)")
         anchor.add_argument("-o", "--output", required=True, metavar="FILE")
+        anchor.add_argument("--url", help="also POST the head here (default: SHIGONGTU_ANCHOR_URL)")
+        anchor.add_argument("--email", action="append", metavar="ADDRESS",
+                            help="also mail the head here (repeatable; default: SHIGONGTU_ANCHOR_EMAIL)")
         anchor.add_argument("--json", action="store_true")
 
     def run(self, **options: Any) -> None:
         if options["action"] == "anchor":
-            path = Path(options["output"])
-            try:
-                anchor = append_anchor(path)
-            except OSError as exc:
-                raise CommandError(f"cannot write {path}: {exc}") from exc
-            if options.get("json"):
-                self.emit({"seq": anchor.seq, "fingerprint": anchor.fingerprint, "at": anchor.at, "file": str(path)})
-            else:
-                self.stdout.write(f"anchored #{anchor.seq} {anchor.fingerprint} at {anchor.at} → {path}")
+            self.anchor(**options)
             return
         anchors = options.get("anchors")
         if anchors and not Path(anchors).is_file():
@@ -66,4 +62,24 @@ class Command(ShigongtuCommand):
             for line in describe(verdict):
                 out.write(line + "\n")
         if not verdict.ok:
+            sys.exit(1)
+
+    def anchor(self, **options: Any) -> None:
+        """Append the head to the file, then send it to the URL / mailboxes; exit 1 if a send failed."""
+        path = Path(options["output"])
+        try:
+            anchor = append_anchor(path)
+        except OSError as exc:
+            raise CommandError(f"cannot write {path}: {exc}") from exc
+        sent = anchoring.from_settings(anchor, url=options.get("url"), recipients=options.get("email"))
+        if options.get("json"):
+            self.emit({"seq": anchor.seq, "fingerprint": anchor.fingerprint, "at": anchor.at, "file": str(path),
+                       "sent": sent.delivered, "errors": sent.errors, "ok": sent.ok})
+        else:
+            self.stdout.write(f"anchored #{anchor.seq} {anchor.fingerprint} at {anchor.at} → {path}")
+            for where in sent.delivered:
+                self.stdout.write(f"sent → {where}")
+        for problem in sent.errors:
+            sys.stderr.write(f"error: {problem} (the anchor is in {path})\n")
+        if not sent.ok:
             sys.exit(1)
