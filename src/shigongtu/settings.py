@@ -65,7 +65,7 @@ ANCHOR_URL = env_str("SHIGONGTU_ANCHOR_URL")
 ANCHOR_HMAC_KEY = env_str("SHIGONGTU_ANCHOR_HMAC_KEY")
 ANCHOR_EMAIL = env_list("SHIGONGTU_ANCHOR_EMAIL")
 ANCHOR_TIMEOUT_S = env_int("SHIGONGTU_ANCHOR_TIMEOUT", 10)
-# Outgoing mail (anchors; later notices): an SMTP relay, Django's standard settings.
+# Outgoing mail (anchors and notices): an SMTP relay, Django's standard settings.
 EMAIL_HOST = env_str("SHIGONGTU_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("SHIGONGTU_EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("SHIGONGTU_EMAIL_USER")
@@ -278,12 +278,7 @@ NOTIFY_SITE_URL = env_str("SHIGONGTU_SITE_URL")  # makes the links in outside me
 EMAIL_BACKEND = env_str("SHIGONGTU_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION
                         else "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = env_str("SHIGONGTU_EMAIL_FILE_PATH", str(Path(tempfile.gettempdir()) / "shigongtu-mail"))
-EMAIL_HOST = env_str("SHIGONGTU_EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("SHIGONGTU_EMAIL_PORT", 25)
-EMAIL_HOST_USER = env_str("SHIGONGTU_EMAIL_USER")
-EMAIL_HOST_PASSWORD = env_str("SHIGONGTU_EMAIL_PASSWORD")
-EMAIL_USE_TLS = env_bool("SHIGONGTU_EMAIL_TLS", False)
-DEFAULT_FROM_EMAIL = env_str("SHIGONGTU_EMAIL_FROM", "shigongtu@localhost")
+# (EMAIL_HOST, port, user, password, TLS, timeout, sender: set once above, with the anchors.)
 
 CACHES = {
     "default": (
