@@ -98,7 +98,8 @@ def canonical_changes(changes: Mapping[str, Any]) -> str:
     for key in sorted(changes):
         value = changes[key]
         if type(value) is list and len(value) == 2:
-            parts.append(f"{_ascii(key)}:[{_leaf(value[0])},{_leaf(value[1])}]")
+            old, new = value  # (a new object's entry is all [None, value])
+            parts.append(f"{_ascii(key)}:[{'null' if old is None else _leaf(old)},{_leaf(new)}]")
         else:
             parts.append(f"{_ascii(key)}:{_text(value)}")
     return "{" + ",".join(parts) + "}"
