@@ -56,6 +56,9 @@ def test_a_coordinator_recognises_a_pool_firm_and_adds_its_figures(firms, open_s
     s.page.wait_for_load_state("networkidle")
     assert s.page.locator("table", has_text="8,600.00").count() == 1
     _shot(s, "enterprise-after-edits.png")
+    s.open("/plans/JY-T/enterprises/tiers/?as_of=2024-07-01")
+    assert s.page.locator("main", has_text="培育漏斗").count() == 1
+    _shot(s, "enterprise-tiers.png")
     assert [e for e in s.errors if "422" not in e] == []  # the refused form answers 422, as it should
 
 
