@@ -140,6 +140,7 @@ _READERS: dict[str, Callable[[FieldSpec, Any], Any]] = {
 _BLANK = {"text": "", "level": "", "credit": "", "tier": "", "status": "", "bool": False}
 # Kinds whose cells repeat down a ledger (a few tiers, statuses and batch dates in 100,000 rows):
 # each distinct cell is read once. The values are immutable (str, date, bool, int, Decimal).
+_ABSENT = object()  # a field the data does not carry (None is a blank value, which clears it)
 _REPEATING = frozenset({"tier", "status", "level", "date", "bool", "amount", "count", "year"})
 _MEMO: dict[tuple[str, type, Any], Any] = {}
 _MEMO_MAX = 50_000
@@ -169,10 +170,11 @@ def read(specs: tuple[FieldSpec, ...], data: Mapping[str, Any]) -> tuple[dict[st
     clean: dict[str, Any] = {}
     problems: list[FieldError] = []
     for spec in specs:
-        key = spec.header if spec.header in data else spec.name if spec.name in data else None
-        if key is None:
-            continue
-        raw = data[key]
+        raw = data.get(spec.header, _ABSENT)
+        if raw is _ABSENT:
+            raw = data.get(spec.name, _ABSENT)
+            if raw is _ABSENT:
+                continue
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             clean[spec.name] = _BLANK.get(spec.kind)
             continue
