@@ -167,7 +167,8 @@ def payload_text(payload: Mapping[str, Any]) -> str:
 
 def mac(key: bytes, prev_hash: str, text: str) -> str:
     """The keyed fingerprint: HMAC-SHA-256(key, previous fingerprint + canonical text)."""
-    return hmac.new(key, (prev_hash + text).encode("utf-8"), hashlib.sha256).hexdigest()
+    # (the one-shot form: the same HMAC without building an object per entry)
+    return hmac.digest(key, (prev_hash + text).encode("utf-8"), "sha256").hex()
 
 
 # ---- the legacy (unkeyed) forms --------------------------------------------------------------
