@@ -46,6 +46,9 @@ PAGES = [
     Endpoint("dashboard chart", f"{PLAN}/dashboard/charts/lights.json"),
     Endpoint("big screen", f"{PLAN}/bigscreen/"),
     Endpoint("my tasks", "/my/", EVERYONE),
+    # the enterprise registry (企业梯度培育)
+    Endpoint("enterprise registry", f"{PLAN}/enterprises/"),
+    Endpoint("new enterprise", f"{PLAN}/enterprises/new/", MANAGE),
 ]
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Max
 from django.utils import timezone
 
 from shigongtu.audit import services as audit
@@ -146,7 +147,7 @@ def _code(values: Mapping[str, Any]) -> str:
     raw = values.get("统一社会信用代码")
     if raw is None:
         return ""
-    if type(raw) is str and len(raw) == 18 and raw.isascii() and raw.isalnum() and raw.isupper():
+    if type(raw) is str and len(raw) == 18 and raw.isascii() and raw.isalnum() and raw == raw.upper():
         return raw  # the usual case, already in its key form (its check character is read with the fields)
     try:
         return validate_credit_code(str(raw))
@@ -186,22 +187,37 @@ def _item(action: str, kind: str, pk: int, label: str, changes: dict[str, Any], 
             "changes": changes}
 
 
+def _last_id(model: type[Any]) -> int:
+    """The highest id so far: the rows about to be inserted come after it, so they are read back by
+    an id range instead of a list of thousands of keys."""
+    return int(model.objects.aggregate(last=Max("pk"))["last"] or 0)
+
+
+def _ordered(columns: list[str], base: Mapping[str, Any], values: Mapping[str, Any], **more: Any) -> list[Any]:
+    """A new row's values in ``columns`` order: the defaults of ``base``, overwritten."""
+    row = {**base, **values, **more}
+    return [row[c] for c in columns]
+
+
 def _create_enterprises(unit: OrgUnit, rows: list[CheckedRow], existing: Existing, now: Any,
                         items: list[dict[str, Any]], plan_code: str) -> dict[str, int]:
     ids = {code: e.pk for code, e in existing.enterprises.items()}
     new: dict[str, dict[str, Any]] = {}
+    changes: dict[str, dict[str, list[Any]]] = {}  # the history of each, as the check worked it out
     for r in rows:
         if r.code not in ids and r.code not in new:
             new[r.code] = r.enterprise
+            changes[r.code] = r.enterprise_changes or audit.created(r.enterprise, plain=False)
     if new:
         base = {**bulk.new_row(Enterprise, now), "unit_id": unit.pk}
         columns = list(base)
-        bulk.insert_rows(Enterprise, columns, ([{**base, **ent}[c] for c in columns] for ent in new.values()))
-        made = dict(Enterprise.objects.filter(unit=unit, credit_code__in=list(new)).values_list("credit_code", "pk"))
+        last = _last_id(Enterprise)
+        bulk.insert_rows(Enterprise, columns, (_ordered(columns, base, ent) for ent in new.values()))
+        made = {code: pk for code, pk in Enterprise.objects.filter(unit=unit, pk__gt=last).values_list(
+            "credit_code", "pk") if code in new}
         ids.update(made)
         for code, ent in new.items():
-            items.append(_item("create", ENTERPRISE, made[code], f"{code} {ent['name']}",
-                               audit.created(ent, plain=False), plan_code))
+            items.append(_item("create", ENTERPRISE, made[code], f"{code} {ent['name']}", changes[code], plan_code))
     return ids
 
 
@@ -235,14 +251,14 @@ def _write_tiers(rows: list[CheckedRow], existing: Existing, ids: Mapping[str, i
     if new:
         base = bulk.new_row(TierRecord, now)
         columns = list(base)
-        bulk.insert_rows(TierRecord, columns,
-                         ([{**base, **r.record, "enterprise_id": ids[r.code], "unit_id": units[r.code]}[c]
-                           for c in columns] for r in new))
-        made = {(e, t): pk for pk, e, t in TierRecord.objects.filter(
-            enterprise_id__in={ids[r.code] for r in new}).values_list("pk", "enterprise_id", "tier")}
+        last = _last_id(TierRecord)
+        bulk.insert_rows(TierRecord, columns, (_ordered(columns, base, r.record, enterprise_id=ids[r.code],
+                                                        unit_id=units[r.code]) for r in new))
+        made = {(e, t): pk for pk, e, t in TierRecord.objects.filter(pk__gt=last).values_list(
+            "pk", "enterprise_id", "tier")}
         for r in new:
             items.append(_item("create", TIER, made[(ids[r.code], r.tier)], f"{r.code} {r.tier}",
-                               audit.created({k: v for k, v in r.record.items()}, plain=False), plan_code))
+                               r.tier_changes or audit.created(r.record, plain=False), plan_code))
     groups: dict[tuple[str, ...], list[Any]] = defaultdict(list)
     for r in rows:
         record = existing.records.get((r.code, r.tier))

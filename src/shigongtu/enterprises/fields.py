@@ -138,6 +138,30 @@ _READERS: dict[str, Callable[[FieldSpec, Any], Any]] = {
     "number": lambda spec, raw: parse_number(raw),
 }
 _BLANK = {"text": "", "level": "", "credit": "", "tier": "", "status": "", "bool": False}
+# Kinds whose cells repeat down a ledger (a few tiers, statuses and batch dates in 100,000 rows):
+# each distinct cell is read once. The values are immutable (str, date, bool, int, Decimal).
+_ABSENT = object()  # a field the data does not carry (None is a blank value, which clears it)
+_REPEATING = frozenset({"tier", "status", "level", "date", "bool", "amount", "count", "year"})
+_MEMO: dict[tuple[str, type, Any], Any] = {}
+_MEMO_MAX = 50_000
+
+
+def _read_one(spec: FieldSpec, raw: Any) -> Any:
+    """One cell's clean value; a cell of a repeating kind is read once (errors are not kept)."""
+    if spec.kind not in _REPEATING:
+        return _READERS[spec.kind](spec, raw)
+    key = (spec.name, type(raw), raw)  # the type too: 1, 1.0 and True are equal keys
+    try:
+        return _MEMO[key]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable cell
+        return _READERS[spec.kind](spec, raw)
+    value = _READERS[spec.kind](spec, raw)
+    if len(_MEMO) >= _MEMO_MAX:
+        _MEMO.clear()
+    _MEMO[key] = value
+    return value
 
 
 def read(specs: tuple[FieldSpec, ...], data: Mapping[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:
@@ -146,15 +170,16 @@ def read(specs: tuple[FieldSpec, ...], data: Mapping[str, Any]) -> tuple[dict[st
     clean: dict[str, Any] = {}
     problems: list[FieldError] = []
     for spec in specs:
-        key = spec.header if spec.header in data else spec.name if spec.name in data else None
-        if key is None:
-            continue
-        raw = data[key]
+        raw = data.get(spec.header, _ABSENT)
+        if raw is _ABSENT:
+            raw = data.get(spec.name, _ABSENT)
+            if raw is _ABSENT:
+                continue
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             clean[spec.name] = _BLANK.get(spec.kind)
             continue
         try:
-            clean[spec.name] = _READERS[spec.kind](spec, raw)
+            clean[spec.name] = _read_one(spec, raw)
         except ValueError as exc:
             problems.append(problem(spec, raw, str(exc), in_english(exc)))
     return clean, problems

@@ -102,8 +102,9 @@ def update_enterprise(enterprise: Enterprise, data: Mapping[str, Any], user: Any
     old = enterprise_snapshot(locked)
     for name, value in clean.items():
         setattr(locked, name, value)
-    audit.save_tracked(locked, ENTERPRISE_NAMES, old, object_type=ENTERPRISE, actor=actor_name(user),
-                       label=f"{locked.credit_code} {locked.name}", plan_code="")
+    if audit.save_tracked(locked, ENTERPRISE_NAMES, old, object_type=ENTERPRISE, actor=actor_name(user),
+                          label=f"{locked.credit_code} {locked.name}", plan_code=""):
+        bump_plans(locked.unit)  # names, industries and leaders show on the cached cards and menus
     return locked
 
 
@@ -155,11 +156,13 @@ def save_year(enterprise: Enterprise, data: Mapping[str, Any], user: Any = None,
         figures = YearFigures(enterprise=enterprise, **clean)
         figures.save()
         audit.record("create", YEAR, figures.pk, audit.created(year_snapshot(figures)), actor_name(user), label)
+        bump_plans(enterprise.unit)  # the pool's closeness to qualifying reads the latest figures
         return figures
     figures = _lock(YearFigures, current.pk, expected_version, f"{enterprise.name}{clean['year']}年度数据")
     old = year_snapshot(figures)
     for name, value in clean.items():
         setattr(figures, name, value)
-    audit.save_tracked(figures, ("year", *YEAR_NAMES), old, object_type=YEAR, actor=actor_name(user), label=label,
-                       plan_code="")
+    if audit.save_tracked(figures, ("year", *YEAR_NAMES), old, object_type=YEAR, actor=actor_name(user),
+                          label=label, plan_code=""):
+        bump_plans(enterprise.unit)
     return figures

@@ -141,8 +141,40 @@ def _read_text(spec: FieldSpec, raw: Any) -> str:
     return text
 
 
+# Kinds whose cells repeat down a ledger (nine sources, a few states, a year of dates): each
+# distinct cell is read once per process. Their clean values are immutable (str, bool, date, None).
+_REPEATING = frozenset({"choice", "state", "closed", "date", "deadline"})
+_MEMO: dict[tuple[str, type, Any], Any] = {}
+_MEMO_MAX = 50_000
+
+
 def _read(spec: FieldSpec, raw: Any, look: Lookups) -> Any:
     """One field's clean value; raises ValueProblem for a value it cannot read."""
+    kind = spec.kind
+    if kind == "text":
+        if type(raw) is str:
+            text = raw.strip()
+            if spec.max_length and len(text) > spec.max_length:
+                raise ValueProblem(f"超过{spec.max_length}个字符", f"longer than {spec.max_length} characters")
+            return text
+        return _read_text(spec, raw)
+    if kind in _REPEATING:
+        key = (spec.name, type(raw), raw)  # the type too: 1, 1.0 and True are equal keys
+        try:
+            return _MEMO[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable cell
+            return _read_cell(spec, raw, look)
+        value = _read_cell(spec, raw, look)
+        if len(_MEMO) >= _MEMO_MAX:
+            _MEMO.clear()
+        _MEMO[key] = value
+        return value
+    return _read_cell(spec, raw, look)
+
+
+def _read_cell(spec: FieldSpec, raw: Any, look: Lookups) -> Any:
     kind = spec.kind
     if kind in ("text", "choice"):
         return _read_text(spec, raw)

@@ -32,13 +32,13 @@ HISTORY_LIMIT = 60
 EXPIRING_SHOWN = 12
 
 
-def _english() -> bool:
+def english() -> bool:
     return (translation.get_language() or "").startswith("en")
 
 
 def tier_word(tier: str) -> str:
     """A tier as the active language says it."""
-    return T.TIERS_EN.get(tier, tier) if _english() else tier
+    return T.TIERS_EN.get(tier, tier) if english() else tier
 
 
 def _target_word(name: str) -> str:
@@ -50,7 +50,7 @@ def _target_word(name: str) -> str:
 
 
 def status_word(status: str) -> str:
-    return T.STATUSES_EN.get(status, status) if _english() else status
+    return T.STATUSES_EN.get(status, status) if english() else status
 
 
 @login_required
@@ -97,7 +97,7 @@ def _criteria(e: Enterprise) -> list[dict[str, Any]]:
     if selectors.figures_of(e) is None:
         return out
     for tier, results in selectors.eligibility(e).items():
-        rows = [{"label": (r.criterion.label_en or r.criterion.label) if _english() else r.criterion.label,
+        rows = [{"label": (r.criterion.label_en or r.criterion.label) if english() else r.criterion.label,
                  "outcome": r.outcome, "actual": r.actual, "unit": elig.METRICS[r.criterion.metric][2],
                  "op": "≥" if r.criterion.op == ">=" else "≤", "value": r.criterion.value} for r in results]
         out.append({"tier": tier_word(tier), "rows": rows, "met": sum(r.outcome == elig.MET for r in results),
@@ -120,7 +120,7 @@ def _field_word(name: str) -> str:
     spec = BY_NAME.get(name)
     if spec is None:
         return name
-    return spec.en if _english() else spec.header
+    return spec.en if english() else spec.header
 
 
 @login_required
