@@ -21,7 +21,7 @@ from shigongtu.projects.models import Project
 from shigongtu.utilities import replicas
 from tests.utilities import live_replica
 
-pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")  # replica_1 mirrors default
+pytestmark = [pytest.mark.replica, pytest.mark.django_db(transaction=True, databases="__all__")]  # replica_1: a mirror
 LIST = "/plans/JY-T/projects/"
 API_LIST = "/api/v1/plans/JY-T/projects"
 NOW = dt.datetime(2023, 7, 10, 10, tzinfo=dt.UTC)
