@@ -152,3 +152,11 @@ def test_each_replica_url_becomes_a_mirrored_alias():
                    "DATABASE_REPLICA_URLS": "postgres://postgres@r1:5432/x, postgres://postgres@r2:5433/x"}
     done = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "['replica_1', 'replica_2'] 5433 {'MIRROR': 'default'}"
+
+
+def test_the_primary_only_tables_name_installed_apps_and_models():
+    from django.apps import apps
+
+    labels = {config.label for config in apps.get_app_configs()}
+    assert replicas.PRIMARY_ONLY_APPS - {"django_tasks"} <= labels  # django_tasks has no tables of its own
+    assert all(apps.get_model(label) for label in replicas.PRIMARY_ONLY_MODELS)

@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 # Tables that are read right after their own write by another request (sign-in, the session,
 # a token just issued, the task queue): always on the primary.
-PRIMARY_ONLY_APPS = frozenset({"auth", "sessions", "axes", "django_tasks", "django_tasks_db", "admin"})
+PRIMARY_ONLY_APPS = frozenset({"auth", "sessions", "axes", "django_tasks", "django_tasks_database", "admin"})
 PRIMARY_ONLY_MODELS = frozenset({"orgs.apitoken"})
 
 _reads_from: contextvars.ContextVar[str | None] = contextvars.ContextVar("shigongtu_reads_from", default=None)
