@@ -112,6 +112,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shigongtu.web.replicas.ReplicaReadsMiddleware",  # read-only faces read from a replica (no-op without)
     "django.contrib.messages.middleware.MessageMiddleware",
     "shigongtu.web.errors.NotAllowedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -157,6 +158,34 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["TEST"] = {"NAME": ""}  # in-memory for the suite
+
+# Read replicas (PostgreSQL streaming replicas of the primary): the read-only faces read from a
+# healthy one (utilities/replicas.py, web/replicas.py); writes and a user's own fresh writes stay on
+# the primary. A replica lagging more than REPLICA_MAX_LAG_S, or down, is skipped; the answer is
+# kept REPLICA_CHECK_S per process; after a write the user reads from the primary PRIMARY_PIN_S.
+DATABASE_REPLICAS: list[str] = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    if not _url.startswith(("postgres://", "postgresql://")):
+        raise ConfigError(f"DATABASE_REPLICA_URLS: replica {_number} must be a postgres:// address")
+    if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        raise ConfigError("DATABASE_REPLICA_URLS needs a PostgreSQL primary (DATABASE_URL=postgres://…)")
+    try:
+        _replica = dj_database_url.parse(_url.replace("postgresql://", "postgres://", 1),
+                                         conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    except Exception as exc:
+        raise ConfigError(f"DATABASE_REPLICA_URLS: replica {_number} is not a database address: {exc}") from exc
+    _replica["CONN_HEALTH_CHECKS"] = True
+    _replica["OPTIONS"] = {"connect_timeout": env_int("SHIGONGTU_REPLICA_CONNECT_TIMEOUT", 2)}
+    _replica["TEST"] = {"MIRROR": "default"}  # the suite reads its own test database through the alias
+    DATABASES[f"replica_{_number}"] = _replica
+    DATABASE_REPLICAS.append(f"replica_{_number}")
+DATABASE_ROUTERS = ["shigongtu.utilities.replicas.ReplicaRouter"]
+REPLICA_MAX_LAG_S = float(env_int("SHIGONGTU_REPLICA_MAX_LAG", 5))
+REPLICA_CHECK_S = float(env_int("SHIGONGTU_REPLICA_CHECK_SECONDS", 1))
+PRIMARY_PIN_S = env_int("SHIGONGTU_PRIMARY_PIN_SECONDS", 10)
+if DATABASE_REPLICAS and PRIMARY_PIN_S < REPLICA_MAX_LAG_S + REPLICA_CHECK_S:
+    raise ConfigError("SHIGONGTU_PRIMARY_PIN_SECONDS must be at least SHIGONGTU_REPLICA_MAX_LAG + "
+                      "SHIGONGTU_REPLICA_CHECK_SECONDS, or a user could read a copy older than their own write")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

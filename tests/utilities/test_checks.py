@@ -123,3 +123,11 @@ def test_check_deploy_is_clean_in_production_with_the_required_environment():
             "call_command('check', deploy=True, fail_level='WARNING', databases=[])")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)
     assert result.returncode == 0 and "no issues" in result.stdout, result.stdout + result.stderr
+
+
+def test_replicas_without_a_shared_cache_are_warned_about(settings):
+    settings.DATABASE_REPLICAS = ["replica_1"]
+    settings.REDIS_URL = ""
+    assert "shigongtu.W004" in {w.id for w in run_checks(include_deployment_checks=True)}
+    settings.REDIS_URL = "redis://cache:6379/0"
+    assert "shigongtu.W004" not in {w.id for w in run_checks(include_deployment_checks=True)}

@@ -238,7 +238,9 @@ class Report(models.Model):
         verbose_name = _("月报")
         verbose_name_plural = _("月报")
         ordering = ["node", "period", "submitted_seq", "id"]
-        indexes = [models.Index(fields=["node", "period"])]
+        indexes = [models.Index(fields=["node", "period"]),
+                   # the review queue and its badge: the few reports waiting, without reading the others
+                   models.Index(fields=["node"], condition=models.Q(status="submitted"), name="report_waiting_review")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(progress__gte=0) & models.Q(progress__lte=100), name="report_progress_0_100"

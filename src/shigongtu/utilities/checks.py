@@ -32,6 +32,16 @@ def local_cache_in_production(app_configs: Any, **kwargs: Any) -> list[Warning]:
     return []
 
 
+@register(Tags.caches, deploy=True)
+def replicas_without_a_shared_cache(app_configs: Any, **kwargs: Any) -> list[Warning]:
+    if getattr(settings, "DATABASE_REPLICAS", None) and not settings.REDIS_URL:
+        return [Warning("read replicas are configured but each server process keeps its own cache",
+                        hint="Set SHIGONGTU_REDIS_URL: a writer is kept on the primary by a shared cache entry "
+                             "(API clients keep no cookie), and the plan's figures are built once for all servers.",
+                        id="shigongtu.W004")]
+    return []
+
+
 def pdf_typesetting_problem() -> str | None:
     """Why WeasyPrint cannot typeset a Chinese PDF here (its package, Pango, a CJK font), or None."""
     try:

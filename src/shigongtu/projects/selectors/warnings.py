@@ -227,7 +227,9 @@ def project_warnings(plan: Plan, as_of: dt.date, project_ids: list[int] | None =
 def _approval_warnings(rows: dict[int, Project], as_of: dt.date) -> list[ProjectWarning]:
     found = []
     by_project: dict[int, list[ApprovalItem]] = defaultdict(list)
-    for item in ApprovalItem.objects.filter(project_id__in=list(rows)).only(
+    # ordered by the id, not the model's "project" (that orders by the project's ordering: a join of
+    # the projects and plans that made PostgreSQL read the whole projects table)
+    for item in ApprovalItem.objects.filter(project_id__in=list(rows)).order_by("project_id", "sort", "id").only(
         "project_id", "kind", "required", "status", "valid_until"
     ):
         by_project[item.project_id].append(item)
