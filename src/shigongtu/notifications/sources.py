@@ -66,7 +66,8 @@ class Sources:
 
     @cached_property
     def warnings(self) -> list[Any]:
-        return compute_warnings(self.plan, self.as_of, self.rollup)
+        # The node warnings only: lights and missing reports, not the indicators (no rule speaks of them).
+        return compute_warnings(self.plan, self.as_of, self.rollup, indicators=[])
 
     @cached_property
     def nodes(self) -> dict[int, tuple[str, str, str, str]]:
@@ -83,7 +84,8 @@ class Sources:
         ids = list(Project.objects.filter(plan=self.plan).order_by("pk").values_list("pk", flat=True))
         facts = ProjectFacts({}, [], [])
         for i in range(0, len(ids), PROJECT_CHUNK):
-            found = project_warnings(self.plan, self.as_of, ids[i:i + PROJECT_CHUNK])
+            chunk = ids[i:i + PROJECT_CHUNK]
+            found = project_warnings(self.plan, self.as_of, pk_range=(chunk[0], chunk[-1] + 1))
             lights = lights_by_project(found)  # a project's light: the worst of its warnings (contract §4)
             for w in found:
                 if w.light == RED and lights.get(w.project) == RED:
