@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -189,9 +189,11 @@ def ytd_through(plan: Plan, month: int, project_ids: list[int] | None = None,
 
 
 def project_warnings(plan: Plan, as_of: dt.date, project_ids: list[int] | None = None, *,
-                     pk_range: tuple[int, int] | None = None) -> list[ProjectWarning]:
+                     pk_range: tuple[int, int] | None = None,
+                     ytd: Mapping[int, Decimal] | None = None) -> list[ProjectWarning]:
     """Every project warning of the plan (or of the given projects, or of those whose id is in
-    ``pk_range`` [low, high): a large plan read a slice at a time) at ``as_of``, red first."""
+    ``pk_range`` [low, high): a large plan read a slice at a time) at ``as_of``, red first.
+    ``ytd``: the plan's :func:`ytd_through` at as-of's month, when a caller reading slices has it."""
     r = ProjectSettings.rules_for(plan)
     month = month_of(as_of, plan)
     projects = Project.objects.filter(plan=plan)
@@ -206,7 +208,8 @@ def project_warnings(plan: Plan, as_of: dt.date, project_ids: list[int] | None =
                              "annual_plan", "in_statistics", "statistics_date")
     rows = {p.pk: p for p in projects}
     narrowed = project_ids is not None or pk_range is not None
-    ytd = ytd_through(plan, month, where=related if narrowed else None)
+    if ytd is None:
+        ytd = ytd_through(plan, month, where=related if narrowed else None)
     found: list[ProjectWarning] = []
     for p in rows.values():
         value = ytd.get(p.pk, Decimal(0))
