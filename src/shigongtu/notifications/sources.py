@@ -101,14 +101,17 @@ class Sources:
                     facts.idle.append(w)
         return facts
 
-    def projects(self, codes: set[str]) -> dict[str, tuple[int, str, str]]:
-        """project code → (id, lead unit path, lead unit name) for the projects named."""
+    @cached_property
+    def _project_units(self) -> dict[str, tuple[str | None, str | None]]:
+        rows = Project.objects.filter(plan=self.plan).values_list("code", "lead_unit__path", "lead_unit__name")
+        return {code: (path, name) for code, path, name in rows.iterator(5000)}
+
+    def projects(self, codes: set[str]) -> dict[str, tuple[str, str]]:
+        """project code → (lead unit path, lead unit name) for the projects named (read once per run)."""
         if not codes:
             return {}
-        unit = self.plan.unit
-        rows = Project.objects.filter(plan=self.plan).values_list("code", "pk", "lead_unit__path", "lead_unit__name")
-        return {code: (pk, path or unit.path, name or unit.name) for code, pk, path, name in rows.iterator(5000)
-                if code in codes}
+        unit, known = self.plan.unit, self._project_units
+        return {code: (known[code][0] or unit.path, known[code][1] or unit.name) for code in codes if code in known}
 
     def node_event(self, kind: str, node_id: int, period: str, zh: str, en: str, **extra: Any) -> Event:
         code, title, path, name = self.nodes[node_id]
@@ -182,7 +185,7 @@ def _project_events(src: Sources, kind: str, found: list[ProjectWarning],
     for w in found:
         if w.project not in info:
             continue
-        _, path, name = info[w.project]
+        path, name = info[w.project]
         out.append(Event(kind, "project", object_id(w), period(w), f"{w.project} {w.name}：{w.label}（{w.message}）",
                          f"{w.project} {w.name}: {w.label_en} ({w.message_en})", unit_path=path, unit_name=name,
                          page=("projects_web:detail", w.project)))
