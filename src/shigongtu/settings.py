@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -300,6 +301,8 @@ NOTIFY_SMS_TEMPLATE = env_str("SHIGONGTU_SMS_TEMPLATE")
 NOTIFY_SMS_TOKEN = env_str("SHIGONGTU_SMS_TOKEN")
 NOTIFY_TIMEOUT = env_int("SHIGONGTU_NOTIFY_TIMEOUT", 5)  # seconds per webhook call
 NOTIFY_QUIET_HOURS = env_str("SHIGONGTU_NOTIFY_QUIET_HOURS", "22:00-07:00")  # no outside message then
+if NOTIFY_QUIET_HOURS and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d", NOTIFY_QUIET_HOURS):
+    raise ConfigError(f"SHIGONGTU_NOTIFY_QUIET_HOURS must read HH:MM-HH:MM (or be empty), got {NOTIFY_QUIET_HOURS!r}")
 NOTIFY_DAILY_CAP = env_int("SHIGONGTU_NOTIFY_DAILY_CAP", 20)  # outside messages per person (or group) a day
 NOTIFY_MAX_ATTEMPTS = env_int("SHIGONGTU_NOTIFY_MAX_ATTEMPTS", 5)
 NOTIFY_SITE_URL = env_str("SHIGONGTU_SITE_URL")  # makes the links in outside messages absolute

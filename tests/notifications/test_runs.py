@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from shigongtu.audit.models import AuditEntry
 from shigongtu.notifications import runs, services, sources
+from shigongtu.notifications.channels import CHANNELS
 from shigongtu.notifications.dispatch import dispatch
 from shigongtu.notifications.models import Contact, Delivery, Notice
 from shigongtu.orgs.models import Membership
@@ -202,3 +203,21 @@ def test_the_project_rules_raise_exactly_what_the_project_warnings_show(cast: An
     assert red and set(Notice.objects.filter(kind="project_red").values_list("object_id", flat=True)) == red
     assert set(Notice.objects.filter(kind="approval_expiring").values_list("object_id", flat=True)) == {
         "B/用地预审与选址"}
+
+
+def test_a_second_run_while_the_first_is_sending_sends_nothing_twice(cast: Any, robots: Sink,
+                                                                    monkeypatch: Any) -> None:
+    rule(cast, "report_returned", ["wecom"])
+    returned(cast, "1.1")
+    runs.raise_notices(cast.plan, JUNE_10, runs.evaluate_each(cast.plan, JUNE_10).__next__())
+    channel = CHANNELS["wecom"]
+    meanwhile: list[dict[str, int]] = []
+    real_send = channel.send
+
+    def send_and_run_again(target: str, message: Any) -> None:
+        meanwhile.append(dispatch())  # another `shigongtu notify` starting now finds the delivery leased
+        real_send(target, message)
+
+    monkeypatch.setattr(channel, "send", send_and_run_again)
+    assert dispatch() == {"sent": 1}
+    assert meanwhile == [{}] and len(robots.received) == 1

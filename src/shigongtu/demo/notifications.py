@@ -16,8 +16,7 @@ from shigongtu.notifications import runs, services
 from shigongtu.notifications.evaluate import evaluate
 from shigongtu.notifications.rules import kinds as K
 from shigongtu.orgs.models import Membership
-from shigongtu.plans import services as plan_services
-from shigongtu.plans.models import Plan, Report
+from shigongtu.plans.models import Plan
 
 # (kind, days, escalate after, roles, channels)
 RULES: tuple[tuple[str, int, int | None, list[str], list[str]], ...] = (
@@ -34,17 +33,9 @@ RULES: tuple[tuple[str, int, int | None, list[str], list[str]], ...] = (
 )
 
 
-def _return_a_report(plan: Plan, coordinator: Any) -> None:
-    """Return one of 项目服务中心's June reports (ILLUSTRATIVE), so the clerk jy_xmzx has a return to hear of."""
-    report = (Report.objects.filter(node__plan=plan, period="2023-06", status=Report.Status.SUBMITTED,
-                                    node__lead_unit__name="项目服务中心").order_by("node__code").first())
-    if report is not None:
-        plan_services.review_report(report, False, user=coordinator,
-                                    reason="请补充6月项目现场形象进度照片和投资支付凭证。（示例）")
-
-
 def build_notifications(context: dict[str, Any]) -> None:
-    """Rules on JY-2023, the 督办 leader's account (郑海, for escalations) and the notices at 2023-06-30."""
+    """Rules on JY-2023, the 督办 leader's account (郑海, for escalations) and the notices at 2023-06-30:
+    the June report the plan step returned reaches 项目服务中心's clerk (jy_xmzx)."""
     plan: Plan = context["plan"]
     coordinator = context["coordinator"]
     password = context["accounts"][0]["password"]
@@ -55,5 +46,4 @@ def build_notifications(context: dict[str, Any]) -> None:
     for kind, days, escalate, roles, channels in RULES:
         services.save_rule(plan, {"kind": kind, "days": days, "escalate_after": escalate, "roles": roles,
                                   "channels": channels}, coordinator)
-    _return_a_report(plan, coordinator)
     runs.raise_notices(plan, DEMO_AS_OF, evaluate(plan, DEMO_AS_OF))

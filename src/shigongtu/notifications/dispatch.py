@@ -10,6 +10,7 @@ a notice stays in the inbox only. A failure is logged with its reason and retrie
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -22,6 +23,8 @@ from shigongtu.notifications.channels import CHANNELS, ChannelError, Message
 from shigongtu.notifications.models import Delivery
 from shigongtu.notifications.rules import delivery as rules
 from shigongtu.notifications.rules import kinds as K
+
+LEASE = dt.timedelta(minutes=10)  # how long a run holds the deliveries it is sending
 
 
 def message_for(items: list[Delivery]) -> Message:
@@ -100,14 +103,18 @@ def dispatch(plan: Any = None, now: dt.datetime | None = None) -> dict[str, int]
     qs = Delivery.objects.filter(status__in=(K.PENDING, K.RETRY), next_attempt_at__lte=now).exclude(channel=K.INBOX)
     if plan is not None:
         qs = qs.filter(notice__plan=plan)
-    due = list(qs.select_related("notice", "notice__plan").order_by("id"))
-    counts: Counter[str] = Counter()
-    if not due:
-        return {}
     until = rules.quiet_until(timezone.localtime(now), rules.parse_quiet_hours(settings.NOTIFY_QUIET_HOURS))
     if until is not None:
-        Delivery.objects.filter(pk__in=[d.pk for d in due]).update(next_attempt_at=until)
-        return {"held": len(due)}
+        held = qs.update(next_attempt_at=until)
+        return {"held": held} if held else {}
+    # Claim what is due with one UPDATE (a lease that a crashed run lets lapse): two runs at once
+    # never send the same delivery twice.
+    lease = now + LEASE + dt.timedelta(microseconds=secrets.randbelow(10**6))
+    if not qs.update(next_attempt_at=lease):
+        return {}
+    due = list(Delivery.objects.filter(next_attempt_at=lease, status__in=(K.PENDING, K.RETRY))
+               .select_related("notice", "notice__plan").order_by("id"))
+    counts: Counter[str] = Counter()
     batches: dict[tuple[str, str], list[Delivery]] = defaultdict(list)
     for d in due:
         batches[(d.channel, d.target)].append(d)

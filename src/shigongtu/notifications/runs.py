@@ -22,6 +22,7 @@ from shigongtu.notifications.dispatch import dispatch
 from shigongtu.notifications.evaluate import Addressed, evaluate_each, summary
 from shigongtu.notifications.models import Contact, Delivery, Notice
 from shigongtu.notifications.rules import kinds as K
+from shigongtu.notifications.sources import link
 from shigongtu.plans.models import Plan
 
 CHUNK = 900  # keys per IN (…) query: under SQLite's variable limit
@@ -53,7 +54,8 @@ def _new_notices(plan: Plan, as_of: dt.date, found: list[Addressed]) -> list[tup
             candidates[key] = (Notice(plan=plan, rule=a.rule, kind=e.kind, recipient_id=user_id,
                                       object_type=e.object_type, object_id=e.object_id, unit_name=e.unit_name,
                                       title=e.title[:300], title_en=e.title_en[:300], body=e.body, body_en=e.body_en,
-                                      link=e.link, escalated=e.escalated, topic=e.topic[:200], dedupe_key=key[:255],
+                                      link=link(e, plan.code), escalated=e.escalated, topic=e.topic[:200],
+                                      dedupe_key=key[:255],
                                       as_of=as_of), list(a.rule.channels or ()))
     seen = _existing(list(candidates))
     return [v for k, v in candidates.items() if k not in seen]

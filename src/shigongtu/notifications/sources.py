@@ -23,9 +23,9 @@ from shigongtu.notifications.rules.events import Event, month_key, upcoming_dead
 from shigongtu.plans.models import Node, Plan, Report
 from shigongtu.plans.rules.lights import RED
 from shigongtu.plans.rules.warnings import LAG, MISSING_REPORT, OVERDUE, missing_reports
-from shigongtu.plans.selectors import compute_warnings, get_rollup, reported_periods
+from shigongtu.plans.selectors import compute_warnings, get_rollup, month_of, reported_periods
 from shigongtu.projects.models import Project
-from shigongtu.projects.selectors.warnings import ProjectWarning, lights_by_project, project_warnings
+from shigongtu.projects.selectors.warnings import ProjectWarning, lights_by_project, project_warnings, ytd_through
 
 PLACEHOLDER = "__object__"
 
@@ -38,8 +38,12 @@ def _prefix(name: str, plan_code: str) -> str:
         return ""
 
 
-def _link(name: str, plan_code: str, code: str) -> str:
-    """A page's path (reversed once per page and plan: a province raises a hundred thousand events)."""
+def link(event: Event, plan_code: str) -> str:
+    """The path of the page an event speaks of (reversed once per page and plan, when notices are
+    raised: evaluating a province's hundred thousand events never loads the URL map)."""
+    if not event.page:
+        return ""
+    name, code = event.page
     return _prefix(name, plan_code).replace(PLACEHOLDER, code)
 
 
@@ -66,7 +70,8 @@ class Sources:
 
     @cached_property
     def warnings(self) -> list[Any]:
-        return compute_warnings(self.plan, self.as_of, self.rollup)
+        # The node warnings only: lights and missing reports, not the indicators (no rule speaks of them).
+        return compute_warnings(self.plan, self.as_of, self.rollup, indicators=[])
 
     @cached_property
     def nodes(self) -> dict[int, tuple[str, str, str, str]]:
@@ -82,8 +87,10 @@ class Sources:
         chunk of projects at a time (a province's 100,000 projects never sit in memory at once)."""
         ids = list(Project.objects.filter(plan=self.plan).order_by("pk").values_list("pk", flat=True))
         facts = ProjectFacts({}, [], [])
+        ytd = ytd_through(self.plan, month_of(self.as_of, self.plan))  # one aggregate for every slice
         for i in range(0, len(ids), PROJECT_CHUNK):
-            found = project_warnings(self.plan, self.as_of, ids[i:i + PROJECT_CHUNK])
+            chunk = ids[i:i + PROJECT_CHUNK]
+            found = project_warnings(self.plan, self.as_of, pk_range=(chunk[0], chunk[-1] + 1), ytd=ytd)
             lights = lights_by_project(found)  # a project's light: the worst of its warnings (contract §4)
             for w in found:
                 if w.light == RED and lights.get(w.project) == RED:
@@ -94,19 +101,22 @@ class Sources:
                     facts.idle.append(w)
         return facts
 
-    def projects(self, codes: set[str]) -> dict[str, tuple[int, str, str]]:
-        """project code → (id, lead unit path, lead unit name) for the projects named."""
+    @cached_property
+    def _project_units(self) -> dict[str, tuple[str | None, str | None]]:
+        rows = Project.objects.filter(plan=self.plan).values_list("code", "lead_unit__path", "lead_unit__name")
+        return {code: (path, name) for code, path, name in rows.iterator(5000)}
+
+    def projects(self, codes: set[str]) -> dict[str, tuple[str, str]]:
+        """project code → (lead unit path, lead unit name) for the projects named (read once per run)."""
         if not codes:
             return {}
-        unit = self.plan.unit
-        rows = Project.objects.filter(plan=self.plan).values_list("code", "pk", "lead_unit__path", "lead_unit__name")
-        return {code: (pk, path or unit.path, name or unit.name) for code, pk, path, name in rows.iterator(5000)
-                if code in codes}
+        unit, known = self.plan.unit, self._project_units
+        return {code: (known[code][0] or unit.path, known[code][1] or unit.name) for code in codes if code in known}
 
     def node_event(self, kind: str, node_id: int, period: str, zh: str, en: str, **extra: Any) -> Event:
         code, title, path, name = self.nodes[node_id]
         return Event(kind, "node", code, period, f"{code} {title}：{zh}", f"{code} {title}: {en}",
-                     unit_path=path, unit_name=name, link=_link("web:node", self.plan.code, code), **extra)
+                     unit_path=path, unit_name=name, page=("web:node", code), **extra)
 
 
 # -- the blueprint ---------------------------------------------------------------------------
@@ -175,10 +185,10 @@ def _project_events(src: Sources, kind: str, found: list[ProjectWarning],
     for w in found:
         if w.project not in info:
             continue
-        _, path, name = info[w.project]
+        path, name = info[w.project]
         out.append(Event(kind, "project", object_id(w), period(w), f"{w.project} {w.name}：{w.label}（{w.message}）",
                          f"{w.project} {w.name}: {w.label_en} ({w.message_en})", unit_path=path, unit_name=name,
-                         link=_link("projects_web:detail", src.plan.code, w.project)))
+                         page=("projects_web:detail", w.project)))
     return out
 
 

@@ -10,7 +10,7 @@ from shigongtu.attraction.selectors import leads_at
 from shigongtu.lib.periods import format_date_zh
 from shigongtu.notifications.rules import kinds as K
 from shigongtu.notifications.rules.events import Event, days_overdue, escalates
-from shigongtu.notifications.sources import Sources, _link
+from shigongtu.notifications.sources import Sources
 from shigongtu.supervision import selectors as supervision
 from shigongtu.supervision.models import SupervisionItem
 from shigongtu.supervision.rules import lights as item_lights
@@ -30,7 +30,7 @@ def _item_event(src: Sources, kind: str, row: dict[str, Any], period: str, zh: s
     return Event(kind, "supervision", row["code"], period, f"{row['code']} {row['title']}：{zh}",
                  f"{row['code']} {row['title']}: {en}", unit_path=row["lead_unit__path"] or unit.path,
                  unit_name=row["lead_unit__name"] or unit.name, leader=row["leader"],
-                 link=_link("supervision_web:detail", src.plan.code, row["code"]), **extra)
+                 page=("supervision_web:detail", row["code"]), **extra)
 
 
 def supervision_due(src: Sources, rule: Any) -> list[Event]:
@@ -72,9 +72,9 @@ def lead_sla(src: Sources, rule: Any) -> list[Event]:
     out = []
     for lead in leads_at(src.plan, day):
         path, name = units.get(lead.pk, (None, None))
-        link = _link("attraction_web:detail", src.plan.code, lead.code)
         for w in lead.warnings:
             out.append(Event(K.LEAD_SLA, "lead", lead.code, f"{w.kind}:{w.due}",
                              f"{lead.code} {lead.name}：{w.message}", f"{lead.code} {lead.name}: {w.message_en}",
-                             unit_path=path or unit.path, unit_name=name or unit.name, link=link))
+                             unit_path=path or unit.path, unit_name=name or unit.name,
+                             page=("attraction_web:detail", lead.code)))
     return out

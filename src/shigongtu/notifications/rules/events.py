@@ -15,8 +15,8 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Event:
     """One thing to tell people about. ``unit_path`` is the responsible unit's path (``/1/5/``)
-    for finding recipients by role; ``users`` names people directly (a report's submitter);
-    ``leader`` is the 责任领导 named on the record, for escalation."""
+    for finding recipients by role; ``page`` names the page to link; ``users`` names people
+    directly (a report's submitter); ``leader`` is the 责任领导 named on the record, for escalation."""
 
     kind: str
     object_type: str
@@ -28,7 +28,7 @@ class Event:
     body_en: str = ""
     unit_path: str = ""
     unit_name: str = ""
-    link: str = ""
+    page: tuple[str, str] | None = None  # (URL name, object code): the page it speaks of
     users: tuple[int, ...] = ()
     leader: str = ""
     escalated: bool = False

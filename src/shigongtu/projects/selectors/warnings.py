@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils.translation import get_language, gettext
 
 from shigongtu.plans.models import Plan
@@ -172,31 +172,44 @@ def lights_by_project(warnings: Iterable[ProjectWarning]) -> dict[str, str]:
 
 
 def ytd_through(plan: Plan, month: int, project_ids: list[int] | None = None,
-                basis: str = "amount") -> dict[int, Decimal]:
+                basis: str = "amount", where: Q | None = None) -> dict[int, Decimal]:
     """Per project, the counting reports' investment over months 1..month of the plan year (万元):
-    ``basis`` ``amount`` (调度口径) or ``stats_amount`` (统计口径)."""
+    ``basis`` ``amount`` (调度口径) or ``stats_amount`` (统计口径); ``where`` narrows the reports
+    (e.g. a range of project ids)."""
     if month <= 0:
         return {}
     qs = InvestmentReport.objects.filter(plan=plan, status__in=InvestmentReport.COUNTING,
                                          period__gte=f"{plan.year:04d}-01", period__lte=f"{plan.year:04d}-{month:02d}")
     if project_ids is not None:
         qs = qs.filter(project_id__in=project_ids)
+    if where is not None:
+        qs = qs.filter(where)
     rows = qs.values_list("project_id").annotate(s=Sum(basis)).order_by()
     return {pid: total for pid, total in rows if total is not None}
 
 
-def project_warnings(plan: Plan, as_of: dt.date, project_ids: list[int] | None = None) -> list[ProjectWarning]:
-    """Every project warning of the plan (or of the given projects) at ``as_of``, red first."""
+def project_warnings(plan: Plan, as_of: dt.date, project_ids: list[int] | None = None, *,
+                     pk_range: tuple[int, int] | None = None,
+                     ytd: Mapping[int, Decimal] | None = None) -> list[ProjectWarning]:
+    """Every project warning of the plan (or of the given projects, or of those whose id is in
+    ``pk_range`` [low, high): a large plan read a slice at a time) at ``as_of``, red first.
+    ``ytd``: the plan's :func:`ytd_through` at as-of's month, when a caller reading slices has it."""
     r = ProjectSettings.rules_for(plan)
     month = month_of(as_of, plan)
     projects = Project.objects.filter(plan=plan)
+    related = Q(project__plan=plan)  # the projects' approvals, problems, bonds and reports, as a join
     if project_ids is not None:
         projects = projects.filter(pk__in=project_ids)
+        related &= Q(project_id__in=project_ids)
+    if pk_range is not None:
+        projects = projects.filter(pk__gte=pk_range[0], pk__lt=pk_range[1])
+        related &= Q(project_id__gte=pk_range[0], project_id__lt=pk_range[1])
     projects = projects.only("pk", "code", "name", "planned_start", "actual_start", "stage", "total_investment",
                              "annual_plan", "in_statistics", "statistics_date")
     rows = {p.pk: p for p in projects}
-    ids = list(rows)
-    ytd = ytd_through(plan, month, ids if project_ids is not None else None)
+    narrowed = project_ids is not None or pk_range is not None
+    if ytd is None:
+        ytd = ytd_through(plan, month, where=related if narrowed else None)
     found: list[ProjectWarning] = []
     for p in rows.values():
         value = ytd.get(p.pk, Decimal(0))
@@ -216,20 +229,20 @@ def project_warnings(plan: Plan, as_of: dt.date, project_ids: list[int] | None =
                           "expected_share": share_since(r.curve, start_month(p.actual_start, plan.year),
                                                         month) if p.actual_start else None}
             found.append(ProjectWarning(LIGHT_KIND[kind], p.code, p.name, light, detail))
-    found += _approval_warnings(rows, as_of)
-    found += _problem_warnings(plan, rows, as_of)
-    found += bond_warnings(plan, as_of, r, ids if project_ids is not None else None)
+    found += _approval_warnings(rows, as_of, related)
+    found += _problem_warnings(plan, rows, as_of, related)
+    found += bond_warnings(plan, as_of, r, where=related if narrowed else None)
     order = {RED: 0, YELLOW: 1}
     found.sort(key=lambda w: (order[w.light], w.project, KINDS.index(w.kind)))
     return found
 
 
-def _approval_warnings(rows: dict[int, Project], as_of: dt.date) -> list[ProjectWarning]:
+def _approval_warnings(rows: dict[int, Project], as_of: dt.date, related: Q) -> list[ProjectWarning]:
     found = []
     by_project: dict[int, list[ApprovalItem]] = defaultdict(list)
     # ordered by the id, not the model's "project" (that orders by the project's ordering: a join of
     # the projects and plans that made PostgreSQL read the whole projects table)
-    for item in ApprovalItem.objects.filter(project_id__in=list(rows)).order_by("project_id", "sort", "id").only(
+    for item in ApprovalItem.objects.filter(related).order_by("project_id", "sort", "id").only(
         "project_id", "kind", "required", "status", "valid_until"
     ):
         by_project[item.project_id].append(item)
@@ -253,9 +266,9 @@ def _approval_warnings(rows: dict[int, Project], as_of: dt.date) -> list[Project
     return found
 
 
-def _problem_warnings(plan: Plan, rows: dict[int, Project], as_of: dt.date) -> list[ProjectWarning]:
+def _problem_warnings(plan: Plan, rows: dict[int, Project], as_of: dt.date, related: Q) -> list[ProjectWarning]:
     found = []
-    for item in ProjectProblem.objects.filter(project_id__in=list(rows), deadline__lt=as_of).exclude(status="已解决"):
+    for item in ProjectProblem.objects.filter(related, deadline__lt=as_of).exclude(status="已解决"):
         p = rows[item.project_id]
         found.append(ProjectWarning("problem_overdue", p.code, p.name, RED,
                                     {"problem": item.title, "deadline": item.deadline.isoformat() if item.deadline
@@ -264,12 +277,14 @@ def _problem_warnings(plan: Plan, rows: dict[int, Project], as_of: dt.date) -> l
 
 
 def bond_warnings(plan: Plan, as_of: dt.date, r: Rules | None = None,
-                  project_ids: list[int] | None = None) -> list[ProjectWarning]:
-    """Idle money and slow spending of the plan's bond projects at as-of."""
+                  project_ids: list[int] | None = None, where: Q | None = None) -> list[ProjectWarning]:
+    """Idle money and slow spending of the plan's bond projects at as-of (``where``: of some projects)."""
     r = r or ProjectSettings.rules_for(plan)
     bonds = BondProject.objects.filter(project__plan=plan).select_related("project")
     if project_ids is not None:
         bonds = bonds.filter(project_id__in=project_ids)
+    if where is not None:
+        bonds = bonds.filter(where)
     money: dict[str, dict[int, list[tuple[dt.date, Decimal]]]] = {}
     for kind, (model, _, _) in MOVEMENTS.items():
         money[kind] = defaultdict(list)
