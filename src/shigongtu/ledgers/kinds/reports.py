@@ -162,13 +162,11 @@ class ReportsKind(LedgerKind):
             Report.objects.bulk_update(updates, ["progress", "narrative", "problems", "next_steps", "status",
                                                  "submitted_seq", "submitted_at", "submitted_by", "version"],
                                        batch_size=1000)
-        reports = {id(r): r for r in (*creates, *updates)}
-        by_plan = {p.row: p for p in plans}
+        created = {(r.node_id, r.period): r for r in creates}  # one look-up a row, not a search of the batch
         value_rows = []
         touched = []
-        for p in by_plan.values():
-            report = p.target if p.target is not None else next(
-                r for r in creates if r.node_id == p.payload["node"].pk and r.period == p.payload["period"])
+        for p in plans:
+            report = p.target if p.target is not None else created[(p.payload["node"].pk, p.payload["period"])]
             if p.payload["values"]:
                 touched.append(report.pk)
                 value_rows += [ReportValue(report=report, indicator_id=i, value=val) for i, val in
@@ -177,7 +175,6 @@ class ReportsKind(LedgerKind):
             ReportValue.objects.filter(report_id__in=touched,
                                        indicator_id__in={rv.indicator_id for rv in value_rows}).delete()
             ReportValue.objects.bulk_create(value_rows, batch_size=2000)
-        del reports
         audit.record_many(
             ({"action": "import-" + ("create" if p.target is None else "update"), "object_type": "report",
               "object_id": (p.target.pk if p.target is not None else p.payload["node"].pk), "label": p.key,

@@ -148,12 +148,15 @@ class StatisticsKind(LedgerKind):
 
     def _warn_decreases(self, ctx: ImportContext) -> None:
         """A cumulative series that goes down (核减) is kept, with a warning naming the months."""
-        existing: dict[tuple[int, str], StatisticValue] = ctx.state["existing"]
+        year = f"{ctx.plan.year:04d}-"
+        recorded: dict[int, dict[int, float]] = defaultdict(dict)  # by indicator: one pass, not one a series
+        for (ind_id, period), s in ctx.state["existing"].items():
+            if period.startswith(year):
+                recorded[ind_id][int(period[5:7])] = float(s.value)
         for ind, months in ctx.state.get("series", {}).items():
             if not ind.cumulative:
                 continue
-            merged = {int(period[5:7]): float(s.value) for (ind_id, period), s in existing.items()
-                      if ind_id == ind.pk and period.startswith(f"{ctx.plan.year:04d}-")}
+            merged = dict(recorded.get(ind.pk, {}))
             merged.update(months)
             down = decreasing_months(merged)
             if down:
