@@ -167,6 +167,8 @@ def _kind_step(b: Bench, kind: str, spec: Any, rows: list[dict[str, Any]], title
     b.figures[f"{kind}_rows"] = count
     b.figures[f"{kind}_dry_run_rows_per_s"] = round(count / dry["seconds"])
     b.figures[f"{kind}_apply_rows_per_s"] = round(count / applied["seconds"])
+    b.figures[f"{kind}_apply_cpu_s"] = round(applied["cpu_seconds"], 3)
+    b.figures[f"{kind}_apply_rows_per_cpu_s"] = round(count / applied["cpu_seconds"])
 
 
 def _projects(b: Bench) -> None:
@@ -187,6 +189,7 @@ def _projects(b: Bench) -> None:
                                                 "reimport_every_row_changed": changed, "export": exported})
     b.figures["projects_dry_run_rows_per_s"] = round(n / dry["seconds"])
     b.figures["projects_apply_rows_per_s"] = round(n / applied["seconds"])
+    b.figures["projects_apply_rows_per_cpu_s"] = round(n / applied["cpu_seconds"])
     _county_variant(b.scratch, b.county, n, b.figures, b.peaks, {"dry_run": dry, "apply": applied,
                                                                  "reimport_unchanged": again})
 
@@ -201,6 +204,7 @@ def _investment(b: Bench) -> None:
     _record_steps(b.figures, b.peaks, "investment", {"dry_run": idry, "apply": inv})
     b.figures["investment_rows_per_s"] = round(count / inv["seconds"])
     b.figures["investment_apply_rows_per_s"] = b.figures["investment_rows_per_s"]
+    b.figures["investment_apply_rows_per_cpu_s"] = round(count / inv["cpu_seconds"])
     b.figures["process_baseline_rss_mb"] = inv["rss_before_mb"]
 
 
@@ -269,6 +273,7 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
         for name in kinds:
             KINDS[name][1](b)
         b.figures["apply_rows_per_s"] = {name: b.figures[f"{name}_apply_rows_per_s"] for name in kinds}
+        b.figures["apply_rows_per_cpu_s"] = {name: b.figures[f"{name}_apply_rows_per_cpu_s"] for name in kinds}
         b.figures["peak_rss_mb"] = max(b.peaks)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -302,4 +307,5 @@ def _county_variant(scratch: str, plan: Plan, n: int, figures: dict[str, Any], p
     _record_steps(figures, peaks, "county", steps)
     for step, m in steps.items():
         figures[f"county_{step}_vs_coded"] = round(m["seconds"] / coded[step]["seconds"], 3)
+        figures[f"county_{step}_cpu_vs_coded"] = round(m["cpu_seconds"] / coded[step]["cpu_seconds"], 3)
 

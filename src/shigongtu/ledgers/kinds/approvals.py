@@ -27,6 +27,7 @@ from shigongtu.audit import services as audit
 from shigongtu.ledgers import cells
 from shigongtu.ledgers.io import Column, LedgerSpec, RawRow
 from shigongtu.ledgers.kinds.base import CREATE, UNCHANGED, UPDATE, ImportContext, LedgerKind, RowPlan
+from shigongtu.ledgers.labels import Said, en
 from shigongtu.lib.errors import Conflict, ValueProblem
 from shigongtu.orgs.access import MANAGE
 from shigongtu.plans.services import actor_name, bump_revision
@@ -129,15 +130,19 @@ def note_other_name(ctx: ImportContext, row: RawRow, project: Project) -> None:
     name = cells.text(row.values, "项目名称")
     if name is not None and name != project.name:
         ctx.state.setdefault("other_names", []).append(
-            f"第 {row.number} 行 {project.code}：表中为「{name}」，平台为「{project.name}」")
+            (f"第 {row.number} 行 {project.code}：表中为「{name}」，平台为「{project.name}」",
+             f"row {row.number} {project.code}: {name} in the sheet, {project.name} on the platform"))
 
 
 def warn_other_names(ctx: ImportContext) -> None:
     rows = ctx.state.pop("other_names", [])
     if rows:
         more = f" 等 {len(rows)} 行" if len(rows) > 10 else ""
-        ctx.warnings.append("项目名称与平台不一致（导入不修改项目名称，请核对项目编号）："
-                            + "；".join(rows[:10]) + more)
+        more_en = f" and more ({len(rows)} rows)" if len(rows) > 10 else ""
+        ctx.warnings.append(Said("项目名称与平台不一致（导入不修改项目名称，请核对项目编号）："
+                                 + "；".join(zh for zh, _ in rows[:10]) + more,
+                                 "Project names differ from the platform's (the import leaves names as they are; "
+                                 "check the project codes): " + "; ".join(e for _, e in rows[:10]) + more_en))
 
 
 # -- kinds and statuses as people write them ------------------------------------------------
@@ -213,7 +218,7 @@ SPEC = LedgerSpec(
 class ApprovalsKind(LedgerKind):
     name = "approvals"
     title_zh = "前期手续台账"
-    title_en = "Approvals (前期手续)"
+    title_en = "Approvals"
     spec = SPEC
     notes = (
         "一行一项手续：按「项目编号 + 手续类型」新增或更新，不删除；表中没有的手续保持不变。",
@@ -341,8 +346,10 @@ class ApprovalsKind(LedgerKind):
             then = [(k, required, status) for k, (required, status) in lines.items()]
             if project.stage in (PLANNING, PREPARATION) and ready_to_start(then) \
                     and not ready_to_start(now):
-                ctx.warnings.append(f"项目 {project.code} 的必需前期手续将全部办结，"
-                                    f"项目阶段将由「{project.stage}」转为「{READY}」")
+                ctx.warnings.append(Said(f"项目 {project.code} 的必需前期手续将全部办结，"
+                                         f"项目阶段将由「{project.stage}」转为「{READY}」",
+                                         f"Project {project.code} will have every required approval: its stage "
+                                         f"moves from {en(project.stage)} to {en(READY)}"))
 
     @transaction.atomic
     def apply(self, ctx: ImportContext, plans: list[RowPlan]) -> None:

@@ -68,8 +68,11 @@ def _read(errs: cells.RowErrors, column: str, raw: Any, read: Callable[[Any], An
 class NodesKind(LedgerKind):
     name = "nodes"
     title_zh = "分施工图任务台账"
-    title_en = "Plan tasks (分施工图)"
+    title_en = "Plan tasks"
     spec = SPEC
+    # the changes' field names → the ledger's headers (an indicator's: 指标:<name>:<field>)
+    field_headers = {"unit": "单位", "target": "目标值", "kind": "指标类型", "curve": "分月计划", "baseline": "基数",
+                     "due": "指标完成时限", "cumulative": "累计值"}
     notes = ("导入只新增或更新，不删除；表中没有的任务保持不变。", "编号决定层级：1.2 的上级是 1。")
 
     def prepare(self, ctx: ImportContext, rows: list[RawRow]) -> None:

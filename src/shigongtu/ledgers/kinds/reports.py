@@ -12,6 +12,7 @@ from shigongtu.audit import services as audit
 from shigongtu.ledgers import cells
 from shigongtu.ledgers.io import Column, LedgerSpec, RawRow, normalize_header
 from shigongtu.ledgers.kinds.base import CREATE, UNCHANGED, UPDATE, ImportContext, LedgerKind, RowPlan
+from shigongtu.ledgers.labels import Said, listed
 from shigongtu.lib.errors import ValueProblem
 from shigongtu.orgs.access import REPORT
 from shigongtu.plans import fields, services
@@ -70,7 +71,8 @@ class ReportsKind(LedgerKind):
                                           if normalize_header(h) in indicators}
         unknown = [h for h in ctx.extra_headers if normalize_header(h) not in indicators]
         if unknown:
-            ctx.warnings.append("已忽略无法识别的列（不是本施工图的指标）：" + "、".join(unknown))
+            ctx.warnings.append(Said("已忽略无法识别的列（不是本施工图的指标）：" + listed(unknown, "zh"),
+                                     "Columns ignored (not indicators of this plan): " + listed(unknown, "en")))
         latest: dict[tuple[int, str], Report] = {}
         for report in Report.objects.filter(node__in=nodes.values()).prefetch_related("values").order_by(
             "submitted_seq", "id"

@@ -17,6 +17,7 @@ from shigongtu.audit import services as audit
 from shigongtu.ledgers import cells
 from shigongtu.ledgers.io import Column, LedgerSpec, RawRow
 from shigongtu.ledgers.kinds.base import CREATE, UNCHANGED, UPDATE, ImportContext, LedgerKind, RowPlan
+from shigongtu.ledgers.labels import Said
 from shigongtu.lib.errors import ValueProblem
 from shigongtu.plans import fields, services
 from shigongtu.plans.models import Indicator, StatisticValue
@@ -42,8 +43,9 @@ SPEC = LedgerSpec(
 class StatisticsKind(LedgerKind):
     name = "statistics"
     title_zh = "统计数据台账"
-    title_en = "Statistics (统计数据)"
+    title_en = "Statistics"
     spec = SPEC
+    field_headers = {"value": "本期值", "yoy": "同比增长"}  # the changes' field names → the ledger's headers
     notes = ("每行一个指标一个月份的统计局数据；同一指标同一月份再次导入会替换原值，原值保留在变更记录中。",
              "统计数据优先于月报中填报的同期指标值。累计数比上月减少（核减）时照常导入，并给出提示。")
 
@@ -160,8 +162,11 @@ class StatisticsKind(LedgerKind):
             merged.update(months)
             down = decreasing_months(merged)
             if down:
-                ctx.warnings.append(f"「{ind.name}」的累计数在" + "、".join(f"{m}月" for m in down)
-                                    + "比上月减少（核减），已照常导入，请核对")
+                months = "、".join(f"{m}月" for m in down)
+                ctx.warnings.append(Said(
+                    f"「{ind.name}」的累计数在{months}比上月减少（核减），已照常导入，请核对",
+                    f"The year-to-date figure of {ind.name} falls in month " + ", ".join(str(m) for m in down)
+                    + " (a downward revision); imported as it is, please check"))
 
     def export_rows(self, plan: Any, user: Any, filters: Mapping[str, Any] | None = None) -> Iterable[dict[str, Any]]:
         qs = StatisticValue.objects.filter(plan=plan).select_related("indicator__node").order_by(
