@@ -47,6 +47,7 @@ from shigongtu.projects.selectors.filters import export_filter
 from shigongtu.projects.services.access import open_plan, require_plan
 from shigongtu.projects.services.approvals import APPROVAL_FIELDS
 from shigongtu.projects.services.projects import label
+from shigongtu.utilities import bulk
 
 T = TypeVar("T")
 YES_NO = ("是", "否")
@@ -360,28 +361,33 @@ class ApprovalsKind(LedgerKind):
                                      for p in plans if p.target is not None])
         next_sort = {pid: max((i.sort for i in lines.values()), default=0) + 1
                      for pid, lines in ctx.state["checklists"].items()}
+        fields = [f for f in APPROVAL_FIELDS if f != "kind"]
+        columns = ("project_id", "sort", *(f.attname for f in ApprovalItem._meta.concrete_fields
+                                           if f.attname not in ("id", "project_id", "sort")))
+        base = bulk.new_row(ApprovalItem, now)
         creates, updates = [], []
         for p in plans:
             project, after = p.payload["project"], p.payload["after"]
             if p.target is None:
                 sort = next_sort.get(project.pk, 1)
                 next_sort[project.pk] = sort + 1
-                creates.append(ApprovalItem(project_id=project.pk, sort=sort, **after))
+                row = {**base, **after, "project_id": project.pk, "sort": sort}
+                creates.append([row[c] for c in columns])
             else:
-                for name, value in after.items():
-                    setattr(p.target, name, value)
-                p.target.version += 1
-                updates.append(p.target)
-        ApprovalItem.objects.bulk_create(creates, batch_size=500)  # ids come back (PostgreSQL, SQLite ≥ 3.35)
-        fields = [f for f in APPROVAL_FIELDS if f != "kind"]
-        ApprovalItem.objects.bulk_update(updates, [*fields, "version"], batch_size=500)
-        created = iter(creates)
+                updates.append((*(after.get(f, getattr(p.target, f)) for f in fields), p.target.version + 1,
+                                p.target.pk))
+        # through the bulk path (one prepared statement, COPY on PostgreSQL); new ids by project and kind
+        bulk.insert_rows(ApprovalItem, columns, creates)
+        bulk.update_rows(ApprovalItem, (*fields, "version"), updates)
+        ids = {(pid, kind): pk for pid, kind, pk in ApprovalItem.objects.filter(project__plan=plan).values_list(
+            "project_id", "kind", "pk")} if creates else {}
         entries = []
         for p in plans:
-            item = p.target if p.target is not None else next(created)
             project = p.payload["project"]
-            entries.append({"action": p.action, "object_type": "approval", "object_id": item.pk,
-                            "label": f"{label(project)} · {item.kind}", "plan_code": plan.code,
+            kind = p.target.kind if p.target is not None else p.payload["after"]["kind"]
+            entries.append({"action": p.action, "object_type": "approval",
+                            "object_id": p.target.pk if p.target is not None else ids[(project.pk, kind)],
+                            "label": f"{label(project)} · {kind}", "plan_code": plan.code,
                             "changes": p.payload["changes"]})
         touched = {p.payload["project"].pk for p in plans}
         entries += _advance_when_ready(plan, touched, ctx.user, today, now)
