@@ -1,7 +1,8 @@
 """One measured ledger import or export in a fresh process, so that its peak memory is its own.
 
 ``python -m shigongtu.bench.child '{"op": "import", "kind": ..., "plan": ..., "file": ..., "dry_run": ...}'``
-prints one JSON line: the seconds taken, the counts, and the process's peak resident memory
+prints one JSON line: the seconds taken (and this process's CPU seconds: steadier on a loaded
+machine, though a PostgreSQL server's own CPU is not in them), the counts, and the process's peak resident memory
 (the interpreter and Django included) next to its resident memory before the work began.
 """
 
@@ -43,7 +44,7 @@ def run(args: dict[str, Any]) -> dict[str, Any]:
         with open(args["file"], "rb") as fh:
             data = fh.read()
     before = _memory_mb("VmRSS")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     out: dict[str, Any] = {}
     if args["op"] == "import":
         result = import_ledger(data, os.path.basename(args["file"]), args["kind"], plan, None,
@@ -53,7 +54,8 @@ def run(args: dict[str, Any]) -> dict[str, Any]:
     else:
         content = export_ledger(args["kind"], plan)
         out.update(ok=True, bytes=len(content))
-    out.update(seconds=time.perf_counter() - started, rss_before_mb=before, peak_rss_mb=_memory_mb())
+    out.update(seconds=time.perf_counter() - started, cpu_seconds=time.process_time() - cpu, rss_before_mb=before,
+               peak_rss_mb=_memory_mb())
     return out
 
 

@@ -1,8 +1,9 @@
-"""``shigongtu bench import``: a 50,000-row projects ledger and a 200,000-row investment ledger.
+"""``shigongtu bench import``: every ledger kind at 50,000 rows (investment: 200,000), one step a kind.
 
 Figures: the time to merely read each file with the same reader (the physical floor), the
 check + dry run, the apply, a re-import that changes nothing, and exporting the projects
-back, with rows/s. Each measured step runs in a fresh process (:mod:`.child`), so its peak
+back, with rows/s; ``apply_rows_per_s`` sums up every kind's apply rate, and ``--kinds``
+picks some. Each measured step runs in a fresh process (:mod:`.child`), so its peak
 resident memory (``*_peak_rss_mb``, the interpreter and Django included) is that step's own.
 """
 
@@ -18,14 +19,23 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connections, transaction
 
+from shigongtu.bench import ledger_kinds as bench_kinds
 from shigongtu.bench.office_sheet import county_projects_file
 from shigongtu.ledgers.io import read_ledger, write_ledger
+from shigongtu.ledgers.kinds.approvals import SPEC as APPROVALS_SPEC
+from shigongtu.ledgers.kinds.bonds import SPEC as BONDS_SPEC
+from shigongtu.ledgers.kinds.nodes import SPEC as NODES_SPEC
 from shigongtu.ledgers.kinds.projects import INVESTMENT_SPEC, PROJECTS_SPEC
+from shigongtu.ledgers.kinds.reports import SPEC as REPORTS_SPEC
+from shigongtu.ledgers.kinds.statistics import SPEC as STATISTICS_SPEC
 from shigongtu.lib.codes import credit_code_check_char
+from shigongtu.lib.errors import InputRejected
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans import services
 from shigongtu.plans.models import Plan
@@ -36,8 +46,13 @@ NATURES = ("新建", "续建", "扩建", "改建")
 INDUSTRIES = ("数字经济", "智能制造", "生命健康", "影视文旅", "汽车零部件", "现代物流", "城市更新")
 
 
+INVESTMENT_ROWS = 200_000  # its own target (contract §3): a year of months for 16,667 projects
+
+
 def add_arguments(parser: Any) -> None:
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--kinds", help=f"comma-separated kinds to measure (default all: {', '.join(KINDS)}); "
+                                        "the kinds they need are imported first")
 
 
 def _credit(i: int) -> str:
@@ -123,11 +138,132 @@ def _measure(op: str, kind: str, plan: Plan, path: str | None = None, dry_run: b
     return figures
 
 
+@dataclass
+class Bench:
+    """What the kinds' steps share: the scratch folder, the plans, the sizes and the figures."""
+
+    scratch: str
+    plan: Plan
+    county: Plan
+    rows: int  # each kind's file (investment's: INVESTMENT_ROWS)
+    figures: dict[str, Any]
+    peaks: list[float] = field(default_factory=list)
+    rng: random.Random = field(default_factory=lambda: random.Random(11))
+
+    @property
+    def project_codes(self) -> list[str]:
+        return [f"B{i:06d}" for i in range(self.rows)]
+
+
+def _kind_step(b: Bench, kind: str, spec: Any, rows: list[dict[str, Any]], title: str) -> None:
+    """Import ``rows`` as a ``kind`` ledger (a dry run, then for real) and record its figures:
+    ``{kind}_rows``, ``{kind}_dry_run_s``, ``{kind}_apply_s`` and ``{kind}_apply_rows_per_s``."""
+    path, count = _stage(b.scratch, kind, write_ledger(spec, rows, title=title), spec, b.figures)
+    dry = _measure("import", kind, b.plan, path, dry_run=True)
+    applied = _measure("import", kind, b.plan, path)
+    done = applied["created"] + applied["updated"] + applied["unchanged"]
+    assert done == count == len(rows), (kind, len(rows), count, applied)
+    _record_steps(b.figures, b.peaks, kind, {"dry_run": dry, "apply": applied})
+    b.figures[f"{kind}_rows"] = count
+    b.figures[f"{kind}_dry_run_rows_per_s"] = round(count / dry["seconds"])
+    b.figures[f"{kind}_apply_rows_per_s"] = round(count / applied["seconds"])
+    b.figures[f"{kind}_apply_cpu_s"] = round(applied["cpu_seconds"], 3)
+    b.figures[f"{kind}_apply_rows_per_cpu_s"] = round(count / applied["cpu_seconds"])
+
+
+def _projects(b: Bench) -> None:
+    """The coded ledger and, step by step beside it, the same projects as a county 调度表
+    (:func:`_county_variant`): each pair measured back to back, so that a loaded machine weighs
+    on both alike."""
+    n = b.rows
+    b.figures["projects_rows"] = n
+    ppath, _ = _stage(b.scratch, "projects", projects_file(n, b.rng), PROJECTS_SPEC, b.figures)
+    cpath, _ = _stage(b.scratch, "county", county_projects_file(project_rows(n, random.Random(11))), PROJECTS_SPEC,
+                      b.figures)
+    coded: dict[str, dict[str, Any]] = {}
+    county: dict[str, dict[str, Any]] = {}
+    for step, dry_run, field_ in (("dry_run", True, "created"), ("apply", False, "created"),
+                                  ("reimport_unchanged", False, "unchanged")):
+        coded[step] = _measure("import", "projects", b.plan, ppath, dry_run=dry_run)
+        county[step] = _measure("import", "projects", b.county, cpath, dry_run=dry_run)
+        assert coded[step][field_] == county[step][field_] == n, (step, coded[step], county[step])
+    changed_path, _ = _stage(b.scratch, "projects-changed", projects_file(n, random.Random(11), factor=1.05))
+    changed = _measure("import", "projects", b.plan, changed_path)
+    assert changed["updated"] == n, changed
+    exported = _measure("export", "projects", b.plan)
+    _record_steps(b.figures, b.peaks, "projects", {**coded, "reimport_every_row_changed": changed,
+                                                "export": exported})
+    b.figures["projects_dry_run_rows_per_s"] = round(n / coded["dry_run"]["seconds"])
+    b.figures["projects_apply_rows_per_s"] = round(n / coded["apply"]["seconds"])
+    b.figures["projects_apply_rows_per_cpu_s"] = round(n / coded["apply"]["cpu_seconds"])
+    _county_variant(b.figures, b.peaks, county, coded)
+
+
+def _investment(b: Bench) -> None:
+    codes = b.project_codes[:max(10, round(INVESTMENT_ROWS * b.rows / 50_000 / 12))]
+    b.figures["investment_rows"] = len(codes) * 12
+    ipath, count = _stage(b.scratch, "investment", investment_file(codes, 12, b.rng), INVESTMENT_SPEC, b.figures)
+    idry = _measure("import", "investment", b.plan, ipath, dry_run=True)
+    inv = _measure("import", "investment", b.plan, ipath)
+    assert inv["created"] == count, inv
+    _record_steps(b.figures, b.peaks, "investment", {"dry_run": idry, "apply": inv})
+    b.figures["investment_rows_per_s"] = round(count / inv["seconds"])
+    b.figures["investment_apply_rows_per_s"] = b.figures["investment_rows_per_s"]
+    b.figures["investment_apply_rows_per_cpu_s"] = round(count / inv["cpu_seconds"])
+    b.figures["process_baseline_rss_mb"] = inv["rss_before_mb"]
+
+
+def _nodes(b: Bench) -> None:
+    _kind_step(b, "nodes", NODES_SPEC, bench_kinds.node_rows(b.rows, b.rng), "合成施工图任务台账")
+
+
+def _reports(b: Bench) -> None:
+    _kind_step(b, "reports", REPORTS_SPEC, bench_kinds.report_rows(b.rows, b.rng), "合成月度进展台账")
+
+
+def _statistics(b: Bench) -> None:
+    rows = bench_kinds.statistic_rows(b.rows, b.rows, b.rng)
+    _kind_step(b, "statistics", STATISTICS_SPEC, rows, "合成统计数据台账")
+
+
+def _approvals(b: Bench) -> None:
+    rows = bench_kinds.approval_rows(b.project_codes, b.rows, b.rng)
+    _kind_step(b, "approvals", APPROVALS_SPEC, rows, "合成前期手续台账")
+
+
+def _bonds(b: Bench) -> None:
+    _kind_step(b, "bonds", BONDS_SPEC, bench_kinds.bond_rows(b.project_codes, b.rng), "合成专项债项目台账")
+
+
+# Every ledger kind the bench imports, in order: (the kinds it needs imported first, its step).
+# A new kind adds its step here (its rows from a builder of its own, measured by _kind_step).
+KINDS: dict[str, tuple[tuple[str, ...], Callable[[Bench], None]]] = {
+    "projects": ((), _projects),
+    "investment": (("projects",), _investment),
+    "approvals": (("projects",), _approvals),
+    "bonds": (("projects",), _bonds),
+    "nodes": ((), _nodes),
+    "reports": (("nodes",), _reports),
+    "statistics": (("nodes",), _statistics),
+}
+
+
+def chosen_kinds(option: str | None) -> list[str]:
+    """The kinds ``--kinds a,b`` asks for with the kinds they need, in the order of KINDS."""
+    wanted = set(KINDS) if not option else {k.strip() for k in option.split(",") if k.strip()}
+    unknown = wanted - set(KINDS)
+    if unknown:
+        raise InputRejected(f"bench import 没有这些台账类型：{'、'.join(sorted(unknown))}（可用：{', '.join(KINDS)}）",
+                            field="kinds", value=option)
+    for name in list(KINDS)[::-1]:
+        if name in wanted:
+            wanted.update(KINDS[name][0])
+    return [name for name in KINDS if name in wanted]
+
+
 def run(options: dict[str, Any]) -> dict[str, Any]:
     scale = float(options.get("scale", 1.0))
-    n_projects = max(100, round(50_000 * scale))
-    n_invest_projects = max(10, round(200_000 * scale / 12))
-    rng = random.Random(11)  # (the changed file replays the same seed)
+    kinds = chosen_kinds(options.get("kinds"))
     code = "BIMP-" + uuid.uuid4().hex[:6].upper()
     with transaction.atomic():
         zone = services.ensure_unit(f"{code} 测试区", None, OrgUnit.Kind.DISTRICT)
@@ -136,65 +272,36 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
         plan = Plan.objects.create(code=code, name=f"{code} 导入基准", unit=zone, year=2023)
         county = Plan.objects.create(code=f"{code}-C", name=f"{code} 县区调度表基准", unit=zone, year=2023)
     connections.close_all()  # the measured imports run in processes of their own
-    figures: dict[str, Any] = {"projects_rows": n_projects}
-    peaks: list[float] = []
     scratch = tempfile.mkdtemp(prefix="shigongtu-bench-import-")
+    b = Bench(scratch, plan, county, max(100, round(50_000 * scale)), {"kinds": kinds})
     try:
-        ppath, _ = _stage(scratch, "projects", projects_file(n_projects, rng), PROJECTS_SPEC, figures)
-        dry = _measure("import", "projects", plan, ppath, dry_run=True)
-        assert dry["created"] == n_projects, dry
-        applied = _measure("import", "projects", plan, ppath)
-        assert applied["created"] == n_projects, applied
-        again = _measure("import", "projects", plan, ppath)
-        assert again["unchanged"] == n_projects, again
-        changed_path, _ = _stage(scratch, "projects-changed", projects_file(n_projects, random.Random(11), factor=1.05))
-        changed = _measure("import", "projects", plan, changed_path)
-        assert changed["updated"] == n_projects, changed
-        exported = _measure("export", "projects", plan)
-        _record_steps(figures, peaks, "projects", {"dry_run": dry, "apply": applied, "reimport_unchanged": again,
-                                                "reimport_every_row_changed": changed, "export": exported})
-        figures["projects_dry_run_rows_per_s"] = round(n_projects / dry["seconds"])
-        figures["projects_apply_rows_per_s"] = round(n_projects / applied["seconds"])
-        _county_variant(scratch, county, n_projects, figures, peaks, {"dry_run": dry, "apply": applied,
-                                                                      "reimport_unchanged": again})
-
-        codes = [f"B{i:06d}" for i in range(n_invest_projects)]
-        figures["investment_rows"] = len(codes) * 12
-        ipath, count = _stage(scratch, "investment", investment_file(codes, 12, rng), INVESTMENT_SPEC, figures)
-        idry = _measure("import", "investment", plan, ipath, dry_run=True)
-        inv = _measure("import", "investment", plan, ipath)
-        assert inv["created"] == count, inv
-        _record_steps(figures, peaks, "investment", {"dry_run": idry, "apply": inv})
-        figures["investment_rows_per_s"] = round(count / inv["seconds"])
-        figures["process_baseline_rss_mb"] = inv["rss_before_mb"]
-        figures["peak_rss_mb"] = max(peaks)
+        for name in kinds:
+            KINDS[name][1](b)
+        b.figures["apply_rows_per_s"] = {name: b.figures[f"{name}_apply_rows_per_s"] for name in kinds}
+        b.figures["apply_rows_per_cpu_s"] = {name: b.figures[f"{name}_apply_rows_per_cpu_s"] for name in kinds}
+        b.figures["peak_rss_mb"] = max(b.peaks)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
         if not options.get("keep"):
-            with transaction.atomic():
-                InvestmentReport.objects.filter(plan=plan).delete()
-                Project.objects.filter(plan=plan).delete()
-                plan.delete()
-                Project.objects.filter(plan=county).delete()
-                county.delete()
-    return figures
+            _clean(plan, county)
+    return b.figures
 
 
-def _county_variant(scratch: str, plan: Plan, n: int, figures: dict[str, Any], peaks: list[float],
+def _clean(*plans: Plan) -> None:
+    with transaction.atomic():
+        for plan in plans:
+            InvestmentReport.objects.filter(plan=plan).delete()
+            Project.objects.filter(plan=plan).delete()
+            plan.delete()
+
+
+def _county_variant(figures: dict[str, Any], peaks: list[float], county: dict[str, dict[str, Any]],
                     coded: dict[str, dict[str, Any]]) -> None:
-    """The same projects as a county 调度表 (three-row header, month in the title, no 项目编号:
-    matched by name) into a plan of their own, beside the coded file's figures (``*_vs_coded``:
-    the county sheet's time over the coded one's; the target is at most 1.2)."""
-    path, _ = _stage(scratch, "county", county_projects_file(project_rows(n, random.Random(11))), PROJECTS_SPEC,
-                     figures)
-    dry = _measure("import", "projects", plan, path, dry_run=True)
-    assert dry["created"] == n, dry
-    applied = _measure("import", "projects", plan, path)
-    assert applied["created"] == n, applied
-    again = _measure("import", "projects", plan, path)
-    assert again["unchanged"] == n, again
-    steps = {"dry_run": dry, "apply": applied, "reimport_unchanged": again}
-    _record_steps(figures, peaks, "county", steps)
-    for step, m in steps.items():
+    """The county 调度表's figures (three-row header, month in the title, no 项目编号: matched by
+    name; into a plan of its own) beside the coded file's: ``county_*_vs_coded`` is the county
+    sheet's time over the coded one's, ``county_*_cpu_vs_coded`` the same in CPU seconds (steadier
+    on a loaded machine); the target is at most 1.2."""
+    _record_steps(figures, peaks, "county", county)
+    for step, m in county.items():
         figures[f"county_{step}_vs_coded"] = round(m["seconds"] / coded[step]["seconds"], 3)
-
+        figures[f"county_{step}_cpu_vs_coded"] = round(m["cpu_seconds"] / coded[step]["cpu_seconds"], 3)

@@ -28,6 +28,8 @@ from shigongtu.ledgers.io import (
 from shigongtu.ledgers.io.header import HeaderRules
 from shigongtu.ledgers.io.period import period_in_titles
 from shigongtu.ledgers.kinds.base import CREATE, UNCHANGED, UPDATE, ImportContext, LedgerKind, RowPlan
+from shigongtu.ledgers.labels import Said, listed
+from shigongtu.ledgers.labels import in_language as said_in
 from shigongtu.ledgers.models import ImportRecord
 from shigongtu.ledgers.reading import NoPeriod, Reading, describe, parse_flag, prepared, resolve_period, saved_mapping
 from shigongtu.lib.errors import FieldError, InputRejected
@@ -76,7 +78,7 @@ class ImportResult:
                 {"row": e.row, "column": e.column, "value": _plain(e.value), "message": e.message_in(language)}
                 for e in self.errors
             ],
-            "warnings": self.warnings,
+            "warnings": [said_in(w, language) for w in self.warnings],
         }
         if self.file_error:
             doc["file_error"] = (self.file_error_en or self.file_error) if _english(language) else self.file_error
@@ -118,6 +120,8 @@ def _kept(result: ImportResult) -> dict[str, Any]:
         doc["file_error_en"] = result.file_error_en
     if result.reading is not None:
         doc["reading"]["notes_en"] = result.reading.notes("en")
+    if result.warnings:
+        doc["warnings_en"] = [said_in(w, "en") for w in result.warnings]
     return doc
 
 
@@ -130,6 +134,8 @@ def in_language(kept: Mapping[str, Any], language: str | None) -> dict[str, Any]
     doc["errors"] = [{**e, "message": e.get("message_en") or e["message"]} for e in kept.get("errors", [])]
     if kept.get("file_error_en"):
         doc["file_error"] = kept["file_error_en"]
+    if kept.get("warnings_en"):
+        doc["warnings"] = kept["warnings_en"]
     if kept.get("reading", {}).get("notes_en"):
         doc["reading"] = {**kept["reading"], "notes": kept["reading"]["notes_en"]}
     return doc
@@ -215,12 +221,14 @@ def _refused(result: ImportResult, exc: LedgerFileError, data: bytes, filename: 
 def _header_findings(table: LedgerTable, ctx: ImportContext) -> None:
     """Warnings (and errors) the header alone gives: unknown columns, another year's columns."""
     if table.unknown_headers:
-        ctx.warnings.append("已忽略无法识别的列：" + "、".join(table.unknown_headers))
+        ctx.warnings.append(Said("已忽略无法识别的列：" + listed(table.unknown_headers, "zh"),
+                                 "Columns not recognised, ignored: " + listed(table.unknown_headers, "en")))
     for c in table.read:
         if c.how != "other_year":
             continue
         year = ctx.plan.year if ctx.plan is not None else None
-        ctx.warnings.append(f"「{c.text}」是 {c.year} 年的数据，与施工图年度 {year} 不符，已忽略")
+        ctx.warnings.append(Said(f"「{c.text}」是 {c.year} 年的数据，与施工图年度 {year} 不符，已忽略",
+                                 f"{c.text} holds {c.year} figures, not the plan year {year}'s: ignored"))
         if c.would_be and c.would_be not in table.columns:
             ctx.errors.append(FieldError(
                 f"「{c.text}」是 {c.year} 年的数据，表中没有 {year} 年的「{c.would_be}」列", row=table.header_row,
@@ -258,7 +266,7 @@ def _check_and_apply(kind: LedgerKind, ctx: ImportContext, rows: Iterable[RawRow
         if progress is not None:
             progress(seen_rows)
     if not seen_rows:
-        ctx.warnings.append("文件中没有数据行")
+        ctx.warnings.append(Said("文件中没有数据行", "The file has no data rows"))
     if applied and not ctx.errors:
         kind.finish(ctx)
     result.errors = sorted(ctx.errors, key=lambda e: (e.row, e.column or ""))

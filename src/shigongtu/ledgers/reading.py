@@ -13,6 +13,7 @@ from typing import Any
 from shigongtu.ledgers import cells
 from shigongtu.ledgers.io import LedgerSpec, LedgerTable, RawRow
 from shigongtu.ledgers.io.period import period_from_parts, period_in_titles
+from shigongtu.ledgers.labels import Said
 from shigongtu.ledgers.models import ColumnMapping
 from shigongtu.lib.errors import FieldError, InputRejected, ValueProblem
 from shigongtu.lib.periods import Period
@@ -29,6 +30,8 @@ MATCHED = {  # how rows found their record → (zh, en)
     "national_code": ("按全国统一项目代码", "by national project code"),
     "name": ("按项目名称", "by project name"),
 }
+
+UNITS_EN = {"元": "yuan", "万元": "10k yuan", "亿元": "100 million yuan"}
 
 
 class NoPeriod(Exception):
@@ -69,7 +72,7 @@ class Reading:
             out.append(("Rows matched to projects " + ", ".join(said)) if en
                        else ("行与项目" + "、".join(said) + "对应"))
         for header, unit in self.units.items():
-            out.append(f"{header}: amounts in {unit}, converted to 万元" if en
+            out.append(f"{header}: amounts in {UNITS_EN.get(unit, unit)}, converted to 10k yuan" if en
                        else f"「{header}」以{unit}计，已换算为万元")
         if self.mapping:
             out.append(f"Saved column mapping applied: {self.mapping}" if en else f"已套用保存的列对照：{self.mapping}")
@@ -137,7 +140,9 @@ def resolve_period(spec: LedgerSpec, table: LedgerTable, flag: Period | None, re
         reading.period_source = "columns"
     if flag is not None:
         if titled is not None and titled[0] != flag:
-            warnings.append(f"标题「{titled[1]}」写的是 {titled[0].key}，按导入时指定的 {flag.key} 导入")
+            warnings.append(Said(f"标题「{titled[1]}」写的是 {titled[0].key}，按导入时指定的 {flag.key} 导入",
+                                 f"The title ({titled[1]}) names {titled[0].key}; imported as {flag.key}, "
+                                 "the month given with the import"))
         if reading.period_source is None:
             reading.period_source, reading.period = "flag", flag.key
         return flag

@@ -27,6 +27,7 @@ from shigongtu.audit import services as audit
 from shigongtu.ledgers import cells
 from shigongtu.ledgers.io import Column, LedgerSpec, RawRow
 from shigongtu.ledgers.kinds.base import CREATE, UNCHANGED, UPDATE, ImportContext, LedgerKind, RowPlan
+from shigongtu.ledgers.labels import Said, en
 from shigongtu.lib.errors import Conflict, ValueProblem
 from shigongtu.orgs.access import MANAGE
 from shigongtu.plans.services import actor_name, bump_revision
@@ -46,6 +47,7 @@ from shigongtu.projects.selectors.filters import export_filter
 from shigongtu.projects.services.access import open_plan, require_plan
 from shigongtu.projects.services.approvals import APPROVAL_FIELDS
 from shigongtu.projects.services.projects import label
+from shigongtu.utilities import bulk
 
 T = TypeVar("T")
 YES_NO = ("是", "否")
@@ -129,15 +131,19 @@ def note_other_name(ctx: ImportContext, row: RawRow, project: Project) -> None:
     name = cells.text(row.values, "项目名称")
     if name is not None and name != project.name:
         ctx.state.setdefault("other_names", []).append(
-            f"第 {row.number} 行 {project.code}：表中为「{name}」，平台为「{project.name}」")
+            (f"第 {row.number} 行 {project.code}：表中为「{name}」，平台为「{project.name}」",
+             f"row {row.number} {project.code}: {name} in the sheet, {project.name} on the platform"))
 
 
 def warn_other_names(ctx: ImportContext) -> None:
     rows = ctx.state.pop("other_names", [])
     if rows:
         more = f" 等 {len(rows)} 行" if len(rows) > 10 else ""
-        ctx.warnings.append("项目名称与平台不一致（导入不修改项目名称，请核对项目编号）："
-                            + "；".join(rows[:10]) + more)
+        more_en = f" and more ({len(rows)} rows)" if len(rows) > 10 else ""
+        ctx.warnings.append(Said("项目名称与平台不一致（导入不修改项目名称，请核对项目编号）："
+                                 + "；".join(zh for zh, _ in rows[:10]) + more,
+                                 "Project names differ from the platform's (the import leaves names as they are; "
+                                 "check the project codes): " + "; ".join(e for _, e in rows[:10]) + more_en))
 
 
 # -- kinds and statuses as people write them ------------------------------------------------
@@ -213,7 +219,7 @@ SPEC = LedgerSpec(
 class ApprovalsKind(LedgerKind):
     name = "approvals"
     title_zh = "前期手续台账"
-    title_en = "Approvals (前期手续)"
+    title_en = "Approvals"
     spec = SPEC
     notes = (
         "一行一项手续：按「项目编号 + 手续类型」新增或更新，不删除；表中没有的手续保持不变。",
@@ -341,8 +347,10 @@ class ApprovalsKind(LedgerKind):
             then = [(k, required, status) for k, (required, status) in lines.items()]
             if project.stage in (PLANNING, PREPARATION) and ready_to_start(then) \
                     and not ready_to_start(now):
-                ctx.warnings.append(f"项目 {project.code} 的必需前期手续将全部办结，"
-                                    f"项目阶段将由「{project.stage}」转为「{READY}」")
+                ctx.warnings.append(Said(f"项目 {project.code} 的必需前期手续将全部办结，"
+                                         f"项目阶段将由「{project.stage}」转为「{READY}」",
+                                         f"Project {project.code} will have every required approval: its stage "
+                                         f"moves from {en(project.stage)} to {en(READY)}"))
 
     @transaction.atomic
     def apply(self, ctx: ImportContext, plans: list[RowPlan]) -> None:
@@ -353,28 +361,33 @@ class ApprovalsKind(LedgerKind):
                                      for p in plans if p.target is not None])
         next_sort = {pid: max((i.sort for i in lines.values()), default=0) + 1
                      for pid, lines in ctx.state["checklists"].items()}
+        fields = [f for f in APPROVAL_FIELDS if f != "kind"]
+        columns = ("project_id", "sort", *(f.attname for f in ApprovalItem._meta.concrete_fields
+                                           if f.attname not in ("id", "project_id", "sort")))
+        base = bulk.new_row(ApprovalItem, now)
         creates, updates = [], []
         for p in plans:
             project, after = p.payload["project"], p.payload["after"]
             if p.target is None:
                 sort = next_sort.get(project.pk, 1)
                 next_sort[project.pk] = sort + 1
-                creates.append(ApprovalItem(project_id=project.pk, sort=sort, **after))
+                row = {**base, **after, "project_id": project.pk, "sort": sort}
+                creates.append([row[c] for c in columns])
             else:
-                for name, value in after.items():
-                    setattr(p.target, name, value)
-                p.target.version += 1
-                updates.append(p.target)
-        ApprovalItem.objects.bulk_create(creates, batch_size=500)  # ids come back (PostgreSQL, SQLite ≥ 3.35)
-        fields = [f for f in APPROVAL_FIELDS if f != "kind"]
-        ApprovalItem.objects.bulk_update(updates, [*fields, "version"], batch_size=500)
-        created = iter(creates)
+                updates.append((*(after.get(f, getattr(p.target, f)) for f in fields), p.target.version + 1,
+                                p.target.pk))
+        # through the bulk path (one prepared statement, COPY on PostgreSQL); new ids by project and kind
+        bulk.insert_rows(ApprovalItem, columns, creates)
+        bulk.update_rows(ApprovalItem, (*fields, "version"), updates)
+        ids = {(pid, kind): pk for pid, kind, pk in ApprovalItem.objects.filter(project__plan=plan).values_list(
+            "project_id", "kind", "pk")} if creates else {}
         entries = []
         for p in plans:
-            item = p.target if p.target is not None else next(created)
             project = p.payload["project"]
-            entries.append({"action": p.action, "object_type": "approval", "object_id": item.pk,
-                            "label": f"{label(project)} · {item.kind}", "plan_code": plan.code,
+            kind = p.target.kind if p.target is not None else p.payload["after"]["kind"]
+            entries.append({"action": p.action, "object_type": "approval",
+                            "object_id": p.target.pk if p.target is not None else ids[(project.pk, kind)],
+                            "label": f"{label(project)} · {kind}", "plan_code": plan.code,
                             "changes": p.payload["changes"]})
         touched = {p.payload["project"].pk for p in plans}
         entries += _advance_when_ready(plan, touched, ctx.user, today, now)

@@ -59,6 +59,9 @@ class LedgerKind:
     title_en: ClassVar[str] = ""
     needs_plan: ClassVar[bool] = True
     notes: ClassVar[tuple[str, ...]] = ()
+    # Field names a kind's changes carry that are not its headers → the header the preview names
+    # (``ledgers.labels.change_label``): statistics' value/yoy, an indicator's fields.
+    field_headers: ClassVar[dict[str, str]] = {}
     # Rows checked (and applied) at a time. None: the whole file at once, for kinds whose rows
     # refer to each other (a node's parent may come later in the file). A chunked kind keeps
     # what spans chunks (keys seen, running totals) in ``ctx.state``; chunk k+1 is checked

@@ -69,6 +69,7 @@ from shigongtu.projects.selectors.filters import export_filter
 from shigongtu.projects.services.access import open_plan, require_plan
 from shigongtu.projects.services.bonds import BOND_FIELDS
 from shigongtu.projects.services.projects import label
+from shigongtu.utilities import bulk
 
 FIELD_HEADERS = {"state": "状态", "requested_amount": "申请额度", "capital_use": "用作资本金",
                  "coverage_ratio": "收益覆盖倍数", "declared_on": "申报日期", "has_plan_doc": "实施方案",
@@ -263,38 +264,41 @@ class BondsKind(LedgerKind):
         today = timezone.localdate()
         who = ctx.user if getattr(ctx.user, "pk", None) else None
         lock_versions(BondProject, [(p.target, f"项目 {p.key} 的专项债记录") for p in plans if p.target is not None])
-        creates = [BondProject(project_id=p.payload["project"].pk, **p.payload["after"])
-                   for p in plans if p.target is None]
-        BondProject.objects.bulk_create(creates, batch_size=500)  # ids come back (PostgreSQL, SQLite ≥ 3.35)
-        created = iter(creates)
+        new_bonds = [p for p in plans if p.target is None]
+        # through the bulk path (one prepared statement, COPY on PostgreSQL); the new ids by project
+        bulk.insert_rows(BondProject, ("project_id", *BOND_FIELDS, "version"),
+                         ((p.payload["project"].pk, *(p.payload["after"][f] for f in BOND_FIELDS), 1)
+                          for p in new_bonds))
+        ids = dict(BondProject.objects.filter(project__plan=plan).values_list("project_id", "pk")) if new_bonds else {}
         updates, moves, entries = [], [], []
+        now = timezone.now()
+        who_id = who.pk if who is not None else None
+
+        def move(bond_id: int, old: str, new: str, on: Any, note: str) -> None:
+            moves.append((bond_id, old, new, on, note, now, who_id))
+
         for p in plans:
             project, after, changes = p.payload["project"], p.payload["after"], p.payload["changes"]
             item = {"object_type": "bond", "label": f"{label(project)} · 专项债", "plan_code": plan.code}
             if p.target is None:
-                bond = next(created)
-                moves.append(BondStateChange(bond=bond, to_state=BOND_PLANNING, effective=today, by=who))
-                if bond.state != BOND_PLANNING:
-                    moves.append(BondStateChange(bond=bond, from_state=BOND_PLANNING, to_state=bond.state,
-                                                 effective=today, note="建档", by=who))
-                entries.append({**item, "action": "create", "object_id": bond.pk, "changes": changes})
+                bond_id = ids[project.pk]
+                move(bond_id, "", BOND_PLANNING, today, "")
+                if after["state"] != BOND_PLANNING:
+                    move(bond_id, BOND_PLANNING, after["state"], today, "建档")
+                entries.append({**item, "action": "create", "object_id": bond_id, "changes": changes})
                 continue
             bond = p.target
-            old_state = bond.state
-            for name, value in after.items():
-                setattr(bond, name, value)
-            bond.version += 1
-            updates.append(bond)
+            updates.append((*(after.get(f, getattr(bond, f)) for f in BOND_FIELDS), bond.version + 1, bond.pk))
             fields = {k: pair for k, pair in changes.items() if k != "state"}
             if fields:
                 entries.append({**item, "action": "update", "object_id": bond.pk, "changes": fields})
             if p.payload["moved"]:
-                moves.append(BondStateChange(bond=bond, from_state=old_state, to_state=bond.state,
-                                             effective=p.payload["on"], note=MOVE_NOTE, by=who))
+                move(bond.pk, bond.state, after["state"], p.payload["on"], MOVE_NOTE)
                 entries.append({**item, "action": "state", "object_id": bond.pk,
-                                "changes": {"state": [old_state, bond.state]}})
-        BondProject.objects.bulk_update(updates, [*BOND_FIELDS, "version"], batch_size=500)
-        BondStateChange.objects.bulk_create(moves, batch_size=500)
+                                "changes": {"state": [bond.state, after["state"]]}})
+        bulk.update_rows(BondProject, (*BOND_FIELDS, "version"), updates)
+        bulk.insert_rows(BondStateChange, ("bond_id", "from_state", "to_state", "effective", "note", "at", "by_id"),
+                         moves)
         audit.record_many(entries, actor_name(ctx.user))
         bump_revision(plan)
 

@@ -14,6 +14,7 @@ from shigongtu.lib.errors import ValueProblem
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans import fields, services
 from shigongtu.plans.models import Indicator, Node, code_sort_key
+from shigongtu.utilities import bulk
 
 CANCELLED_WORDS = {"取消", "已取消", "cancelled", "canceled"}
 ACTIVE_WORDS = {"正常", "进行中", "推进中", "未取消", "active", "normal", "open"}
@@ -68,8 +69,11 @@ def _read(errs: cells.RowErrors, column: str, raw: Any, read: Callable[[Any], An
 class NodesKind(LedgerKind):
     name = "nodes"
     title_zh = "分施工图任务台账"
-    title_en = "Plan tasks (分施工图)"
+    title_en = "Plan tasks"
     spec = SPEC
+    # the changes' field names → the ledger's headers (an indicator's: 指标:<name>:<field>)
+    field_headers = {"unit": "单位", "target": "目标值", "kind": "指标类型", "curve": "分月计划", "baseline": "基数",
+                     "due": "指标完成时限", "cumulative": "累计值"}
     notes = ("导入只新增或更新，不删除；表中没有的任务保持不变。", "编号决定层级：1.2 的上级是 1。")
 
     def prepare(self, ctx: ImportContext, rows: list[RawRow]) -> None:
@@ -297,12 +301,13 @@ class NodesKind(LedgerKind):
                 return new_units[name]
             return value
 
-        _create_nodes(plan, plans, by_code, unit_of)
+        ids = {code: node.pk for code, node in by_code.items()}
+        _create_nodes(plan, plans, ids, unit_of)
         _update_nodes(plans, unit_of)
-        _save_indicators(plan, plans, by_code)
+        _save_indicators(plan, plans, ids)
         actor = services.actor_name(ctx.user)
         audit.record_many(
-            ({"action": "import-" + p.action, "object_type": "node", "object_id": by_code[p.key].pk,
+            ({"action": "import-" + p.action, "object_type": "node", "object_id": ids[p.key],
               "label": p.key, "plan_code": plan.code, "changes": p.changes} for p in plans),
             actor,
         )
@@ -347,30 +352,32 @@ KIND = NodesKind()
 UnitOf = Callable[[Any], OrgUnit | None]
 
 
-def _create_nodes(plan: Any, plans: list[RowPlan], by_code: dict[str, Node], unit_of: UnitOf) -> None:
-    """Insert the new nodes a level at a time, parents first, so each child finds its parent."""
+def _create_nodes(plan: Any, plans: list[RowPlan], ids: dict[str, int], unit_of: UnitOf) -> None:
+    """Insert the new nodes a level at a time, parents first, so each child finds its parent's
+    id (``ids``: code → id, the new ones added); through the bulk path (one prepared statement,
+    COPY on PostgreSQL), each level's ids read back in one query."""
     creates = sorted((p for p in plans if p.target is None and not p.payload.get("continuation")),
                      key=lambda p: p.key.count("."))
     depth_groups: dict[int, list[RowPlan]] = {}
     for p in creates:
         depth_groups.setdefault(p.key.count("."), []).append(p)
+    columns = [f.attname for f in Node._meta.concrete_fields if not f.primary_key]
+    base = {**bulk.new_row(Node, None), "plan_id": plan.pk}
     for depth in sorted(depth_groups):
-        batch = []
+        rows = []
         for p in depth_groups[depth]:
-            data = dict(p.payload["data"])
             parent_code = p.key.rsplit(".", 1)[0] if "." in p.key else None
-            node = Node(plan=plan, code=p.key, sort_key=code_sort_key(p.key), depth=depth,
-                        parent=by_code[parent_code] if parent_code else None)
-            for key, value in data.items():
+            row = {**base, "code": p.key, "sort_key": code_sort_key(p.key), "depth": depth,
+                   "parent_id": ids[parent_code] if parent_code else None}
+            for key, value in p.payload["data"].items():
                 if key == "lead_unit":
-                    node.lead_unit = unit_of(value)
-                elif key == "weight":
-                    node.weight = value
+                    unit = unit_of(value)
+                    row["lead_unit_id"] = unit.pk if unit is not None else None
                 else:
-                    setattr(node, key, value)
-            batch.append(node)
-        for node in Node.objects.bulk_create(batch, batch_size=1000):
-            by_code[node.code] = node
+                    row[key] = value
+            rows.append([row[c] for c in columns])
+        bulk.insert_rows(Node, columns, rows)
+        ids.update(Node.objects.filter(plan=plan, depth=depth).values_list("code", "pk"))
 
 
 def _update_nodes(plans: list[RowPlan], unit_of: UnitOf) -> None:
@@ -401,16 +408,22 @@ def _update_nodes(plans: list[RowPlan], unit_of: UnitOf) -> None:
         Node.objects.bulk_update(updates, sorted(fields), batch_size=1000)
 
 
-def _save_indicators(plan: Any, plans: list[RowPlan], by_code: dict[str, Node]) -> None:
-    """Create or update the indicator (指标) a row carries, on the node it belongs to."""
+def _save_indicators(plan: Any, plans: list[RowPlan], ids: dict[str, int]) -> None:
+    """Create or update the indicator (指标) a row carries, on the node it belongs to: in batches."""
+    creates, updates = [], []
     for p in plans:
         ind = p.payload.get("indicator")
         if ind is None:
             continue
-        indicator = ind["current"] or Indicator(plan=plan, node=by_code[p.key], name=ind["name"])
+        indicator = ind["current"] or Indicator(plan=plan, node_id=ids[p.key], name=ind["name"])
         for key in INDICATOR_KEYS:
             if key in ind:
                 setattr(indicator, key, ind[key])
         if ind["current"] is not None:
             indicator.version += 1
-        indicator.save()
+            updates.append(indicator)
+        else:
+            creates.append(indicator)
+    Indicator.objects.bulk_create(creates, batch_size=1000)
+    if updates:
+        Indicator.objects.bulk_update(updates, [*INDICATOR_KEYS, "version"], batch_size=1000)

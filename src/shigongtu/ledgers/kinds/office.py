@@ -16,6 +16,7 @@ from typing import Any
 from shigongtu.ledgers import cells
 from shigongtu.ledgers.io import Column, RawRow
 from shigongtu.ledgers.kinds.base import ImportContext
+from shigongtu.ledgers.labels import Said
 from shigongtu.lib import geo
 from shigongtu.lib.errors import FieldError, ValueProblem
 from shigongtu.lib.periods import Period
@@ -251,5 +252,7 @@ def rate_warning(ctx: ImportContext, row: RawRow, annual: Decimal | None, ytd: D
     actual = ytd / annual * 100
     if abs(actual - written) > Decimal("0.5"):
         column = ctx.headers.get(RATE, RATE)
-        ctx.warnings.append(f"第 {row.number} 行「{column}」为 {raw}，与数据不符"
-                            f"（本年累计 {ytd:f} 万元 ÷ 年度计划 {annual:f} 万元 = {actual:.1f}%）")
+        ctx.warnings.append(Said(f"第 {row.number} 行「{column}」为 {raw}，与数据不符"
+                                 f"（本年累计 {ytd:f} 万元 ÷ 年度计划 {annual:f} 万元 = {actual:.1f}%）",
+                                 f"Row {row.number}: {column} is {raw}, which disagrees with the figures "
+                                 f"(year to date {ytd:f} ÷ annual plan {annual:f}, in 10k yuan, = {actual:.1f}%)"))

@@ -12,13 +12,20 @@ from shigongtu.audit import services as audit
 from shigongtu.ledgers import cells
 from shigongtu.ledgers.io import Column, LedgerSpec, RawRow, normalize_header
 from shigongtu.ledgers.kinds.base import CREATE, UNCHANGED, UPDATE, ImportContext, LedgerKind, RowPlan
+from shigongtu.ledgers.labels import Said, listed
 from shigongtu.lib.errors import ValueProblem
 from shigongtu.orgs.access import REPORT
 from shigongtu.plans import fields, services
 from shigongtu.plans.models import Indicator, Node, Report, ReportValue
+from shigongtu.utilities import bulk
 
 COUNTING = (Report.Status.SUBMITTED, Report.Status.APPROVED)
 TEXT_FIELDS = {"本月进展": "narrative", "存在问题": "problems", "下步计划": "next_steps"}
+REPORT_COLUMNS = ("node_id", "period", "status", "progress", "narrative", "problems", "next_steps", "return_reason",
+                  "submitted_seq", "submitted_at", "submitted_by_id", "reviewed_at", "reviewed_by_id", "created_at",
+                  "version")
+UPDATE_COLUMNS = ("progress", *TEXT_FIELDS.values(), "status", "submitted_seq", "submitted_at", "submitted_by_id",
+                  "version")
 
 SPEC = LedgerSpec(
     kind="reports",
@@ -70,7 +77,8 @@ class ReportsKind(LedgerKind):
                                           if normalize_header(h) in indicators}
         unknown = [h for h in ctx.extra_headers if normalize_header(h) not in indicators]
         if unknown:
-            ctx.warnings.append("已忽略无法识别的列（不是本施工图的指标）：" + "、".join(unknown))
+            ctx.warnings.append(Said("已忽略无法识别的列（不是本施工图的指标）：" + listed(unknown, "zh"),
+                                     "Columns ignored (not indicators of this plan): " + listed(unknown, "en")))
         latest: dict[tuple[int, str], Report] = {}
         for report in Report.objects.filter(node__in=nodes.values()).prefetch_related("values").order_by(
             "submitted_seq", "id"
@@ -137,47 +145,31 @@ class ReportsKind(LedgerKind):
         return RowPlan(number, key, UPDATE if changes else UNCHANGED, changes, payload, current)
 
     def apply(self, ctx: ImportContext, plans: list[RowPlan]) -> None:
+        """Write the reports through the bulk path (one prepared statement, COPY on PostgreSQL):
+        each submitted now with a sequence number of its own, which also finds the new ids."""
         now = timezone.now()
-        seq = services.next_seq()
-        user = ctx.user if getattr(ctx.user, "pk", None) else None
+        first = seq = services.next_seq()
+        user_id = ctx.user.pk if getattr(ctx.user, "pk", None) else None
+        base = {**bulk.new_row(Report, now), "status": Report.Status.SUBMITTED, "submitted_at": now,
+                "submitted_by_id": user_id}
         creates, updates = [], []
         for p in plans:
             data = p.payload
-            report = p.target or Report(node=data["node"], period=data["period"], created_at=now)
-            report.progress = data["progress"]
-            for field, text in data["texts"].items():
-                setattr(report, field, text)
-            report.status = Report.Status.SUBMITTED
-            report.submitted_seq = seq
-            report.submitted_at = now
-            report.submitted_by = user
-            seq += 1
             if p.target is None:
-                creates.append(report)
+                creates.append([{**base, "node_id": data["node"].pk, "period": data["period"],
+                                 "progress": data["progress"], **data["texts"], "submitted_seq": seq}[c]
+                                for c in REPORT_COLUMNS])
             else:
-                report.version += 1
-                updates.append(report)
-        Report.objects.bulk_create(creates, batch_size=1000)
-        if updates:
-            Report.objects.bulk_update(updates, ["progress", "narrative", "problems", "next_steps", "status",
-                                                 "submitted_seq", "submitted_at", "submitted_by", "version"],
-                                       batch_size=1000)
-        reports = {id(r): r for r in (*creates, *updates)}
-        by_plan = {p.row: p for p in plans}
-        value_rows = []
-        touched = []
-        for p in by_plan.values():
-            report = p.target if p.target is not None else next(
-                r for r in creates if r.node_id == p.payload["node"].pk and r.period == p.payload["period"])
-            if p.payload["values"]:
-                touched.append(report.pk)
-                value_rows += [ReportValue(report=report, indicator_id=i, value=val) for i, val in
-                               p.payload["values"].items()]
-        if touched:
-            ReportValue.objects.filter(report_id__in=touched,
-                                       indicator_id__in={rv.indicator_id for rv in value_rows}).delete()
-            ReportValue.objects.bulk_create(value_rows, batch_size=2000)
-        del reports
+                report = p.target
+                texts = [data["texts"].get(f, getattr(report, f)) for f in TEXT_FIELDS.values()]
+                updates.append((data["progress"], *texts, Report.Status.SUBMITTED, seq, now, user_id,
+                                report.version + 1, report.pk))
+            seq += 1
+        bulk.insert_rows(Report, REPORT_COLUMNS, creates)
+        bulk.update_rows(Report, UPDATE_COLUMNS, updates)
+        created = {(node_id, period): pk for node_id, period, pk in Report.objects.filter(
+            submitted_seq__gte=first, submitted_seq__lt=seq).values_list("node_id", "period", "pk")}
+        self._write_values(plans, created)
         audit.record_many(
             ({"action": "import-" + ("create" if p.target is None else "update"), "object_type": "report",
               "object_id": (p.target.pk if p.target is not None else p.payload["node"].pk), "label": p.key,
@@ -185,6 +177,22 @@ class ReportsKind(LedgerKind):
             services.actor_name(ctx.user),
         )
         services.bump_revision(ctx.plan)
+
+    @staticmethod
+    def _write_values(plans: list[RowPlan], created: dict[tuple[int, str], int]) -> None:
+        """The rows' indicator values (指标值), replacing what the reports had for those indicators."""
+        value_rows = []
+        touched = []
+        for p in plans:
+            if not p.payload["values"]:
+                continue
+            # one look-up a row, never a search of the batch
+            report_id = p.target.pk if p.target is not None else created[(p.payload["node"].pk, p.payload["period"])]
+            touched.append(report_id)
+            value_rows += [(report_id, i, val) for i, val in p.payload["values"].items()]
+        if touched:
+            ReportValue.objects.filter(report_id__in=touched, indicator_id__in={i for _, i, _ in value_rows}).delete()
+            bulk.insert_rows(ReportValue, ("report_id", "indicator_id", "value"), value_rows)
 
     def export_rows(self, plan: Any, user: Any, filters: Mapping[str, Any] | None = None) -> Iterable[dict[str, Any]]:
         qs = Report.objects.filter(node__plan=plan, status__in=COUNTING)

@@ -13,14 +13,18 @@ from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from shigongtu.audit import services as audit
 from shigongtu.ledgers import cells
 from shigongtu.ledgers.io import Column, LedgerSpec, RawRow
 from shigongtu.ledgers.kinds.base import CREATE, UNCHANGED, UPDATE, ImportContext, LedgerKind, RowPlan
+from shigongtu.ledgers.labels import Said
 from shigongtu.lib.errors import ValueProblem
 from shigongtu.plans import fields, services
 from shigongtu.plans.models import Indicator, StatisticValue
 from shigongtu.plans.rules.indicators import decreasing_months
+from shigongtu.utilities import bulk
 
 SPEC = LedgerSpec(
     kind="statistics",
@@ -42,8 +46,9 @@ SPEC = LedgerSpec(
 class StatisticsKind(LedgerKind):
     name = "statistics"
     title_zh = "统计数据台账"
-    title_en = "Statistics (统计数据)"
+    title_en = "Statistics"
     spec = SPEC
+    field_headers = {"value": "本期值", "yoy": "同比增长"}  # the changes' field names → the ledger's headers
     notes = ("每行一个指标一个月份的统计局数据；同一指标同一月份再次导入会替换原值，原值保留在变更记录中。",
              "统计数据优先于月报中填报的同期指标值。累计数比上月减少（核减）时照常导入，并给出提示。")
 
@@ -122,22 +127,22 @@ class StatisticsKind(LedgerKind):
         return RowPlan(number, f"{ind.name} {period}", action, changes, payload, current)
 
     def apply(self, ctx: ImportContext, plans: list[RowPlan]) -> None:
+        """Write the figures through the bulk path (one prepared statement, COPY on PostgreSQL)."""
+        now = timezone.now()
         creates, updates = [], []
         for p in plans:
             if p.action == UNCHANGED:
                 continue
             data = p.payload
             if p.target is None:
-                creates.append(StatisticValue(plan=ctx.plan, indicator=data["indicator"], period=data["period"],
-                                              value=data["value"], yoy=data["yoy"]))
+                creates.append((ctx.plan.pk, data["indicator"].pk, data["period"], data["value"], data["yoy"], 1, now))
             else:
-                figure = p.target
-                figure.value, figure.yoy, figure.version = data["value"], data["yoy"], figure.version + 1
-                updates.append(figure)
-        StatisticValue.objects.bulk_create(creates, batch_size=1000)
-        if updates:
-            StatisticValue.objects.bulk_update(updates, ["value", "yoy", "version"], batch_size=1000)
-        ids = {(s.indicator_id, s.period): s.pk for s in StatisticValue.objects.filter(plan=ctx.plan)}
+                updates.append((data["value"], data["yoy"], p.target.version + 1, now, p.target.pk))
+        bulk.insert_rows(StatisticValue, ("plan_id", "indicator_id", "period", "value", "yoy", "version", "updated_at"),
+                         creates)
+        bulk.update_rows(StatisticValue, ("value", "yoy", "version", "updated_at"), updates)
+        ids = {(ind, period): pk for ind, period, pk in StatisticValue.objects.filter(plan=ctx.plan).values_list(
+            "indicator_id", "period", "pk")}
         audit.record_many(
             ({"action": "import-" + p.action, "object_type": "statistic",
               "object_id": ids[(p.payload["indicator"].pk, p.payload["period"])], "label": p.key,
@@ -148,17 +153,23 @@ class StatisticsKind(LedgerKind):
 
     def _warn_decreases(self, ctx: ImportContext) -> None:
         """A cumulative series that goes down (核减) is kept, with a warning naming the months."""
-        existing: dict[tuple[int, str], StatisticValue] = ctx.state["existing"]
+        year = f"{ctx.plan.year:04d}-"
+        recorded: dict[int, dict[int, float]] = defaultdict(dict)  # by indicator: one pass, not one a series
+        for (ind_id, period), s in ctx.state["existing"].items():
+            if period.startswith(year):
+                recorded[ind_id][int(period[5:7])] = float(s.value)
         for ind, months in ctx.state.get("series", {}).items():
             if not ind.cumulative:
                 continue
-            merged = {int(period[5:7]): float(s.value) for (ind_id, period), s in existing.items()
-                      if ind_id == ind.pk and period.startswith(f"{ctx.plan.year:04d}-")}
+            merged = dict(recorded.get(ind.pk, {}))
             merged.update(months)
             down = decreasing_months(merged)
             if down:
-                ctx.warnings.append(f"「{ind.name}」的累计数在" + "、".join(f"{m}月" for m in down)
-                                    + "比上月减少（核减），已照常导入，请核对")
+                months = "、".join(f"{m}月" for m in down)
+                ctx.warnings.append(Said(
+                    f"「{ind.name}」的累计数在{months}比上月减少（核减），已照常导入，请核对",
+                    f"The year-to-date figure of {ind.name} falls in month " + ", ".join(str(m) for m in down)
+                    + " (a downward revision); imported as it is, please check"))
 
     def export_rows(self, plan: Any, user: Any, filters: Mapping[str, Any] | None = None) -> Iterable[dict[str, Any]]:
         qs = StatisticValue.objects.filter(plan=plan).select_related("indicator__node").order_by(

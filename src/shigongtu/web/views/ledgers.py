@@ -20,6 +20,7 @@ from shigongtu.ledgers import kinds as registry
 from shigongtu.ledgers import tasks
 from shigongtu.ledgers.engine import annotated_copy, export_ledger, import_ledger, in_language, kind_or_error
 from shigongtu.ledgers.io import annotated_filename
+from shigongtu.ledgers.labels import change_label, column_label, value_label
 from shigongtu.ledgers.mappings import delete_mapping, find_mapping, rename_mapping, save_mapping
 from shigongtu.ledgers.models import ImportRecord
 from shigongtu.ledgers.uploads import read_upload, safe_filename, too_large_message
@@ -112,8 +113,14 @@ def preview(request: HttpRequest, code: str, record_id: int) -> HttpResponse:
     plan = plan_for(request, code, VIEW)
     record = _record(request, plan, record_id)
     result = in_language(record.result, get_language())
+    language = get_language()
     changes = Paginator(result.get("changes", []), CHANGES_PER_PAGE).get_page(request.GET.get("page"))
     kind = registry.get(record.kind)
+    changes.object_list = [_shown_change(kind, c, language) for c in changes.object_list]
+    if result.get("reading"):
+        result["reading"] = {**result["reading"], "columns": [
+            {**c, "label": column_label(kind, c["field"], language) if c.get("field") else None}
+            for c in result["reading"]["columns"]]}
     return render(request, "web/ledgers/preview.html", {
         **plan_nav(request, plan, "ledgers"),
         "record": record, "result": result, "changes": changes, "kind": kind,
@@ -121,8 +128,17 @@ def preview(request: HttpRequest, code: str, record_id: int) -> HttpResponse:
         "manage": may(request.user, plan, MANAGE),
         "can_apply": record.dry_run and record.ok and (record.created or record.updated),
         "create_units": bool(result.get("create_units")),
-        "fields": [c.canonical for c in kind.spec.columns] if kind is not None else [],
+        "fields": [(c.canonical, column_label(kind, c.canonical, language)) for c in kind.spec.columns]
+        if kind is not None else [],
     })
+
+
+def _shown_change(kind: Any, change: dict[str, Any], language: str) -> dict[str, Any]:
+    """A change of the preview with its field names and platform words in the interface language
+    (``shown``: label, old, new); the user's own values stay as written."""
+    shown = [(change_label(kind, name, language), value_label(pair[0], language), value_label(pair[1], language))
+             for name, pair in change.get("fields", {}).items()]
+    return {**change, "shown": shown}
 
 
 @login_required
