@@ -139,3 +139,13 @@ def test_a_coordinator_sets_the_photo_rule_on_its_page(cast: Any) -> None:
     assert refused.status_code == 422 and "请输入金额" in refused.content.decode()
     assert cast.client("reporter").get(url).status_code == 403
     assert cast.client("outsider").get(url).status_code == 404
+
+
+def test_the_files_page_keeps_the_plan_navigation_and_an_english_breadcrumb(cast: Any, site_project: Project) -> None:
+    report = june_report(site_project)
+    client = cast.client("reporter")
+    page = client.get(files_url(report)).content.decode()
+    assert f'href="/plans/{cast.plan.code}/projects/"' in page  # the plan's left navigation, 重点项目 active
+    client.cookies["django_language"] = "en"
+    english = client.get(files_url(report)).content.decode()
+    assert ">Monthly investment report</a>" in english
