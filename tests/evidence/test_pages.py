@@ -124,6 +124,16 @@ class TestThePhoneForm:
         assert "伪装.jpg" in response.json()["errors"][0]["message"]
         assert not InvestmentReport.objects.exists() and not Attachment.objects.exists()
 
+    def test_its_two_progress_fields_have_different_names(self, cast: Any, site_project: Project) -> None:
+        page = cast.client("reporter").get(self.url(cast, site_project)).content.decode()
+        assert "形象进度（%）</label>" in page and "形象进度说明</label>" in page
+
+    def test_recent_months_count_unverified_photos_too(self, cast: Any, site_project: Project) -> None:
+        report = june_report(site_project)
+        services.attach("investment", report.pk, [upload("无信息.jpg", jpeg(None))], cast.reporter)
+        page = cast.client("reporter").get(self.url(cast, site_project)).content.decode()
+        assert "未核验 1" in page
+
     def test_outsiders_get_404_and_viewers_403(self, cast: Any, site_project: Project) -> None:
         assert cast.client("outsider").get(self.url(cast, site_project)).status_code == 404
         assert cast.client("viewer").get(self.url(cast, site_project)).status_code == 403
