@@ -145,4 +145,5 @@ def progress(job: Job) -> Progress:
         live = None
     if live:
         return Progress(job, live["done"], live["total"] or job.total, live["message"], live["message_en"])
-    return Progress(job, job.done, job.total, job.message, job.message_en)
+    done = job.total if job.status == Job.Status.DONE and job.total else job.done  # done: all of it
+    return Progress(job, done, job.total, job.message, job.message_en)
