@@ -159,3 +159,10 @@ def test_the_files_page_keeps_the_plan_navigation_and_an_english_breadcrumb(cast
     client.cookies["django_language"] = "en"
     english = client.get(files_url(report)).content.decode()
     assert ">Monthly investment report</a>" in english
+
+
+def test_the_project_header_offers_the_phone_form_to_its_reporter_only(cast: Any, site_project: Project) -> None:
+    url = f"/plans/{cast.plan.code}/projects/{site_project.code}/"
+    phone = f'class="btn btn--phone-only" href="{url}phone/"'
+    assert phone in cast.client("reporter").get(url).content.decode()
+    assert phone not in cast.client("viewer").get(url).content.decode()
