@@ -79,7 +79,8 @@ def attachment_list(request: HttpRequest, kind: str, object_id: int) -> HttpResp
             return redirect(request.path)
         status, error = outcome.status, outcome.error
     return render(request, "web/evidence/list.html", {
-        **_plan_nav_of(request, target, obj), "target": target, "obj": obj, "label": target.label(obj), "back": _page_of(target, obj),
+        **_plan_nav_of(request, target, obj),
+        "target": target, "obj": obj, "label": target.label(obj), "back": _page_of(target, obj),
         "files": selectors.attachments_of(kind, object_id), "error": error,
         "notice": request.session.pop("evidence_notice", ""),
         "can_upload": _may(request.user, kind, object_id, REPORT), "english": (get_language() or "").startswith("en"),
