@@ -166,3 +166,12 @@ def test_the_project_header_offers_the_phone_form_to_its_reporter_only(cast: Any
     phone = f'class="btn btn--phone-only" href="{url}phone/"'
     assert phone in cast.client("reporter").get(url).content.decode()
     assert phone not in cast.client("viewer").get(url).content.decode()
+
+
+def test_the_settings_page_lists_file_types_with_the_comma_of_its_language(cast: Any) -> None:
+    url = f"/plans/{cast.plan.code}/evidence/settings/"
+    client = cast.client("coordinator")
+    assert "jpg、jpeg" in client.get(url).content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(url).content.decode()
+    assert "jpg, jpeg" in english and "jpg、jpeg" not in english

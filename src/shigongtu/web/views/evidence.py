@@ -164,4 +164,5 @@ def evidence_settings(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "web/evidence/settings.html", {
         **plan_nav(request, plan, "settings"), "plan": plan, "value": value, "version": row.version if row else 1,
         "radius": settings.EVIDENCE_RADIUS_M, "max_mb": settings.EVIDENCE_MAX_BYTES // 2**20,
-        "extensions": "、".join(settings.EVIDENCE_EXTENSIONS), "error": error}, status=status)
+        "extensions": ("、", ", ")[(get_language() or "").startswith("en")].join(settings.EVIDENCE_EXTENSIONS),
+        "error": error}, status=status)
