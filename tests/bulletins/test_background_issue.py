@@ -25,6 +25,19 @@ def test_the_issue_is_a_job_that_links_to_the_bulletin(june_plan, cast):
     assert "已印发2023年第1期调度通报" in job.message
 
 
+def test_the_job_names_the_month_in_words_in_both_languages(june_plan, cast):
+    cast.client("coordinator").post(URL + "issue", {"period": "2023-06"})
+    job = Job.objects.get()
+    assert job.title == "印发2023年6月调度通报" and job.title_en == "Issuing the bulletin for Jun 2023"
+
+
+def test_a_done_job_counts_all_its_steps_done(june_plan, cast):
+    client = cast.client("coordinator")
+    client.post(URL + "issue", {"period": "2023-06"})
+    html = client.get(f"/plans/JY-T/jobs/{Job.objects.get().pk}/").content.decode()
+    assert "3 / 3" in html and "0 / 3" not in html and "可以离开本页" not in html
+
+
 def test_the_job_page_offers_the_issued_bulletin(june_plan, cast):
     client = cast.client("coordinator")
     client.post(URL + "issue", {"period": "2023-06"})

@@ -124,6 +124,16 @@ class TestThePhoneForm:
         assert "伪装.jpg" in response.json()["errors"][0]["message"]
         assert not InvestmentReport.objects.exists() and not Attachment.objects.exists()
 
+    def test_its_two_progress_fields_have_different_names(self, cast: Any, site_project: Project) -> None:
+        page = cast.client("reporter").get(self.url(cast, site_project)).content.decode()
+        assert "形象进度（%）</label>" in page and "形象进度说明</label>" in page
+
+    def test_recent_months_count_unverified_photos_too(self, cast: Any, site_project: Project) -> None:
+        report = june_report(site_project)
+        services.attach("investment", report.pk, [upload("无信息.jpg", jpeg(None))], cast.reporter)
+        page = cast.client("reporter").get(self.url(cast, site_project)).content.decode()
+        assert "未核验 1" in page
+
     def test_outsiders_get_404_and_viewers_403(self, cast: Any, site_project: Project) -> None:
         assert cast.client("outsider").get(self.url(cast, site_project)).status_code == 404
         assert cast.client("viewer").get(self.url(cast, site_project)).status_code == 403
@@ -139,3 +149,29 @@ def test_a_coordinator_sets_the_photo_rule_on_its_page(cast: Any) -> None:
     assert refused.status_code == 422 and "请输入金额" in refused.content.decode()
     assert cast.client("reporter").get(url).status_code == 403
     assert cast.client("outsider").get(url).status_code == 404
+
+
+def test_the_files_page_keeps_the_plan_navigation_and_an_english_breadcrumb(cast: Any, site_project: Project) -> None:
+    report = june_report(site_project)
+    client = cast.client("reporter")
+    page = client.get(files_url(report)).content.decode()
+    assert f'href="/plans/{cast.plan.code}/projects/"' in page  # the plan's left navigation, 重点项目 active
+    client.cookies["django_language"] = "en"
+    english = client.get(files_url(report)).content.decode()
+    assert ">Monthly investment report</a>" in english
+
+
+def test_the_project_header_offers_the_phone_form_to_its_reporter_only(cast: Any, site_project: Project) -> None:
+    url = f"/plans/{cast.plan.code}/projects/{site_project.code}/"
+    phone = f'class="btn btn--phone-only" href="{url}phone/"'
+    assert phone in cast.client("reporter").get(url).content.decode()
+    assert phone not in cast.client("viewer").get(url).content.decode()
+
+
+def test_the_settings_page_lists_file_types_with_the_comma_of_its_language(cast: Any) -> None:
+    url = f"/plans/{cast.plan.code}/evidence/settings/"
+    client = cast.client("coordinator")
+    assert "jpg、jpeg" in client.get(url).content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(url).content.decode()
+    assert "jpg, jpeg" in english and "jpg、jpeg" not in english

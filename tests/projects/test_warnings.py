@@ -125,3 +125,12 @@ def test_the_filter_reads_its_parameters_and_names_bad_ones():
 def test_projects_totals_are_decimal(cast):
     p = make_project(cast, total_investment="0.5亿")
     assert p.total_investment == Decimal(5000)
+
+
+@NOW
+def test_idle_bond_money_is_said_without_trailing_zeros_in_both_languages(cast, project):
+    bond = save_bond(project, {"state": "审核通过"})
+    add_movement(bond, "quota", {"amount": "1000", "date": "2023-01-10", "batch": "提前批"})
+    add_movement(bond, "disbursement", {"amount": "800", "date": "2023-02-01"})
+    idle = next(w for w in project_warnings(cast.plan, dt.date(2023, 6, 30)) if w.kind == "bond_idle")
+    assert "未支出800万元" in idle.message and "800 (10k yuan) unspent" in idle.message_en

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from shigongtu.utilities import jobs
 from shigongtu.utilities.models import Job
@@ -15,6 +18,12 @@ def _job(cast, who="coordinator"):
 
 def _url(job, tail=""):
     return f"/plans/JY-T/jobs/{job.pk}/{tail}"
+
+
+def _progress_div(html):
+    """The job's progress block alone (the page's bell polls too, on its own)."""
+    start = html.index('id="job-progress"')
+    return html[start:html.index("</div>\n", html.index("</p>", start))]
 
 
 def _running(job, done, total):
@@ -48,7 +57,7 @@ def test_a_failed_job_shows_its_message(cast):
     job = _job(cast)
     jobs.fail(job.pk, "文件格式无法识别", "The file's format is not recognised")
     html = cast.client("coordinator").get(_url(job)).content.decode()
-    assert "文件格式无法识别" in html and "失败" in html and "hx-trigger" not in html
+    assert "文件格式无法识别" in html and "失败" in html and "hx-trigger" not in _progress_div(html)
 
 
 def test_the_job_page_is_in_english_when_chosen(cast):
@@ -96,3 +105,12 @@ def test_the_job_page_takes_a_bounded_number_of_queries(cast, django_assert_max_
     client.get(_url(job))  # warm the session
     with django_assert_max_num_queries(8):
         assert client.get(_url(job)).status_code == 200
+
+
+def test_a_job_whose_worker_died_shows_as_failed_not_running_forever(cast, settings):
+    settings.JOBS_STALE_SECONDS = 60
+    job = _job(cast)
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING,
+                                         started_at=timezone.now() - timedelta(minutes=5))
+    html = cast.client("coordinator").get(_url(job, "progress"), HTTP_HX_REQUEST="true").content.decode()
+    assert "处理进程可能已停止" in html and "hx-trigger" not in html

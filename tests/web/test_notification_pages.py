@@ -119,3 +119,12 @@ def test_the_pages_read_whole_in_english(cast: Any, returned: Notice) -> None:
     assert "Send log" in log and "Report returned" in log and "No address" in log
     assert "Notification rules" in rules and "Add rule" in rules
     assert Delivery.objects.filter(status="skipped").exists()
+
+
+def test_the_send_log_and_rules_let_words_wrap_so_every_column_stays_on_screen(cast: Any, returned: Notice) -> None:
+    client = cast.client("coordinator")
+    log = client.get(f"/plans/{cast.plan.code}/notifications/log").content.decode()
+    rules = client.get(f"/plans/{cast.plan.code}/notifications/rules").content.decode()
+    assert "col-wide" not in log and '<td class="nowrap">净月' not in log
+    assert '<td><span class="muted">对象的责任单位</span></td>' in rules  # a rule's row, wrapping
+    assert '<td class="nowrap">统筹协调' not in rules and '<td class="nowrap"><span class="muted">对象的责任单位' not in rules

@@ -96,3 +96,11 @@ def test_every_waiting_row_has_a_box_to_tick_for_the_bulk_form(cast: Any, filed:
     body = cast.client("coordinator").get("/plans/JY-T/review/").content.decode()
     assert body.count('form="bulk-review"') >= 3 + 3  # three boxes, the reason and the two buttons
     assert 'id="bulk-review"' in body
+
+
+def test_the_english_queue_labels_the_narrative_with_an_english_colon(cast: Any) -> None:
+    services.file_report(cast.node("1.1"), "2023-06", {"progress": 40, "narrative": "主体施工"})
+    client = cast.client("coordinator")
+    client.cookies["django_language"] = "en"
+    page = client.get("/plans/JY-T/review/").content.decode()
+    assert "Progress this month: </span>主体施工" in page and "Progress this month：" not in page

@@ -15,6 +15,7 @@ from django_tasks import task
 
 from shigongtu.bulletins import services
 from shigongtu.lib.errors import InputRejected, NotAllowed
+from shigongtu.lib.periods import parse_period
 from shigongtu.plans.models import Plan
 from shigongtu.utilities import jobs
 from shigongtu.utilities.models import Job
@@ -22,9 +23,19 @@ from shigongtu.utilities.models import Job
 KIND = "bulletin_issue"
 
 
+def _labels(period: str) -> tuple[str, str]:
+    """The month as the job's title says it: 2023年6月 / Jun 2023 (the key itself if unreadable)."""
+    try:
+        month = parse_period(period)
+    except InputRejected:
+        return period, period
+    return month.label_zh, month.label_en
+
+
 def start_issue(plan: Plan, user: Any, period: str, *, correct: bool) -> Job:
     """Queue the issue (印发) of the plan's bulletin for ``period`` (a correction when ``correct``)."""
-    job = jobs.start(KIND, f"印发{period}调度通报", f"Issuing the bulletin for {period}", user=user,
+    zh, en = _labels(period)
+    job = jobs.start(KIND, f"印发{zh}调度通报", f"Issuing the bulletin for {en}", user=user,
                      unit_id=plan.unit_id, total=3, params={"plan": plan.pk, "period": period, "correct": correct})
     jobs.enqueued(job, run_issue.enqueue(job.pk).id)
     return job

@@ -17,11 +17,13 @@ configured, else files in a directory on the one machine).
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import caches
 from django.utils import timezone
 
@@ -49,8 +51,8 @@ def enqueued(job: Job, task_id: str) -> None:
 
 def report(job_id: int, done: int, total: int = 0, message: str = "", message_en: str = "") -> None:
     """Live progress of a running job: ``done`` of ``total`` (0: not known), with a line of text."""
-    caches["jobs"].set(_key(job_id), {"done": done, "total": total, "message": message, "message_en": message_en},
-                       PROGRESS_SECONDS)
+    caches["jobs"].set(_key(job_id), {"done": done, "total": total, "message": message, "message_en": message_en,
+                                      "at": time.time()}, PROGRESS_SECONDS)
 
 
 def finish(job_id: int, url: str, label: str, label_en: str, message: str = "", message_en: str = "") -> None:
@@ -110,9 +112,38 @@ class Progress:
         return min(100, int(100 * self.done / self.total)) if self.total else None
 
 
+def _last_beat(job: Job, live: dict[str, Any] | None) -> float:
+    """When the job's worker last showed it was alive: its last progress report, else its start."""
+    started = (job.started_at or job.created_at).timestamp()
+    return max(started, float(live.get("at", 0))) if live else started
+
+
+def fail_if_stale(job: Job, live: dict[str, Any] | None = None) -> bool:
+    """Fail ``job`` if it is marked running but its worker has been silent for longer than
+    ``JOBS_STALE_SECONDS`` (the worker died or was stopped); True if it was failed now."""
+    if job.status != Job.Status.RUNNING or time.time() - _last_beat(job, live) <= settings.JOBS_STALE_SECONDS:
+        return False
+    minutes = max(1, settings.JOBS_STALE_SECONDS // 60)
+    log.warning("background job %s (%s) silent for over %s s: marked failed", job.pk, job.kind,
+                settings.JOBS_STALE_SECONDS)
+    changed = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
+        status=Job.Status.FAILED, payload=b"", message="", message_en="", finished_at=timezone.now(),
+        error=f"后台任务 #{job.pk} 超过 {minutes} 分钟没有进展（处理进程可能已停止），已标记为失败；"
+              "未完成的导入不会写入数据，请重新发起。",
+        error_en=f"Background job #{job.pk} showed no progress for over {minutes} minutes (its worker has probably "
+                 "stopped) and was marked failed; an unfinished import writes nothing. Please start it again.")
+    caches["jobs"].delete(_key(job.pk))
+    job.refresh_from_db()
+    return bool(changed)
+
+
 def progress(job: Job) -> Progress:
-    """The job with its live progress laid over it while it runs."""
+    """The job with its live progress laid over it while it runs (a job whose worker went silent is
+    failed first, see ``fail_if_stale``)."""
     live = caches["jobs"].get(_key(job.pk)) if job.status == Job.Status.RUNNING else None
+    if fail_if_stale(job, live):
+        live = None
     if live:
         return Progress(job, live["done"], live["total"] or job.total, live["message"], live["message_en"])
-    return Progress(job, job.done, job.total, job.message, job.message_en)
+    done = job.total if job.status == Job.Status.DONE and job.total else job.done  # done: all of it
+    return Progress(job, done, job.total, job.message, job.message_en)

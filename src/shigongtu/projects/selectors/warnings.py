@@ -80,6 +80,13 @@ def _english() -> bool:
     return (get_language() or "").startswith("en")
 
 
+
+def _wan(x: Any) -> str:
+    """An amount in 万元 as a sentence says it: 231, 9450.5 (never 231.0000)."""
+    if x is None:
+        return "—"
+    return f"{Decimal(str(x)).quantize(Decimal('0.01')).normalize():f}"
+
 @dataclass(frozen=True)
 class ProjectWarning:
     """One warning on a project: its ``kind``, the project's code and name, the ``light`` and the
@@ -111,7 +118,7 @@ class ProjectWarning:
             "started_without_approvals": lambda: f"已开工，尚未取得：{'、'.join(d.get('missing', []))}",
             "approval_expiring": lambda: f"{d.get('approval')}有效期至{d.get('valid_until')}",
             "problem_overdue": lambda: f"{d.get('problem')}（时限{d.get('deadline')}，{d.get('status')}）",
-            "bond_idle": lambda: f"专项债资金已闲置{d.get('idle_days')}天，未支出{d.get('unspent')}万元",
+            "bond_idle": lambda: f"专项债资金已闲置{d.get('idle_days')}天，未支出{_wan(d.get('unspent'))}万元",
             "bond_lag": lambda: f"专项债支付进度{pct(d.get('progress'))}，应达{pct(d.get('expected'))}",
         }
         return texts[self.kind]()
@@ -141,7 +148,7 @@ class ProjectWarning:
             "approval_expiring": lambda: f"{word(d.get('approval'))} valid until {d.get('valid_until')}",
             "problem_overdue": lambda: f"{d.get('problem')} (due {d.get('deadline')}, {word(d.get('status'))})",
             "bond_idle": lambda: (f"Special-bond money idle for {d.get('idle_days')} days, "
-                                  f"{d.get('unspent')} (10k yuan) unspent"),
+                                  f"{_wan(d.get('unspent'))} (10k yuan) unspent"),
             "bond_lag": lambda: f"Special-bond payments {pct(d.get('progress'))}, expected {pct(d.get('expected'))}",
         }
         return texts[self.kind]()

@@ -46,6 +46,16 @@ def _page_of(target: Target, obj: Any) -> str:
     return reverse("projects_web:detail", args=[project.plan.code, project.code]) if project else "/"
 
 
+def _plan_nav_of(request: HttpRequest, target: Any, obj: Any) -> dict[str, Any]:
+    """The plan's left navigation for a record's files, so that the way back is always on screen."""
+    if target.kind == "node-report":
+        return plan_nav(request, obj.node.plan, "tree")
+    if target.kind == "supervision-step":
+        return plan_nav(request, obj.item.plan, "supervision")
+    project = target.project(obj)
+    return plan_nav(request, project.plan, "projects") if project else {}
+
+
 def _may(user: Any, kind: str, object_id: int, action: str) -> bool:
     try:
         services.target_of(kind, object_id, user, action)
@@ -69,6 +79,7 @@ def attachment_list(request: HttpRequest, kind: str, object_id: int) -> HttpResp
             return redirect(request.path)
         status, error = outcome.status, outcome.error
     return render(request, "web/evidence/list.html", {
+        **_plan_nav_of(request, target, obj),
         "target": target, "obj": obj, "label": target.label(obj), "back": _page_of(target, obj),
         "files": selectors.attachments_of(kind, object_id), "error": error,
         "notice": request.session.pop("evidence_notice", ""),
@@ -153,4 +164,5 @@ def evidence_settings(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "web/evidence/settings.html", {
         **plan_nav(request, plan, "settings"), "plan": plan, "value": value, "version": row.version if row else 1,
         "radius": settings.EVIDENCE_RADIUS_M, "max_mb": settings.EVIDENCE_MAX_BYTES // 2**20,
-        "extensions": "、".join(settings.EVIDENCE_EXTENSIONS), "error": error}, status=status)
+        "extensions": ("、", ", ")[(get_language() or "").startswith("en")].join(settings.EVIDENCE_EXTENSIONS),
+        "error": error}, status=status)

@@ -73,7 +73,7 @@ class InvestmentForm(ProblemsMixin, forms.Form):
                                     widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
     progress_pct = forms.CharField(label=gettext_lazy("形象进度（%）"), max_length=10, required=False,
                                    widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
-    progress_text = forms.CharField(label=gettext_lazy("形象进度"), required=False,
+    progress_text = forms.CharField(label=gettext_lazy("形象进度说明"), required=False,
                                     widget=forms.Textarea(attrs={"rows": 2}))
     next_steps = forms.CharField(label=gettext_lazy("下一步计划"), required=False,
                                  widget=forms.Textarea(attrs={"rows": 2}))
