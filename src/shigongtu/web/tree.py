@@ -1,0 +1,208 @@
+"""The rows of the plan tree page, within a row budget whatever the plan's size.
+
+A plan of up to ``ROW_BUDGET`` nodes is shown whole (folded by the page's script). A bigger
+one opens with its fronts and their first level (as far as the budget goes); every other
+branch is a link that loads its children (``CHILD_PAGE`` at a time, then a "more" line) —
+with HTMX as a fragment, without script as the page with that branch open (``?open=``).
+A search or filter is answered here, from the cached roll-up, a page of matches at a time
+with their ancestors as context (``?after=`` the last match shown). Which rows: this module;
+what they say: ``web.rows`` over the roll-up (one truth).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from shigongtu.plans import browse
+from shigongtu.plans.selectors import Rollup
+from shigongtu.web.rows import LIGHT_LABELS, LIGHTS, TreeRow, node_row, unit_names
+
+ROW_BUDGET = 500   # the most rows one tree page or fragment ships
+CHILD_PAGE = 100   # children of one node per fragment (then a "more" line)
+MATCH_PAGE = 200   # filter matches per page; their ancestors come with them, within the budget
+
+
+@dataclass(slots=True)
+class MoreRow:
+    """The line after the children shown so far: how many remain, and where the next ones start."""
+
+    parent: str
+    after: str
+    remaining: int
+    depth: int
+    is_more = True
+
+    @property
+    def level(self) -> int:
+        return min(self.depth, 5)
+
+
+@dataclass
+class TreeFilter:
+    """The tree page's filter bar: text in title or code, light, lead unit, overdue only."""
+
+    q: str = ""
+    light: str = ""
+    unit: int | None = None
+    overdue: bool = False
+
+    @classmethod
+    def from_query(cls, params: Mapping[str, str]) -> TreeFilter:
+        light = (params.get("light") or "").strip()
+        unit = (params.get("unit") or "").strip()
+        return cls(
+            q=(params.get("q") or "").strip()[:100],
+            light=light if light in LIGHT_LABELS else "",
+            unit=int(unit) if unit.isdigit() and len(unit) < 12 else None,
+            overdue=(params.get("overdue") or "") in ("1", "on", "true"),
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.light or self.unit or self.overdue)
+
+    def query(self) -> browse.NodeQuery:
+        return browse.NodeQuery(q=self.q, light=self.light, unit=self.unit, overdue=self.overdue)
+
+
+@dataclass
+class TreeView:
+    rows: list[TreeRow | MoreRow]
+    total: int                # nodes in the plan
+    matched: int              # nodes that pass the filter (all of them without a filter)
+    lazy: bool = False        # bounded: branches load on demand
+    next_after: str = ""      # the cursor of the next page of matches ("" on the last page)
+    paged: bool = False       # a later page of matches (offer the way back to the first)
+    counts: dict[str, int] = field(default_factory=dict)
+    units: list[tuple[int, str]] = field(default_factory=list)  # lead units in the plan, for the filter
+
+    @property
+    def shown(self) -> int:
+        return sum(1 for r in self.rows if not r.is_more and not r.context)
+
+
+def tree_view(rollup: Rollup, flt: TreeFilter, as_of: dt.date, open_code: str = "", after: str = "") -> TreeView:
+    """The rows the tree page shows: all of a small plan; the top of a big one with the branch
+    ``open_code`` opened (its children after ``after``); or a page of ``flt``'s matches."""
+    index = browse.tree_index(rollup)
+    counts = browse.light_counts(rollup)
+    view = TreeView(rows=[], total=len(index.ids), matched=len(index.ids),
+                    counts={light: counts.get(light, 0) for light in LIGHTS},
+                    units=sorted(unit_names(browse.unit_ids(rollup)).items(), key=lambda item: item[1]))
+    if flt.active:
+        _matches(view, rollup, flt, as_of, after)
+    elif view.total <= ROW_BUDGET:
+        kids = rollup.children()
+        names = unit_names(rollup.meta[i].lead_unit_id for i in index.ids)
+        view.rows = [node_row(rollup, i, names, as_of, kids) for i in index.ids]
+    else:
+        view.lazy = True
+        view.rows = _bounded(rollup, as_of, open_code if open_code in index.by_code else "", after)
+    return view
+
+
+def _matches(view: TreeView, rollup: Rollup, flt: TreeFilter, as_of: dt.date, after: str) -> None:
+    """A page of matches in code order, each with the ancestors not already on the page."""
+    positions = browse.matching(rollup, flt.query())
+    view.matched = len(positions)
+    start = browse.after(positions, rollup, after) if after in rollup_codes(rollup) else 0
+    view.paged = start > 0
+    results, ids = rollup.results, browse.tree_index(rollup).ids
+    keep: dict[int, bool] = {}  # node id → shown as context only
+    taken = 0
+    for p in positions[start:]:
+        node_id = ids[p]
+        chain = []
+        parent = results[node_id].parent_id
+        while parent is not None and parent not in keep:
+            chain.append(parent)
+            parent = results[parent].parent_id
+        if taken >= MATCH_PAGE or len(keep) + len(chain) + 1 > ROW_BUDGET:
+            view.next_after = rollup.meta[ids[positions[start + taken - 1]]].code if taken else ""
+            break
+        keep.update(dict.fromkeys(chain, True))
+        keep[node_id] = False
+        taken += 1
+    position = browse.tree_index(rollup).position
+    shown = sorted(keep, key=position.__getitem__)
+    kids = rollup.children()
+    names = unit_names(rollup.meta[i].lead_unit_id for i in shown)
+    for node_id in shown:
+        row = node_row(rollup, node_id, names, as_of, kids)
+        row.context = keep[node_id]
+        view.rows.append(row)
+
+
+def rollup_codes(rollup: Rollup) -> Mapping[str, int]:
+    return browse.tree_index(rollup).by_code
+
+
+def _window(kids: list[int], rollup: Rollup, after: str = "", keep: int | None = None) -> tuple[list[int], int]:
+    """A page of ``kids``: after the child ``after``, or the page holding the child ``keep``."""
+    start = 0
+    if keep is not None and keep in kids:
+        start = kids.index(keep) // CHILD_PAGE * CHILD_PAGE
+    elif after:
+        found = [k for k, i in enumerate(kids) if rollup.meta[i].code == after]
+        start = found[0] + 1 if found else 0
+    page = kids[start:start + CHILD_PAGE]
+    return page, len(kids) - start - len(page)
+
+
+def _bounded(rollup: Rollup, as_of: dt.date, open_code: str, after: str) -> list[TreeRow | MoreRow]:
+    """Fronts; the path down to ``open_code`` and its children; then first levels while the budget lasts."""
+    kids = rollup.children()
+    fronts = kids.get(None, [])[:ROW_BUDGET]
+    windows: dict[int, tuple[list[int], int]] = {}
+    if open_code:
+        node_id = browse.tree_index(rollup).ids[rollup_codes(rollup)[open_code]]
+        windows[node_id] = _window(kids.get(node_id, []), rollup, after=after)
+        child, parent = node_id, rollup.results[node_id].parent_id
+        while parent is not None:
+            windows[parent] = _window(kids.get(parent, []), rollup, keep=child)
+            child, parent = parent, rollup.results[parent].parent_id
+    used = len(fronts) + sum(len(w[0]) + bool(w[1]) for w in windows.values())
+    for front in fronts:
+        if front not in windows and kids.get(front):
+            page = _window(kids[front], rollup)
+            if used + len(page[0]) + bool(page[1]) > ROW_BUDGET:
+                break
+            windows[front] = page
+            used += len(page[0]) + bool(page[1])
+    shown = list(fronts) + [c for page, _ in windows.values() for c in page]
+    names = unit_names(rollup.meta[i].lead_unit_id for i in shown)
+    rows: list[TreeRow | MoreRow] = []
+
+    def emit(node_id: int) -> None:
+        row = node_row(rollup, node_id, names, as_of, kids)
+        rows.append(row)
+        window = windows.get(node_id)
+        if window is None:
+            row.lazy = row.has_children
+            return
+        for child in window[0]:
+            emit(child)
+        if window[1] and window[0]:
+            rows.append(MoreRow(row.code, rollup.meta[window[0][-1]].code, window[1], row.depth + 1))
+
+    for front in fronts:
+        emit(front)
+    return rows
+
+
+def child_rows(rollup: Rollup, parent_id: int, as_of: dt.date, after: str = "") -> list[TreeRow | MoreRow]:
+    """One page of a node's children (after the child ``after``), each lazy when it has children."""
+    kids = rollup.children()
+    page, remaining = _window(kids.get(parent_id, []), rollup, after=after)
+    names = unit_names(rollup.meta[i].lead_unit_id for i in page)
+    rows: list[TreeRow | MoreRow] = []
+    for i in page:
+        row = node_row(rollup, i, names, as_of, kids)
+        row.lazy = row.has_children
+        rows.append(row)
+    if remaining and page:
+        meta = rollup.meta[parent_id]
+        rows.append(MoreRow(meta.code, rollup.meta[page[-1]].code, remaining, rollup.results[parent_id].depth + 1))
+    return rows
