@@ -80,7 +80,7 @@ class TreeView:
 
     @property
     def shown(self) -> int:
-        return sum(1 for r in self.rows if not r.is_more and not r.context)
+        return sum(1 for r in self.rows if isinstance(r, TreeRow) and not r.context)
 
 
 def tree_view(rollup: Rollup, flt: TreeFilter, as_of: dt.date, open_code: str = "", after: str = "") -> TreeView:
@@ -111,20 +111,18 @@ def _matches(view: TreeView, rollup: Rollup, flt: TreeFilter, as_of: dt.date, af
     view.paged = start > 0
     results, ids = rollup.results, browse.tree_index(rollup).ids
     keep: dict[int, bool] = {}  # node id → shown as context only
-    taken = 0
-    for p in positions[start:]:
+    for taken, p in enumerate(positions[start:]):
         node_id = ids[p]
         chain = []
         parent = results[node_id].parent_id
         while parent is not None and parent not in keep:
             chain.append(parent)
             parent = results[parent].parent_id
-        if taken >= MATCH_PAGE or len(keep) + len(chain) + 1 > ROW_BUDGET:
-            view.next_after = rollup.meta[ids[positions[start + taken - 1]]].code if taken else ""
+        if taken and (taken >= MATCH_PAGE or len(keep) + len(chain) + 1 > ROW_BUDGET):
+            view.next_after = rollup.meta[ids[positions[start + taken - 1]]].code
             break
         keep.update(dict.fromkeys(chain, True))
         keep[node_id] = False
-        taken += 1
     position = browse.tree_index(rollup).position
     shown = sorted(keep, key=position.__getitem__)
     kids = rollup.children()

@@ -12,13 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from shigongtu.orgs.access import VIEW
+from shigongtu.plans import browse
 from shigongtu.plans.models import Plan
 from shigongtu.plans.rules.warnings import KINDS
 from shigongtu.plans.selectors import compute_indicators, compute_warnings, default_as_of, get_rollup
-from shigongtu.plans import browse
 from shigongtu.web import rows
-from shigongtu.web.tree import TreeFilter, child_rows, tree_view
 from shigongtu.web.forms import kind_choices, light_choices
+from shigongtu.web.tree import TreeFilter, child_rows, tree_view
 from shigongtu.web.views.common import as_of_for, bad_as_of, node_prefix, plan_for, plan_nav, today
 
 PLANS_PER_PAGE = 20  # the list computes each shown plan's lights, so a page stays small
@@ -54,7 +54,8 @@ def _tree_context(request: HttpRequest, plan: Plan) -> dict[str, Any]:
     return {
         **plan_nav(request, plan, "tree", as_of, chosen),
         "as_of": as_of, "bad_as_of": bad_as_of(request), "default_as_of_shown": not chosen,
-        "flt": flt, "tree": tree, "open_code": open_code, "filter_query": _filter_query(request), "indicators": indicators, "node_prefix": node_prefix(plan),
+        "flt": flt, "tree": tree, "open_code": open_code, "filter_query": _filter_query(request),
+        "indicators": indicators, "node_prefix": node_prefix(plan),
         "light_choices": light_choices(), "labels": rows.LIGHT_LABELS,
         "summary": [(light, rows.LIGHT_LABELS[light], tree.counts[light]) for light in rows.LIGHTS],
     }
