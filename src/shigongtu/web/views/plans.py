@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -18,7 +20,7 @@ from shigongtu.plans.rules.warnings import KINDS
 from shigongtu.plans.selectors import compute_indicators, compute_warnings, default_as_of, get_rollup
 from shigongtu.web import rows
 from shigongtu.web.forms import kind_choices, light_choices
-from shigongtu.web.tree import TreeFilter, child_rows, tree_view
+from shigongtu.web.tree import RowLinks, TreeFilter, child_rows, rows_html, tree_view
 from shigongtu.web.views.common import as_of_for, bad_as_of, node_prefix, plan_for, plan_nav, today
 
 PLANS_PER_PAGE = 20  # the list computes each shown plan's lights, so a page stays small
@@ -51,8 +53,9 @@ def _tree_context(request: HttpRequest, plan: Plan) -> dict[str, Any]:
     after = (request.GET.get("after") or "").strip()[:100]
     tree = tree_view(rollup, flt, as_of, open_code, after)
     indicators = rows.indicator_rows(compute_indicators(plan, as_of), rollup)
+    nav = plan_nav(request, plan, "tree", as_of, chosen)
     return {
-        **plan_nav(request, plan, "tree", as_of, chosen),
+        **nav, "tree_html": rows_html(tree.rows, _links(plan, as_of, nav["as_of_query"])),
         "as_of": as_of, "bad_as_of": bad_as_of(request), "default_as_of_shown": not chosen,
         "flt": flt, "tree": tree, "open_code": open_code, "filter_query": _filter_query(request),
         "indicators": indicators, "node_prefix": node_prefix(plan),
@@ -82,10 +85,16 @@ def tree_children(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     parent_id = browse.tree_index(rollup).ids[position]
     after = (request.GET.get("after") or "").strip()[:100]
+    links = _links(plan, as_of, f"as_of={as_of.isoformat()}" if chosen else "")
     return render(request, "web/plans/_tree_rows.html", {
-        "plan": plan, "as_of": as_of, "tree_rows": child_rows(rollup, parent_id, as_of, after),
-        "node_prefix": node_prefix(plan), "as_of_query": f"as_of={as_of.isoformat()}" if chosen else "",
+        "tree_html": rows_html(child_rows(rollup, parent_id, as_of, after), links),
     })
+
+
+def _links(plan: Plan, as_of: dt.date, as_of_query: str) -> RowLinks:
+    return RowLinks(plan_url=reverse("web:plan", args=[plan.code]),
+                    children_url=reverse("web:tree_children", args=[plan.code]),
+                    node_prefix=node_prefix(plan), as_of=as_of, as_of_query=as_of_query)
 
 
 @login_required
