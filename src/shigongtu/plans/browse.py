@@ -33,6 +33,7 @@ class TreeIndex:
     units: tuple[int | None, ...]
     position: dict[int, int]
     by_code: dict[str, int]  # code → position
+    unit_set: frozenset[int]  # the lead units named anywhere in the plan
 
     def subtree(self, code: str) -> range:
         """The positions of ``code`` and everything below it (contiguous in code order)."""
@@ -64,6 +65,7 @@ def tree_index(rollup: Rollup) -> TreeIndex:
         ids=ids, codes=codes, folded=tuple(meta[i].title.casefold() for i in ids),
         units=tuple(meta[i].lead_unit_id for i in ids),
         position={i: p for p, i in enumerate(ids)}, by_code={c: p for p, c in enumerate(codes)},
+        unit_set=frozenset(meta[i].lead_unit_id for i in ids if meta[i].lead_unit_id),
     )
     with _LOCK:
         for stale in [k for k, (ref, _) in _INDEXES.items() if ref() is None]:
@@ -91,7 +93,7 @@ def light_counts(rollup: Rollup) -> dict[str, int]:
 
 def unit_ids(rollup: Rollup) -> set[int]:
     """The lead units named anywhere in the plan (for a filter's choices)."""
-    return {u for u in tree_index(rollup).units if u}
+    return set(tree_index(rollup).unit_set)
 
 
 def is_overdue(res: object, as_of: dt.date) -> bool:

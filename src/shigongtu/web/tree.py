@@ -14,9 +14,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from html import escape  # Django's escape() is this, behind a lazy-string wrapper a row cannot afford
 from urllib.parse import quote
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -271,5 +271,5 @@ def rows_html(rows: list[TreeRow | MoreRow], links: RowLinks) -> SafeString:
             f'<span class="progress-fill" style="--value: {r.progress_css}"></span><span class="progress-expected" '
             f'style="--value: {r.expected_css}"></span></span><span class="progress-text">{r.progress_text}%</span>'
             f'</div></td>\n'
-            f'  <td class="col-light"><span class="badge badge--{r.light}">{escape(r.light_label)}</span></td>\n</tr>')
+            f'  <td class="col-light"><span class="badge badge--{r.light}">{escape(str(r.light_label))}</span></td>\n</tr>')
     return mark_safe("".join(out))  # noqa: S308 (every value above is escaped)
