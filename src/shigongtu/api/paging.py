@@ -8,8 +8,11 @@ the bound or a cursor the server did not hand out is a 422 naming the parameter.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from pydantic import Field
@@ -51,3 +54,33 @@ def annotate(request: HttpRequest, response: HttpResponse, total: int, next_curs
         params.pop("offset", None)
         response["X-Next-Cursor"] = next_cursor
         response["Link"] = f'<{request.build_absolute_uri(request.path)}?{params.urlencode()}>; rel="next"'
+
+
+@dataclass
+class Window:
+    """The primary keys of one page of a list and what the envelope says about it."""
+
+    keys: list[Any]
+    count: int
+    page: int | None   # the page number (None when paged by cursor)
+    pages: int
+    next: str | None
+
+
+def window(qs: QuerySet[Any], page_no: int, page_size: int, cursor: str | None, limit: int | None) -> Window:
+    """One page of ``qs``: after ``cursor`` when a cursor or a ``limit`` is given (keyset), else the
+    numbered page of ``page_size`` as before (older clients)."""
+    if cursor or limit:
+        size = limit or page_size
+        found = page(qs, cursor, size)
+        count = qs.order_by().count()
+        return Window(found.keys, count, None, max(1, -(-count // size)), found.next)
+    current = Paginator(qs.values_list("pk", flat=True), page_size).get_page(page_no)
+    paginator = current.paginator
+    return Window(list(current.object_list), paginator.count, current.number, paginator.num_pages, None)
+
+
+def in_order(rows: Iterable[Any], keys: list[Any]) -> list[Any]:
+    """``rows`` (model instances) in the order of ``keys``."""
+    by_key = {row.pk: row for row in rows}
+    return [by_key[k] for k in keys if k in by_key]

@@ -65,7 +65,7 @@ def tree_index(rollup: Rollup) -> TreeIndex:
         ids=ids, codes=codes, folded=tuple(meta[i].title.casefold() for i in ids),
         units=tuple(meta[i].lead_unit_id for i in ids),
         position={i: p for p, i in enumerate(ids)}, by_code={c: p for p, c in enumerate(codes)},
-        unit_set=frozenset(meta[i].lead_unit_id for i in ids if meta[i].lead_unit_id),
+        unit_set=frozenset(u for u in (meta[i].lead_unit_id for i in ids) if u),
     )
     with _LOCK:
         for stale in [k for k, (ref, _) in _INDEXES.items() if ref() is None]:

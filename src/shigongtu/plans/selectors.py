@@ -343,9 +343,7 @@ def default_as_of(plan: Plan, today: dt.date | None = None) -> dt.date:
     if today <= plan.end_date:
         month = last_complete_month(today, plan.year)
         return max(Period(plan.year, month).last_day, plan.start_date) if month else today
-    # keyed by the stored revision: a plan object read before a report was filed must not hide it
-    revision = Plan.objects.values_list("revision", flat=True).get(pk=plan.pk)
-    last = cached_for_plan(plan, f"latest-reported-period:{revision}", lambda: (
+    last = cached_for_plan(plan, "latest-reported-period", lambda: (
         Report.objects.filter(node__plan=plan, status__in=COUNTING)
         .order_by("-period").values_list("period", flat=True).first() or ""), str)
     if not last:

@@ -270,6 +270,6 @@ def rows_html(rows: list[TreeRow | MoreRow], links: RowLinks) -> SafeString:
             f'{r.progress_text}%，{t_expected} {r.expected_text}%"><span class="progress-track">'
             f'<span class="progress-fill" style="--value: {r.progress_css}"></span><span class="progress-expected" '
             f'style="--value: {r.expected_css}"></span></span><span class="progress-text">{r.progress_text}%</span>'
-            f'</div></td>\n'
-            f'  <td class="col-light"><span class="badge badge--{r.light}">{escape(str(r.light_label))}</span></td>\n</tr>')
+            f'</div></td>\n  <td class="col-light"><span class="badge badge--{r.light}">'
+            f'{escape(str(r.light_label))}</span></td>\n</tr>')
     return mark_safe("".join(out))  # noqa: S308 (every value above is escaped)
