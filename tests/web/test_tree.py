@@ -101,3 +101,21 @@ def test_the_big_tree_page_keeps_its_queries(big, django_assert_max_num_queries)
         client.get("/plans/JY-T/?as_of=2023-06-30")
     with django_assert_max_num_queries(8):
         client.get("/plans/JY-T/tree/children?parent=3&as_of=2023-06-30")
+
+
+def test_the_bounded_tree_speaks_english_whole(big, monkeypatch):
+    from django.utils import translation
+
+    monkeypatch.setattr(tree, "MATCH_PAGE", 4)
+    client = big.client("viewer")
+    client.cookies["django_language"] = "en"
+    try:
+        opened = client.get("/plans/JY-T/?open=3&as_of=2023-06-30").content.decode()
+        found = client.get("/plans/JY-T/?q=道路&as_of=2023-06-30").content.decode()
+    finally:
+        translation.deactivate()
+    assert "the fronts and their first level are shown first" in opened
+    assert "Show the next 7 items" in opened
+    assert "Close every branch" in opened
+    assert "This page shows 4 of them." in found
+    assert "显示" not in opened + found
