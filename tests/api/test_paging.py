@@ -93,3 +93,52 @@ def test_the_openapi_document_names_the_page_parameters_and_headers(cast):
     names = {p["name"] for p in op["parameters"]}
     assert {"front", "under", "unit", "light", "q", "limit", "cursor"} <= names
     assert "X-Next-Cursor" in op["responses"]["200"]["headers"]
+
+
+@pytest.fixture
+def projects(cast):
+    import datetime as dt
+    from decimal import Decimal
+
+    from shigongtu.projects.services.projects import save_project
+
+    for n in range(1, 12):
+        start = {"planned_start": dt.date(2023, n, 1)} if n % 3 else {}  # every third without one: NULLs
+        save_project(cast.plan, {"code": f"P-{n:03d}", "name": f"测试项目{n}", "lead_unit": cast.dept,
+                                 "total_investment": Decimal(1000 * (n % 4)), "stage": "前期", **start},
+                     today=dt.date(2023, 6, 30))
+    return cast
+
+
+@pytest.mark.parametrize("sort", ["code", "-total_investment", "planned_start", "-planned_start"])
+def test_projects_page_by_cursor_through_every_row_once_whatever_the_sort(projects, sort):
+    client = projects.client("viewer")
+    url = f"/api/v1/plans/JY-T/projects?sort={sort}&as_of=2023-06-30"
+    whole = [p["code"] for p in client.get(f"{url}&page_size=200").json()["results"]]
+    seen, cursor = [], ""
+    for _ in range(10):
+        doc = client.get(f"{url}&limit=4" + (f"&cursor={cursor}" if cursor else "")).json()
+        assert doc["count"] == 11
+        seen += [p["code"] for p in doc["results"]]
+        cursor = doc["next"]
+        if not cursor:
+            break
+    assert sorted(seen) == sorted(whole)
+    assert len(seen) == len(set(seen)) == 11
+
+
+def test_a_project_page_size_above_the_bound_is_a_422_naming_it(projects):
+    client = projects.client("viewer")
+    for query, field in (("page_size=100000", "page_size"), ("limit=501", "limit"), ("cursor=e30", "cursor")):
+        response = client.get(f"/api/v1/plans/JY-T/projects?{query}")
+        assert response.status_code == 422, query
+        assert field in {d["field"] for d in response.json()["detail"]}
+
+
+@pytest.mark.parametrize("path", ["leads", "supervision", "enterprises"])
+def test_the_other_lists_answer_a_cursor_page_with_a_total(cast, path):
+    client = cast.client("viewer")
+    doc = client.get(f"/api/v1/plans/JY-T/{path}?limit=5").json()
+    assert {"count", "next", "results"} <= set(doc)
+    assert client.get(f"/api/v1/plans/JY-T/{path}?cursor=%%%").status_code == 422
+    assert client.get(f"/api/v1/plans/JY-T/{path}?page_size=5000").status_code == 422
