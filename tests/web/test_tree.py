@@ -119,3 +119,10 @@ def test_the_bounded_tree_speaks_english_whole(big, monkeypatch):
     assert "Close every branch" in opened
     assert "This page shows 4 of them." in found
     assert "显示" not in opened + found
+
+
+def test_the_first_view_of_a_big_plan_stops_its_first_levels_at_its_own_budget(big, monkeypatch):
+    monkeypatch.setattr(tree, "FIRST_VIEW", 5)
+    body = big.client("viewer").get("/plans/JY-T/?as_of=2023-06-30").content.decode()
+    assert rows_of(body) == ["1", "1.1", "1.2", "2", "3"]
+    assert re.search(r'data-code="2"[^>]*data-lazy', body)

@@ -26,6 +26,7 @@ from shigongtu.plans.selectors import Rollup
 from shigongtu.web.rows import LIGHT_LABELS, LIGHTS, TreeRow, node_row, unit_names
 
 ROW_BUDGET = 500   # the most rows one tree page or fragment ships
+FIRST_VIEW = 300   # the first levels a big plan opens with (a row with its branch link is ~1.2 KB)
 CHILD_PAGE = 100   # children of one node per fragment (then a "more" line)
 MATCH_PAGE = 200   # filter matches per page; their ancestors come with them, within the budget
 
@@ -171,7 +172,7 @@ def _bounded(rollup: Rollup, as_of: dt.date, open_code: str, after: str) -> list
     for front in fronts:
         if front not in windows and kids.get(front):
             page = _window(kids[front], rollup)
-            if used + len(page[0]) + bool(page[1]) > ROW_BUDGET:
+            if used + len(page[0]) + bool(page[1]) > min(FIRST_VIEW, ROW_BUDGET):
                 break
             windows[front] = page
             used += len(page[0]) + bool(page[1])
