@@ -10,7 +10,6 @@ from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans import services
 from shigongtu.plans.models import Plan
 from shigongtu.plans.selectors import clear_cache
-from shigongtu.web import rows
 
 # Queries of one fresh roll-up (plans.compute: revision, nodes, reports, ...), with room to spare.
 ROLLUP = 5
@@ -175,16 +174,6 @@ def test_the_tree_page_keeps_its_queries_whatever_the_plan_size(cast, django_ass
     with django_assert_max_num_queries(len(queries) + 3):  # the indicators' values and statistics figures appear
         big = client.get("/plans/JY-T/?as_of=2023-06-30")
     assert len(rows_of(big.content.decode())) == len(rows_of(small.content.decode())) + 33
-
-
-def test_a_big_plan_opens_with_its_top_three_levels_and_lazy_branches(cast, monkeypatch):
-    monkeypatch.setattr(rows, "BIG_TREE", 5)
-    services.save_node(cast.plan, "1.1.1", {"title": "子任务"})
-    services.save_node(cast.plan, "1.1.1.1", {"title": "节点"})
-    body = cast.client("viewer").get("/plans/JY-T/?as_of=2023-06-30").content.decode()
-    assert rows_of(body) == ["1", "1.1", "1.1.1", "1.2", "2", "2.1"]
-    assert re.search(r'data-code="1.1.1"[^>]*data-lazy', body)
-    assert 'hx-get="/plans/JY-T/tree/children?parent=1.1.1&amp;as_of=2023-06-30"' in body
 
 
 def test_the_children_endpoint_returns_the_rows_under_a_node(cast):

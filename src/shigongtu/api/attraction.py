@@ -10,10 +10,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from shigongtu.api import paging
+from shigongtu.api.types import PageNo, PageSize
 from shigongtu.attraction import selectors, services
 from shigongtu.attraction.documents import leads_document
 from shigongtu.attraction.filters import LeadFilter
@@ -158,19 +159,20 @@ def _data(payload: Schema) -> dict[str, Any]:
 
 
 @router.get("/plans/{code}/leads")
-def list_leads(request: HttpRequest, code: str, page: int = 1, page_size: int = 50,
-               as_of: dt.date | None = None) -> Any:
-    """Leads with their stage at ``as_of``; filters ``stage``, ``mode``, ``team``, ``unit``, ``q``, ``sort``."""
+def list_leads(request: HttpRequest, code: str, page: PageNo = 1, page_size: PageSize = 50,
+               as_of: dt.date | None = None, cursor: paging.Cursor | None = None,
+               limit: paging.PageLimit | None = None) -> Any:
+    """Leads with their stage at ``as_of``; filters ``stage``, ``mode``, ``team``, ``unit``, ``q``, ``sort``.
+    ``limit`` or ``cursor`` pages by keyset (``next``); else ``page`` and ``page_size`` as before."""
     plan = _plan(request, code)
     flt = LeadFilter.from_params(request.GET)
     if flt.problems:
         raise InputRejected(flt.problems)
     as_of = as_of or default_as_of(plan)
     qs = flt.apply(Lead.objects.filter(plan=plan), as_of)
-    pages = Paginator(qs.values_list("pk", flat=True), max(1, min(page_size, 200)))
-    current = pages.get_page(page)
-    rows = selectors.leads_at(plan, as_of, Lead.objects.filter(pk__in=list(current.object_list)))
-    return {"count": pages.count, "page": current.number, "pages": pages.num_pages, "as_of": as_of,
+    shown = paging.window(qs, page, page_size, cursor, limit)
+    rows = selectors.leads_at(plan, as_of, Lead.objects.filter(pk__in=shown.keys))
+    return {"count": shown.count, "page": shown.page, "pages": shown.pages, "as_of": as_of, "next": shown.next,
             "results": [{"code": r.code, "name": r.name, "investor": r.investor, "stage": r.stage, "mode": r.mode,
                          "team": r.team, "lead_unit": r.unit or None, "investment": r.investment, "funds": r.funds,
                          "signed_on": r.signed_on, "started_on": r.started_on, "project": r.project, "light": r.light}

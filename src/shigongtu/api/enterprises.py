@@ -13,11 +13,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 
+from shigongtu.api import paging
+from shigongtu.api.types import PageNo, PageSize
 from shigongtu.enterprises import selectors, services
 from shigongtu.enterprises.models import Enterprise
 from shigongtu.enterprises.rules import tiers as T
@@ -60,10 +61,11 @@ class EnterpriseOut(Schema):
 
 class EnterprisePage(Schema):
     count: int
-    page: int
+    page: int | None  # None when paged by cursor
     pages: int
     as_of: dt.date
     results: list[EnterpriseOut]
+    next: str | None = None  # the cursor of the next page (keyset paging), None on the last
 
 
 class EnterpriseIn(Schema):
@@ -130,17 +132,18 @@ def _given(payload: Schema) -> dict[str, Any]:
 
 
 @router.get("/plans/{code}/enterprises", response=EnterprisePage)
-def list_enterprises(request: HttpRequest, code: str, page: int = 1, page_size: int = 50,
-                     as_of: dt.date | None = None) -> Any:
+def list_enterprises(request: HttpRequest, code: str, page: PageNo = 1, page_size: PageSize = 50,
+                     as_of: dt.date | None = None, cursor: paging.Cursor | None = None,
+                     limit: paging.PageLimit | None = None) -> Any:
     """The registry of the plan's unit and below, with filters ``tier``, ``status``, ``expiring``
-    (valid and ending within 180 days of ``as_of``), ``valid``, ``industry``, ``leader``, ``q``."""
+    (valid and ending within 180 days of ``as_of``), ``valid``, ``industry``, ``leader``, ``q``.
+    ``limit`` or ``cursor`` pages by keyset (``next``); else ``page`` and ``page_size`` as before."""
     plan = _plan(request, code)
     as_of = as_of or default_as_of(plan)
-    ids = selectors.registry(plan.unit, selectors.Filters.read(request.GET), as_of).values_list("pk", flat=True)
-    pages = Paginator(ids, max(1, min(page_size, 200)))
-    current = pages.get_page(page)
-    return {"count": pages.count, "page": current.number, "pages": pages.num_pages, "as_of": as_of,
-            "results": [_out(e, as_of) for e in selectors.page_rows(current.object_list, "unit")]}
+    shown = paging.window(selectors.registry(plan.unit, selectors.Filters.read(request.GET), as_of),
+                          page, page_size, cursor, limit)
+    return {"count": shown.count, "page": shown.page, "pages": shown.pages, "as_of": as_of, "next": shown.next,
+            "results": [_out(e, as_of) for e in selectors.page_rows(shown.keys, "unit")]}
 
 
 @router.post("/plans/{code}/enterprises", response={201: EnterpriseOut})

@@ -4,24 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.db import transaction
-from django.http import HttpRequest
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
+from shigongtu.api import paging
 from shigongtu.api.types import Code, Day, Depth, Id, Limit, Name, Number, Offset, Period, Text, Version, Year
 from shigongtu.audit import services as audit
 from shigongtu.lib.errors import InputRejected, NotAllowed
 from shigongtu.orgs.access import MANAGE, REPORT, VIEW, scoped
 from shigongtu.orgs.models import OrgUnit
-from shigongtu.plans import services
+from shigongtu.plans import browse, services
 from shigongtu.plans.documents import tree_document, warnings_document
 from shigongtu.plans.models import Indicator, Node, Plan, Report, StatisticValue
-from shigongtu.plans.selectors import default_as_of
+from shigongtu.plans.selectors import default_as_of, get_rollup
+from shigongtu.utilities import keyset
 
 router = Router(tags=["blueprint"])
+Light = Literal["red", "yellow", "green", "pending", "done", "cancelled"]
 
 
 class PlanOut(Schema):
@@ -239,10 +243,38 @@ def plan_warnings(request: HttpRequest, code: str, as_of: Day | None = None) -> 
     return warnings_document(plan, _as_of(plan, as_of))
 
 
-@router.get("/plans/{code}/nodes", response=list[NodeOut])
-def list_nodes(request: HttpRequest, code: str) -> Any:
+@router.get("/plans/{code}/nodes", response=list[NodeOut], openapi_extra=paging.HEADERS_DOC)
+def list_nodes(request: HttpRequest, response: HttpResponse, code: str, front: Code | None = None,
+               under: Code | None = None, unit: Id | None = None, light: Light | None = None,
+               q: Name | None = None, overdue: bool = False, depth: Depth | None = None, as_of: Day | None = None,
+               limit: Limit = 1000, cursor: paging.Cursor | None = None) -> Any:
+    """Nodes in code order, at most ``limit`` (1–1000) a page: ``front`` (a front's code) or ``under``
+    (any node's code) keeps a subtree, ``unit`` a lead unit (id), ``light`` the nodes of that light at
+    ``as_of``, ``q`` text in title or code, ``overdue`` the overdue ones, ``depth`` the levels down to
+    it (0 = fronts). The total and the next page's cursor are in the headers."""
     plan = _plan(request, code)
-    return Node.objects.filter(plan=plan).select_related("lead_unit").order_by("sort_key")
+    rollup = get_rollup(plan, _as_of(plan, as_of))
+    index = browse.tree_index(rollup)
+    for name, value in (("front", front), ("under", under)):
+        if value and (value not in index.by_code or (name == "front" and "." in value)):
+            raise InputRejected(f"施工图中没有{'战线' if name == 'front' else '任务'} {value}", field=name, value=value)
+    if front and under and not (under == front or under.startswith(front + ".")):
+        raise InputRejected(f"任务 {under} 不在战线 {front} 之下", field="under", value=under)
+    query = browse.NodeQuery(q=(q or "").strip(), light=light or "", unit=unit, overdue=overdue,
+                             under=under or front or "", max_depth=depth)
+    positions = browse.matching(rollup, query)
+    start = 0
+    if cursor:
+        try:
+            start = browse.after(positions, rollup, keyset.decode(cursor, 1)[0])
+        except (keyset.BadCursor, KeyError, TypeError):
+            raise paging.bad_cursor(cursor) from None
+    chosen = positions[start:start + limit]
+    ids = [index.ids[p] for p in chosen]
+    rows = {n.pk: n for n in Node.objects.filter(pk__in=ids).select_related("lead_unit")}
+    more = start + limit < len(positions)
+    paging.annotate(request, response, len(positions), keyset.encode([index.codes[chosen[-1]]]) if more else None)
+    return [rows[i] for i in ids if i in rows]
 
 
 def _node_data(plan: Plan, payload: NodeIn) -> dict[str, Any]:
@@ -376,17 +408,36 @@ def file_report(request: HttpRequest, code: str, node_code: str, payload: Report
     return 201, _report_qs().get(pk=report.pk)
 
 
-@router.get("/plans/{code}/reports", response=list[ReportOut])
-def plan_reports(request: HttpRequest, code: str, status: Code | None = None, period: Period | None = None,
-                 limit: Limit = 200, offset: Offset = 0) -> Any:
-    """Reports of a plan; ``status=submitted`` is the coordinator's review queue."""
+@router.get("/plans/{code}/reports", response=list[ReportOut], openapi_extra=paging.HEADERS_DOC)
+def plan_reports(request: HttpRequest, response: HttpResponse, code: str, status: Code | None = None,
+                 period: Period | None = None, front: Code | None = None, under: Code | None = None,
+                 unit: Id | None = None, q: Name | None = None, limit: Limit = 200, offset: Offset = 0,
+                 cursor: paging.Cursor | None = None) -> Any:
+    """Reports of a plan, latest period first; ``status=submitted`` is the coordinator's review queue.
+    Filters: ``period``, ``front`` or ``under`` (a subtree by node code), ``unit`` (the node's lead
+    unit id), ``q`` (text in the node's title or the narrative). Page by ``cursor`` (the
+    ``X-Next-Cursor`` header of the page before) or, as before, ``offset``."""
     plan = _plan(request, code)
-    qs = _report_qs().filter(node__plan=plan).order_by("-period", "node__sort_key", "-submitted_seq")
+    qs = Report.objects.filter(node__plan=plan).order_by("-period", "node__sort_key", "-submitted_seq", "-id")
     if status:
         qs = qs.filter(status=status)
     if period:
         qs = qs.filter(period=period)
-    return qs[offset: offset + min(limit, 1000)]
+    root = under or front
+    if root:
+        qs = qs.filter(Q(node__code=root) | Q(node__code__startswith=root + "."))
+    if unit:
+        qs = qs.filter(node__lead_unit_id=unit)
+    if q:
+        qs = qs.filter(Q(node__title__icontains=q) | Q(narrative__icontains=q))
+    if cursor or offset == 0:
+        found = paging.page(qs, cursor, limit)
+        by_id = _report_qs().in_bulk(found.keys)
+        paging.annotate(request, response, qs.count(), found.next)
+        return [by_id[k] for k in found.keys if k in by_id]
+    paging.annotate(request, response, qs.count(), None)
+    return _report_qs().filter(pk__in=list(qs.values_list("pk", flat=True)[offset: offset + limit])).order_by(
+        "-period", "node__sort_key", "-submitted_seq", "-id")
 
 
 def _report(request: HttpRequest, report_id: Id, action: str) -> Report:

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from shigongtu.api import paging
 from shigongtu.api.types import Code, Day, Id, Name, Number, PageNo, PageSize, Period, Text, Version
 from shigongtu.evidence.services import submit_investment
 from shigongtu.lib.errors import InputRejected
@@ -91,10 +92,11 @@ class ProjectOut(Schema):
 
 class ProjectPage(Schema):
     count: int
-    page: int
+    page: int | None  # None when paged by cursor
     pages: int
     as_of: dt.date
     results: list[ProjectOut]
+    next: str | None = None  # the cursor of the next page (keyset paging), None on the last
 
 
 class ProjectIn(Schema):
@@ -319,9 +321,12 @@ def _bond_doc(bond: BondProject, as_of: dt.date) -> dict[str, Any]:
 
 @router.get("/plans/{code}/projects", response=ProjectPage)
 def list_projects(request: HttpRequest, code: str, page: PageNo = 1, page_size: PageSize = 50,
-                  as_of: Day | None = None) -> Any:
+                  as_of: Day | None = None, cursor: paging.Cursor | None = None,
+                  limit: paging.PageLimit | None = None) -> Any:
     """Projects with filters (``stage``, ``industry``, ``level``, ``nature``, ``lead_unit`` id,
-    ``node`` code, ``light`` red/yellow/green, ``q`` text) and ``sort`` (a field, ``-`` descending)."""
+    ``node`` code: its subtree, ``light`` red/yellow/green, ``q`` text) and ``sort`` (a field, ``-``
+    descending). ``limit`` or ``cursor`` pages by keyset (``next`` is the following page's cursor);
+    else ``page`` and ``page_size`` as before. ``count`` is the total either way."""
     plan = _plan(request, code)
     flt = ProjectFilter.from_params(request.GET)
     if flt.problems:
@@ -329,11 +334,17 @@ def list_projects(request: HttpRequest, code: str, page: PageNo = 1, page_size: 
     as_of = as_of or default_as_of(plan)
     r = ProjectSettings.rules_for(plan)
     qs = flt.apply(Project.objects.of_visible_plan(plan), plan, as_of, r)
-    pages = Paginator(qs.select_related("lead_unit").prefetch_related("nodes"), max(1, min(page_size, 200)))
-    current = pages.get_page(page)
-    rows = list(current.object_list)
+    related = Project.objects.select_related("lead_unit").prefetch_related("nodes")
+    if cursor or limit:
+        shown = paging.window(qs, page, page_size, cursor, limit)
+        rows = paging.in_order(related.filter(pk__in=shown.keys), shown.keys)
+        number, pages, count, after = shown.page, shown.pages, shown.count, shown.next
+    else:  # numbered pages, as before: the page's rows in one query
+        current = Paginator(qs.select_related("lead_unit").prefetch_related("nodes"), page_size).get_page(page)
+        rows = list(current.object_list)
+        number, pages, count, after = current.number, current.paginator.num_pages, current.paginator.count, None
     attach_lights(rows, as_of, month_of(as_of, plan), r, plan.year, plan=plan)
-    return {"count": pages.count, "page": current.number, "pages": pages.num_pages, "as_of": as_of, "results": rows}
+    return {"count": count, "page": number, "pages": pages, "as_of": as_of, "results": rows, "next": after}
 
 
 @router.post("/plans/{code}/projects", response={201: ProjectOut})

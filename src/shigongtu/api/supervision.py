@@ -11,10 +11,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
+from shigongtu.api import paging
+from shigongtu.api.types import PageNo, PageSize
 from shigongtu.lib.errors import FieldError, InputRejected
 from shigongtu.orgs.access import MANAGE, REPORT, VIEW, scoped
 from shigongtu.plans.models import Plan
@@ -113,10 +114,12 @@ def _detail(item: SupervisionItem, as_of: dt.date | None = None) -> dict[str, An
 
 
 @router.get("/plans/{code}/supervision")
-def list_items(request: HttpRequest, code: str, page: int = 1, page_size: int = 50,
-               as_of: dt.date | None = None) -> Any:
+def list_items(request: HttpRequest, code: str, page: PageNo = 1, page_size: PageSize = 50,
+               as_of: dt.date | None = None, cursor: paging.Cursor | None = None,
+               limit: paging.PageLimit | None = None) -> Any:
     """Items, 50 a page, with filters ``source``, ``campaign``, ``state``, ``light``, ``unit`` (id),
-    ``overdue`` and ``q``; ``lights`` counts the filtered items by light (the light filter aside)."""
+    ``overdue`` and ``q``; ``lights`` counts the filtered items by light (the light filter aside).
+    ``limit`` or ``cursor`` pages by keyset (``next``); else ``page`` and ``page_size`` as before."""
     plan = _plan(request, code)
     flt = selectors.ItemFilter.from_params(request.GET)
     if flt.problems:
@@ -125,11 +128,11 @@ def list_items(request: HttpRequest, code: str, page: int = 1, page_size: int = 
     days = selectors.yellow_days(plan)
     base = selectors.items(plan)
     qs = flt.apply(base, day, days).select_related("lead_unit").order_by("code")
-    pages = Paginator(qs, max(1, min(page_size, 200)))
-    current = pages.get_page(page)
-    return {"count": pages.count, "page": current.number, "pages": pages.num_pages, "as_of": day,
+    shown = paging.window(qs, page, page_size, cursor, limit)
+    rows = paging.in_order(SupervisionItem.objects.filter(pk__in=shown.keys).select_related("lead_unit"), shown.keys)
+    return {"count": shown.count, "page": shown.page, "pages": shown.pages, "as_of": day, "next": shown.next,
             "lights": selectors.light_counts(flt.apply(base, day, days, skip_light=True), day, days),
-            "results": [item_document(i, day, days) for i in current.object_list]}
+            "results": [item_document(i, day, days) for i in rows]}
 
 
 @router.get("/plans/{code}/supervision/document")

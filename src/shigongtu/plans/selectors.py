@@ -24,6 +24,7 @@ from shigongtu.plans.rules.indicators import IndicatorIn, IndicatorOut, indicato
 from shigongtu.plans.rules.lights import CANCELLED, DONE, Thresholds
 from shigongtu.plans.rules.rollup import NodeIn, Pinned, ReportIn, RollupState, leaf_progress, natural_code_key
 from shigongtu.plans.rules.warnings import Warning, indicator_warnings, missing_reports, node_warnings
+from shigongtu.utilities.cache import cached_for_plan
 
 COUNTING = (Report.Status.SUBMITTED, Report.Status.APPROVED)
 
@@ -342,11 +343,10 @@ def default_as_of(plan: Plan, today: dt.date | None = None) -> dt.date:
     if today <= plan.end_date:
         month = last_complete_month(today, plan.year)
         return max(Period(plan.year, month).last_day, plan.start_date) if month else today
-    last = (
+    last = cached_for_plan(plan, "latest-reported-period", lambda: (
         Report.objects.filter(node__plan=plan, status__in=COUNTING)
-        .order_by("-period").values_list("period", flat=True).first()
-    )
-    if last is None:
+        .order_by("-period").values_list("period", flat=True).first() or ""), str)
+    if not last:
         return plan.end_date
     return min(Period.parse(last).last_day, plan.end_date)
 

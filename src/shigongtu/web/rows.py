@@ -8,9 +8,8 @@ first) and attach what the tables print: unit names, labels, formatted percentag
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.functional import Promise
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from shigongtu.orgs.models import OrgUnit
+from shigongtu.plans.browse import is_overdue
 from shigongtu.plans.documents import time_share
 from shigongtu.plans.models import Report
 from shigongtu.plans.rules.indicators import IndicatorOut
@@ -41,13 +41,6 @@ KIND_LABELS: dict[str, Promise] = {
     MISSING_REPORT: _("未按时报送"),
     INDICATOR_LAG: _("指标滞后"),
 }
-
-# Above this many nodes the tree page opens with the top three levels and loads branches on demand.
-BIG_TREE = 2000
-TOP_LEVELS = 3
-# A filter that matches more rows than this shows the first ones and says so.
-MAX_ROWS = 2000
-
 
 def unit_names(ids: Iterable[int | None]) -> dict[int, str]:
     wanted = {i for i in ids if i}
@@ -76,6 +69,7 @@ class TreeRow:
     overdue: bool
     lazy: bool = False      # has children that are not on the page yet
     context: bool = False   # shown only as an ancestor of a filter match
+    is_more = False         # a row of the tree, not the "more children" line (web.tree.MoreRow)
 
     @property
     def level(self) -> int:
@@ -102,46 +96,6 @@ class TreeRow:
         return f"{self.expected:.1f}"
 
 
-@dataclass
-class TreeFilter:
-    """The tree page's filter bar: text in title or code, light, lead unit, overdue only."""
-
-    q: str = ""
-    light: str = ""
-    unit: int | None = None
-    overdue: bool = False
-
-    @classmethod
-    def from_query(cls, params: Mapping[str, str]) -> TreeFilter:
-        light = (params.get("light") or "").strip()
-        unit = (params.get("unit") or "").strip()
-        return cls(
-            q=(params.get("q") or "").strip()[:100],
-            light=light if light in LIGHT_LABELS else "",
-            unit=int(unit) if unit.isdigit() else None,
-            overdue=(params.get("overdue") or "") in ("1", "on", "true"),
-        )
-
-    @property
-    def active(self) -> bool:
-        return bool(self.q or self.light or self.unit or self.overdue)
-
-    def matches(self, code: str, title: str, lead_unit_id: int | None, light: str, overdue: bool) -> bool:
-        if self.q:
-            needle = self.q.casefold()
-            if needle not in title.casefold() and not code.startswith(self.q) and needle != code:
-                return False
-        if self.light and light != self.light:
-            return False
-        if self.unit and lead_unit_id != self.unit:
-            return False
-        return not (self.overdue and not overdue)
-
-
-def is_overdue(res: Any, as_of: dt.date) -> bool:
-    return as_of > res.due and res.light not in ("done", "cancelled")
-
-
 def node_row(rollup: Rollup, node_id: int, names: Mapping[int, str], as_of: dt.date,
          kids: Mapping[int | None, list[int]]) -> TreeRow:
     meta = rollup.meta[node_id]
@@ -152,74 +106,6 @@ def node_row(rollup: Rollup, node_id: int, names: Mapping[int, str], as_of: dt.d
         progress=res.progress, expected=res.expected, light=res.light, has_children=bool(kids.get(node_id)),
         overdue=is_overdue(res, as_of),
     )
-
-
-@dataclass
-class TreeView:
-    rows: list[TreeRow]
-    total: int                # nodes in the plan
-    matched: int              # nodes that pass the filter (all of them without a filter)
-    truncated: bool = False   # more matches than MAX_ROWS
-    lazy: bool = False        # big plan: top levels only, branches load on demand
-    counts: dict[str, int] = field(default_factory=dict)
-    units: list[tuple[int, str]] = field(default_factory=list)  # lead units in the plan, for the filter
-
-
-def tree_view(rollup: Rollup, flt: TreeFilter, as_of: dt.date) -> TreeView:
-    """The rows the tree page shows for ``flt``; matches keep their ancestors (marked as context)."""
-    results, meta, order = rollup.results, rollup.meta, rollup.order
-    kids = rollup.children()
-    names = unit_names(m.lead_unit_id for m in meta.values())
-    counts = Counter(res.light for res in results.values())
-    view = TreeView(rows=[], total=len(order), matched=len(order),
-                    counts={light: counts.get(light, 0) for light in LIGHTS},
-                    units=sorted(names.items(), key=lambda item: item[1]))
-    if flt.active:
-        matched = [
-            i for i in order
-            if flt.matches(meta[i].code, meta[i].title, meta[i].lead_unit_id, results[i].light,
-                           is_overdue(results[i], as_of))
-        ]
-        view.matched = len(matched)
-        if len(matched) > MAX_ROWS:
-            matched, view.truncated = matched[:MAX_ROWS], True
-        keep = set(matched)
-        context: set[int] = set()
-        for i in matched:
-            parent = results[i].parent_id
-            while parent is not None and parent not in keep:
-                keep.add(parent)
-                context.add(parent)
-                parent = results[parent].parent_id
-        for i in order:
-            if i in keep:
-                row = node_row(rollup, i, names, as_of, kids)
-                row.context = i in context
-                view.rows.append(row)
-        return view
-    if len(order) > BIG_TREE:
-        view.lazy = True
-        for i in order:
-            if results[i].depth < TOP_LEVELS:
-                row = node_row(rollup, i, names, as_of, kids)
-                row.lazy = row.has_children and row.depth == TOP_LEVELS - 1
-                view.rows.append(row)
-        return view
-    view.rows = [node_row(rollup, i, names, as_of, kids) for i in order]
-    return view
-
-
-def child_rows(rollup: Rollup, parent_id: int, as_of: dt.date) -> list[TreeRow]:
-    """The direct children of one node, each lazy when it has children of its own."""
-    kids = rollup.children()
-    ids = kids.get(parent_id, [])
-    names = unit_names(rollup.meta[i].lead_unit_id for i in ids)
-    rows = []
-    for i in ids:
-        row = node_row(rollup, i, names, as_of, kids)
-        row.lazy = row.has_children
-        rows.append(row)
-    return rows
 
 
 @dataclass(slots=True)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from shigongtu.orgs.access import MANAGE, VIEW, scoped
 from shigongtu.plans.models import Node, Plan, Report
 from shigongtu.plans.selectors import default_as_of
+from shigongtu.utilities.cache import cached_for_plan
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -69,11 +70,17 @@ def node_prefix(plan: Plan) -> str:
     return reverse("web:plan", args=[plan.code]) + "nodes/"
 
 
+def review_count(plan: Plan) -> int:
+    """Reports waiting for review (待审核), counted once per plan revision (filing and reviewing bump it)."""
+    return cached_for_plan(plan, "nav:review-count", lambda: Report.objects.filter(
+        node__plan=plan, status=Report.Status.SUBMITTED).count(), int)
+
+
 def plan_nav(request: HttpRequest, plan: Plan, active: str, as_of: dt.date | None = None,
              chosen: bool = False) -> dict[str, Any]:
     """Context for the left navigation and the top bar of a plan's pages (two small queries)."""
     manage = may(request.user, plan, MANAGE)
-    waiting = Report.objects.filter(node__plan=plan, status=Report.Status.SUBMITTED).count() if manage else 0
+    waiting = review_count(plan) if manage else 0
     return {
         "plan": plan,
         "nav_active": active,

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from shigongtu.orgs.access import VIEW
+from shigongtu.plans import browse
 from shigongtu.plans.models import Plan
 from shigongtu.plans.rules.warnings import KINDS
 from shigongtu.plans.selectors import compute_indicators, compute_warnings, default_as_of, get_rollup
 from shigongtu.web import rows
 from shigongtu.web.forms import kind_choices, light_choices
+from shigongtu.web.tree import RowLinks, TreeFilter, child_rows, rows_html, tree_view
 from shigongtu.web.views.common import as_of_for, bad_as_of, node_prefix, plan_for, plan_nav, today
 
 PLANS_PER_PAGE = 20  # the list computes each shown plan's lights, so a page stays small
@@ -43,14 +47,18 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 def _tree_context(request: HttpRequest, plan: Plan) -> dict[str, Any]:
     as_of, chosen = as_of_for(request, plan)
-    flt = rows.TreeFilter.from_query(request.GET)
+    flt = TreeFilter.from_query(request.GET)
     rollup = get_rollup(plan, as_of)
-    tree = rows.tree_view(rollup, flt, as_of)
+    open_code = (request.GET.get("open") or "").strip()[:100]
+    after = (request.GET.get("after") or "").strip()[:100]
+    tree = tree_view(rollup, flt, as_of, open_code, after)
     indicators = rows.indicator_rows(compute_indicators(plan, as_of), rollup)
+    nav = plan_nav(request, plan, "tree", as_of, chosen)
     return {
-        **plan_nav(request, plan, "tree", as_of, chosen),
+        **nav, "tree_html": rows_html(tree.rows, _links(plan, as_of, nav["as_of_query"])),
         "as_of": as_of, "bad_as_of": bad_as_of(request), "default_as_of_shown": not chosen,
-        "flt": flt, "tree": tree, "indicators": indicators, "node_prefix": node_prefix(plan),
+        "flt": flt, "tree": tree, "open_code": open_code, "filter_query": _filter_query(request),
+        "indicators": indicators, "node_prefix": node_prefix(plan),
         "light_choices": light_choices(), "labels": rows.LIGHT_LABELS,
         "summary": [(light, rows.LIGHT_LABELS[light], tree.counts[light]) for light in rows.LIGHTS],
     }
@@ -72,13 +80,21 @@ def tree_children(request: HttpRequest, code: str) -> HttpResponse:
     as_of, chosen = as_of_for(request, plan)
     rollup = get_rollup(plan, as_of)
     parent = (request.GET.get("parent") or "").strip()
-    parent_id = next((i for i, m in rollup.meta.items() if m.code == parent), None)
-    if parent_id is None:
+    position = browse.tree_index(rollup).by_code.get(parent)
+    if position is None:
         raise Http404
+    parent_id = browse.tree_index(rollup).ids[position]
+    after = (request.GET.get("after") or "").strip()[:100]
+    links = _links(plan, as_of, f"as_of={as_of.isoformat()}" if chosen else "")
     return render(request, "web/plans/_tree_rows.html", {
-        "plan": plan, "as_of": as_of, "tree_rows": rows.child_rows(rollup, parent_id, as_of),
-        "node_prefix": node_prefix(plan), "as_of_query": f"as_of={as_of.isoformat()}" if chosen else "",
+        "tree_html": rows_html(child_rows(rollup, parent_id, as_of, after), links),
     })
+
+
+def _links(plan: Plan, as_of: dt.date, as_of_query: str) -> RowLinks:
+    return RowLinks(plan_url=reverse("web:plan", args=[plan.code]),
+                    children_url=reverse("web:tree_children", args=[plan.code]),
+                    node_prefix=node_prefix(plan), as_of=as_of, as_of_query=as_of_query)
 
 
 @login_required
@@ -108,6 +124,14 @@ def warnings(request: HttpRequest, code: str) -> HttpResponse:
         "kind_counts": [(k, rows.KIND_LABELS[k], counts[k]) for k in KINDS],
         "node_prefix": node_prefix(plan),
     })
+
+
+def _filter_query(request: HttpRequest) -> str:
+    """The page's query string without the cursor and the opened branch (for the next-page link)."""
+    params = request.GET.copy()
+    for key in ("after", "open"):
+        params.pop(key, None)
+    return params.urlencode()
 
 
 def _without_page(request: HttpRequest) -> str:

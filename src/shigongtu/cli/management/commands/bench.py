@@ -22,6 +22,7 @@ from shigongtu.bench import (
     enterprises,
     imports,
     notify,
+    pages,
     projects,
     supervision,
     tree,
@@ -43,6 +44,7 @@ BENCHES: dict[str, ModuleType] = {
     "leads": attraction,
     "supervision": supervision,
     "notify": notify,
+    "pages": pages,
     "upload": upload,
 }
 

@@ -5,8 +5,10 @@
  *
  *   <table data-tree="plan-7">             plan tree; rows carry data-code / data-parent
  *     [data-tree-persist="false"]          do not remember folds (filtered views)
- *     <tr data-lazy>                        children not loaded yet: its own .tree-toggle carries
+ *     <tr data-lazy>                        children not loaded yet: its own a.tree-toggle carries
  *                                           hx-get (hx-trigger="click once", hx-swap="afterend")
+ *                                           and an href to the page with the branch open (no script)
+ *     <tr class="tree-more">                the next children of a big branch (hx-swap="outerHTML")
  *   <button data-tree-action="expand-all|collapse-all|level" [data-tree-level="1"] [data-tree-target="#id"]>
  *   <div class="chart" data-chart-url="…">  ECharts option fetched as JSON (or data-chart-json="<json_script id>")
  *   <button data-confirm="确定删除？">      asks before the click or submit goes through
@@ -187,6 +189,8 @@
       var row = toggle.closest("tr[data-code]");
       if (table && row) {
         if (!table._sgtTree) initTree(table);
+        // A branch's link (for pages without script) only folds once its rows are here.
+        if (toggle.tagName === "A" && table._sgtTree.children[row.getAttribute("data-code")]) event.preventDefault();
         // Alt/Shift-click folds or unfolds the whole branch.
         table._sgtTree.toggle(row.getAttribute("data-code"), event.altKey || event.shiftKey);
       }
