@@ -20,17 +20,19 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Count
+
 from shigongtu.lib.periods import Period
-from shigongtu.plans.models import Indicator, Plan
+from shigongtu.plans.models import Indicator, Plan, Report
 from shigongtu.plans.readmodel import Changes, Memo
 from shigongtu.plans.rules.indicators import IndicatorOut
 from shigongtu.plans.rules.warnings import Warning, indicator_warnings, missing_reports, node_warnings
 from shigongtu.plans.selectors import (
+    COUNTING,
     Filing,
     MonthFigures,
     ReportingRecord,
     Rollup,
-    compute_reporting_record,
     filing_of,
     first_filed,
     get_rollup,
@@ -194,4 +196,63 @@ def reporting_record(plan: Plan, period: Period) -> ReportingRecord:
                            [lines[i] for i in value.rollup.order if i in lines])
 
 
-__all__ = ["INDICATORS", "RECORDS", "WARNINGS", "compute_reporting_record", "month_figures", "reporting_record"]
+
+
+# -- small counts every dashboard view reads ----------------------------------------------------------
+
+def _waiting(plan: Plan, key: Any) -> dict[int, int]:
+    rows = (Report.objects.filter(node__plan=plan, status=Report.Status.SUBMITTED).values_list("node_id")
+            .annotate(n=Count("pk")).order_by())
+    return dict(rows.values_list("node_id", "n"))
+
+
+def _bring_waiting(plan: Plan, key: Any, value: dict[int, int], changes: Changes) -> dict[int, int] | None:
+    if changes.nodes:
+        value = dict(value)
+        for node_id in changes.nodes:
+            value.pop(node_id, None)
+        value.update(_waiting_of(changes.nodes))
+    return value
+
+
+def _waiting_of(node_ids: set[int]) -> dict[int, int]:
+    rows = (Report.objects.filter(node_id__in=list(node_ids), status=Report.Status.SUBMITTED).values_list("node_id")
+            .annotate(n=Count("pk")).order_by())
+    return dict(rows.values_list("node_id", "n"))
+
+
+WAITING: Memo[dict[int, int]] = Memo("review_waiting", _waiting, patch=_bring_waiting)
+
+
+def review_waiting(plan: Plan) -> int:
+    """How many of the plan's reports wait for review (待审核), kept per node by the read model."""
+    return sum(WAITING.get(plan).values())
+
+
+def _latest(plan: Plan, key: Any) -> str | bool:
+    """The latest counting period, False without any (None is the memo's "rebuild")."""
+    return (Report.objects.filter(node__plan=plan, status__in=COUNTING)
+            .order_by("-period").values_list("period", flat=True).first()) or False
+
+
+def _bring_latest(plan: Plan, key: Any, value: str | bool, changes: Changes) -> str | bool | None:
+    if not changes.nodes:
+        return value
+    found = (Report.objects.filter(node_id__in=list(changes.nodes), status__in=COUNTING)
+             .order_by("-period").values_list("period", flat=True).first())
+    if found is not None and (value is False or found >= str(value)):
+        return found
+    if value is False:
+        return False
+    if Report.objects.filter(node__plan=plan, status__in=COUNTING, period=value).exists():
+        return value
+    return None  # the latest period may have gone: rebuild
+
+
+LATEST: Memo[str | bool] = Memo("latest_period", _latest, patch=_bring_latest)
+
+
+def latest_reported_period(plan: Plan) -> str | None:
+    """The latest period any counting report of the plan is for (None without any), kept by the read model."""
+    found = LATEST.get(plan)
+    return found if isinstance(found, str) else None

@@ -87,19 +87,19 @@ class _Entry(Generic[T]):
     value: T
 
 
-Patch = Callable[[Plan, Hashable, T, Changes], "T | None"]
+Patch = Callable[..., "T | None"]  # (plan, key, value, changes, *args) -> the value brought forward, or None
 
 
 class Memo(Generic[T]):
     """One figure of the read model per (plan, key), kept at a revision and brought forward.
 
-    ``build(plan, key)`` computes it from scratch. ``patch(plan, key, value, changes)`` brings an
+    ``build(plan, key, *args)`` computes it from scratch. ``patch(plan, key, value, changes, *args)`` brings an
     older value forward over ``changes`` and returns it (the same object, updated, or a new one),
     or None when it cannot (then the memo rebuilds). Without ``patch``, ``depends(changes)``
     says whether the changes touch the figure at all (default: any change does).
     """
 
-    def __init__(self, name: str, build: Callable[[Plan, Any], T], *, patch: Patch[T] | None = None,
+    def __init__(self, name: str, build: Callable[..., T], *, patch: Patch[T] | None = None,
                  depends: Callable[[Changes], bool] | None = None, size: int = 64) -> None:
         self.name = name
         self._build = build
@@ -110,8 +110,9 @@ class Memo(Generic[T]):
         self._entries: OrderedDict[tuple[int, int, Hashable], _Entry[T]] = OrderedDict()
         MEMOS.append(self)
 
-    def get(self, plan: Plan, key: Hashable = None) -> T:
-        """The figure at the plan's current revision (``plan.revision`` as loaded)."""
+    def get(self, plan: Plan, key: Hashable = None, *args: Any) -> T:
+        """The figure at the plan's current revision (``plan.revision`` as loaded); ``args`` go to
+        ``build`` and ``patch`` (what the caller already holds, not part of the key)."""
         slot = (plan.pk, plan_stamp(plan), key)
         with self._lock:
             entry = self._entries.get(slot)
@@ -121,9 +122,9 @@ class Memo(Generic[T]):
             if changes.nothing or (not changes.everything and self._patch is None and not self._depends(changes)):
                 value = entry.value
             elif not changes.everything and self._patch is not None:
-                value = self._patch(plan, key, entry.value, changes)
+                value = self._patch(plan, key, entry.value, changes, *args)
         if value is None:
-            value = self._build(plan, key)
+            value = self._build(plan, key, *args)
         with self._lock:
             self._entries[slot] = _Entry(plan.revision, value)
             self._entries.move_to_end(slot)

@@ -374,10 +374,9 @@ def default_as_of(plan: Plan, today: dt.date | None = None) -> dt.date:
     if today <= plan.end_date:
         month = last_complete_month(today, plan.year)
         return max(Period(plan.year, month).last_day, plan.start_date) if month else today
-    last = (
-        Report.objects.filter(node__plan=plan, status__in=COUNTING)
-        .order_by("-period").values_list("period", flat=True).first()
-    )
+    from shigongtu.plans.figures import latest_reported_period  # the read model builds on this module
+
+    last = latest_reported_period(plan)
     if last is None:
         return plan.end_date
     return min(Period.parse(last).last_day, plan.end_date)
