@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count
@@ -29,6 +29,8 @@ from shigongtu.plans.rules.indicators import IndicatorOut
 from shigongtu.plans.rules.warnings import Warning, indicator_warnings, missing_reports, node_warnings
 from shigongtu.plans.selectors import (
     COUNTING,
+    MISSING,
+    ON_TIME,
     Filing,
     MonthFigures,
     ReportingRecord,
@@ -99,6 +101,9 @@ def _listed(rollup: Rollup, own: dict[int, list[Warning]], judged: list[Indicato
         mine, theirs = own.get(node_id), by_node.get(node_id)
         if not mine and not theirs:
             continue
+        if mine and not theirs and len(mine) == 1:
+            found.append(mine[0])
+            continue
         ws = [w for w in (mine or ()) if w.kind != "missing_report"] + (theirs or []) + [
             w for w in (mine or ()) if w.kind == "missing_report"]
         found += sorted(ws, key=_order_key)
@@ -147,6 +152,13 @@ class _Record:
     revision: int
     filed: dict[int, dt.date | None]
     lines: dict[int, Filing]
+    units: dict[int | None, list[int]] = field(default_factory=dict)  # lead unit → [had to, filed, on time]
+
+    def count(self, line: Filing, sign: int) -> None:
+        tally = self.units.setdefault(line.lead_unit_id, [0, 0, 0])
+        tally[0] += sign
+        tally[1] += sign * (line.status != MISSING)
+        tally[2] += sign * (line.status == ON_TIME)
 
 
 def _record(plan: Plan, key: Any) -> _Record:
@@ -154,12 +166,13 @@ def _record(plan: Plan, key: Any) -> _Record:
     rollup = get_rollup(plan, period.last_day)
     filed = first_filed(plan, period)
     deadline = reporting_deadline(plan, period)
-    lines = {}
+    record = _Record(rollup, rollup.revision, filed, {})
     for node_id in rollup.order:
         line = filing_of(rollup, node_id, filed, period, deadline)
         if line is not None:
-            lines[node_id] = line
-    return _Record(rollup, rollup.revision, filed, lines)
+            record.lines[node_id] = line
+            record.count(line, 1)
+    return record
 
 
 def _bring_record(plan: Plan, key: Any, value: _Record, changes: Changes) -> _Record | None:
@@ -177,15 +190,23 @@ def _bring_record(plan: Plan, key: Any, value: _Record, changes: Changes) -> _Re
         if node_id not in rollup.results:
             continue
         line = filing_of(rollup, node_id, value.filed, period, deadline)
-        if line is None:
-            value.lines.pop(node_id, None)
-        else:
+        old = value.lines.pop(node_id, None)
+        if old is not None:
+            value.count(old, -1)
+        if line is not None:
             value.lines[node_id] = line
+            value.count(line, 1)
     value.revision = rollup.revision
     return value
 
 
 RECORDS: Memo[_Record] = Memo("reporting", _record, patch=_bring_record)
+
+
+def reporting_tallies(plan: Plan, period: Period) -> dict[int | None, tuple[int, int, int]]:
+    """Per lead unit, of the month's reporting record: (had to report, filed, filed on time) —
+    the record's filings counted, kept by the read model."""
+    return {unit: (a, b, c) for unit, (a, b, c) in RECORDS.get(plan, period.key).units.items() if a}
 
 
 def reporting_record(plan: Plan, period: Period) -> ReportingRecord:

@@ -428,10 +428,10 @@ def first_filed(plan: Plan, period: Period, node_ids: Iterable[int] | None = Non
     """Per node with a counting report for ``period`` (of ``node_ids`` when given): the local day
     its first one came in (None when the report carries no submission time)."""
     seen: dict[int, list[dt.date]] = defaultdict(list)
-    rows = Report.objects.filter(node__plan=plan, period=period.key, status__in=COUNTING)
+    found = Report.objects.filter(node__plan=plan, period=period.key, status__in=COUNTING)
     if node_ids is not None:
-        rows = rows.filter(node_id__in=list(node_ids))
-    rows = rows.values_list("node_id", "submitted_at")
+        found = found.filter(node_id__in=list(node_ids))
+    rows = found.values_list("node_id", "submitted_at")
     for node_id, submitted_at in rows.iterator(2000):
         days = seen[node_id]
         if submitted_at is not None:
@@ -478,14 +478,14 @@ def filing_of(rollup: Rollup, node_id: int, filed: dict[int, dt.date | None], pe
 
 def live_leaves_under(rollup: Rollup, node_id: int) -> list[int]:
     """The live leaves (末级任务) at or below a node, in code order."""
-    kids = rollup.children()
+    kids, results = rollup.children(), rollup.results
     out: list[int] = []
     stack = [node_id]
     while stack:
         current = stack.pop()
         children = kids.get(current, [])
-        if not children or rollup.results[current].is_leaf:
-            if rollup.results[current].light != CANCELLED:
+        if not children or results[current].is_leaf:
+            if results[current].light != CANCELLED:
                 out.append(current)
             continue
         stack.extend(reversed(children))
@@ -495,12 +495,13 @@ def live_leaves_under(rollup: Rollup, node_id: int) -> list[int]:
 def task_light_counts(rollup: Rollup, keep: Callable[[int], bool] | None = None) -> dict[str, int]:
     """末级任务 by light: the live leaves under the live fronts (those ``keep`` accepts), by light."""
     counts: dict[str, int] = defaultdict(int)
+    results = rollup.results
     for front in rollup.children().get(None, []):
-        if rollup.results[front].light == CANCELLED:
+        if results[front].light == CANCELLED:
             continue
         for leaf in live_leaves_under(rollup, front):
             if keep is None or keep(leaf):
-                counts[rollup.results[leaf].light] += 1
+                counts[results[leaf].light] += 1
     return dict(counts)
 
 

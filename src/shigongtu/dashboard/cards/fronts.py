@@ -41,17 +41,19 @@ def build(ctx: CardContext) -> dict[str, Any]:
     """Every node in scope by light, the live leaves (末级任务) in scope by light, and the fronts."""
     rollup, scope, names = ctx.rollup, ctx.scope, ctx.names
     counts: dict[str, int] = defaultdict(int)
+    metas, results = rollup.meta, rollup.results
     for node_id in rollup.order:
-        meta, res = rollup.meta[node_id], rollup.results[node_id]
+        meta, res = metas[node_id], results[node_id]
         if res.depth == 0:
             ctx.fronts[node_id] = FrontRow(node_id, meta.code, meta.title, names.get(meta.lead_unit_id or 0, ""),
                                            meta.leader, res.progress, res.expected, res.light)
             ctx.front_of[meta.code] = node_id
     in_scope_fronts: set[int] = set()
     total = 0
+    whole = scope.ids is None
     for node_id in rollup.order:
-        meta, res = rollup.meta[node_id], rollup.results[node_id]
-        if not scope.has(meta.lead_unit_id):
+        meta, res = metas[node_id], results[node_id]
+        if not whole and not scope.has(meta.lead_unit_id):
             continue
         total += 1
         counts[res.light] += 1

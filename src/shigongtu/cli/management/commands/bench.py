@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import CommandParser
 
-from shigongtu.bench import attraction, backup, bulletin, enterprises, imports, projects, supervision, tree, web
+from shigongtu.bench import attraction, backup, bulletin, enterprises, imports, projects, scale, supervision, tree, web
 from shigongtu.cli.command import ShigongtuCommand
 
 # Every benchmark, by the name the command line uses, in the order `--help` lists them.
@@ -30,6 +30,7 @@ BENCHES: dict[str, ModuleType] = {
     "enterprises": enterprises,
     "leads": attraction,
     "supervision": supervision,
+    "scale": scale,
 }
 
 
