@@ -22,6 +22,7 @@ from shigongtu.plans import services
 from shigongtu.plans.figures import latest_reported_period, review_waiting
 from shigongtu.plans.models import Node, Report
 from shigongtu.plans.selectors import clear_cache, month_figures, reporting_record
+from shigongtu.projects.selectors import project_light_counts
 from shigongtu.projects.services.investment import submit_investment
 from shigongtu.projects.services.projects import change_stage, save_project
 from tests.dashboard.conftest import AS_OF
@@ -91,6 +92,8 @@ def picture(dash: Any) -> dict[str, Any]:
         "may": reporting_record(plan, Period(2023, 5)),
         "dashboard": dataclasses.replace(build_dashboard(plan, AS_OF), built_ms=0.0),
         "unit": dataclasses.replace(build_dashboard(plan, AS_OF, dash.dept.pk), built_ms=0.0),
+        "project_lights": project_light_counts(plan, AS_OF),
+        "unit_project_lights": project_light_counts(plan, AS_OF, dash.dept.path),
         "waiting": review_waiting(plan),
         "latest": latest_reported_period(plan),
     }
