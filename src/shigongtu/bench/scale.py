@@ -32,7 +32,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
 
-from shigongtu.bench.synthetic import build_plan, drop_plan
+from shigongtu.bench.synthetic import build_plan, drop_plan, open_leaves
 from shigongtu.bench.util import percentiles
 from shigongtu.orgs.models import Membership
 from shigongtu.plans import services
@@ -146,8 +146,7 @@ def _pages(plan: Plan, client: Client, repeat: int, nodes: int) -> dict[str, Any
 
     dashboard = _get(client, f"/plans/{code}/dashboard/?as_of={as_of}")
     dashboard()
-    leaves = list(Node.objects.filter(plan=plan, children__isnull=True, cancelled=False)
-                  .values_list("id", flat=True)[:5000])
+    leaves = open_leaves(plan)
     rng = random.Random(5)
     walls, cpus = [], []
     for _ in range(repeat):

@@ -37,7 +37,7 @@ from django.db import connection, transaction
 from django.test import Client
 
 from shigongtu.bench import projects as project_bench
-from shigongtu.bench.synthetic import build_plan, drop_plan
+from shigongtu.bench.synthetic import build_plan, drop_plan, open_leaves
 from shigongtu.bench.util import QueryCounter, percentiles, timed
 from shigongtu.orgs.models import Membership, OrgUnit
 from shigongtu.plans.models import Indicator, Node, Plan
@@ -181,8 +181,7 @@ def after_write(client: Client, url: str, plan: Plan, repeat: int) -> dict[str, 
     from shigongtu.projects.services.investment import submit_investment
 
     rng = random.Random(9)
-    leaves = list(Node.objects.filter(plan=plan, children__isnull=True, cancelled=False)
-                  .values_list("id", flat=True)[:5000])
+    leaves = open_leaves(plan)
     projects = list(Project.objects.filter(plan=plan, stage="在建").order_by("pk")[:200])
     writes = {
         "report": lambda: services.file_report(Node.objects.get(pk=rng.choice(leaves)), "2023-06",
