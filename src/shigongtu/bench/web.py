@@ -6,6 +6,8 @@ it), on the database of DATABASE_URL. Figures:
 
 - ``dashboard_cold``: the first dashboard request of a month (assembly + render) and its queries;
 - ``dashboard_html``: the cached dashboard page through the Django test client, p95 and queries;
+- ``dashboard_after_write``: the first dashboard view after a report filed and after a project's
+  investment filed (the read model brings the picture forward), p50/p95 and CPU per view;
 - ``dashboard_unit``: the same for one lead unit (cold and cached);
 - ``charts``: each chart's JSON endpoint, p95;
 - ``server``: a production server (``shigongtu serve --workers 2``, gunicorn) on 127.0.0.1,
