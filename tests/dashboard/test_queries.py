@@ -8,7 +8,7 @@ from shigongtu.plans import services
 from shigongtu.plans.selectors import clear_cache
 
 CACHED_HTML = 4    # session, user, the user's memberships, the plan; the menu and review count are cached too
-COLD_HTML = 72     # the whole assembly, whatever the size of the plan (the record-type cards included)
+COLD_HTML = 73     # the whole assembly, whatever the size of the plan (the record-type cards included)
 CHART = 4          # the same four: the option itself is cached as JSON
 
 

@@ -66,3 +66,12 @@ def drop_plan(plan: Plan) -> None:
         Report.objects.filter(node__plan=plan).delete()
         Node.objects.filter(plan=plan).update(parent=None)
         plan.delete()
+
+
+def open_leaves(plan: Plan, limit: int = 5000) -> list[int]:
+    """Leaves that take reports: neither cancelled nor under a cancelled node."""
+    from shigongtu.plans.rules.lights import CANCELLED
+    from shigongtu.plans.selectors import get_rollup
+
+    rollup = get_rollup(plan, plan.end_date)
+    return [i for i in rollup.order if rollup.results[i].is_leaf and rollup.results[i].light != CANCELLED][:limit]

@@ -22,7 +22,8 @@ from shigongtu.dashboard.cards.fronts import FrontRow
 from shigongtu.dashboard.cards.indicators import Kpi
 from shigongtu.dashboard.cards.investment import InvestmentSeries
 from shigongtu.dashboard.cards.map import Findings, MapData
-from shigongtu.dashboard.cards.projects import ProjectPanel, project_unit_ids
+from shigongtu.dashboard.cards.project_side import project_unit_ids
+from shigongtu.dashboard.cards.projects import ProjectPanel
 from shigongtu.dashboard.cards.reporting import RankRow
 from shigongtu.dashboard.cards.warnings import WarningItem
 from shigongtu.dashboard.scope import UnitChoice, UnitScope, unit_names, unit_scope

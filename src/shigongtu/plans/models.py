@@ -300,13 +300,17 @@ class StatisticValue(models.Model):
 class RollupDelta(models.Model):
     """A journal of what changed at each plan revision, so cached roll-ups update incrementally.
 
-    ``node_id`` set: only that leaf's reports changed. Null: anything else (structure,
-    indicators) changed and caches rebuild in full.
+    ``node_id`` set: only that leaf's reports changed. Null with ``projects``: only the project
+    library's data changed (projects, investment, approvals, bonds) — of the one project
+    ``project_id`` names, or of any when it is null. Otherwise anything else (structure,
+    indicators, settings) changed and caches rebuild in full.
     """
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
     revision = models.PositiveIntegerField()
     node_id = models.BigIntegerField(null=True)
+    projects = models.BooleanField(default=False)
+    project_id = models.BigIntegerField(null=True)
 
     class Meta:
         indexes = [models.Index(fields=["plan", "revision"])]

@@ -19,7 +19,8 @@ from django.db import connection
 from django.utils import timezone
 
 from shigongtu.lib.periods import Period
-from shigongtu.plans.models import Indicator, Node, Plan, Report, ReportValue, RollupDelta, StatisticValue
+from shigongtu.plans.models import Indicator, Node, Plan, Report, ReportValue, StatisticValue
+from shigongtu.plans.readmodel import changes_since, clear_memos
 from shigongtu.plans.rules.indicators import IndicatorIn, IndicatorOut, indicator_status, last_complete_month
 from shigongtu.plans.rules.lights import CANCELLED, DONE, Thresholds
 from shigongtu.plans.rules.rollup import NodeIn, Pinned, ReportIn, RollupState, leaf_progress, natural_code_key
@@ -61,6 +62,25 @@ class Rollup:
     meta: dict[int, NodeMeta]
     order: list[int]  # node ids in natural code order
     _children: dict[int | None, list[int]] | None = field(default=None, repr=False)
+    # what the journal changed since the full build: (revision, ids whose result changed), and the
+    # revision before the oldest entry kept
+    log: list[tuple[int, frozenset[int]]] = field(default_factory=list, repr=False)
+    base: int = -1
+
+    def __post_init__(self) -> None:
+        if self.base < 0:
+            self.base = self.revision
+
+    def changed_since(self, revision: int) -> set[int] | None:
+        """The ids whose result changed after ``revision`` (None when this roll-up cannot tell:
+        it was built later, or its log no longer reaches back)."""
+        if revision < self.base or revision > self.revision:
+            return None
+        out: set[int] = set()
+        for rev, ids in self.log:
+            if rev > revision:
+                out |= ids
+        return out
 
     @property
     def results(self) -> dict[int, Any]:
@@ -163,6 +183,7 @@ def _load_reports(plan: Plan, as_of: dt.date, node_ids: Iterable[int] | None = N
 _LOCK = threading.Lock()
 _CACHE: OrderedDict[tuple[int, dt.date], Rollup] = OrderedDict()
 _CACHE_SIZE = 32
+LOG_SIZE = 500
 
 
 def _full(plan: Plan, as_of: dt.date, revision: int) -> Rollup:
@@ -191,23 +212,8 @@ def get_rollup(plan: Plan, as_of: dt.date) -> Rollup:
     if cached is not None and cached.revision == revision:
         cached.plan = plan
         return cached
-    if cached is not None and cached.revision < revision:
-        deltas = list(
-            RollupDelta.objects.filter(plan=plan, revision__gt=cached.revision, revision__lte=revision)
-            .values_list("node_id", flat=True)
-        )
-        if len(deltas) == revision - cached.revision and None not in deltas and len(set(deltas)) <= 500:
-            changed = {d for d in deltas if d is not None}
-            fresh = leaf_progress(_load_reports(plan, as_of, changed), as_of)
-            pinned = cached.state.pinned
-            for node_id in changed:
-                if node_id in pinned:
-                    continue  # its progress does not come from its reports
-                if node_id in cached.state.results and cached.state.results[node_id].is_leaf:
-                    cached.state.set_leaf_progress(node_id, fresh.get(node_id, 0.0))
-            cached.revision = revision
-            cached.plan = plan
-            return cached
+    if cached is not None and cached.revision < revision and _bring_forward(cached, plan, as_of, revision):
+        return cached
     rollup = _full(plan, as_of, revision)
     with _LOCK:
         _CACHE[key] = rollup
@@ -217,9 +223,34 @@ def get_rollup(plan: Plan, as_of: dt.date) -> Rollup:
     return rollup
 
 
+def _bring_forward(cached: Rollup, plan: Plan, as_of: dt.date, revision: int) -> bool:
+    """Apply the journal's changes since the cached revision leaf by leaf; False when only a
+    full rebuild can (structure or settings changed, too many leaves, or project changes while
+    some leaf takes its progress from a source)."""
+    changes = changes_since(plan.pk, cached.revision, revision)
+    if changes.everything or len(changes.nodes) > 500 or (changes.project_side and cached.state.pinned):
+        return False
+    fresh = leaf_progress(_load_reports(plan, as_of, changes.nodes), as_of) if changes.nodes else {}
+    pinned = cached.state.pinned
+    touched: set[int] = set()
+    for node_id in changes.nodes:
+        if node_id in pinned:
+            continue  # its progress does not come from its reports
+        if node_id in cached.state.results and cached.state.results[node_id].is_leaf:
+            touched.update(cached.state.set_leaf_progress(node_id, fresh.get(node_id, 0.0)))
+    cached.log.append((revision, frozenset(touched)))
+    if len(cached.log) > LOG_SIZE:
+        cached.base = cached.log.pop(0)[0]
+    cached.revision = revision
+    cached.plan = plan
+    return True
+
+
 def clear_cache() -> None:
+    """Forget every cached roll-up and every figure of the read model kept in memory."""
     with _LOCK:
         _CACHE.clear()
+    clear_memos()
 
 
 # -- indicators ---------------------------------------------------------------------------
@@ -300,11 +331,12 @@ def compute_indicators(plan: Plan, as_of: dt.date, indicators: list[Indicator] |
 
 # -- warnings -----------------------------------------------------------------------------
 
-def reported_periods(plan: Plan, period: str) -> dict[int, set[str]]:
+def reported_periods(plan: Plan, period: str, node_ids: Iterable[int] | None = None) -> dict[int, set[str]]:
     out: dict[int, set[str]] = defaultdict(set)
-    for node_id in Report.objects.filter(node__plan=plan, period=period, status__in=COUNTING).values_list(
-        "node_id", flat=True
-    ):
+    rows = Report.objects.filter(node__plan=plan, period=period, status__in=COUNTING)
+    if node_ids is not None:
+        rows = rows.filter(node_id__in=list(node_ids))
+    for node_id in rows.values_list("node_id", flat=True):
         out[node_id].add(period)
     return out
 
@@ -343,10 +375,10 @@ def default_as_of(plan: Plan, today: dt.date | None = None) -> dt.date:
     if today <= plan.end_date:
         month = last_complete_month(today, plan.year)
         return max(Period(plan.year, month).last_day, plan.start_date) if month else today
-    last = cached_for_plan(plan, "latest-reported-period", lambda: (
-        Report.objects.filter(node__plan=plan, status__in=COUNTING)
-        .order_by("-period").values_list("period", flat=True).first() or ""), str)
-    if not last:
+    from shigongtu.plans.figures import latest_reported_period  # the read model builds on this module
+
+    last = latest_reported_period(plan)
+    if last is None:
         return plan.end_date
     return min(Period.parse(last).last_day, plan.end_date)
 
@@ -393,12 +425,14 @@ class ReportingRecord:
         return self.count(ON_TIME) / len(self.filings) if self.filings else None
 
 
-def first_filed(plan: Plan, period: Period) -> dict[int, dt.date | None]:
-    """Per node with a counting report for ``period``: the local day its first one came in
-    (None when the report carries no submission time)."""
+def first_filed(plan: Plan, period: Period, node_ids: Iterable[int] | None = None) -> dict[int, dt.date | None]:
+    """Per node with a counting report for ``period`` (of ``node_ids`` when given): the local day
+    its first one came in (None when the report carries no submission time)."""
     seen: dict[int, list[dt.date]] = defaultdict(list)
-    rows = Report.objects.filter(node__plan=plan, period=period.key, status__in=COUNTING).values_list(
-        "node_id", "submitted_at")
+    found = Report.objects.filter(node__plan=plan, period=period.key, status__in=COUNTING)
+    if node_ids is not None:
+        found = found.filter(node_id__in=list(node_ids))
+    rows = found.values_list("node_id", "submitted_at")
     for node_id, submitted_at in rows.iterator(2000):
         days = seen[node_id]
         if submitted_at is not None:
@@ -407,6 +441,13 @@ def first_filed(plan: Plan, period: Period) -> dict[int, dt.date | None]:
 
 
 def reporting_record(plan: Plan, period: Period) -> ReportingRecord:
+    """The month's reporting record (:func:`compute_reporting_record`), kept by the read model."""
+    from shigongtu.plans import figures  # the read model builds on this module
+
+    return figures.reporting_record(plan, period)
+
+
+def compute_reporting_record(plan: Plan, period: Period) -> ReportingRecord:
     """The month's reporting record: every live leaf started by the month's end and not already
     done without a report must report; it is on time when its first report came in by the
     deadline (按时报送), late after it, missing without one. Read on the roll-up at the month's
@@ -414,33 +455,38 @@ def reporting_record(plan: Plan, period: Period) -> ReportingRecord:
     rollup = get_rollup(plan, period.last_day)
     deadline = reporting_deadline(plan, period)
     filed = first_filed(plan, period)
-    filings = []
-    for node_id in rollup.order:
-        res = rollup.results[node_id]
-        if not res.is_leaf or res.light == CANCELLED or res.start > period.last_day:
-            continue
-        if node_id not in filed:
-            if res.light == DONE:
-                continue  # done before this month: nothing left to report
-            status = MISSING
-        else:
-            day = filed[node_id]
-            status = LATE if day is not None and day > deadline else ON_TIME
-        meta = rollup.meta[node_id]
-        filings.append(Filing(node_id, meta.code, meta.lead_unit_id, status))
+    filings = [f for f in (filing_of(rollup, node_id, filed, period, deadline) for node_id in rollup.order)
+               if f is not None]
     return ReportingRecord(period, deadline, filings)
+
+
+def filing_of(rollup: Rollup, node_id: int, filed: dict[int, dt.date | None], period: Period,
+              deadline: dt.date) -> Filing | None:
+    """One node's line of the reporting record, None when it did not have to report."""
+    res = rollup.results[node_id]
+    if not res.is_leaf or res.light == CANCELLED or res.start > period.last_day:
+        return None
+    if node_id not in filed:
+        if res.light == DONE:
+            return None  # done before this month: nothing left to report
+        status = MISSING
+    else:
+        day = filed[node_id]
+        status = LATE if day is not None and day > deadline else ON_TIME
+    meta = rollup.meta[node_id]
+    return Filing(node_id, meta.code, meta.lead_unit_id, status)
 
 
 def live_leaves_under(rollup: Rollup, node_id: int) -> list[int]:
     """The live leaves (末级任务) at or below a node, in code order."""
-    kids = rollup.children()
+    kids, results = rollup.children(), rollup.results
     out: list[int] = []
     stack = [node_id]
     while stack:
         current = stack.pop()
         children = kids.get(current, [])
-        if not children or rollup.results[current].is_leaf:
-            if rollup.results[current].light != CANCELLED:
+        if not children or results[current].is_leaf:
+            if results[current].light != CANCELLED:
                 out.append(current)
             continue
         stack.extend(reversed(children))
@@ -450,12 +496,13 @@ def live_leaves_under(rollup: Rollup, node_id: int) -> list[int]:
 def task_light_counts(rollup: Rollup, keep: Callable[[int], bool] | None = None) -> dict[str, int]:
     """末级任务 by light: the live leaves under the live fronts (those ``keep`` accepts), by light."""
     counts: dict[str, int] = defaultdict(int)
+    results = rollup.results
     for front in rollup.children().get(None, []):
-        if rollup.results[front].light == CANCELLED:
+        if results[front].light == CANCELLED:
             continue
         for leaf in live_leaves_under(rollup, front):
             if keep is None or keep(leaf):
-                counts[rollup.results[leaf].light] += 1
+                counts[results[leaf].light] += 1
     return dict(counts)
 
 
@@ -496,7 +543,16 @@ class MonthFigures:
 
 
 def month_figures(plan: Plan, as_of: dt.date) -> MonthFigures:
-    """The plan's figures at ``as_of``: roll-up (cached per revision), indicators, warnings."""
+    """The plan's figures at ``as_of``: roll-up, indicators and warnings as the read model keeps
+    them (:mod:`shigongtu.plans.figures`: brought forward from the revision journal), equal to
+    :func:`fresh_month_figures`."""
+    from shigongtu.plans import figures  # the read model builds on this module
+
+    return figures.month_figures(plan, as_of)
+
+
+def fresh_month_figures(plan: Plan, as_of: dt.date) -> MonthFigures:
+    """The plan's figures at ``as_of`` computed from scratch (the roll-up from its cache)."""
     rollup = get_rollup(plan, as_of)
     indicators, judged, values = judge_indicators(plan, as_of)
     warnings = compute_warnings(plan, as_of, rollup=rollup, indicators=judged)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
@@ -31,11 +32,16 @@ def actor_name(user: Any) -> str:
     return getattr(user, "username", None) or "system"
 
 
-def bump_revision(plan: Plan, node_id: int | None = None) -> None:
-    """Mark the plan changed so cached roll-ups refresh (incrementally when ``node_id`` is given)."""
+def bump_revision(plan: Plan, node_id: int | None = None, *, projects: bool | Collection[int] = False) -> None:
+    """Mark the plan changed and journal what changed, so the read model refreshes only what it
+    touches: ``node_id`` — that leaf's reports; ``projects`` — only the project library's data
+    (True: any project; ids: those projects); neither — anything (a full rebuild)."""
     Plan.objects.filter(pk=plan.pk).update(revision=F("revision") + 1)
     plan.refresh_from_db(fields=["revision"])
-    RollupDelta.objects.create(plan=plan, revision=plan.revision, node_id=node_id)
+    ids = set(projects) if not isinstance(projects, bool) else set()
+    RollupDelta.objects.create(plan=plan, revision=plan.revision, node_id=node_id,
+                               projects=node_id is None and bool(projects or ids),
+                               project_id=next(iter(ids)) if node_id is None and len(ids) == 1 else None)
 
 
 def ensure_open(plan: Plan) -> Plan:

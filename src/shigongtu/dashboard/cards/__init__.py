@@ -14,13 +14,11 @@ from typing import Any
 
 from shigongtu.dashboard.cards import (
     attraction,
-    bonds,
     enterprises,
     fronts,
     indicators,
-    investment,
     map,
-    projects,
+    project_side,
     reporting,
     supervision,
     warnings,
@@ -34,10 +32,9 @@ CARDS: tuple[Card, ...] = (
     fronts.build,        # lights of the nodes in scope and the fronts
     warnings.build,      # red and yellow items, newest and most severe first
     reporting.build,     # department ranking: 按时报送率, completion, reds
-    projects.build,      # 重点项目: funnel, starts, not in statistics
-    bonds.build,         # 专项债 (inside the projects panel)
-    investment.build,    # the investment curve
-    map.build,           # located projects
+    project_side.build,  # 重点项目 (funnel, starts, not in statistics), 专项债, the investment curve and the
+                         # located projects: the project library's cards, kept apart from the reports
+    map.build_findings,  # located supervision findings
     attraction.build,    # 招商引资: funnel, signings against target
     enterprises.build,   # 企业梯度培育: tier targets, expiring certificates
     supervision.build,   # 督办事项: 销号率, overdue by unit

@@ -112,6 +112,10 @@ def lnglat_to_tile(lng: float, lat: float, z: int) -> tuple[float, float]:
 
 
 def build(ctx: CardContext) -> dict[str, Any]:
-    """The map: projects for a plan (or unit) with projects; findings for the whole plan."""
-    return {"map": map_data(ctx.plan, ctx.as_of, ctx.month, ctx.path) if ctx.panel else None,
-            "findings": findings(ctx.plan, ctx.as_of) if ctx.path is None else None}
+    """The map's projects, for a plan (or unit) with projects (a project-side card)."""
+    return {"map": map_data(ctx.plan, ctx.as_of, ctx.month, ctx.path) if ctx.panel else None}
+
+
+def build_findings(ctx: CardContext) -> dict[str, Any]:
+    """The map's located supervision findings, for the whole plan."""
+    return {"findings": findings(ctx.plan, ctx.as_of) if ctx.path is None else None}

@@ -110,7 +110,7 @@ class ProjectPanel:
 
 
 def project_panel(plan: Plan, as_of: dt.date, month: int, path: str | None, indicators: list[Indicator],
-                  outs: list[IndicatorOut], front_codes: dict[str, int] | None = None) -> ProjectPanel | None:
+                  outs: list[IndicatorOut], by_fronts: bool = False) -> ProjectPanel | None:
     """The project panels, or None when the plan (or the unit) has no projects."""
     base = Project.objects.filter(plan=plan).filter(unit_q(path))
     listed = base.exclude(stage=REMOVED)
@@ -151,10 +151,10 @@ def project_panel(plan: Plan, as_of: dt.date, month: int, path: str | None, indi
     funnel = [stage_row(s) for s in PROGRESSION]
     others = [stage_row(s) for s in (SUSPENDED, REMOVED, TERMINATED) if stages.get(s)]
 
-    lit = lit_projects(plan, as_of, base=base)  # the project lights the bulletin prints too
+    lit = lit_projects(plan, as_of, path)  # the project lights the bulletin prints too
 
     by_front: dict[str, list[int]] = {}
-    if front_codes:
+    if by_fronts:
         seen: dict[str, set[int]] = defaultdict(set)
         through = Project.nodes.through
         for pid, code in through.objects.filter(project__in=base.values("pk")).values_list(
@@ -198,13 +198,17 @@ def _not_in_stats(base: Any, as_of: dt.date, r: Rules) -> dict[str, Any]:
 
 
 def build(ctx: CardContext) -> dict[str, Any]:
-    """The project panel (None without projects), with each front's project counts filled in."""
+    """The project panel (None without projects), with each front's project counts (a project-side card)."""
     f = ctx.figures
-    panel = project_panel(ctx.plan, ctx.as_of, ctx.month, ctx.path, f.indicators, f.judged, ctx.front_of)
+    panel = project_panel(ctx.plan, ctx.as_of, ctx.month, ctx.path, f.indicators, f.judged, True)
+    ctx.panel = panel
+    return {"projects": panel}
+
+
+def fill_fronts(ctx: CardContext, panel: ProjectPanel | None) -> None:
+    """Each front row's project counts, from the panel."""
     if panel is not None:
         for code, (n, red, yellow) in panel.by_front.items():
             front = ctx.fronts.get(ctx.front_of.get(code, 0))
             if front is not None:
                 front.projects, front.projects_red, front.projects_yellow = n, red, yellow
-    ctx.panel = panel
-    return {"projects": panel}

@@ -4,16 +4,19 @@ with last month's figures beside."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
 from shigongtu.dashboard.cards.context import CardContext
 from shigongtu.dashboard.scope import UnitScope
 from shigongtu.lib.periods import Period
+from shigongtu.plans.figures import reporting_tallies
 from shigongtu.plans.models import Plan
+from shigongtu.plans.readmodel import Changes, Memo
 from shigongtu.plans.rules.lights import RED, YELLOW
 from shigongtu.plans.rules.rollup import NodeOut
-from shigongtu.plans.selectors import MISSING, ON_TIME, Rollup, reporting_record
+from shigongtu.plans.selectors import Rollup
 
 
 @dataclass
@@ -71,33 +74,72 @@ def reporting_period(plan: Plan, as_of: dt.date) -> Period | None:
     return period if period.year == plan.year else None
 
 
+@dataclass
+class _Units:
+    """Per lead unit in scope: its nodes (in the roll-up's meta order) and (reds, yellows, leaf tasks,
+    Σ leaf progress) — kept by the read model, re-summed only for the units whose nodes changed."""
+
+    rollup: Rollup
+    revision: int
+    members: dict[int, list[int]]
+    tallies: dict[int, tuple[int, int, int, float]]
+
+
+def _tally(rollup: Rollup, node_ids: list[int]) -> tuple[int, int, int, float]:
+    reds = yellows = tasks = 0
+    progress = 0.0
+    results = rollup.results
+    for node_id in node_ids:
+        res: NodeOut = results[node_id]
+        if res.light == RED:
+            reds += 1
+        elif res.light == YELLOW:
+            yellows += 1
+        if not res.is_leaf or res.cancelled_effective:
+            continue
+        tasks += 1
+        progress += res.progress
+    return reds, yellows, tasks, progress
+
+
+def _units(plan: Plan, key: Hashable, rollup: Rollup, scope: UnitScope) -> _Units:
+    members: dict[int, list[int]] = {}
+    for node_id, meta in rollup.meta.items():
+        uid = meta.lead_unit_id
+        if uid is not None and scope.has(uid):
+            members.setdefault(uid, []).append(node_id)
+    return _Units(rollup, rollup.revision, members, {uid: _tally(rollup, ids) for uid, ids in members.items()})
+
+
+def _bring_units(plan: Plan, key: Hashable, value: _Units, changes: Changes, rollup: Rollup,
+                 scope: UnitScope) -> _Units | None:
+    changed = rollup.changed_since(value.revision) if rollup is value.rollup else None
+    if changed is None:
+        return None
+    for uid in {rollup.meta[i].lead_unit_id for i in changed if i in rollup.meta}:
+        if uid in value.members:
+            value.tallies[uid] = _tally(rollup, value.members[uid])
+    value.revision = rollup.revision
+    return value
+
+
+UNITS: Memo[_Units] = Memo("dashboard.ranking_units", _units, patch=_bring_units)
+
+
 def ranking(plan: Plan, as_of: dt.date, rollup: Rollup, scope: UnitScope,
             names: dict[int, str]) -> tuple[list[RankRow], Period | None]:
     """Lead units ranked by on-time reporting, then completion, then fewest reds."""
     period = reporting_period(plan, as_of)
+    units = UNITS.get(plan, (as_of, scope.ids), rollup, scope)
     rows: dict[int, RankRow] = {}
-    for node_id, meta in rollup.meta.items():
-        uid = meta.lead_unit_id
-        if uid is None or not scope.has(uid):
-            continue
-        row = rows.get(uid)
-        if row is None:
-            row = rows[uid] = RankRow(uid, names.get(uid, ""))
-        res: NodeOut = rollup.results[node_id]
-        if res.light == RED:
-            row.reds += 1
-        elif res.light == YELLOW:
-            row.yellows += 1
-        if not res.is_leaf or res.cancelled_effective:
-            continue
-        row.tasks += 1
-        row.progress_sum += res.progress
-    for filing in reporting_record(plan, period).filings if period is not None else ():
-        ranked = rows.get(filing.lead_unit_id or 0)
+    for uid, (reds, yellows, tasks, progress) in units.tallies.items():
+        rows[uid] = RankRow(uid, names.get(uid, ""), tasks=tasks, progress_sum=progress, reds=reds, yellows=yellows)
+    for unit, (expected, filed, on_time) in (reporting_tallies(plan, period).items() if period is not None else ()):
+        ranked = rows.get(unit or 0)
         if ranked is not None:
-            ranked.expected_reports += 1
-            ranked.reported += filing.status != MISSING
-            ranked.on_time_reports += filing.status == ON_TIME
+            ranked.expected_reports += expected
+            ranked.reported += filed
+            ranked.on_time_reports += on_time
     ordered = sorted(rows.values(), key=lambda r: (
         -(r.on_time if r.on_time is not None else -1), -(r.completion or 0.0), r.reds, r.name))
     for i, row in enumerate(ordered, start=1):

@@ -196,4 +196,4 @@ def finish_rows(plan: Plan, project_ids: Iterable[int], periods: Iterable[str]) 
     """After a file's reports are written: the projects' 本年累计, the plan's monthly sums, its revision."""
     refresh_totals(project_ids)
     totals.invalidate(plan.pk, periods)
-    bump_revision(plan)
+    bump_revision(plan, projects=True)

@@ -12,10 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
 from shigongtu.plans.models import Plan
+from shigongtu.plans.readmodel import Changes, Memo
 from shigongtu.plans.rules.lights import RED, YELLOW
 from shigongtu.projects.models import (
     BondDisbursement,
@@ -36,7 +38,31 @@ def unit_q(path: str | None, prefix: str = "") -> Q:
 def lit_projects(plan: Plan, as_of: dt.date, path: str | None = None,
                  base: QuerySet[Project] | None = None) -> dict[str, set[int]]:
     """The ids of the plan's red and yellow projects at ``as_of`` (项目灯色: the worst light among a
-    project's warnings, contract §4), within ``path`` or ``base`` when given."""
+    project's warnings, contract §4), within ``path`` or ``base`` when given. The plan's (or a
+    unit's) answer is kept by the read model: a change of some projects re-judges only those."""
+    if base is not None:
+        return compute_lit_projects(plan, as_of, path, base)
+    return LIT.get(plan, (as_of, path))
+
+
+def _bring_lit(plan: Plan, key: Any, value: dict[str, set[int]], changes: Changes) -> dict[str, set[int]] | None:
+    if not changes.project_side:
+        return value  # the blueprint's reports do not light projects
+    if changes.any_project or not changes.projects:
+        return None
+    as_of, path = key
+    ids = set(changes.projects)
+    now = compute_lit_projects(plan, as_of, path, Project.objects.filter(plan=plan, pk__in=ids).filter(unit_q(path)))
+    return {light: (found - ids) | now[light] for light, found in value.items()}
+
+
+LIT: Memo[dict[str, set[int]]] = Memo(
+    "projects.lit", lambda plan, key: compute_lit_projects(plan, key[0], key[1]), patch=_bring_lit)
+
+
+def compute_lit_projects(plan: Plan, as_of: dt.date, path: str | None = None,
+                         base: QuerySet[Project] | None = None) -> dict[str, set[int]]:
+    """:func:`lit_projects` computed from scratch."""
     whole = base is None and not path
     base = base if base is not None else Project.objects.filter(plan=plan).filter(unit_q(path))
     ids = dict(base.values_list("code", "pk"))

@@ -185,10 +185,11 @@ def ytd_through(plan: Plan, month: int, project_ids: list[int] | None = None,
     (e.g. a range of project ids)."""
     if month <= 0:
         return {}
-    qs = InvestmentReport.objects.filter(plan=plan, status__in=InvestmentReport.COUNTING,
+    qs = InvestmentReport.objects.filter(status__in=InvestmentReport.COUNTING,
                                          period__gte=f"{plan.year:04d}-01", period__lte=f"{plan.year:04d}-{month:02d}")
-    if project_ids is not None:
-        qs = qs.filter(project_id__in=project_ids)
+    # a few named projects: by their own index (the plan's whole year is millions of rows); they
+    # are the plan's projects, so their reports are the plan's
+    qs = qs.filter(project_id__in=project_ids) if project_ids is not None else qs.filter(plan=plan)
     if where is not None:
         qs = qs.filter(where)
     rows = qs.values_list("project_id").annotate(s=Sum(basis)).order_by()

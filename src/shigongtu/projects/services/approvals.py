@@ -66,7 +66,7 @@ def save_approval(project: Project, data: Mapping[str, Any], user: Any = None, i
                               label=f"{label(project)} · {item.kind}", plan_code=project.plan.code):
         return item
     _advance_when_ready(project, user, today)
-    bump_revision(project.plan)
+    bump_revision(project.plan, projects=[project.pk])
     return item
 
 
@@ -142,5 +142,5 @@ def delete_approval(item: ApprovalItem, user: Any = None) -> None:
     audit.record("delete", "approval", item.pk, {"kind": [item.kind, None]}, actor_name(user),
                  f"{label(project)} · {item.kind}", project.plan.code)
     item.delete()
-    bump_revision(project.plan)
+    bump_revision(project.plan, projects=[project.pk])
 

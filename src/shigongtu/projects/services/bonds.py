@@ -114,7 +114,7 @@ def save_bond(project: Project, data: Mapping[str, Any], user: Any = None, expec
     if changes:
         audit.record("create" if created else "update", "bond", bond.pk, changes, actor_name(user), _label(bond),
                      project.plan.code)
-        bump_revision(project.plan)
+        bump_revision(project.plan, projects=[project.pk])
     return bond
 
 
@@ -185,7 +185,7 @@ def move_bond(bond: BondProject, state: str, user: Any = None, on: dt.date | Non
     bond.save()
     audit.record("state", "bond", bond.pk, {"state": [old, state]}, actor_name(user), _label(bond),
                  bond.project.plan.code)
-    bump_revision(bond.project.plan)
+    bump_revision(bond.project.plan, projects=[bond.project_id])
     return bond
 
 
@@ -283,7 +283,7 @@ def add_movement(bond: BondProject, kind: str, data: Mapping[str, Any], user: An
     changes = {"amount": [None, str(amount)], "date": [None, date.isoformat()],
                **{k: [None, v] for k, v in extra.items() if v}}
     audit.record(kind, "bond", bond.pk, changes, actor_name(user), _label(bond), bond.project.plan.code)
-    bump_revision(bond.project.plan)
+    bump_revision(bond.project.plan, projects=[bond.project_id])
     return row
 
 
@@ -320,7 +320,7 @@ def _update(bond: BondProject, row: Any, kind: str, data: Mapping[str, Any], use
     bond.version += 1
     bond.save()
     audit.record(f"{kind}_update", "bond", bond.pk, changes, actor_name(user), _label(bond), bond.project.plan.code)
-    bump_revision(bond.project.plan)
+    bump_revision(bond.project.plan, projects=[bond.project_id])
     return row
 
 

@@ -70,7 +70,7 @@ def _finish(plan: Plan, project_ids: Iterable[int], items: list[dict[str, Any]],
     totals.invalidate(plan.pk, periods)
     if items:
         audit.record_many(items, actor_name(user))
-    bump_revision(plan)
+    bump_revision(plan, projects=set(project_ids) or True)
 
 
 def _item(action: str, report: InvestmentReport, project: Project, changes: dict[str, Any],

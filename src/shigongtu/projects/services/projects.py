@@ -146,7 +146,7 @@ def save_project(plan: Plan, data: Mapping[str, Any], user: Any = None, project:
     item = _write(plan, project, clean, user, today)
     if item:
         audit.record_many([item], actor_name(user))
-        bump_revision(plan)
+        bump_revision(plan, projects=[project.pk] if project.pk else True)
     return project
 
 
@@ -160,8 +160,9 @@ def delete_project(project: Project, user: Any = None) -> None:
     audit.record("delete", OBJECT, project.pk, {"code": [project.code, None]}, actor_name(user), label(project),
                  project.plan.code)
     plan = project.plan
+    pk = project.pk
     project.delete()
-    bump_revision(plan)
+    bump_revision(plan, projects=[pk])
 
 
 @transaction.atomic
@@ -206,6 +207,6 @@ def change_stage(project: Project, stage: str, user: Any = None, on: dt.date | N
     if entry.flags:
         changes["flags"] = [None, [f["message"] for f in entry.flags]]
     audit.record("stage", OBJECT, project.pk, changes, actor_name(user), label(project), project.plan.code)
-    bump_revision(project.plan)
+    bump_revision(project.plan, projects=[project.pk])
     return entry
 

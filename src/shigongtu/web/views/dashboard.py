@@ -29,7 +29,8 @@ from shigongtu.dashboard.data import Dashboard, dashboard_default_as_of, get_das
 from shigongtu.lib.periods import Period
 from shigongtu.orgs.access import Scope
 from shigongtu.orgs.models import OrgUnit
-from shigongtu.plans.models import Plan, Report
+from shigongtu.plans.figures import review_waiting
+from shigongtu.plans.models import Plan
 from shigongtu.utilities.cache import CACHE_SECONDS, cached_for_plan
 from shigongtu.web.views.common import node_prefix, plan_for, today
 
@@ -134,8 +135,7 @@ def dashboard_nav(request: HttpRequest, plan: Plan, as_of: dt.date, chosen: bool
     manage = Scope.of(request.user).can_manage_unit(plan.unit.path)
     waiting = 0
     if manage:
-        waiting = cached_for_plan(plan, f"dashboard:{as_of.isoformat()}:0:review-count", lambda: Report.objects.filter(
-            node__plan=plan, status=Report.Status.SUBMITTED).count(), int)
+        waiting = review_waiting(plan)  # kept by the read model, brought forward from the journal
     nav = {"plan": plan, "nav_active": "dashboard", "nav_manage": manage, "nav_review_count": waiting,
            "as_of_query": f"as_of={as_of.isoformat()}" if chosen else ""}
     # The menu is the same for this user on every reload: rendered once (no CSRF token in it).

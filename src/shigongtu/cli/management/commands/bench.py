@@ -24,6 +24,7 @@ from shigongtu.bench import (
     notify,
     pages,
     projects,
+    scale,
     supervision,
     tree,
     upload,
@@ -46,6 +47,7 @@ BENCHES: dict[str, ModuleType] = {
     "notify": notify,
     "pages": pages,
     "upload": upload,
+    "scale": scale,
 }
 
 
