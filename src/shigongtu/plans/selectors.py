@@ -25,7 +25,6 @@ from shigongtu.plans.rules.indicators import IndicatorIn, IndicatorOut, indicato
 from shigongtu.plans.rules.lights import CANCELLED, DONE, Thresholds
 from shigongtu.plans.rules.rollup import NodeIn, Pinned, ReportIn, RollupState, leaf_progress, natural_code_key
 from shigongtu.plans.rules.warnings import Warning, indicator_warnings, missing_reports, node_warnings
-from shigongtu.utilities.cache import cached_for_plan
 
 COUNTING = (Report.Status.SUBMITTED, Report.Status.APPROVED)
 
