@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shigongtu.orgs.access import MANAGE, VIEW, scoped
-from shigongtu.plans.models import Node, Plan, Report
+from shigongtu.plans.figures import review_waiting
+from shigongtu.plans.models import Node, Plan
 from shigongtu.plans.selectors import default_as_of
-from shigongtu.utilities.cache import cached_for_plan
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -71,9 +71,8 @@ def node_prefix(plan: Plan) -> str:
 
 
 def review_count(plan: Plan) -> int:
-    """Reports waiting for review (待审核), counted once per plan revision (filing and reviewing bump it)."""
-    return cached_for_plan(plan, "nav:review-count", lambda: Report.objects.filter(
-        node__plan=plan, status=Report.Status.SUBMITTED).count(), int)
+    """Reports waiting for review (待审核): the read model's one count (the dashboard shows the same)."""
+    return review_waiting(plan)
 
 
 def plan_nav(request: HttpRequest, plan: Plan, active: str, as_of: dt.date | None = None,
