@@ -65,15 +65,15 @@ def test_the_list_takes_the_same_queries_for_any_number_of_rows(cast, world, dja
     client = cast.client("coordinator")
     url = f"{LIST}?as_of=2023-06-30&sort=-total_investment&stage=在建"
     client.get(url)  # counts and totals are cached per plan revision
-    # session, user, scope, plan, nav (manage right, review count), rules, project count (cache key),
+    # session, user, scope, plan, nav (manage right; the review count is kept by the read model), rules, project count (cache key),
     # page, units, fronts; the page's warnings (9) give each row its light (contract §4)
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(19):
         client.get(url)
     for i in range(60):
         make_project(cast, f"Q-{i:02d}", industry="数字经济", actual_start="2023-05-01", stage="在建")
     with django_assert_num_queries(23):  # a new revision: the count, totals and industries once more
         client.get(url)
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(19):
         response = client.get(url)
     assert response.context["page"].paginator.count == 61
     assert len(response.context["rows"]) == 50
