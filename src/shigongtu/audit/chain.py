@@ -89,45 +89,20 @@ def canonical_changes(changes: Mapping[str, Any]) -> str:
     """The canonical text of an entry's changes; it is also the text stored, so the entry read
     back (from SQLite or PostgreSQL) hashes to the same value.
 
-    Changes are nearly always ``{field: [old, new]}`` with ASCII field names: that shape is
-    written here without a call per key or per common value (an import writes a quarter of a
-    million entries; the field names' JSON is remembered); any other goes through
+    Changes are nearly always ``{field: [old, new]}``: that shape is written here without a call
+    per value (an import writes a quarter of a million entries); any other goes through
     :func:`_text`. The text is the same either way."""
-    if type(changes) is not dict:
+    if type(changes) is not dict or not all(type(k) is str and k.isascii() for k in changes):
         return _text(changes)
-    keys = _KEYS
-    for key in changes:
-        if key not in keys and not _remember_key(key):
-            return _text(changes)
     parts = []
     for key in sorted(changes):
         value = changes[key]
         if type(value) is list and len(value) == 2:
             old, new = value  # (a new object's entry is all [None, value])
-            t = type(new)
-            if t is str and new.isascii():
-                shown = _ascii(new)
-            elif t is dt.date:
-                shown = f'"{new.isoformat()}"'  # ISO dates are plain ASCII: nothing to escape
-            else:
-                shown = _leaf(new)
-            parts.append(f"{keys[key]}:[{'null' if old is None else _leaf(old)},{shown}]")
+            parts.append(f"{_ascii(key)}:[{'null' if old is None else _leaf(old)},{_leaf(new)}]")
         else:
-            parts.append(f"{keys[key]}:{_text(value)}")
+            parts.append(f"{_ascii(key)}:{_text(value)}")
     return "{" + ",".join(parts) + "}"
-
-
-_KEYS: dict[str, str] = {}  # ASCII field name → its JSON text
-
-
-def _remember_key(key: Any) -> bool:
-    """Whether ``key`` is an ASCII text (its JSON then remembered in :data:`_KEYS`, up to a bound)."""
-    if type(key) is not str or not key.isascii():
-        return False
-    if len(_KEYS) < 4096:
-        _KEYS[key] = _ascii(key)
-        return True
-    return False
 
 
 _ascii = json.encoder.encode_basestring_ascii  # what json.dumps does with a str

@@ -27,6 +27,7 @@ from shigongtu.projects.models.project import LEVELS, NATURES
 from shigongtu.projects.rules.dates import add_months, latest_start
 from shigongtu.projects.rules.lights import Rules, lag_limit, project_lights, share_since, worst
 from shigongtu.projects.rules.stages import CLOSED, STAGES, read_stage
+from shigongtu.projects.selectors import lit_projects
 from shigongtu.projects.selectors.warnings import lights_by_project, project_warnings
 
 SORTS = {
@@ -92,11 +93,11 @@ class ProjectFilter:
             nodes = Node.objects.filter(plan=plan).filter(Q(code=self.node) | Q(code__startswith=self.node + "."))
             qs = qs.filter(pk__in=Project.nodes.through.objects.filter(node__in=nodes).values("project_id"))
         if self.light:  # the light shown: the worst of the project's warnings (contract §4)
-            warned = lights_by_project(project_warnings(plan, as_of))
+            lit = lit_projects(plan, as_of)  # kept by the read model: the dashboard's and bulletin's lights
             if self.light == GREEN:
-                qs = qs.exclude(code__in=list(warned))
+                qs = qs.exclude(pk__in=sorted(lit[RED] | lit[YELLOW]))
             else:
-                qs = qs.filter(code__in=[code for code, light in warned.items() if light == self.light])
+                qs = qs.filter(pk__in=sorted(lit[self.light]))
         desc = self.sort.startswith("-")
         key = self.sort.lstrip("-")
         return qs.order_by(f"{'-' if desc else ''}{key}", f"{'-' if desc else ''}pk")
