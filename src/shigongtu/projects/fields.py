@@ -231,6 +231,11 @@ _READERS: dict[str, Any] = {
     "nodes": _nodes,
 }
 
+# What an empty cell reads as, for the kinds whose reading of it is a constant (the same value
+# their reader gives for None; immutable, so shared).
+_BLANK: dict[str, Any] = {"text": "", "national": "", "credit": "", "choice": "", "amount": Decimal(0),
+                          "date": None, "bool": False, "lng": None, "lat": None, "unit": None}
+
 
 def clean_project(plan: Plan, data: Mapping[str, Any], existing: Project | None = None, *,
                   look: Lookups | None = None, today: dt.date | None = None,
@@ -251,6 +256,9 @@ def clean_project(plan: Plan, data: Mapping[str, Any], existing: Project | None 
     for key, raw in data.items():
         spec = BY_HEADER.get(key) or BY_NAME.get(key)
         if spec is None:
+            continue
+        if raw is None and spec.kind in _BLANK:  # most cells of a wide ledger are empty
+            clean[spec.name] = _BLANK[spec.kind]
             continue
         try:
             clean[spec.name] = _read(spec, raw, look, units.get(spec.header))
