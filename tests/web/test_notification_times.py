@@ -39,6 +39,17 @@ def test_the_inbox_shows_the_time_the_notice_was_raised_not_the_runs_date(cast: 
     assert "15 Jul 2023 09:30" in page and "Raised at" in page and "2023年" not in page
 
 
+def test_the_bells_drop_down_lists_the_newest_notices_with_the_same_time(cast: Any, raised: None,
+                                                                         django_assert_max_num_queries: Any) -> None:
+    client = cast.client("reporter")
+    client.get("/notifications/bell")
+    with django_assert_max_num_queries(5):  # session, user, the notices, the unread count
+        bell = client.get("/notifications/bell").content.decode()
+    assert "1.1 春季开工" in bell and "2023年7月15日 09:30" in bell and 'href="/notifications/"' in bell
+    bell = english(cast.client("reporter")).get("/notifications/bell", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "15 Jul 2023 09:30" in bell and "See all notices" in bell
+
+
 def test_the_send_log_shows_the_send_time_in_chinese_and_in_english(cast: Any, raised: None) -> None:
     log = f"/plans/{cast.plan.code}/notifications/log"
     assert "2023年7月15日 09:30" in cast.client("coordinator").get(log).content.decode()
