@@ -279,6 +279,9 @@ LEDGER_BACKGROUND_BYTES = env_int("SHIGONGTU_BACKGROUND_IMPORT_KB", 512) * 1024
 # A running job whose worker has not reported for this long (its worker died or was stopped) is
 # marked failed wherever jobs are read, so that its page does not say 进行中 forever.
 JOBS_STALE_SECONDS = env_int("SHIGONGTU_JOBS_STALE_SECONDS", 900)
+# A job still queued after this long: its page says the background worker may not be running
+# (`shigongtu db_worker`, or `shigongtu serve` which starts one).
+JOBS_QUEUED_WARN_SECONDS = env_int("SHIGONGTU_JOBS_QUEUED_WARN_SECONDS", 300)
 JOBS_PROGRESS_DIR = env_str("SHIGONGTU_JOBS_DIR") or str(
     Path(tempfile.gettempdir()) / ("shigongtu-jobs-" + hashlib.sha256(DATABASE_URL.encode()).hexdigest()[:12]))
 # Background tasks: queued in the database and run by `shigongtu db_worker` (one more process,

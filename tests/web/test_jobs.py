@@ -114,3 +114,36 @@ def test_a_job_whose_worker_died_shows_as_failed_not_running_forever(cast, setti
                                          started_at=timezone.now() - timedelta(minutes=5))
     html = cast.client("coordinator").get(_url(job, "progress"), HTTP_HX_REQUEST="true").content.decode()
     assert "处理进程可能已停止" in html and "hx-trigger" not in html
+
+
+def _queued_for(job, seconds):
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(seconds=seconds))
+
+
+def test_a_job_queued_longer_than_the_setting_says_the_worker_may_not_be_running(cast, settings):
+    settings.JOBS_QUEUED_WARN_SECONDS = 300
+    job = _job(cast)
+    _queued_for(job, 301)
+    html = _progress_div(cast.client("coordinator").get(_url(job)).content.decode())
+    assert "后台处理进程可能没有运行" in html and "shigongtu db_worker" in html and "shigongtu serve" in html
+    assert 'hx-trigger="every 1s"' in html  # it keeps polling: once a worker starts, the page moves on
+
+
+def test_the_worker_hint_reads_in_english(cast, settings):
+    job = _job(cast)
+    _queued_for(job, settings.JOBS_QUEUED_WARN_SECONDS + 1)
+    client = cast.client("coordinator")
+    client.cookies["django_language"] = "en"
+    html = client.get(_url(job, "progress"), HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "the background worker may not be running" in html and "shigongtu db_worker" in html
+    assert "后台" not in html
+
+
+def test_a_job_queued_a_moment_ago_or_running_shows_no_worker_hint(cast, settings):
+    settings.JOBS_QUEUED_WARN_SECONDS = 300
+    fresh, running = _job(cast), _job(cast)
+    _queued_for(fresh, 299)
+    _queued_for(running, 3600)
+    _running(running, 1, 10)
+    for job in (fresh, running):
+        assert "后台处理进程可能没有运行" not in cast.client("coordinator").get(_url(job)).content.decode()

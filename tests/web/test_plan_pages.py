@@ -251,7 +251,7 @@ def test_the_review_queue_keeps_its_queries_whatever_its_length(cast, django_ass
     for node_code in ("1.1", "1.2", "2.1"):
         services.file_report(cast.node(node_code), "2023-06", {"progress": Decimal(40)})
     client = cast.client("coordinator")
-    with django_assert_max_num_queries(14):  # + the unit and front filters' choices
+    with django_assert_max_num_queries(15):  # + the unit and front filters' choices, + the investment reports' count
         body = client.get("/plans/JY-T/review/").content.decode()
     assert body.count('class="review-row') == 33
 

@@ -228,6 +228,18 @@ def format_date_zh(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def format_datetime(moment: datetime, english: bool = False) -> str:
+    """A moment as the pages and the API show it: ``2023年6月10日 09:30`` or ``10 Jun 2023 09:30``
+    (the caller passes the moment in local time)."""
+    clock = f"{moment.hour:02d}:{moment.minute:02d}"
+    if english:
+        return f"{moment.day} {MONTHS_EN[moment.month - 1]} {moment.year} {clock}"
+    return f"{format_date_zh(moment.date())} {clock}"
+
+
 def month_span_zh(first: Period, last: Period) -> str:
     """Name a run of months as bulletins do: ``2023年3月``, ``2023年1—3月``,
     ``2022年11月—2023年2月`` (一字线 between, as the statistics bureau writes 1—2月)."""

@@ -27,7 +27,7 @@ Evaluator = Callable[[sources.Sources, NotificationRule], list[Event]]
 EVALUATORS: dict[str, Evaluator] = {
     K.REPORT_DUE: sources.report_due,
     K.REPORT_OVERDUE: sources.report_overdue,
-    K.REPORT_RETURNED: sources.report_returned,
+    K.REPORT_RETURNED: sources.reports_returned,
     K.NODE_RED: sources.node_red,
     K.PROJECT_RED: sources.project_red,
     K.SUPERVISION_DUE: sources_more.supervision_due,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone, translation
 
+from shigongtu.lib.periods import format_datetime
 from shigongtu.notifications.models import Delivery, Notice, NotificationRule
 from shigongtu.notifications.rules import kinds as K
 from shigongtu.plans.models import Plan
@@ -39,20 +42,30 @@ def rules(plan: Plan) -> QuerySet[NotificationRule]:
     return NotificationRule.objects.filter(plan=plan).select_related("unit").order_by("id")
 
 
+def when(moment: dt.datetime | None) -> str:
+    """A notice's time as every face shows it, in local time and the active language (2023年6月10日
+    09:30 / 10 Jun 2023 09:30); empty when there is none (not sent yet, unread)."""
+    if moment is None:
+        return ""
+    return format_datetime(timezone.localtime(moment), (translation.get_language() or "").startswith("en"))
+
+
 def delivery_dict(d: Delivery) -> dict[str, Any]:
     """A send-log row as the API and the command print it."""
     n = d.notice
     return {"id": d.pk, "notice": n.pk, "rule": n.rule_id, "kind": n.kind, "object_type": n.object_type,
             "object": n.object_id, "title": n.title, "recipient": n.recipient.get_username(), "channel": d.channel,
             "target": d.target, "status": d.status, "attempts": d.attempts,
-            "sent_at": d.sent_at.isoformat() if d.sent_at else None, "error": d.error,
+            "created_at": n.created_at.isoformat(), "created_at_text": when(n.created_at),
+            "sent_at": d.sent_at.isoformat() if d.sent_at else None, "sent_at_text": when(d.sent_at), "error": d.error,
             "read_at": n.read_at.isoformat() if n.read_at else None, "escalated": n.escalated}
 
 
 def notice_dict(n: Notice) -> dict[str, Any]:
     return {"id": n.pk, "plan": n.plan.code, "kind": n.kind, "title": n.title, "title_en": n.title_en,
             "body": n.body, "link": n.link, "escalated": n.escalated, "as_of": n.as_of.isoformat(),
-            "created_at": n.created_at.isoformat(), "read_at": n.read_at.isoformat() if n.read_at else None}
+            "created_at": n.created_at.isoformat(), "created_at_text": when(n.created_at),
+            "read_at": n.read_at.isoformat() if n.read_at else None}
 
 
 def rule_dict(r: NotificationRule) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from shigongtu.plans.models import Node, Plan, Report
 from shigongtu.plans.rules.lights import RED
 from shigongtu.plans.rules.warnings import LAG, MISSING_REPORT, OVERDUE, missing_reports
 from shigongtu.plans.selectors import compute_warnings, get_rollup, month_of, reported_periods
-from shigongtu.projects.models import Project
+from shigongtu.projects.models import InvestmentReport, Project
 from shigongtu.projects.selectors.warnings import ProjectWarning, lights_by_project, project_warnings, ytd_through
 
 PLACEHOLDER = "__object__"
@@ -161,6 +161,34 @@ def report_returned(src: Sources, rule: Any) -> list[Event]:
                                   f"the {p.label_en} report was returned: {reason}",
                                   users=(by,) if by else (), body=reason, body_en=reason))
     return out
+
+
+def investment_returned(src: Sources, rule: Any) -> list[Event]:
+    """Returned monthly investment reports (月度投资) not yet filed again: to the clerk who filed
+    each and to the rule's roles on the project's lead unit, once per return (a return bumps the
+    report's version, so a report returned again after a correction is a new notice)."""
+    rows = list(InvestmentReport.objects.filter(plan=src.plan, status=InvestmentReport.Status.RETURNED)
+                .values_list("pk", "version", "period", "return_reason", "submitted_by_id",
+                             "project__code", "project__name"))
+    info = src.projects({row[5] for row in rows})
+    out = []
+    for pk, version, period, reason, by, code, name in rows:
+        if code not in info:
+            continue
+        p = Period.parse(period)
+        path, unit = info[code]
+        out.append(Event(K.REPORT_RETURNED, "investment", f"{code}/{period}", f"i{pk}v{version}",
+                         f"{code} {name}：{p.label_zh}投资月报被退回：{reason}",
+                         f"{code} {name}: the {p.label_en} investment report was returned: {reason}",
+                         body=reason, body_en=reason, unit_path=path, unit_name=unit,
+                         page=("projects_web:detail", code), users=(by,) if by else ()))
+    return out
+
+
+def reports_returned(src: Sources, rule: Any) -> list[Event]:
+    """The rule 「月报被退回」 speaks of both monthly reports: a task's progress report and a
+    project's investment report."""
+    return report_returned(src, rule) + investment_returned(src, rule)
 
 
 def node_red(src: Sources, rule: Any) -> list[Event]:

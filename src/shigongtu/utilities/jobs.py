@@ -111,6 +111,12 @@ class Progress:
             return 100
         return min(100, int(100 * self.done / self.total)) if self.total else None
 
+    @property
+    def waiting_long(self) -> bool:
+        """Still queued after ``JOBS_QUEUED_WARN_SECONDS``: no worker has picked it up (none may be running)."""
+        return (self.job.status == Job.Status.QUEUED
+                and time.time() - self.job.created_at.timestamp() > settings.JOBS_QUEUED_WARN_SECONDS)
+
 
 def _last_beat(job: Job, live: dict[str, Any] | None) -> float:
     """When the job's worker last showed it was alive: its last progress report, else its start."""

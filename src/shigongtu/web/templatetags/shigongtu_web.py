@@ -45,3 +45,11 @@ def pct(fraction: Any) -> str:
     if fraction is None or fraction == "":
         return "—"
     return f"{Decimal(str(fraction)) * 100:.1f}"
+
+
+@register.filter
+def when(moment: Any) -> str:
+    """A moment in local time as the notices show it: 2023年6月10日 09:30 / 10 Jun 2023 09:30; a dash for none."""
+    from shigongtu.notifications.selectors import when as shown
+
+    return shown(moment) or "—"

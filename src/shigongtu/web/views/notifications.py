@@ -46,13 +46,22 @@ def status_label(status: str) -> str:
     return (K.STATUS_LABELS_EN if _english() else K.STATUS_LABELS).get(status, status)
 
 
+BELL_LATEST = 5  # notices in the bell's drop-down
+
+
 # -- the bell and the inbox ------------------------------------------------------------------
 
 @login_required
 @require_GET
 def bell(request: HttpRequest) -> HttpResponse:
-    """The header's bell with the unread count (one query), swapped in by HTMX."""
-    return render(request, "web/notifications/_bell.html", {"unread": selectors.unread_count(request.user)})
+    """The header's bell with the unread count and, in its drop-down, the newest notices with the
+    time each was raised (two queries), swapped in by HTMX."""
+    english = _english()
+    latest: list[Any] = list(selectors.inbox(request.user)[:BELL_LATEST])
+    for n in latest:
+        n.shown_title = (n.title_en or n.title) if english else n.title
+    return render(request, "web/notifications/_bell.html",
+                  {"unread": selectors.unread_count(request.user), "latest": latest})
 
 
 @login_required

@@ -416,7 +416,8 @@ def report_form(request: HttpRequest, code: str, project: str) -> HttpResponse:
 @login_required
 @require_POST
 def review(request: HttpRequest, code: str, report_id: int) -> HttpResponse:
-    """Pass a report to the next step (责任单位审核 / 调度办审核) or return it with a reason."""
+    """Pass a report to the next step (责任单位审核 / 调度办审核) or return it with a reason; from the
+    review queue (``from=queue``) back to the queue, else to the project's reports."""
     plan = plan_for(request, code)
     report = scoped(InvestmentReport.objects.select_related("project"), request.user, REPORT, pk=report_id,
                         plan=plan)
@@ -429,6 +430,8 @@ def review(request: HttpRequest, code: str, report_id: int) -> HttpResponse:
         messages.error(request, outcome.error)
     else:
         messages.success(request, _("已审核通过。") if approve else _("已退回。"))
+    if request.POST.get("from") == "queue":  # reviewed from the review queue: back to it
+        return redirect(reverse("web:review", args=[plan.code]) + "#investment-reviews")
     return redirect(project_url(plan, report.project) + "#reports")
 
 

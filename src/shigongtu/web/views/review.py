@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,12 +16,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from shigongtu.evidence.selectors import tallies
 from shigongtu.lib.errors import Conflict, InputRejected
 from shigongtu.orgs.access import MANAGE
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans.models import Node, Plan, Report
 from shigongtu.plans.reviews import review_many
 from shigongtu.plans.selectors import default_as_of, get_rollup
+from shigongtu.projects.models import InvestmentReport, Project
+from shigongtu.projects.selectors.reviews import investment_awaiting
 from shigongtu.web import rows
 from shigongtu.web.views.common import node_prefix, plan_for, plan_nav, today
 
@@ -71,23 +74,47 @@ def waiting(plan: Plan, flt: QueueFilter) -> QuerySet[Report]:
     return reports
 
 
+def investment_page(request: HttpRequest, plan: Plan, flt: QueueFilter, querystring: str) -> dict[str, Any]:
+    """The investment reports awaiting review (月度投资), 50 a page (``?ipage=``), each with its photo
+    evidence tallied (现场有效 / 照片时间/位置与项目不符 / 未核验) in one grouped query."""
+    unit_path = ""
+    if flt.unit.isdigit():
+        unit_path = OrgUnit.objects.filter(pk=int(flt.unit)).values_list("path", flat=True).first() or "/none/"
+    found = investment_awaiting(plan, request.user, unit_path)
+    page = Paginator(found, REVIEWS_PER_PAGE).get_page(request.GET.get("ipage"))
+    reports: list[InvestmentReport] = list(page.object_list)
+    evidence = tallies("investment", [r.pk for r in reports])
+    for r in reports:
+        r.evidence, r.evidence_kind = evidence.get(r.pk), "investment"  # type: ignore[attr-defined]
+    node_page = request.GET.get("page", "")
+    return {"investments": reports, "ipage": page,
+            "iquerystring": "&".join(x for x in (querystring, f"page={node_page}" if node_page.isdigit() else "") if x)}
+
+
 @login_required
 @require_GET
 def review_queue(request: HttpRequest, code: str) -> HttpResponse:
     """Submitted reports waiting for a coordinator (审核), each beside last month's figure, approved or
-    returned one by one or ticked and reviewed together."""
+    returned one by one or ticked and reviewed together; below them, the investment reports waiting
+    for a review step, with their photo evidence, approved or returned one by one."""
     plan = plan_for(request, code, MANAGE)
     flt = QueueFilter.from_query(request.GET)
     reports = (waiting(plan, flt).select_related("node", "node__lead_unit", "submitted_by")
                .prefetch_related("values__indicator").order_by("period", "node__sort_key", "submitted_seq"))
     page = Paginator(reports, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
-    units = OrgUnit.objects.filter(pk__in=Node.objects.filter(plan=plan).values("lead_unit_id")).order_by("path")
+    led = Q(pk__in=Node.objects.filter(plan=plan).values("lead_unit_id")) | Q(
+        pk__in=Project.objects.filter(plan=plan).values("lead_unit_id"))
+    units = OrgUnit.objects.filter(led).order_by("path")
     fronts = Node.objects.filter(plan=plan, parent__isnull=True).order_by("sort_key").values_list("code", "title")
+    querystring = flt.querystring()
+    ipage = request.GET.get("ipage", "")
     return render(request, "web/plans/review.html", {
         **plan_nav(request, plan, "review"),
         "page": page, "items": review_rows(list(page.object_list)), "node_prefix": node_prefix(plan),
-        "flt": flt, "units": units, "fronts": fronts, "querystring": flt.querystring(),
+        "flt": flt, "units": units, "fronts": fronts, "querystring": querystring,
+        "pquerystring": "&".join(x for x in (querystring, f"ipage={ipage}" if ipage.isdigit() else "") if x),
         "light_choices": [(k, rows.LIGHT_LABELS[k]) for k in LIGHTS],
+        **investment_page(request, plan, flt, querystring),
     })
 
 
