@@ -232,6 +232,11 @@ LOGOUT_REDIRECT_URL = "web:login"
 # Content-Security-Policy (utilities/csp.py).
 HTTPS = PRODUCTION and env_bool("SHIGONGTU_HTTPS", True)
 SESSION_COOKIE_HTTPONLY = True
+# With Redis (shared by every app server) a request reads its session from the cache, not the
+# database (written through to both; a sign-out deletes both). Without it the database alone: a
+# per-process memory cache would keep a signed-out session alive in the other processes.
+SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db" if env_str("SHIGONGTU_REDIS_URL")
+                  else "django.contrib.sessions.backends.db")
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -162,3 +162,21 @@ def test_deleting_a_node_with_reports_is_refused(cast):
     services.file_report(cast.node("1.1"), "2023-03", {"progress": 20})
     response = cast.client("coordinator").delete("/api/v1/plans/JY-T/nodes/1.1")
     assert response.status_code == 422
+
+
+def test_creating_a_node_takes_a_pinned_number_of_queries(cast, django_assert_max_num_queries):
+    client = cast.client("coordinator")
+    # session, user, grants, plan; the plan locked and re-checked; the node and its parent;
+    # the insert; the history (head, entry, head); the revision (UPDATE … RETURNING), its journal;
+    # in a test the transaction is a savepoint and its release (13 statements when served)
+    with django_assert_max_num_queries(14):
+        response = client.post("/api/v1/plans/JY-T/nodes", json.dumps({"code": "1.3", "title": "新任务"}),
+                               content_type="application/json")
+    assert response.status_code == 201 and response.json()["code"] == "1.3"
+
+
+def test_creating_a_node_whose_code_is_taken_is_a_422_naming_the_code(cast):
+    response = cast.client("coordinator").post("/api/v1/plans/JY-T/nodes", json.dumps({"code": "1.1", "title": "重复"}),
+                                               content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == "code"

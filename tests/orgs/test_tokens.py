@@ -76,3 +76,15 @@ def test_a_token_name_with_control_characters_is_refused(cast):
     response = cast.client("reporter").post("/account/tokens/", {"name": "a\x00b"})
     assert response.status_code == 422
     assert not ApiToken.objects.filter(user=cast.reporter).exists()
+
+
+def test_a_tokens_last_use_is_written_at_most_once_a_minute(cast, client):
+    with time_machine.travel(ISSUED, tick=False):
+        token = issue_token(cast.viewer)
+        _plans(client, token)
+    with time_machine.travel(ISSUED + dt.timedelta(seconds=30), tick=False):
+        _plans(client, token)
+        assert ApiToken.objects.get().last_used_at == ISSUED
+    with time_machine.travel(ISSUED + dt.timedelta(minutes=1), tick=False):
+        _plans(client, token)
+        assert ApiToken.objects.get().last_used_at == ISSUED + dt.timedelta(minutes=1)

@@ -57,3 +57,13 @@ def test_a_memo_keeps_its_value_until_a_change_it_depends_on(cast: Any) -> None:
     services.bump_revision(cast.plan, projects=True)
     now = rev(cast)
     assert memo.get(cast.plan) == now and len(builds) == 2     # a project change: rebuilt
+
+
+def test_a_bump_numbers_the_revision_and_its_journal_entry_alike(cast: Any) -> None:
+    before = rev(cast)
+    services.bump_revision(cast.plan, node_id=cast.node("1.2").pk)
+    services.bump_revision(cast.plan)
+    held = cast.plan.revision  # the number the statement returned, not read again
+    assert held == rev(cast) == before + 2
+    journal = list(RollupDelta.objects.filter(plan=cast.plan, revision__gt=before).values_list("revision", flat=True))
+    assert sorted(journal) == [before + 1, before + 2]

@@ -301,9 +301,7 @@ def create_node(request: HttpRequest, code: str, payload: NodeIn) -> Any:
     plan = _plan(request, code, MANAGE)
     if not payload.code:
         raise InputRejected("缺少编号", field="code")
-    if Node.objects.filter(plan=plan, code=payload.code).exists():
-        raise InputRejected(f"编号 {payload.code} 已存在", field="code", value=payload.code)
-    node, _ = services.save_node(plan, payload.code, _node_data(plan, payload), user=request.user)
+    node, _ = services.save_node(plan, payload.code, _node_data(plan, payload), user=request.user, create_only=True)
     return 201, node
 
 

@@ -14,7 +14,7 @@ from shigongtu.audit import chain
 from shigongtu.audit.keys import audit_key
 from shigongtu.audit.models import AuditEntry, ChainHead
 from shigongtu.audit.verify import HEAD_REBUILT, verify_history
-from shigongtu.utilities.bulk import JSONText, insert_rows
+from shigongtu.utilities.bulk import JSONText, insert_few_then, insert_rows
 
 _SCALARS = (str, int, float, bool, type(None))
 
@@ -56,6 +56,7 @@ def created(new: Mapping[str, Any], *, plain: bool = True) -> dict[str, list[Any
             if value is not None and (type(value) is not str or value)}
 
 
+FEW = 20  # up to this many entries go in with the head's update (one statement on PostgreSQL)
 AUDIT_COLUMNS = ("seq", "at", "actor", "action", "object_type", "object_id", "object_label", "plan_code", "changes",
                  "prev_hash", "hash")
 
@@ -73,7 +74,7 @@ def _locked_head() -> tuple[ChainHead, bool]:
     return head, made and last is not None
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside a writer's transaction, no savepoint: a failure rolls it all back
 def record_many(items: Iterable[dict[str, Any]], actor: str) -> int:
     """Append entries in order; each item has action, object_type, object_id, label, plan_code, changes.
 
@@ -106,6 +107,10 @@ def record_many(items: Iterable[dict[str, Any]], actor: str) -> int:
         rows.append((seq, now, actor, item["action"], item["object_type"], object_id, label, plan_code,
                      JSONText(changes), prev, digest))
         prev = digest
+    if len(rows) <= FEW:  # a writer's entry or two: the entries and the head in one statement (PostgreSQL)
+        insert_few_then(AuditEntry, AUDIT_COLUMNS, rows,
+                        'UPDATE "audit_chainhead" SET last_seq = %s, last_hash = %s WHERE id = 1', [seq, prev])
+        return len(rows)
     insert_rows(AuditEntry, AUDIT_COLUMNS, rows)
     ChainHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
     return len(rows)

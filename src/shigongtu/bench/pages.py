@@ -53,12 +53,13 @@ def branching(nodes: int, shape: str) -> tuple[int, ...]:
     return (10, 10, 10, max(2, round(nodes / 1000)))
 
 
-def measure(client: Client, url: str, repeat: int, method: str = "get", body: Any = None) -> dict[str, Any]:
+def measure(client: Client, url: str, repeat: int, method: str = "get", body: Any = None,
+            headers: dict[str, str] | None = None) -> dict[str, Any]:
     """Warm once, count the queries of one request, then time ``repeat`` requests (wall and CPU)."""
     def call(i: int) -> Any:
         if method == "post":
-            return client.post(url, json.dumps(body(i)), content_type="application/json")
-        return client.get(url)
+            return client.post(url, json.dumps(body(i)), content_type="application/json", headers=headers)
+        return client.get(url, headers=headers)
 
     first = call(0)
     assert first.status_code in (200, 201), (url, first.status_code, first.content[:300])

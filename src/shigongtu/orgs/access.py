@@ -126,6 +126,18 @@ class Scope:
     def can_manage_unit(self, unit_path: str) -> bool:
         return self.superuser or any(g.role in MANAGING_ROLES and unit_path.startswith(g.path) for g in self.grants)
 
+    def allows_plan(self, unit_id: int, unit_path: str, action: str) -> bool:
+        """:meth:`plan_q` decided for one plan whose unit is known (no query): the same rule."""
+        if action not in ACTIONS:
+            raise ValueError(f"unknown action {action!r}")
+        if self.superuser:
+            return True
+        if not self.authenticated:
+            return False
+        if action == MANAGE:
+            return self.can_manage_unit(unit_path)
+        return any(unit_path.startswith(g.path) or unit_id in g.ancestor_ids for g in self.grants)
+
 
 def scope_of(user: Any) -> Scope:
     return Scope.of(user)
@@ -151,7 +163,7 @@ def scoped(source: type[M] | QuerySet[M], user: Any, action: str, **lookup: Any)
     obj = _visible(source, user, VIEW).filter(**lookup).first()
     if obj is None:
         raise Http404
-    if action != VIEW and not _visible(source, user, action).filter(pk=obj.pk).exists():
+    if action != VIEW and not _allowed(obj, user, action):
         raise NotAllowed(f"no {action} right on {_label(obj)}")
     return obj
 
@@ -165,6 +177,38 @@ def require(user: Any, obj: Model, action: str) -> None:
         return
     if not _visible(type(obj), user, action).filter(pk=obj.pk).exists():
         raise NotAllowed(f"no {action} right on {_label(obj)}")
+
+
+def locked(model: type[M], user: Any, action: str, pk: Any, related: tuple[str, ...] = ()) -> M:
+    """Inside a transaction: the row ``pk`` of ``model``, locked (``SELECT … FOR UPDATE`` of that row
+    alone; ``related`` rows read along, unlocked), re-checked in the same statement that ``user`` may
+    do ``action`` on it — :func:`require` and the lock in one query. ``NotAllowed`` if not;
+    ``user`` None is a system job (full rights)."""
+    rows: Any = model._default_manager.select_for_update(of=("self",)).select_related(*related)
+    if user is None:
+        return rows.get(pk=pk)
+    obj = rows.for_user(user, action).filter(pk=pk).first()
+    if obj is None:
+        raise NotAllowed(f"no {action} right on {model._meta.model_name} {pk}")
+    return obj
+
+
+def _allowed(obj: Model, user: Any, action: str) -> bool:
+    """May ``user`` do ``action`` on ``obj`` just read by :func:`scoped`: for a plan read with its unit
+    (``select_related``) decided from the same row and the user's grants (read once per request) by
+    :meth:`Scope.allows_plan`, else asked of the database through the model's ``for_user``."""
+    unit = _loaded_unit(obj)
+    if unit is not None:
+        return Scope.of(user).allows_plan(unit.pk, unit.path, action)
+    return _visible(type(obj), user, action).filter(pk=obj.pk).exists()
+
+
+def _loaded_unit(obj: Model) -> Any:
+    """The loaded unit of a model whose ``for_user`` is :meth:`Scope.plan_q` on its ``unit``
+    (it says so with ``scope_by_plan_unit = True``: the plan), else None."""
+    if getattr(type(obj), "scope_by_plan_unit", False) and "unit" in obj._state.fields_cache:
+        return obj.unit  # type: ignore[attr-defined]
+    return None
 
 
 def _label(obj: Model) -> str:

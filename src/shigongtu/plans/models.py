@@ -28,6 +28,9 @@ class PlanQuerySet(models.QuerySet["Plan"]):
 class Plan(models.Model):
     """A year's blueprint for one org unit (总施工图 when it is the zone's master plan)."""
 
+    # Its for_user is Scope.plan_q on ``unit``: orgs.access decides a loaded plan without a query.
+    scope_by_plan_unit = True
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("起草")
         PUBLISHED = "published", _("已印发")

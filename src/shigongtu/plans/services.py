@@ -12,13 +12,13 @@ from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
-from django.db.models import F, Max
+from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from shigongtu.audit import services as audit
 from shigongtu.lib.errors import Conflict, FieldError, InputRejected, NotAllowed, ValueProblem
-from shigongtu.orgs.access import MANAGE, REPORT, Scope, require
+from shigongtu.orgs.access import MANAGE, REPORT, Scope, locked, require
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans import fields
 from shigongtu.plans.models import Indicator, Node, Plan, Report, ReportValue, RollupDelta, StatisticValue
@@ -35,13 +35,34 @@ def actor_name(user: Any) -> str:
 def bump_revision(plan: Plan, node_id: int | None = None, *, projects: bool | Collection[int] = False) -> None:
     """Mark the plan changed and journal what changed, so the read model refreshes only what it
     touches: ``node_id`` — that leaf's reports; ``projects`` — only the project library's data
-    (True: any project; ids: those projects); neither — anything (a full rebuild)."""
-    Plan.objects.filter(pk=plan.pk).update(revision=F("revision") + 1)
-    plan.refresh_from_db(fields=["revision"])
+    (True: any project; ids: those projects); neither — anything (a full rebuild).
+
+    The revision is added to and read back in one statement (``UPDATE … RETURNING``; the row stays
+    locked to the end of the transaction, so concurrent writers get consecutive numbers); on
+    PostgreSQL the journal entry goes in the same statement too."""
     ids = set(projects) if not isinstance(projects, bool) else set()
-    RollupDelta.objects.create(plan=plan, revision=plan.revision, node_id=node_id,
-                               projects=node_id is None and bool(projects or ids),
-                               project_id=next(iter(ids)) if node_id is None and len(ids) == 1 else None)
+    whole_library = node_id is None and bool(projects or ids)
+    one_project = next(iter(ids)) if node_id is None and len(ids) == 1 else None
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                'WITH bumped AS (UPDATE "plans_plan" SET revision = revision + 1 WHERE id = %s RETURNING revision) '
+                'INSERT INTO "plans_rollupdelta" (plan_id, revision, node_id, projects, project_id) '
+                "SELECT %s::bigint, revision, %s::bigint, %s::boolean, %s::bigint FROM bumped RETURNING revision",
+                [plan.pk, plan.pk, node_id, whole_library, one_project])
+            plan.revision = _returned(cursor, plan.pk)
+            return
+        cursor.execute('UPDATE "plans_plan" SET revision = revision + 1 WHERE id = %s RETURNING revision', [plan.pk])
+        plan.revision = _returned(cursor, plan.pk)
+    RollupDelta.objects.create(plan=plan, revision=plan.revision, node_id=node_id, projects=whole_library,
+                               project_id=one_project)
+
+
+def _returned(cursor: Any, plan_id: int) -> int:
+    row = cursor.fetchone()
+    if row is None:
+        raise Plan.DoesNotExist(f"plan {plan_id}")
+    return int(row[0])
 
 
 def ensure_open(plan: Plan) -> Plan:
@@ -104,31 +125,41 @@ def _date_order(start: dt.date | None, due: dt.date | None) -> list[FieldError]:
     return []
 
 
+def _node_and_parent(plan: Plan, code: str, create_only: bool,
+                     expected_version: int | None) -> tuple[Node | None, Node | None]:
+    """The node ``code`` (None: new) and its parent, in one query; refuses a taken code on a create,
+    a stale version on an edit and a missing parent."""
+    parent_code = code.rsplit(".", 1)[0] if "." in code else None
+    found = {n.code: n for n in Node.objects.filter(plan=plan, code__in=[code, parent_code or code])}
+    node = found.get(code)
+    if node is not None and create_only:
+        raise InputRejected(f"编号 {code} 已存在", field="code", value=code)
+    if node is not None and expected_version is not None and node.version != expected_version:
+        raise Conflict(f"任务 {code} ", node.version)
+    parent = found.get(parent_code) if parent_code is not None else None
+    if parent_code is not None and parent is None:
+        raise InputRejected(f"上级编号 {parent_code} 不存在", field="code", value=code)
+    return node, parent
+
+
 @transaction.atomic
 def save_node(plan: Plan, code: str, data: dict[str, Any], user: Any = None,
-              expected_version: int | None = None) -> tuple[Node, bool]:
+              expected_version: int | None = None, *, create_only: bool = False) -> tuple[Node, bool]:
     """Create or update the node ``code`` of ``plan``; returns (node, created).
 
     ``data`` may hold title, lead_unit (an OrgUnit or None), leader, start, due, weight,
     cancelled, notes, progress_source (进度来源: reports, indicator — only on a node that has an
-    indicator — or projects). A stale ``expected_version`` raises Conflict.
+    indicator — or projects). A stale ``expected_version`` raises Conflict; ``create_only``
+    refuses a code that exists (the API's create).
     """
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    require(user, plan, MANAGE)
+    plan = locked(Plan, user, MANAGE, plan.pk)
     ensure_open(plan)
     try:
         code = fields.read_code(code)
     except ValueProblem as exc:
         raise InputRejected(fields.problem("code", str(code).strip(), exc)) from None
-    node = Node.objects.filter(plan=plan, code=code).first()
+    node, parent = _node_and_parent(plan, code, create_only, expected_version)
     created = node is None
-    if node is not None and expected_version is not None and node.version != expected_version:
-        raise Conflict(f"任务 {code} ", node.version)
-    parent = None
-    if "." in code:
-        parent = Node.objects.filter(plan=plan, code=code.rsplit(".", 1)[0]).first()
-        if parent is None:
-            raise InputRejected(f"上级编号 {code.rsplit('.', 1)[0]} 不存在", field="code", value=code)
     if created and "title" not in data:
         data = {**data, "title": ""}  # a new node needs its title
     clean, problems = fields.clean(fields.NODE_FIELDS, data)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from shigongtu.audit import services as audit
 from shigongtu.lib.errors import Conflict, FieldError, InputRejected, NotAllowed
 from shigongtu.lib.periods import parse_date
-from shigongtu.orgs.access import MANAGE, REPORT, Scope
+from shigongtu.orgs.access import MANAGE, REPORT, Scope, locked
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans.models import Plan
 from shigongtu.plans.services import actor_name, bump_revision, ensure_unit
@@ -48,16 +48,12 @@ def derive(item: SupervisionItem) -> None:
     item.feedback_due = feedback_due(item.report_cycle, item.last_feedback_on) if started else None
 
 
-def _open_plan(plan: Plan) -> Plan:
-    plan = Plan.objects.select_for_update().select_related("unit").get(pk=plan.pk)
+def _open_plan(plan: Plan, user: Any) -> Plan:
+    """The plan (with its unit) locked, the user's manage right re-checked in the same query."""
+    plan = locked(Plan, user, MANAGE, plan.pk, ("unit",))
     if plan.is_closed:
         raise InputRejected(f"施工图 {plan.code} 已关闭，不能修改", field="plan", value=plan.code)
     return plan
-
-
-def _require_plan(user: Any, plan: Plan) -> None:
-    if user is not None and not Plan.objects.for_user(user, MANAGE).filter(pk=plan.pk).exists():
-        raise NotAllowed(f"no manage right on plan {plan.code}")
 
 
 def _lock(item: SupervisionItem, expected_version: int | None) -> SupervisionItem:
@@ -139,8 +135,7 @@ def save_item(plan: Plan, data: Mapping[str, Any], user: Any = None, item: Super
     InputRejected names every field at fault; nothing is written.
     """
     today = today or timezone.localdate()
-    plan = _open_plan(plan)
-    _require_plan(user, plan)
+    plan = _open_plan(plan, user)
     if item is not None:
         item = _lock(item, expected_version)
         if item.plan_id != plan.pk:

@@ -106,6 +106,28 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
     return _execute(sql, columns, rows, batch)
 
 
+def insert_few_then(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]],
+                    then_sql: str, then_params: Sequence[Any]) -> int:
+    """Insert a few ``rows`` (as :func:`insert_rows`) and run ``then_sql`` (an UPDATE) after them,
+    in the caller's transaction: on PostgreSQL one statement (``WITH … INSERT … VALUES … UPDATE``,
+    one round trip where COPY takes several), elsewhere the insert and then the update."""
+    if connection.vendor != "postgresql":
+        insert_rows(model, fields, rows)
+        with connection.cursor() as cursor:
+            cursor.execute(then_sql, list(then_params))
+        return len(rows)
+    columns = _fields(model, fields)
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(str(f.column)) for f in columns)
+    values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(rows))
+    params = [value for row in _converted(columns, rows) for value in row]
+    # Table and column names come from the model, quoted; values are always parameters.
+    sql = f"WITH added AS (INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES {values}) {then_sql}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *then_params])
+    return len(rows)
+
+
 def _copy(sql: str, columns: Sequence[models.Field[Any, Any]], rows: Iterable[Sequence[Any]]) -> int:
     """PostgreSQL's COPY: the rows stream to the server in one command, several times faster
     than any INSERT (the driver adapts each value as it would for a parameter)."""

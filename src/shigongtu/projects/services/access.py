@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from shigongtu.lib.errors import Conflict
-from shigongtu.orgs.access import require
+from shigongtu.orgs.access import locked, require
 from shigongtu.plans.models import Plan
 from shigongtu.plans.services import ensure_open
 from shigongtu.projects.models import Project
@@ -28,6 +28,12 @@ def lock(project: Project, expected_version: int | None = None) -> Project:
     if expected_version is not None and fresh.version != expected_version:
         raise Conflict(f"项目 {fresh.code} ", fresh.version)
     return fresh
+
+
+def lock_open_plan(plan: Plan, user: Any, action: str) -> Plan:
+    """The plan (with its unit) locked for this transaction, with ``user``'s ``action`` re-checked
+    in the same query; InputRejected when it is closed (已关闭) to changes."""
+    return ensure_open(locked(Plan, user, action, plan.pk, ("unit",)))
 
 
 def open_plan(plan: Plan) -> Plan:

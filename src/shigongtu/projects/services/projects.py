@@ -33,7 +33,7 @@ from shigongtu.projects.rules.stages import (
     read_stage,
     transition_problem,
 )
-from shigongtu.projects.services.access import lock, open_plan, require_plan, require_project
+from shigongtu.projects.services.access import lock, lock_open_plan, open_plan, require_project
 
 OBJECT = "project"
 ASSIGNED = (*MODEL_FIELDS, "lng", "lat", "crs")  # what a clean row sets on the model
@@ -129,8 +129,7 @@ def save_project(plan: Plan, data: Mapping[str, Any], user: Any = None, project:
     ``expected_version``.
     """
     today = today or timezone.localdate()
-    plan = open_plan(Plan.objects.select_for_update().get(pk=plan.pk))
-    require_plan(user, plan, MANAGE)
+    plan = lock_open_plan(plan, user, MANAGE)
     if project is not None:
         project = lock(project, expected_version)
         if project.plan_id != plan.pk:

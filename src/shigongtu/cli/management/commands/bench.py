@@ -19,6 +19,7 @@ from shigongtu.bench import (
     attraction,
     backup,
     bulletin,
+    create,
     enterprises,
     imports,
     notify,
@@ -46,6 +47,7 @@ BENCHES: dict[str, ModuleType] = {
     "supervision": supervision,
     "notify": notify,
     "pages": pages,
+    "create": create,
     "upload": upload,
     "scale": scale,
 }
