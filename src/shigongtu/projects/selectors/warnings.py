@@ -296,9 +296,10 @@ def bond_warnings(plan: Plan, as_of: dt.date, r: Rules | None = None,
     money: dict[str, dict[int, list[tuple[dt.date, Decimal]]]] = {}
     for kind, (model, _, _) in MOVEMENTS.items():
         money[kind] = defaultdict(list)
-        for bond_id, date, amount in model.objects.filter(bond__project__plan=plan).values_list(
-            "bond_id", "date", "amount"
-        ):
+        rows = model.objects.filter(bond__project__plan=plan)
+        if project_ids is not None or where is not None:  # only the money of the bonds asked about
+            rows = rows.filter(bond__in=bonds.values("pk"))
+        for bond_id, date, amount in rows.values_list("bond_id", "date", "amount"):
             money[kind][bond_id].append((date, amount))
     found = []
     for bond in bonds:
