@@ -107,7 +107,8 @@ class Tally:
     annual_seen: int = 0    # listed projects with an annual plan (a sum over none is None)
     stages: dict[str, list[Any]] = field(default_factory=dict)   # stage → [count, Σ total, counted totals]
     fronts: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
-    not_in_stats: set[int] = field(default_factory=set)
+    not_in_stats: list[tuple[dt.date, str, int]] = field(default_factory=list)  # (start, code, pk), sorted
+    not_in_stats_red: int = 0   # … of them started on or before the red cut
     located: list[tuple[Decimal, str, int]] = field(default_factory=list)  # (-total, code, pk), sorted
 
     @property
@@ -134,13 +135,17 @@ class Tally:
             if not self.fronts[front]:
                 del self.fronts[front]
         if self.window.not_in_stats(p):
-            (self.not_in_stats.add if sign > 0 else self.not_in_stats.discard)(p.pk)
+            self._sorted(self.not_in_stats, (p.actual_start, p.code, p.pk), sign)
+            self.not_in_stats_red += sign * int(p.actual_start is not None and p.actual_start <= self.window.red_cut)
         if p.lng is not None and p.lat is not None and p.stage not in CLOSED:
-            key = (-(p.total_investment or Decimal(0)), p.code, p.pk)
-            if sign > 0:
-                bisect.insort(self.located, key)
-            else:
-                del self.located[bisect.bisect_left(self.located, key)]
+            self._sorted(self.located, (-(p.total_investment or Decimal(0)), p.code, p.pk), sign)
+
+    @staticmethod
+    def _sorted(keys: list[Any], key: Any, sign: int) -> None:
+        if sign > 0:
+            bisect.insort(keys, key)
+        else:
+            del keys[bisect.bisect_left(keys, key)]
 
     def add(self, p: Row, fronts: frozenset[str]) -> None:
         self.rows[p.pk], self.fronts_of[p.pk] = p, fronts

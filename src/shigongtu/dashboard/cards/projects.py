@@ -9,7 +9,6 @@ org unit (None: the whole plan). Amounts are 万元 in the database and 亿元 h
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -164,17 +163,16 @@ def panel_tally(plan: Plan, as_of: dt.date, path: str | None, indicators: list[I
 def _not_in_stats(kept: project_tally.Tally, as_of: dt.date, r: Rules) -> dict[str, Any]:
     """开工未入库: started projects over the statistics threshold still outside the database after
     ``stats_yellow_months`` (the same rule as the project list's light filter), from the tally."""
-    red_cut = kept.window.red_cut
-    candidates = [kept.rows[pk] for pk in kept.not_in_stats]
-    red = sum(1 for p in candidates if p.actual_start is not None and p.actual_start <= red_cut)
     rows = []
-    for p in heapq.nsmallest(NOT_IN_STATS_SHOWN, candidates, key=lambda p: (p.actual_start, p.code)):
+    for _, _, pk in kept.not_in_stats[:NOT_IN_STATS_SHOWN]:
+        p = kept.rows[pk]
         start, total = p.actual_start, p.total_investment or Decimal(0)
         assert start is not None  # a candidate has started
         light = stats_light(start, total, False, as_of, r) or YELLOW
         rows.append(NotInStatsRow(p.code, p.name, p.lead_unit or "", start, float(total / YI), light,
                                   (as_of - start).days))
-    return {"not_in_stats": rows, "not_in_stats_red": red, "not_in_stats_yellow": len(candidates) - red}
+    red = kept.not_in_stats_red
+    return {"not_in_stats": rows, "not_in_stats_red": red, "not_in_stats_yellow": len(kept.not_in_stats) - red}
 
 
 def build(ctx: CardContext) -> dict[str, Any]:
