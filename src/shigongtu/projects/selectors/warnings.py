@@ -216,7 +216,9 @@ def project_warnings(plan: Plan, as_of: dt.date, project_ids: list[int] | None =
                              "annual_plan", "in_statistics", "statistics_date")
     rows = {p.pk: p for p in projects}
     narrowed = project_ids is not None or pk_range is not None
-    if ytd is None:
+    if ytd is None and project_ids is not None and pk_range is None:
+        ytd = ytd_through(plan, month, list(project_ids))  # by the projects' own index, no join
+    elif ytd is None:
         ytd = ytd_through(plan, month, where=related if narrowed else None)
     found: list[ProjectWarning] = []
     for p in rows.values():
