@@ -1,7 +1,8 @@
 """The incremental read model equals a fresh build after any sequence of writes.
 
-Random sequences of reports filed and reviewed, investment filed, projects changed and nodes
-added or moved are applied to the dashboard's plan; after each batch the figures the dashboard
+Random sequences of reports filed and reviewed, investment filed and reviewed, projects edited
+(stage, annual plan, starts, 总投资, coordinates, statistics, fronts), bonds and approvals
+recorded, and nodes added or moved are applied to the dashboard's plan; after each batch the figures the dashboard
 and the bulletin print — read through the read model, brought forward from the journal — are
 compared with the same figures built from scratch (every cache and memo forgotten)."""
 
@@ -22,14 +23,27 @@ from shigongtu.plans import services
 from shigongtu.plans.figures import latest_reported_period, review_waiting
 from shigongtu.plans.models import Node, Report
 from shigongtu.plans.selectors import clear_cache, month_figures, reporting_record
+from shigongtu.projects.models import InvestmentReport
 from shigongtu.projects.selectors import project_light_counts
-from shigongtu.projects.services.investment import submit_investment
+from shigongtu.projects.services.approvals import save_approval
+from shigongtu.projects.services.bonds import add_movement, save_bond
+from shigongtu.projects.services.investment import review_investment, submit_investment
 from shigongtu.projects.services.projects import change_stage, save_project
 from tests.dashboard.conftest import AS_OF
 
 TODAY = dt.date(2023, 7, 10)
 PERIODS = ("2023-04", "2023-05", "2023-06")
 STAGES = ("前期", "具备开工条件", "在建", "停缓建", "调出", "竣工")
+
+# what a project edit changes, each with four values: the tally's counts, sums, sets and the map
+EDITS: dict[str, tuple[Any, ...]] = {
+    "actual_start": (None, dt.date(2022, 11, 5), dt.date(2023, 4, 10), dt.date(2023, 6, 20)),
+    "planned_start": (None, dt.date(2023, 1, 15), dt.date(2023, 4, 1), dt.date(2023, 9, 1)),
+    "total_investment": (Decimal(300), Decimal(4999), Decimal(5000), Decimal(80000)),
+    "lng": (None, Decimal("125.40"), Decimal("125.45"), Decimal("126.10")),
+    "in_statistics": (False, True, False, True),
+    "nodes": ([], ["1.2"], ["2.1"], ["1.1", "2.1"]),
+}
 
 writes = st.one_of(
     st.tuples(st.just("report"), st.integers(0, 50), st.sampled_from(PERIODS), st.integers(0, 100)),
@@ -38,6 +52,11 @@ writes = st.one_of(
               st.integers(0, 2000)),
     st.tuples(st.just("stage"), st.sampled_from(("P-1", "P-2", "P-3")), st.sampled_from(STAGES)),
     st.tuples(st.just("annual"), st.sampled_from(("P-1", "P-2", "P-3")), st.integers(0, 9000)),
+    st.tuples(st.just("edit"), st.sampled_from(("P-1", "P-2", "P-3")), st.sampled_from(tuple(EDITS)),
+              st.integers(0, 3)),
+    st.tuples(st.just("inv_review"), st.booleans()),
+    st.tuples(st.just("bond"), st.sampled_from(("P-1", "P-2", "P-3")), st.integers(1, 5000)),
+    st.tuples(st.just("approval"), st.sampled_from(("P-1", "P-2", "P-3")), st.sampled_from(("已取得", "办理中"))),
     st.tuples(st.just("add_node"), st.sampled_from(("1", "1.2", "2", "2.1"))),
     st.tuples(st.just("move"), st.integers(0, 50), st.sampled_from(("1", "2"))),
 )
@@ -65,6 +84,24 @@ def apply(dash: Any, write: tuple[Any, ...]) -> None:
         elif kind == "annual":
             project = plan.projects.get(code=write[1])
             save_project(plan, {"annual_plan": Decimal(write[2])}, project=project, today=TODAY)
+        elif kind == "edit":
+            project = plan.projects.get(code=write[1])
+            value = EDITS[write[2]][write[3]]
+            data = {write[2]: value, **({"lat": Decimal("43.80")} if write[2] == "lng" and value else {})}
+            save_project(plan, data, project=project, today=TODAY)
+        elif kind == "inv_review":
+            waiting = InvestmentReport.objects.filter(plan=plan, status__in=(
+                InvestmentReport.Status.SUBMITTED, InvestmentReport.Status.UNIT_APPROVED))
+            report = waiting.order_by("-pk").first()
+            if report is not None:
+                review_investment(report, write[1], reason="" if write[1] else "请补充")
+        elif kind == "bond":
+            bond = save_bond(plan.projects.get(code=write[1]), {"requested_amount": str(write[2])}, today=TODAY)
+            add_movement(bond, "quota", {"amount": str(write[2]), "date": "2023-05-10"}, today=TODAY)
+        elif kind == "approval":
+            project = plan.projects.get(code=write[1])
+            item = project.approvals.filter(kind="环评").first()
+            save_approval(project, {"kind": "环评", "status": write[2], "required": True}, item=item, today=TODAY)
         elif kind == "add_node":
             taken = set(Node.objects.filter(plan=plan).values_list("code", flat=True))
             code = next(f"{write[1]}.{i}" for i in range(1, 99) if f"{write[1]}.{i}" not in taken)
@@ -131,3 +168,21 @@ def test_a_project_change_leaves_the_plan_side_as_it_was(dash: Any) -> None:
     save_project(plan, {"annual_plan": Decimal(4000)}, project=plan.projects.get(code="P-3"), today=TODAY)
     plan.refresh_from_db()
     assert INDICATORS.get(plan, AS_OF) is judged   # no indicator of this plan is computed from projects
+
+
+def test_a_project_edit_patches_the_tally_to_what_a_fresh_build_counts(dash: Any) -> None:
+    from shigongtu.dashboard.cards.project_tally import TALLIES
+
+    plan = dash.plan
+    p1 = plan.projects.get(code="P-1")
+    steps = ({"actual_start": dt.date(2022, 11, 5), "total_investment": Decimal(80000)},  # 开工未入库
+             {"in_statistics": True}, {"in_statistics": False, "lng": Decimal("126.10")},
+             {"nodes": ["2.1"]}, {"lng": None, "lat": None}, {"stage": "调出"})
+    picture(dash)
+    for data in steps:
+        before = {slot: entry.value for slot, entry in TALLIES._entries.items()}
+        save_project(plan, data, project=p1, today=TODAY)
+        kept = picture(dash)
+        assert all(TALLIES._entries[slot].value is value for slot, value in before.items())  # patched, not rebuilt
+        clear_cache()
+        assert kept == picture(dash), data

@@ -12,6 +12,7 @@ from shigongtu.plans.selectors import MonthFigures, Rollup
 
 if TYPE_CHECKING:  # the card modules import this one
     from shigongtu.dashboard.cards.fronts import FrontRow
+    from shigongtu.dashboard.cards.project_tally import Tally as ProjectTally
     from shigongtu.dashboard.cards.projects import ProjectPanel
 
 
@@ -30,6 +31,7 @@ class CardContext:
     fronts: dict[int, FrontRow] = field(default_factory=dict)   # filled by the fronts card
     front_of: dict[str, int] = field(default_factory=dict)      # front code → node id
     panel: ProjectPanel | None = None                           # filled by the projects card
+    tally: ProjectTally | None = None                           # … with the projects' tally it read
 
     @property
     def rollup(self) -> Rollup:

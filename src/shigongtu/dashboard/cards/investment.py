@@ -11,6 +11,7 @@ from django.db.models import Count, Sum
 
 from shigongtu.dashboard.cards.common import YI
 from shigongtu.dashboard.cards.context import CardContext
+from shigongtu.dashboard.cards.project_tally import Tally
 from shigongtu.lib.amounts import convert, is_money_unit
 from shigongtu.lib.periods import Period
 from shigongtu.plans.models import Indicator, Plan
@@ -83,10 +84,10 @@ class InvestmentSeries:
 
 
 def investment_series(plan: Plan, as_of: dt.date, month: int, path: str | None,
-                      indicators: list[Indicator]) -> InvestmentSeries | None:
+                      indicators: list[Indicator], kept: Tally | None = None) -> InvestmentSeries | None:
     """The investment curve of the plan (or unit), None when there is neither a project nor an
     investment report. The target is the plan's investment indicator for the whole plan, the
-    sum of the projects' annual plans for a unit."""
+    sum of the projects' annual plans for a unit (from the projects' ``kept`` tally when given)."""
     projects = Project.objects.filter(plan=plan).filter(unit_q(path)).exclude(stage=REMOVED)
     periods = [Period(plan.year, m).key for m in range(1, month + 1)]
     sums: dict[str, tuple[Decimal | None, Decimal | None]] = {}
@@ -101,7 +102,10 @@ def investment_series(plan: Plan, as_of: dt.date, month: int, path: str | None,
             reports = reports.exclude(project_id__in=removed)
         sums = {p: (a, s) for p, a, s in reports.values_list("period").annotate(
             a=Sum("amount"), s=Sum("stats_amount")).order_by().values_list("period", "a", "s")}
-    annual = projects.aggregate(s=Sum("annual_plan"), n=Count("pk"))
+    if kept is not None:
+        annual = {"s": kept.annual if kept.annual_seen else None, "n": kept.totals["n"]}
+    else:
+        annual = projects.aggregate(s=Sum("annual_plan"), n=Count("pk"))
     if not annual["n"] and not any(a is not None for a, _ in sums.values()):
         return None
     r = ProjectSettings.rules_for(plan)
@@ -133,4 +137,5 @@ def investment_series(plan: Plan, as_of: dt.date, month: int, path: str | None,
 
 
 def build(ctx: CardContext) -> dict[str, Any]:
-    return {"investment": investment_series(ctx.plan, ctx.as_of, ctx.month, ctx.path, ctx.figures.indicators)}
+    return {"investment": investment_series(ctx.plan, ctx.as_of, ctx.month, ctx.path, ctx.figures.indicators,
+                                            ctx.tally)}

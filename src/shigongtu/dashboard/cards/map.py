@@ -10,11 +10,12 @@ from typing import Any
 
 from shigongtu.dashboard.cards.common import YI
 from shigongtu.dashboard.cards.context import CardContext
+from shigongtu.dashboard.cards.project_tally import Tally
 from shigongtu.plans.models import Plan
-from shigongtu.plans.rules.lights import GREEN
+from shigongtu.plans.rules.lights import GREEN, RED, YELLOW
 from shigongtu.projects.models import Project, ProjectSettings
 from shigongtu.projects.rules.stages import CLOSED
-from shigongtu.projects.selectors import unit_q
+from shigongtu.projects.selectors import lit_projects, unit_q
 from shigongtu.projects.selectors.filters import attach_lights
 from shigongtu.supervision.selectors import map_points
 
@@ -46,8 +47,13 @@ class MapData:
         return self.located > len(self.points)
 
 
-def map_data(plan: Plan, as_of: dt.date, month: int, path: str | None) -> MapData | None:
-    """The located projects (WGS84) with their overall light, the largest first; None without any."""
+def map_data(plan: Plan, as_of: dt.date, month: int, path: str | None,
+             kept: Tally | None = None) -> MapData | None:
+    """The located projects (WGS84) with their overall light, the largest first; None without any.
+    With the projects' ``kept`` tally (the dashboard's), the points come from it and the lights
+    from the read model's project lights; without, from the database."""
+    if kept is not None:
+        return _kept_map(plan, as_of, path, kept)
     qs = (Project.objects.filter(plan=plan, lng__isnull=False, lat__isnull=False).filter(unit_q(path))
           .exclude(stage__in=CLOSED))
     located = qs.count()
@@ -59,8 +65,25 @@ def map_data(plan: Plan, as_of: dt.date, month: int, path: str | None) -> MapDat
     attach_lights(rows, as_of, month, ProjectSettings.rules_for(plan), plan.year, plan=plan)
     points = [MapPoint(p.code, p.name, float(p.lng or 0), float(p.lat or 0), getattr(p, "light", GREEN), p.stage,
                        float(p.total_investment / YI)) for p in rows]
+    return _map(points, located)
+
+
+def _map(points: list[MapPoint], located: int) -> MapData:
     lngs, lats = [p.lng for p in points], [p.lat for p in points]
     return MapData(points, located, (min(lngs), min(lats), max(lngs), max(lats)))
+
+
+def _kept_map(plan: Plan, as_of: dt.date, path: str | None, kept: Tally) -> MapData | None:
+    if not kept.located:
+        return None
+    lit = lit_projects(plan, as_of, path)
+    points = []
+    for _, _, pk in kept.located[:MAP_POINTS]:
+        p = kept.rows[pk]
+        light = RED if pk in lit[RED] else YELLOW if pk in lit[YELLOW] else GREEN
+        points.append(MapPoint(p.code, p.name, float(p.lng or 0), float(p.lat or 0), light, p.stage,
+                               float((p.total_investment or 0) / YI)))
+    return _map(points, len(kept.located))
 
 
 @dataclass
@@ -113,7 +136,7 @@ def lnglat_to_tile(lng: float, lat: float, z: int) -> tuple[float, float]:
 
 def build(ctx: CardContext) -> dict[str, Any]:
     """The map's projects, for a plan (or unit) with projects (a project-side card)."""
-    return {"map": map_data(ctx.plan, ctx.as_of, ctx.month, ctx.path) if ctx.panel else None}
+    return {"map": map_data(ctx.plan, ctx.as_of, ctx.month, ctx.path, ctx.tally) if ctx.panel else None}
 
 
 def build_findings(ctx: CardContext) -> dict[str, Any]:

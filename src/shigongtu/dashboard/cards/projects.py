@@ -9,13 +9,11 @@ org unit (None: the whole plan). Amounts are 万元 in the database and 亿元 h
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, Sum
-
+from shigongtu.dashboard.cards import project_tally
 from shigongtu.dashboard.cards.bonds import Bonds
 from shigongtu.dashboard.cards.common import YI, plan_targets
 from shigongtu.dashboard.cards.context import CardContext
@@ -23,10 +21,9 @@ from shigongtu.plans.models import Indicator, Plan
 from shigongtu.plans.rules.indicators import IndicatorOut
 from shigongtu.plans.rules.lights import RED, YELLOW
 from shigongtu.projects.models import Project, ProjectSettings
-from shigongtu.projects.rules.dates import latest_start
 from shigongtu.projects.rules.lights import Rules, stats_light
-from shigongtu.projects.rules.stages import CLOSED, PROGRESSION, REMOVED, SUSPENDED, TERMINATED
-from shigongtu.projects.selectors import lit_projects, unit_q
+from shigongtu.projects.rules.stages import PROGRESSION, REMOVED, SUSPENDED, TERMINATED
+from shigongtu.projects.selectors import lit_projects
 
 BIG_PROJECT = Decimal(5000)    # 5000万元以上 (domain §0), unless an indicator says otherwise
 NOT_IN_STATS_SHOWN = 8
@@ -110,39 +107,20 @@ class ProjectPanel:
 
 
 def project_panel(plan: Plan, as_of: dt.date, month: int, path: str | None, indicators: list[Indicator],
-                  outs: list[IndicatorOut], by_fronts: bool = False) -> ProjectPanel | None:
+                  outs: list[IndicatorOut], by_fronts: bool = False,
+                  kept: project_tally.Tally | None = None) -> ProjectPanel | None:
     """The project panels, or None when the plan (or the unit) has no projects."""
-    base = Project.objects.filter(plan=plan).filter(unit_q(path))
-    listed = base.exclude(stage=REMOVED)
     r = ProjectSettings.rules_for(plan)
     targets = plan_targets(indicators, outs)
-    year_start, year_end = dt.date(plan.year, 1, 1), dt.date(plan.year, 12, 31)
-    until = min(as_of, year_end)
     spring_target, window = targets.get("spring", (None, (f"{plan.year}-03-01", f"{plan.year}-05-31")))
     big_target, big = targets.get("big", (None, BIG_PROJECT))
     if path is not None:  # the plan's targets are the whole plan's, not one unit's share
         spring_target = big_target = None
-    spring_from, spring_to = dt.date.fromisoformat(window[0]), dt.date.fromisoformat(window[1])
-    totals = listed.aggregate(
-        n=Count("pk"), annual=Sum("annual_plan"), ytd=Sum("ytd_investment"),
-        planned=Count("pk", filter=Q(planned_start__gte=year_start, planned_start__lte=year_end)),
-        due=Count("pk", filter=Q(planned_start__gte=year_start, planned_start__lte=until)),
-        due_started=Count("pk", filter=Q(planned_start__gte=year_start, planned_start__lte=until,
-                                         actual_start__isnull=False, actual_start__lte=as_of)),
-        started=Count("pk", filter=Q(actual_start__gte=year_start, actual_start__lte=until)),
-        spring_planned=Count("pk", filter=Q(spring_start=True) | Q(planned_start__gte=spring_from,
-                                                                    planned_start__lte=spring_to)),
-        spring_started=Count("pk", filter=Q(actual_start__gte=spring_from, actual_start__lte=min(spring_to, as_of))),
-        big_planned=Count("pk", filter=Q(total_investment__gte=big, planned_start__gte=year_start,
-                                         planned_start__lte=year_end)),
-        big_started=Count("pk", filter=Q(total_investment__gte=big, actual_start__gte=year_start,
-                                         actual_start__lte=until)),
-    )
-    if not totals["n"] and not base.exists():
+    kept = kept or panel_tally(plan, as_of, path, indicators, outs)
+    if not kept.rows:
         return None
-    stages = {stage: (n, total) for stage, n, total in
-              base.values_list("stage").annotate(n=Count("pk"), t=Sum("total_investment")).order_by()
-              .values_list("stage", "n", "t")}
+    totals = kept.totals
+    stages = project_tally.stage_counts(kept)
 
     def stage_row(stage: str) -> StageCount:
         n, total = stages.get(stage, (0, None))
@@ -152,20 +130,12 @@ def project_panel(plan: Plan, as_of: dt.date, month: int, path: str | None, indi
     others = [stage_row(s) for s in (SUSPENDED, REMOVED, TERMINATED) if stages.get(s)]
 
     lit = lit_projects(plan, as_of, path)  # the project lights the bulletin prints too
-
-    by_front: dict[str, list[int]] = {}
-    if by_fronts:
-        seen: dict[str, set[int]] = defaultdict(set)
-        through = Project.nodes.through
-        for pid, code in through.objects.filter(project__in=base.values("pk")).values_list(
-                "project_id", "node__code"):
-            seen[code.split(".", 1)[0]].add(pid)
-        for front, pids in seen.items():
-            by_front[front] = [len(pids), len(pids & lit[RED]), len(pids & lit[YELLOW])]
+    by_front = {front: [len(pids), len(pids & lit[RED]), len(pids & lit[YELLOW])]
+                for front, pids in kept.fronts.items()} if by_fronts else {}
 
     return ProjectPanel(
-        total=totals["n"], annual_plan=float((totals["annual"] or Decimal(0)) / YI),
-        ytd=float((totals["ytd"] or Decimal(0)) / YI), red=len(lit[RED]), yellow=len(lit[YELLOW]),
+        total=totals["n"], annual_plan=float((kept.annual if kept.annual_seen else Decimal(0)) / YI),
+        ytd=float(kept.ytd / YI), red=len(lit[RED]), yellow=len(lit[YELLOW]),
         funnel=funnel, others=others,
         starts=Starts(
             planned=totals["planned"], due=totals["due"], due_started=totals["due_started"], started=totals["started"],
@@ -174,33 +144,42 @@ def project_panel(plan: Plan, as_of: dt.date, month: int, path: str | None, indi
             big_planned=totals["big_planned"], big_started=totals["big_started"], big_threshold=float(big),
             big_target=big_target,
         ),
-        **_not_in_stats(base, as_of, r),
+        **_not_in_stats(kept, as_of, r),
         bonds=None,  # the bonds card fills it in
         by_front=by_front,
     )
 
 
-def _not_in_stats(base: Any, as_of: dt.date, r: Rules) -> dict[str, Any]:
+def panel_tally(plan: Plan, as_of: dt.date, path: str | None, indicators: list[Indicator],
+                outs: list[IndicatorOut]) -> project_tally.Tally:
+    """The projects' tally the panel and the map read (judged against the plan's spring window and
+    big-project threshold), brought forward by the read model."""
+    targets = plan_targets(indicators, outs)
+    _, window = targets.get("spring", (None, (f"{plan.year}-03-01", f"{plan.year}-05-31")))
+    _, big = targets.get("big", (None, BIG_PROJECT))
+    return project_tally.tally(plan, path, project_tally.window(plan, as_of, (window[0], window[1]), big))
+
+
+def _not_in_stats(kept: project_tally.Tally, as_of: dt.date, r: Rules) -> dict[str, Any]:
     """开工未入库: started projects over the statistics threshold still outside the database after
-    ``stats_yellow_months`` (the same rule as the project list's light filter)."""
-    in_stats = Q(in_statistics=True) & (Q(statistics_date__isnull=True) | Q(statistics_date__lte=as_of))
-    qs = (base.exclude(stage__in=CLOSED).exclude(in_stats)
-          .filter(actual_start__isnull=False, total_investment__gte=r.stats_threshold,
-                  actual_start__lte=latest_start(as_of, r.stats_yellow_months)))
-    red_cut = latest_start(as_of, r.stats_red_months)
-    counts = qs.aggregate(red=Count("pk", filter=Q(actual_start__lte=red_cut)), n=Count("pk"))
+    ``stats_yellow_months`` (the same rule as the project list's light filter), from the tally."""
     rows = []
-    for code, name, unit, start, total in qs.order_by("actual_start", "code").values_list(
-            "code", "name", "lead_unit__name", "actual_start", "total_investment")[:NOT_IN_STATS_SHOWN]:
+    for _, _, pk in kept.not_in_stats[:NOT_IN_STATS_SHOWN]:
+        p = kept.rows[pk]
+        start, total = p.actual_start, p.total_investment or Decimal(0)
+        assert start is not None  # a candidate has started
         light = stats_light(start, total, False, as_of, r) or YELLOW
-        rows.append(NotInStatsRow(code, name, unit or "", start, float(total / YI), light, (as_of - start).days))
-    return {"not_in_stats": rows, "not_in_stats_red": counts["red"], "not_in_stats_yellow": counts["n"] - counts["red"]}
+        rows.append(NotInStatsRow(p.code, p.name, p.lead_unit or "", start, float(total / YI), light,
+                                  (as_of - start).days))
+    red = kept.not_in_stats_red
+    return {"not_in_stats": rows, "not_in_stats_red": red, "not_in_stats_yellow": len(kept.not_in_stats) - red}
 
 
 def build(ctx: CardContext) -> dict[str, Any]:
     """The project panel (None without projects), with each front's project counts (a project-side card)."""
     f = ctx.figures
-    panel = project_panel(ctx.plan, ctx.as_of, ctx.month, ctx.path, f.indicators, f.judged, True)
+    ctx.tally = panel_tally(ctx.plan, ctx.as_of, ctx.path, f.indicators, f.judged)
+    panel = project_panel(ctx.plan, ctx.as_of, ctx.month, ctx.path, f.indicators, f.judged, True, ctx.tally)
     ctx.panel = panel
     return {"projects": panel}
 

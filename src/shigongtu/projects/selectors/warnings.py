@@ -216,7 +216,9 @@ def project_warnings(plan: Plan, as_of: dt.date, project_ids: list[int] | None =
                              "annual_plan", "in_statistics", "statistics_date")
     rows = {p.pk: p for p in projects}
     narrowed = project_ids is not None or pk_range is not None
-    if ytd is None:
+    if ytd is None and project_ids is not None and pk_range is None:
+        ytd = ytd_through(plan, month, list(project_ids))  # by the projects' own index, no join
+    elif ytd is None:
         ytd = ytd_through(plan, month, where=related if narrowed else None)
     found: list[ProjectWarning] = []
     for p in rows.values():
@@ -296,9 +298,10 @@ def bond_warnings(plan: Plan, as_of: dt.date, r: Rules | None = None,
     money: dict[str, dict[int, list[tuple[dt.date, Decimal]]]] = {}
     for kind, (model, _, _) in MOVEMENTS.items():
         money[kind] = defaultdict(list)
-        for bond_id, date, amount in model.objects.filter(bond__project__plan=plan).values_list(
-            "bond_id", "date", "amount"
-        ):
+        rows = model.objects.filter(bond__project__plan=plan)
+        if project_ids is not None or where is not None:  # only the money of the bonds asked about
+            rows = rows.filter(bond__in=bonds.values("pk"))
+        for bond_id, date, amount in rows.values_list("bond_id", "date", "amount"):
             money[kind][bond_id].append((date, amount))
     found = []
     for bond in bonds:
