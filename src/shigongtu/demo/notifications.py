@@ -15,7 +15,7 @@ from shigongtu.demo.plan import DEMO_AS_OF
 from shigongtu.notifications import runs, services
 from shigongtu.notifications.evaluate import evaluate
 from shigongtu.notifications.rules import kinds as K
-from shigongtu.orgs.models import Membership
+from shigongtu.orgs.services import grant_role
 from shigongtu.plans.models import Plan
 
 # (kind, days, escalate after, roles, channels)
@@ -40,7 +40,7 @@ def build_notifications(context: dict[str, Any]) -> None:
     coordinator = context["coordinator"]
     password = context["accounts"][0]["password"]
     leader = get_user_model().objects.create_user(username="jy_zhenghai", password=password, first_name="郑海")
-    Membership.objects.create(user=leader, unit=context["jy"], role="viewer")
+    grant_role(leader, context["jy"], "viewer")  # recorded in the history, as every grant is
     context["accounts"].append({"username": "jy_zhenghai", "password": password, "role": "viewer",
                                 "unit": context["jy"].name, "label": "郑海 督办责任领导（示例）"})
     for kind, days, escalate, roles, channels in RULES:
