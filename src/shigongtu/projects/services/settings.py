@@ -18,12 +18,13 @@ from django.db import transaction
 
 from shigongtu.audit import services as audit
 from shigongtu.lib.amounts import parse_number
-from shigongtu.lib.errors import Conflict, FieldError, InputRejected, ValueProblem, in_english
+from shigongtu.lib.errors import Conflict, FieldError, InputRejected, ValueProblem
 from shigongtu.lib.periods import parse_date
 from shigongtu.orgs.access import MANAGE, require
 from shigongtu.plans.fields import read_curve
 from shigongtu.plans.models import Plan
 from shigongtu.plans.services import actor_name, bump_revision, ensure_open
+from shigongtu.plans.settings_rows import clean_fields
 from shigongtu.projects.models import ProjectSettings
 
 PLAN_FIELDS = ("yellow_threshold", "red_threshold", "report_deadline_day", "default_as_of", "issuing_office",
@@ -72,17 +73,9 @@ READERS: dict[str, Callable[[Any], Any]] = {
 
 
 def clean_settings(plan: Plan, data: Mapping[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:
-    """Each given field read by its reader; the problems name the field, in both languages."""
-    clean: dict[str, Any] = {}
-    problems: list[FieldError] = []
-    for name, raw in data.items():
-        reader = READERS.get(name)
-        if reader is None:
-            continue
-        try:
-            clean[name] = reader(raw)
-        except (ValueProblem, ValueError) as exc:
-            problems.append(FieldError(str(exc), field=name, value=raw, message_en=in_english(exc)))
+    """Each given field read by its reader (:func:`plans.settings_rows.clean_fields`), then the yellow
+    thresholds checked against the red ones; the problems name the field, in both languages."""
+    clean, problems = clean_fields(READERS, data)
     merged = {**current_settings(plan), **clean}
     for yellow, red in PAIRS:
         if (yellow in clean or red in clean) and merged[yellow] is not None and merged[red] is not None \
