@@ -2,9 +2,10 @@
 
 Random sequences of reports filed and reviewed, investment filed and reviewed, projects edited
 (stage, annual plan, starts, 总投资, coordinates, statistics, fronts), bonds and approvals
-recorded, and nodes added or moved are applied to the dashboard's plan; after each batch the figures the dashboard
-and the bulletin print — read through the read model, brought forward from the journal — are
-compared with the same figures built from scratch (every cache and memo forgotten)."""
+recorded, nodes added or moved, and 督办 items assigned (an indicator counts them) are applied to the
+dashboard's plan; after each batch the figures the dashboard and the bulletin print — read through the
+read model, brought forward from the journal — are compared with the same figures built from scratch
+(every cache and memo forgotten, and the kept monthly investment sums counted again)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,15 +23,17 @@ from shigongtu.lib.errors import InputRejected
 from shigongtu.lib.periods import Period
 from shigongtu.plans import services
 from shigongtu.plans.figures import latest_reported_period, review_waiting
-from shigongtu.plans.models import Node, Report
+from shigongtu.plans.models import Indicator, Node, Report
 from shigongtu.plans.selectors import clear_cache, month_figures, reporting_record
-from shigongtu.projects.models import InvestmentReport
+from shigongtu.projects.models import InvestmentReport, InvestmentTotal
 from shigongtu.projects.selectors import project_light_counts
 from shigongtu.projects.services.approvals import save_approval
 from shigongtu.projects.services.bonds import add_movement, save_bond
 from shigongtu.projects.services.investment import review_investment, submit_investment
 from shigongtu.projects.services.projects import change_stage, save_project
-from tests.dashboard.conftest import AS_OF
+from shigongtu.supervision.models import SupervisionItem
+from shigongtu.supervision.services import save_item
+from tests.dashboard.conftest import AS_OF, add_dashboard_data
 
 TODAY = dt.date(2023, 7, 10)
 PERIODS = ("2023-04", "2023-05", "2023-06")
@@ -59,7 +63,19 @@ writes = st.one_of(
     st.tuples(st.just("approval"), st.sampled_from(("P-1", "P-2", "P-3")), st.sampled_from(("已取得", "办理中"))),
     st.tuples(st.just("add_node"), st.sampled_from(("1", "1.2", "2", "2.1"))),
     st.tuples(st.just("move"), st.integers(0, 50), st.sampled_from(("1", "2"))),
+    st.tuples(st.just("supervision"), st.integers(1, 6), st.booleans()),
 )
+
+
+@pytest.fixture
+def dash(cast: Any) -> Any:
+    """The dashboard's plan with an indicator drawn from its 督办 items (销号率)."""
+    add_dashboard_data(cast)
+    ind = services.save_indicator(cast.node("2.1"), {"name": "督办销号率", "unit": "%", "kind": "stock", "target": 90})
+    Indicator.objects.filter(pk=ind.pk).update(source="supervision.closure_rate")
+    services.bump_revision(cast.plan)
+    cast.plan.refresh_from_db()
+    return cast
 
 
 def leaves(plan: Any) -> list[Node]:
@@ -107,6 +123,15 @@ def apply(dash: Any, write: tuple[Any, ...]) -> None:
             code = next(f"{write[1]}.{i}" for i in range(1, 99) if f"{write[1]}.{i}" not in taken)
             services.save_node(plan, code, {"title": f"新增{code}", "lead_unit": dash.dept,
                                             "start": dt.date(2023, 2, 1), "due": dt.date(2023, 11, 30)})
+        elif kind == "supervision":
+            item = SupervisionItem.objects.filter(plan=plan, code=f"S-{write[1]}").first()
+            data = {"code": f"S-{write[1]}", "title": f"督办{write[1]}", "source": "审计",
+                    "assigned_on": dt.date(2023, write[1], 1), "deadline": dt.date(2023, 9, 30)}
+            if item is None:
+                save_item(plan, data)
+            else:
+                save_item(plan, {**data, "assigned_on": dt.date(2023, 7 - write[1], 1) if write[2] else
+                                 data["assigned_on"]}, item=item)
         elif kind == "move":
             nodes = [n for n in leaves(plan) if "." in n.code and n.code.count(".") > 1]
             if nodes:
@@ -145,6 +170,7 @@ def test_the_read_model_brought_forward_equals_a_fresh_build(dash: Any, batches:
             apply(dash, write)
         kept = picture(dash)
         clear_cache()
+        InvestmentTotal.objects.update(stale=True)  # the month sums counted again from the reports
         assert kept == picture(dash), batch
 
 
@@ -186,3 +212,29 @@ def test_a_project_edit_patches_the_tally_to_what_a_fresh_build_counts(dash: Any
         assert all(TALLIES._entries[slot].value is value for slot, value in before.items())  # patched, not rebuilt
         clear_cache()
         assert kept == picture(dash), data
+
+
+def test_investment_alone_moves_the_fronts_project_lights_without_building_the_cards_again(
+        dash: Any, monkeypatch: Any) -> None:
+    from shigongtu.dashboard.cards import project_side
+
+    plan, p1 = dash.plan, dash.plan.projects.get(code="P-1")
+    save_project(plan, {"nodes": ["1.2"], "in_statistics": True}, project=p1, today=TODAY)  # no 开工未入库
+    submit_investment(p1, {"period": "2023-05", "amount": 0}, today=TODAY)
+    plan.refresh_from_db()
+    built = []
+    real = project_side._cards
+    monkeypatch.setattr(project_side.PICTURES, "_build", lambda *a: built.append(1) or real(*a))
+    build_dashboard(plan, AS_OF)
+    seen = set()
+    for amount in (0, 2500, 0, 2500):
+        built.clear()
+        submit_investment(p1, {"period": "2023-06", "amount": amount}, today=TODAY)
+        plan.refresh_from_db()
+        kept = dataclasses.replace(build_dashboard(plan, AS_OF), built_ms=0.0)
+        assert not built  # brought forward: all but the bonds built again, the fronts' counts moved
+        seen.add(tuple((f.code, f.projects_red, f.projects_yellow) for f in kept.fronts))
+        clear_cache()
+        InvestmentTotal.objects.update(stale=True)
+        assert kept == dataclasses.replace(build_dashboard(plan, AS_OF), built_ms=0.0)
+    assert len(seen) == 2  # P-1's light moved with its investment, and back

@@ -159,7 +159,7 @@ def apply_lead_rows(plan: Plan, clean_rows: Iterable[Mapping[str, Any]], state: 
     _arrivals(plan, rows, pks, {**{c["code"]: day for c in rows}, **(funds_days or {})}, now)
     if items:
         audit.record_many(items, actor_name(user))
-        bump_revision(plan)
+        bump_revision(plan, aspect="attraction")
     return {"created": created, "updated": len(updates), "unchanged": len(rows) - len(items)}
 
 

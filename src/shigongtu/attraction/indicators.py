@@ -26,7 +26,7 @@ from django.db.models import Q
 from shigongtu.attraction.models import FundArrival, Lead
 from shigongtu.lib.amounts import convert, is_money_unit
 from shigongtu.plans.models import Indicator, Plan
-from shigongtu.plans.selectors import INDICATOR_SOURCES
+from shigongtu.plans.selectors import INDICATOR_SOURCES, SOURCE_ASPECTS
 
 Values = dict[int, dict[int, float]]
 
@@ -93,3 +93,4 @@ SOURCE_LABELS = {
 def register() -> None:
     """Put the lead sources into the plans' registry (called from the app's ready())."""
     INDICATOR_SOURCES.update(SOURCES)
+    SOURCE_ASPECTS.update({name: frozenset({"attraction"}) for name in SOURCES})

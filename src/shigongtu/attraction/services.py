@@ -171,7 +171,7 @@ def save_lead(plan: Plan, data: Mapping[str, Any], user: Any = None, lead: Lead 
         _event(lead, LeadEvent.Kind.STAGE, _stage_day(lead, new_stage, today), user, new_stage)
     audit.record("create" if created else "update", OBJECT, lead.pk, changes, actor_name(user), label(lead),
                  plan.code)
-    bump_revision(plan)
+    bump_revision(plan, aspect="attraction")
     return lead
 
 
@@ -261,7 +261,7 @@ def record_progress(lead: Lead, on: dt.date, note: str, user: Any = None, kind: 
         audit.record("update", OBJECT, lead.pk, {attr: [audit._plain(old), on.isoformat()]}, actor_name(user),
                      label(lead), lead.plan.code)
     event = _event(lead, kind, on, user, note=note.strip())
-    bump_revision(lead.plan)
+    bump_revision(lead.plan, aspect="attraction")
     return event
 
 
@@ -292,7 +292,7 @@ def add_funds(lead: Lead, on: Any, amount: Any, origin: str = "", user: Any = No
     audit.record("update", OBJECT, lead.pk, {"funds": [audit._plain(old), audit._plain(lead.funds)],
                                              "arrival": [None, f"{day} {value} {origin}".strip()]},
                  actor_name(user), label(lead), lead.plan.code)
-    bump_revision(lead.plan)
+    bump_revision(lead.plan, aspect="attraction")
     return arrival
 
 

@@ -15,7 +15,7 @@ import datetime as dt
 
 from shigongtu.enterprises import selectors
 from shigongtu.plans.models import Indicator, Plan
-from shigongtu.plans.selectors import INDICATOR_SOURCES
+from shigongtu.plans.selectors import INDICATOR_SOURCES, SOURCE_ASPECTS
 
 SOURCE_LABELS = {selectors.SOURCE: "企业库：有效期内企业数"}
 
@@ -32,3 +32,4 @@ def valid_counts(plan: Plan, indicators: list[Indicator], as_of: dt.date) -> dic
 def register() -> None:
     """Put the registry's source into the plans' registry (called from the app's ready())."""
     INDICATOR_SOURCES[selectors.SOURCE] = valid_counts
+    SOURCE_ASPECTS[selectors.SOURCE] = frozenset({"enterprises"})

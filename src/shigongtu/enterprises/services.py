@@ -45,7 +45,7 @@ def require_unit(user: Any, unit: OrgUnit, action: str = MANAGE) -> None:
 def bump_plans(unit: OrgUnit) -> None:
     """The plans of the unit and the units above it count its enterprises: their caches must refresh."""
     for plan in Plan.objects.filter(unit_id__in=unit.ancestor_ids):
-        bump_revision(plan)
+        bump_revision(plan, aspect="enterprises")
 
 
 def _lock(model: type[Any], pk: int, expected_version: int | None, what: str) -> Any:

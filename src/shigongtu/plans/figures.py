@@ -3,8 +3,9 @@
 ``plans.selectors.month_figures`` and ``reporting_record`` answer from here; each figure is a
 :class:`~shigongtu.plans.readmodel.Memo` brought forward from the revision journal:
 
-- the judged indicators are kept unless a changed leaf carries an indicator, or the project
-  library changed while an indicator is computed from it (then they are judged again);
+- the judged indicators are kept unless a changed leaf carries an indicator (then all are judged
+  again); the indicators drawn from what else changed (the project library, its investment
+  reports, a side's records) are judged again alone;
 - the warnings are kept per node: a filed report re-judges only the nodes whose roll-up result
   changed (the leaf and its ancestors, :meth:`Rollup.changed_since`) and the leaf's missing
   report; the indicators' warnings follow the indicators;
@@ -16,7 +17,7 @@ Each equals its fresh build (``selectors.fresh_month_figures``, ``compute_report
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,7 @@ from shigongtu.plans.selectors import (
     COUNTING,
     MISSING,
     ON_TIME,
+    SOURCE_ASPECTS,
     Filing,
     MonthFigures,
     ReportingRecord,
@@ -52,13 +54,38 @@ def _judge(plan: Plan, as_of: Any) -> Judged:
     return judge_indicators(plan, as_of)
 
 
-def _keep_judged(plan: Plan, as_of: Hashable, value: Judged, changes: Changes) -> Judged | None:
-    indicators = value[0]
+def _keep_judged(plan: Plan, as_of: Any, value: Judged, changes: Changes) -> Judged | None:
+    """Keep the judged indicators, re-judging only those whose source the changes reach (a changed
+    leaf's report indicators make it judge all again)."""
+    indicators, outs, values = value
     if changes.nodes & {ind.node_id for ind in indicators}:
         return None
-    if changes.project_side and any(ind.source != Indicator.Source.REPORTS for ind in indicators):
-        return None
-    return value
+    moved = [i for i, ind in enumerate(indicators) if _reached(ind.source, changes)]
+    if not moved:
+        return value
+    picked = [indicators[i] for i in moved]
+    _, fresh, found = judge_indicators(plan, as_of, picked)
+    outs, values = list(outs), dict(values)
+    for i, out in zip(moved, fresh, strict=True):
+        outs[i] = out
+    for ind in picked:
+        values.pop(ind.pk, None)
+        if ind.pk in found:
+            values[ind.pk] = found[ind.pk]
+    return indicators, outs, values
+
+
+def _reached(source: str, changes: Changes) -> bool:
+    """Whether the changes reach an indicator drawn from ``source``."""
+    if source == Indicator.Source.REPORTS:
+        return False  # its leaves' reports: the changed nodes, checked above
+    reads = SOURCE_ASPECTS.get(source)
+    if reads is None:
+        return changes.project_side or bool(changes.sides)
+    touched = set(changes.sides)
+    if changes.project_side:
+        touched |= changes.aspects or {""}
+    return bool(touched & reads)
 
 
 INDICATORS: Memo[Judged] = Memo("indicators", _judge, patch=_keep_judged)
@@ -126,7 +153,7 @@ def _bring_warnings(plan: Plan, as_of: Any, value: _Warnings, changes: Changes) 
     if ids:
         value.own.update(_own(plan, as_of, rollup, ids))
     judged = INDICATORS.get(plan, as_of)[1]
-    if ids or judged is not value.judged:
+    if ids or (judged is not value.judged and judged != value.judged):
         value.judged = judged
         value.listed = _listed(rollup, value.own, judged)
     value.revision = rollup.revision

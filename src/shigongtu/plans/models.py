@@ -305,8 +305,11 @@ class RollupDelta(models.Model):
 
     ``node_id`` set: only that leaf's reports changed. Null with ``projects``: only the project
     library's data changed (projects, investment, approvals, bonds) — of the one project
-    ``project_id`` names, or of any when it is null. Otherwise anything else (structure,
-    indicators, settings) changed and caches rebuild in full.
+    ``project_id`` names, or of any when it is null; ``aspect`` ``investment`` narrows that to the
+    projects' monthly investment reports. Null without ``projects`` but with an ``aspect`` naming a
+    record type beside the blueprint (``supervision``, ``attraction``, ``enterprises``): only that
+    record type changed (it feeds nothing but the indicators drawn from it). Otherwise anything
+    else (structure, indicators, settings) changed and caches rebuild in full.
     """
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
@@ -314,6 +317,7 @@ class RollupDelta(models.Model):
     node_id = models.BigIntegerField(null=True)
     projects = models.BooleanField(default=False)
     project_id = models.BigIntegerField(null=True)
+    aspect = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         indexes = [models.Index(fields=["plan", "revision"])]

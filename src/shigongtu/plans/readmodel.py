@@ -25,6 +25,13 @@ from shigongtu.plans.models import Plan, RollupDelta
 T = TypeVar("T")
 JOURNAL_SPAN = 2000  # beyond this many revisions behind, a memo rebuilds rather than replays
 
+# What a journal entry's ``aspect`` may say: a narrower part of the project library (its monthly
+# investment reports), or a record type beside the blueprint and the library (a "side") whose
+# data reach the plan's figures only through the indicators drawn from it (``<side>.…`` sources).
+INVESTMENT = "investment"
+SIDES = frozenset({"supervision", "attraction", "enterprises"})
+ASPECTS = frozenset({"", INVESTMENT}) | SIDES
+
 
 @dataclass
 class Changes:
@@ -34,6 +41,8 @@ class Changes:
     projects: set[int] = field(default_factory=set)   # projects whose own data changed
     any_project: bool = False   # the project library changed without naming the projects
     everything: bool = False    # structure, indicators, settings… (or the journal has a gap)
+    aspects: set[str] = field(default_factory=set)  # of the project changes: "" any data, "investment" reports only
+    sides: set[str] = field(default_factory=set)    # record types beside the plan that changed (SIDES)
 
     @property
     def plan_side(self) -> bool:
@@ -47,7 +56,13 @@ class Changes:
 
     @property
     def nothing(self) -> bool:
-        return not (self.plan_side or self.project_side)
+        return not (self.plan_side or self.project_side or self.sides)
+
+    def only_projects(self, *aspects: str) -> bool:
+        """Whether the project library is all that changed, and only in these aspects (a change of
+        a project's own data, aspect "", is never narrowed)."""
+        return (self.project_side and not (self.plan_side or self.sides)
+                and "" not in self.aspects and self.aspects <= set(aspects))
 
 
 def changes_since(plan_id: int, since: int, upto: int) -> Changes:
@@ -60,20 +75,31 @@ def changes_since(plan_id: int, since: int, upto: int) -> Changes:
         out.everything = True
         return out
     rows = list(RollupDelta.objects.filter(plan_id=plan_id, revision__gt=since, revision__lte=upto)
-                .values_list("revision", "node_id", "projects", "project_id"))
+                .values_list("revision", "node_id", "projects", "project_id", "aspect"))
     if len({r[0] for r in rows}) != upto - since:
         out.everything = True
         return out
-    for _, node_id, projects, project_id in rows:
+    for _, node_id, projects, project_id, aspect in rows:
         if node_id is not None:
             out.nodes.add(node_id)
         elif not projects:
-            out.everything = True
-        elif project_id is not None:
-            out.projects.add(project_id)
+            if aspect in SIDES:
+                out.sides.add(aspect)
+            else:
+                out.everything = True
         else:
-            out.any_project = True
+            out.aspects.add(aspect if aspect == INVESTMENT else "")
+            if project_id is not None:
+                out.projects.add(project_id)
+            else:
+                out.any_project = True
     return out
+
+
+def reaches_side(name: str) -> Callable[[Changes], bool]:
+    """A memo's ``depends`` for a figure read from one side's records (and the plan's settings)
+    alone: what changes it is that side, or anything the journal cannot narrow."""
+    return lambda changes: changes.everything or name in changes.sides
 
 
 def plan_stamp(plan: Plan) -> int:

@@ -32,6 +32,10 @@ COUNTING = (Report.Status.SUBMITTED, Report.Status.APPROVED)
 # source name -> function(plan, indicators, as_of) -> {indicator id: {month: value}}
 IndicatorSource = Callable[[Plan, list[Indicator], dt.date], dict[int, dict[int, float]]]
 INDICATOR_SOURCES: dict[str, IndicatorSource] = {}
+# What each registered source reads, as the journal's aspects (``readmodel``): "" — any data of the
+# project library, "investment" — its monthly investment reports, a side's name — that record type.
+# A source not listed here is taken to read all of them.
+SOURCE_ASPECTS: dict[str, frozenset[str]] = {}
 
 # Leaf progress sources (进度来源) other than reports and the node's indicator register here
 # (the project library adds ``projects``): source -> function(plan, node ids, as_of) -> {node id: p in %}
@@ -227,8 +231,9 @@ def _bring_forward(cached: Rollup, plan: Plan, as_of: dt.date, revision: int) ->
     full rebuild can (structure or settings changed, too many leaves, or project changes while
     some leaf takes its progress from a source)."""
     changes = changes_since(plan.pk, cached.revision, revision)
-    if changes.everything or len(changes.nodes) > 500 or (changes.project_side and cached.state.pinned):
-        return False
+    if changes.everything or len(changes.nodes) > 500 or (
+            (changes.project_side or changes.sides) and cached.state.pinned):
+        return False  # a pinned leaf's progress comes from the library or an indicator that may have moved
     fresh = leaf_progress(_load_reports(plan, as_of, changes.nodes), as_of) if changes.nodes else {}
     pinned = cached.state.pinned
     touched: set[int] = set()

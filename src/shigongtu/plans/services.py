@@ -22,6 +22,7 @@ from shigongtu.orgs.access import MANAGE, REPORT, Scope, locked, require
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans import fields
 from shigongtu.plans.models import Indicator, Node, Plan, Report, ReportValue, RollupDelta, StatisticValue
+from shigongtu.plans.readmodel import ASPECTS, INVESTMENT, SIDES
 
 PLAN_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,49}$")
 NODE_FIELDS = ("title", "lead_unit_id", "leader", "start", "due", "weight", "cancelled", "notes", "progress_source")
@@ -32,14 +33,20 @@ def actor_name(user: Any) -> str:
     return getattr(user, "username", None) or "system"
 
 
-def bump_revision(plan: Plan, node_id: int | None = None, *, projects: bool | Collection[int] = False) -> None:
+def bump_revision(plan: Plan, node_id: int | None = None, *, projects: bool | Collection[int] = False,
+                  aspect: str = "") -> None:
     """Mark the plan changed and journal what changed, so the read model refreshes only what it
     touches: ``node_id`` — that leaf's reports; ``projects`` — only the project library's data
-    (True: any project; ids: those projects); neither — anything (a full rebuild).
+    (True: any project; ids: those projects), with ``aspect="investment"`` only their monthly
+    investment reports; ``aspect`` one of ``readmodel.SIDES`` alone — only that record type;
+    none of these — anything (a full rebuild).
 
     The revision is added to and read back in one statement (``UPDATE … RETURNING``; the row stays
     locked to the end of the transaction, so concurrent writers get consecutive numbers); on
     PostgreSQL the journal entry goes in the same statement too."""
+    if aspect not in ASPECTS or (aspect == INVESTMENT and not projects) or (aspect in SIDES and (
+            projects or node_id is not None)):
+        raise ValueError(f"bump_revision: aspect {aspect!r} does not fit node {node_id} / projects {projects!r}")
     ids = set(projects) if not isinstance(projects, bool) else set()
     whole_library = node_id is None and bool(projects or ids)
     one_project = next(iter(ids)) if node_id is None and len(ids) == 1 else None
@@ -47,15 +54,15 @@ def bump_revision(plan: Plan, node_id: int | None = None, *, projects: bool | Co
         if connection.vendor == "postgresql":
             cursor.execute(
                 'WITH bumped AS (UPDATE "plans_plan" SET revision = revision + 1 WHERE id = %s RETURNING revision) '
-                'INSERT INTO "plans_rollupdelta" (plan_id, revision, node_id, projects, project_id) '
-                "SELECT %s::bigint, revision, %s::bigint, %s::boolean, %s::bigint FROM bumped RETURNING revision",
-                [plan.pk, plan.pk, node_id, whole_library, one_project])
+                'INSERT INTO "plans_rollupdelta" (plan_id, revision, node_id, projects, project_id, aspect) '
+                "SELECT %s::bigint, revision, %s::bigint, %s::boolean, %s::bigint, %s FROM bumped RETURNING revision",
+                [plan.pk, plan.pk, node_id, whole_library, one_project, aspect])
             plan.revision = _returned(cursor, plan.pk)
             return
         cursor.execute('UPDATE "plans_plan" SET revision = revision + 1 WHERE id = %s RETURNING revision', [plan.pk])
         plan.revision = _returned(cursor, plan.pk)
     RollupDelta.objects.create(plan=plan, revision=plan.revision, node_id=node_id, projects=whole_library,
-                               project_id=one_project)
+                               project_id=one_project, aspect=aspect)
 
 
 def _returned(cursor: Any, plan_id: int) -> int:

@@ -119,7 +119,7 @@ def apply_rows(plan: Plan, clean_rows: Iterable[Mapping[str, Any]], user: Any = 
     bulk.insert_rows(ItemEvent, EVENT_COLUMNS, events)
     if items:
         audit.record_many(items, actor_name(user))
-        bump_revision(plan)
+        bump_revision(plan, aspect="supervision")
     updated = len(items) - len(created)
     return {"created": len(created), "updated": updated, "unchanged": len(rows) - len(items)}
 

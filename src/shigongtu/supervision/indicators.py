@@ -17,7 +17,7 @@ from django.db.models import Q
 
 from shigongtu.lib.periods import Period
 from shigongtu.plans.models import Indicator, Plan
-from shigongtu.plans.selectors import INDICATOR_SOURCES
+from shigongtu.plans.selectors import INDICATOR_SOURCES, SOURCE_ASPECTS
 from shigongtu.supervision.models import SupervisionItem
 
 Values = dict[int, dict[int, float]]
@@ -68,3 +68,4 @@ SOURCE_LABELS = {"supervision.closed": "督办事项：销号数", "supervision.
 def register() -> None:
     """Put the supervision sources into the plans' registry (called from the app's ready())."""
     INDICATOR_SOURCES.update(SOURCES)
+    SOURCE_ASPECTS.update({name: frozenset({"supervision"}) for name in SOURCES})

@@ -113,7 +113,7 @@ def _commit(item: SupervisionItem, old: Mapping[str, Any] | None, user: Any, eve
                                    "evidence": event.evidence, "step": event.step, "decision": event.decision}]
     audit.record("create" if old is None else action, OBJECT, item.pk, changes, actor_name(user), str(item),
                  item.plan.code)
-    bump_revision(item.plan)
+    bump_revision(item.plan, aspect="supervision")
     return item
 
 

@@ -6,6 +6,11 @@ from typing import Any
 
 from shigongtu.attraction.selectors import card
 from shigongtu.dashboard.cards.context import CardContext
+from shigongtu.plans.readmodel import Memo, reaches_side
+
+# kept by the read model across the other record types' writes (the card's own cache is per revision)
+CARDS: Memo[Any] = Memo("dashboard.attraction", lambda plan, as_of: card(plan, as_of),
+                         depends=reaches_side("attraction"))
 
 
 def build(ctx: CardContext) -> dict[str, Any]:
@@ -13,5 +18,5 @@ def build(ctx: CardContext) -> dict[str, Any]:
     shown for the whole plan only — leads are not split by the unit picker."""
     if ctx.path is not None:
         return {"leads": None}
-    leads = card(ctx.plan, ctx.as_of)
+    leads = CARDS.get(ctx.plan, ctx.as_of)
     return {"leads": leads if any(n for _, n in leads.funnel) else None}

@@ -32,6 +32,10 @@ class CardContext:
     front_of: dict[str, int] = field(default_factory=dict)      # front code → node id
     panel: ProjectPanel | None = None                           # filled by the projects card
     tally: ProjectTally | None = None                           # … with the projects' tally it read
+    lit: dict[str, set[int]] | None = None                      # … and the project lights it read
+    # when the read model brings the project cards forward over a few projects' investment: the
+    # front counts before, the lights they were taken from and the projects that changed
+    front_counts: tuple[dict[str, list[int]], dict[str, set[int]], set[int]] | None = None
 
     @property
     def rollup(self) -> Rollup:

@@ -108,8 +108,12 @@ class ProjectPanel:
 
 def project_panel(plan: Plan, as_of: dt.date, month: int, path: str | None, indicators: list[Indicator],
                   outs: list[IndicatorOut], by_fronts: bool = False,
-                  kept: project_tally.Tally | None = None) -> ProjectPanel | None:
-    """The project panels, or None when the plan (or the unit) has no projects."""
+                  kept: project_tally.Tally | None = None,
+                  front_counts: tuple[dict[str, list[int]], dict[str, set[int]], set[int]] | None = None,
+                  ) -> tuple[ProjectPanel | None, dict[str, set[int]]]:
+    """The project panels, or None when the plan (or the unit) has no projects, and the project
+    lights they read. ``front_counts`` (the counts before, their lights, the projects changed
+    since) moves the fronts' counts by those projects alone instead of counting them again."""
     r = ProjectSettings.rules_for(plan)
     targets = plan_targets(indicators, outs)
     spring_target, window = targets.get("spring", (None, (f"{plan.year}-03-01", f"{plan.year}-05-31")))
@@ -118,7 +122,7 @@ def project_panel(plan: Plan, as_of: dt.date, month: int, path: str | None, indi
         spring_target = big_target = None
     kept = kept or panel_tally(plan, as_of, path, indicators, outs)
     if not kept.rows:
-        return None
+        return None, {}
     totals = kept.totals
     stages = project_tally.stage_counts(kept)
 
@@ -130,8 +134,7 @@ def project_panel(plan: Plan, as_of: dt.date, month: int, path: str | None, indi
     others = [stage_row(s) for s in (SUSPENDED, REMOVED, TERMINATED) if stages.get(s)]
 
     lit = lit_projects(plan, as_of, path)  # the project lights the bulletin prints too
-    by_front = {front: [len(pids), len(pids & lit[RED]), len(pids & lit[YELLOW])]
-                for front, pids in kept.fronts.items()} if by_fronts else {}
+    by_front = _front_counts(kept, lit, front_counts) if by_fronts else {}
 
     return ProjectPanel(
         total=totals["n"], annual_plan=float((kept.annual if kept.annual_seen else Decimal(0)) / YI),
@@ -147,7 +150,31 @@ def project_panel(plan: Plan, as_of: dt.date, month: int, path: str | None, indi
         **_not_in_stats(kept, as_of, r),
         bonds=None,  # the bonds card fills it in
         by_front=by_front,
-    )
+    ), lit
+
+
+def _light(pk: int, lit: dict[str, set[int]]) -> str | None:
+    return RED if pk in lit[RED] else YELLOW if pk in lit[YELLOW] else None
+
+
+def _front_counts(kept: project_tally.Tally, lit: dict[str, set[int]],
+                  before: tuple[dict[str, list[int]], dict[str, set[int]], set[int]] | None) -> dict[str, list[int]]:
+    """Front code → [projects, red, yellow]: counted afresh, or the counts ``before`` moved by the
+    lights of the projects that changed (their fronts did not: only their investment did)."""
+    if before is None:
+        return {front: [len(pids), len(pids & lit[RED]), len(pids & lit[YELLOW])]
+                for front, pids in kept.fronts.items()}
+    counts, old_lit, changed = before
+    out = {front: list(row) for front, row in counts.items()}
+    for pk in changed:
+        old, new = _light(pk, old_lit), _light(pk, lit)
+        if old == new:
+            continue
+        for front in kept.fronts_of.get(pk, ()):
+            row = out[front]
+            row[1] += (new == RED) - (old == RED)
+            row[2] += (new == YELLOW) - (old == YELLOW)
+    return out
 
 
 def panel_tally(plan: Plan, as_of: dt.date, path: str | None, indicators: list[Indicator],
@@ -179,7 +206,8 @@ def build(ctx: CardContext) -> dict[str, Any]:
     """The project panel (None without projects), with each front's project counts (a project-side card)."""
     f = ctx.figures
     ctx.tally = panel_tally(ctx.plan, ctx.as_of, ctx.path, f.indicators, f.judged)
-    panel = project_panel(ctx.plan, ctx.as_of, ctx.month, ctx.path, f.indicators, f.judged, True, ctx.tally)
+    panel, ctx.lit = project_panel(ctx.plan, ctx.as_of, ctx.month, ctx.path, f.indicators, f.judged, True,
+                                   ctx.tally, ctx.front_counts)
     ctx.panel = panel
     return {"projects": panel}
 

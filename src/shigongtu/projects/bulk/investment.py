@@ -24,6 +24,7 @@ from shigongtu.audit import services as audit
 from shigongtu.lib.errors import FieldError
 from shigongtu.orgs.access import MANAGE
 from shigongtu.plans.models import Plan
+from shigongtu.plans.readmodel import INVESTMENT
 from shigongtu.plans.services import actor_name, bump_revision
 from shigongtu.projects import totals
 from shigongtu.projects.fields import clean_investment, investment_problem
@@ -196,4 +197,4 @@ def finish_rows(plan: Plan, project_ids: Iterable[int], periods: Iterable[str]) 
     """After a file's reports are written: the projects' 本年累计, the plan's monthly sums, its revision."""
     refresh_totals(project_ids)
     totals.invalidate(plan.pk, periods)
-    bump_revision(plan, projects=True)
+    bump_revision(plan, projects=True, aspect=INVESTMENT)

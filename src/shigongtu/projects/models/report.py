@@ -81,15 +81,18 @@ class InvestmentTotal(models.Model):
     """The plan-wide sum of one month's counting reports (projects not 调出), kept so that the zone's
     fixed-asset-investment indicator reads twelve rows instead of a million reports.
 
-    A maintained cache: writes to reports mark their month ``stale`` and bump ``version``; the
-    next reader recomputes a stale month and stores it only if the version has not moved since
-    it looked (see :mod:`shigongtu.projects.totals`).
+    A maintained cache: one report filed or reviewed adds its difference to its month (the
+    counts tell an empty sum, None, from zero); bulk writes mark their months ``stale`` and bump
+    ``version``; the next reader recomputes a stale month and stores it only if the version has
+    not moved since it looked (see :mod:`shigongtu.projects.totals`).
     """
 
     plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="+")
     period = models.CharField(max_length=7)
     amount = models.DecimalField(max_digits=20, decimal_places=4, null=True)
     stats_amount = models.DecimalField(max_digits=20, decimal_places=4, null=True)
+    reports = models.PositiveIntegerField(default=0)        # counting reports summed in ``amount``
+    stats_reports = models.PositiveIntegerField(default=0)  # of those, with a 统计口径 figure
     stale = models.BooleanField(default=True)
     version = models.PositiveIntegerField(default=0)
 

@@ -33,7 +33,8 @@ from django.db.models.functions import Cast, Substr
 from shigongtu.lib.amounts import convert, is_money_unit
 from shigongtu.lib.periods import Period
 from shigongtu.plans.models import Indicator, Node, Plan
-from shigongtu.plans.selectors import INDICATOR_SOURCES
+from shigongtu.plans.readmodel import INVESTMENT
+from shigongtu.plans.selectors import INDICATOR_SOURCES, SOURCE_ASPECTS
 from shigongtu.projects import totals
 from shigongtu.projects.models import (
     BondDisbursement,
@@ -190,3 +191,6 @@ SOURCE_LABELS = {
 def register() -> None:
     """Put the project sources into the plans' registry (called from the app's ready())."""
     INDICATOR_SOURCES.update(SOURCES)
+    # every source reads the projects; only the investment sums read the monthly reports too
+    SOURCE_ASPECTS.update({name: frozenset({""}) for name in SOURCES})
+    SOURCE_ASPECTS["projects.investment"] = frozenset({"", INVESTMENT})

@@ -241,7 +241,10 @@ def project_warnings(plan: Plan, as_of: dt.date, project_ids: list[int] | None =
             found.append(ProjectWarning(LIGHT_KIND[kind], p.code, p.name, light, detail))
     found += _approval_warnings(rows, as_of, related)
     found += _problem_warnings(plan, rows, as_of, related)
-    found += bond_warnings(plan, as_of, r, where=related if narrowed else None)
+    if project_ids is not None and pk_range is None:  # by the projects' own index, no join of the plan
+        found += bond_warnings(plan, as_of, r, project_ids=list(project_ids))
+    else:
+        found += bond_warnings(plan, as_of, r, where=related if narrowed else None)
     order = {RED: 0, YELLOW: 1}
     found.sort(key=lambda w: (order[w.light], w.project, KINDS.index(w.kind)))
     return found
@@ -299,7 +302,9 @@ def bond_warnings(plan: Plan, as_of: dt.date, r: Rules | None = None,
     for kind, (model, _, _) in MOVEMENTS.items():
         money[kind] = defaultdict(list)
         rows = model.objects.filter(bond__project__plan=plan)
-        if project_ids is not None or where is not None:  # only the money of the bonds asked about
+        if project_ids is not None and where is None:  # a few named projects: their bonds' own money
+            rows = model.objects.filter(bond__project_id__in=project_ids, bond__project__plan=plan)
+        elif project_ids is not None or where is not None:  # only the money of the bonds asked about
             rows = rows.filter(bond__in=bonds.values("pk"))
         for bond_id, date, amount in rows.values_list("bond_id", "date", "amount"):
             money[kind][bond_id].append((date, amount))

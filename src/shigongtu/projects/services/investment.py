@@ -21,6 +21,7 @@ from shigongtu.audit import services as audit
 from shigongtu.lib.errors import Conflict, InputRejected, NotAllowed
 from shigongtu.orgs.access import MANAGE, REPORT
 from shigongtu.plans.models import Plan
+from shigongtu.plans.readmodel import INVESTMENT
 from shigongtu.plans.services import actor_name, bump_revision, refuse_own_work
 from shigongtu.projects import totals
 from shigongtu.projects.fields import clean_investment
@@ -64,13 +65,26 @@ def counted_by_period(project_ids: Iterable[int], year: int) -> dict[int, dict[s
     return out
 
 
-def _finish(plan: Plan, project_ids: Iterable[int], items: list[dict[str, Any]], user: Any,
-            periods: Iterable[str]) -> None:
-    refresh_totals(project_ids)
-    totals.invalidate(plan.pk, periods)
-    if items:
-        audit.record_many(items, actor_name(user))
-    bump_revision(plan, projects=set(project_ids) or True)
+def _finish(plan: Plan, project: Project, report: InvestmentReport, before: totals.Counted | None,
+            item: dict[str, Any], user: Any) -> None:
+    """After one report is saved: the project's 本年累计, its month's plan-wide sums (adjusted by the
+    report's difference), the history, the revision (journalled as this project's investment)."""
+    refresh_totals([project.pk])
+    totals.adjust(plan.pk, report.period, before,
+                  totals.Counted.of(report.status, report.amount, report.stats_amount, project.stage))
+    audit.record_many([item], actor_name(user))
+    bump_revision(plan, projects=[project.pk], aspect=INVESTMENT)
+
+
+def _counted(report: InvestmentReport | None, project: Project) -> totals.Counted | None:
+    if report is None:
+        return None
+    return totals.Counted.of(report.status, report.amount, report.stats_amount, project.stage)
+
+
+def _save(report: InvestmentReport) -> None:
+    setattr(report, totals.KEPT, True)  # _finish adjusts the month's sums itself
+    report.save()
 
 
 def _item(action: str, report: InvestmentReport, project: Project, changes: dict[str, Any],
@@ -107,6 +121,7 @@ def submit_investment(project: Project, data: Mapping[str, Any], user: Any = Non
                                 value=clean["period"])
     created = report is None
     old = None if created else {f: getattr(report, f) for f in REPORT_FIELDS}
+    before = _counted(report, project)
     report = report or InvestmentReport(plan=plan, project=project, period=clean["period"])
     for key, value in clean.items():
         setattr(report, key, value)
@@ -117,10 +132,10 @@ def submit_investment(project: Project, data: Mapping[str, Any], user: Any = Non
         report.submitted_by = user if getattr(user, "pk", None) else None
     if not created:
         report.version += 1
-    report.save()
+    _save(report)
     changes = audit.diff(old, {f: getattr(report, f) for f in REPORT_FIELDS})
-    _finish(plan, [project.pk], [_item("submit" if submit else "draft", report, project, changes, plan)], user,
-            [report.period])
+    _finish(plan, project, report, before, _item("submit" if submit else "draft", report, project, changes, plan),
+            user)
     return report
 
 
@@ -150,7 +165,7 @@ def review_investment(report: InvestmentReport, approve: bool, user: Any = None,
         raise InputRejected("退回时请填写原因", field="reason", value=reason)
     if approve:
         refuse_own_work(user, report.submitted_by_id)
-    old = report.status
+    old, before = report.status, _counted(report, project)
     now, who = timezone.now(), user if getattr(user, "pk", None) else None
     if not approve:
         report.status, report.return_reason = Status.RETURNED, reason.strip()
@@ -159,10 +174,10 @@ def review_investment(report: InvestmentReport, approve: bool, user: Any = None,
     else:
         report.status, report.unit_reviewed_at, report.unit_reviewed_by = Status.UNIT_APPROVED, now, who
     report.version += 1
-    report.save()
+    _save(report)
     changes: dict[str, Any] = {"status": [old, report.status]}
     if not approve:
         changes["return_reason"] = ["", report.return_reason]
-    _finish(plan, [project.pk], [_item("approve" if approve else "return", report, project, changes, plan)], user,
-            [report.period])
+    _finish(plan, project, report, before, _item("approve" if approve else "return", report, project, changes, plan),
+            user)
     return report
