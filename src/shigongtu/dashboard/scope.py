@@ -55,7 +55,7 @@ def unit_scope(plan: Plan, rollup: Rollup, unit_id: int | None,
                project_units: Iterable[int | None] = ()) -> tuple[UnitScope, list[UnitChoice]]:
     """The picker's units (the plan's unit and the units below it that lead something) and the scope
     of ``unit_id`` (the plan's unit when it is not one of them)."""
-    lead_ids = {m.lead_unit_id for m in rollup.meta.values() if m.lead_unit_id}
+    lead_ids = set(rollup.lead_units)
     lead_ids.update(u for u in project_units if u)
     root = plan.unit
     rows = list(OrgUnit.objects.filter(path__startswith=root.path).values_list("id", "name", "path"))

@@ -65,6 +65,7 @@ class Rollup:
     meta: dict[int, NodeMeta]
     order: list[int]  # node ids in natural code order
     _children: dict[int | None, list[int]] | None = field(default=None, repr=False)
+    _lead_units: frozenset[int] | None = field(default=None, repr=False)
     # what the journal changed since the full build: (revision, ids whose result changed), and the
     # revision before the oldest entry kept
     log: list[tuple[int, frozenset[int]]] = field(default_factory=list, repr=False)
@@ -94,6 +95,14 @@ class Rollup:
             if meta.code == code:
                 return self.state.results[node_id]
         return None
+
+    @property
+    def lead_units(self) -> frozenset[int]:
+        """The lead units of the plan's nodes (read once per roll-up: a bring-forward moves results,
+        never the nodes)."""
+        if self._lead_units is None:
+            self._lead_units = frozenset(m.lead_unit_id for m in self.meta.values() if m.lead_unit_id)
+        return self._lead_units
 
     def children(self) -> dict[int | None, list[int]]:
         if self._children is None:

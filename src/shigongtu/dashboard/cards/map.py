@@ -12,6 +12,7 @@ from shigongtu.dashboard.cards.common import YI
 from shigongtu.dashboard.cards.context import CardContext
 from shigongtu.dashboard.cards.project_tally import Tally
 from shigongtu.plans.models import Plan
+from shigongtu.plans.readmodel import Memo, reaches_side
 from shigongtu.plans.rules.lights import GREEN, RED, YELLOW
 from shigongtu.projects.models import Project, ProjectSettings
 from shigongtu.projects.rules.stages import CLOSED
@@ -139,6 +140,11 @@ def build(ctx: CardContext) -> dict[str, Any]:
     return {"map": map_data(ctx.plan, ctx.as_of, ctx.month, ctx.path, ctx.tally) if ctx.panel else None}
 
 
+# kept by the read model across the other record types' writes (the points' own cache is per revision)
+FINDINGS: Memo[Findings | None] = Memo("dashboard.findings", lambda plan, as_of: findings(plan, as_of),
+                                       depends=reaches_side("supervision"))
+
+
 def build_findings(ctx: CardContext) -> dict[str, Any]:
     """The map's located supervision findings, for the whole plan."""
-    return {"findings": findings(ctx.plan, ctx.as_of) if ctx.path is None else None}
+    return {"findings": FINDINGS.get(ctx.plan, ctx.as_of) if ctx.path is None else None}

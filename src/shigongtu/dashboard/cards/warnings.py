@@ -80,6 +80,7 @@ class _Panel:
     warnings: list[Warning]
     before: set[int]
     items: dict[int, list[WarningItem]]
+    shown: dict[str, Any] | None = None  # the card's fields, until an item changes
 
 
 def _lit(rollup: Rollup | None, ids: Iterable[int] | None = None) -> set[int]:
@@ -116,14 +117,15 @@ def _bring_panel(plan: Plan, key: Hashable, value: _Panel, changes: Changes, ctx
     # whose warnings may have changed: the nodes whose result changed, whose reports changed or
     # whose light a month ago changed, and the nodes of indicator warnings (old or new)
     ids = changed | moved | changes.nodes | _indicator_nodes(value.warnings) | _indicator_nodes(found)
-    for node_id in ids:
-        value.items.pop(node_id, None)
+    old = {node_id: value.items.pop(node_id) for node_id in ids if node_id in value.items}
     meta = rollup.meta
     for w in found:
         if w.node_id in ids:
             m = meta.get(w.node_id)
             if m is not None and ctx.scope.has(m.lead_unit_id):
                 value.items.setdefault(w.node_id, []).append(_item(w, m, ctx.names, value.before))
+    if moved or old != {node_id: value.items[node_id] for node_id in ids if node_id in value.items}:
+        value.shown = None
     value.rollup, value.revision, value.warnings = rollup, rollup.revision, found
     value.prev_revision = prev.revision if prev is not None else 0
     return value
@@ -139,8 +141,10 @@ PANELS: Memo[_Panel] = Memo("dashboard.warnings", _panel, patch=_bring_panel)
 def build(ctx: CardContext) -> dict[str, Any]:
     """The most urgent warnings and the counts of all of them, by light and by kind."""
     panel = PANELS.get(ctx.plan, (ctx.as_of, ctx.scope.ids, ctx.prev_as_of), ctx)
-    items = [i for node_items in panel.items.values() for i in node_items]
-    kinds = warning_counts(items)  # the same count the bulletin prints
-    by_light = {light: sum(k.get(light, 0) for k in kinds.values()) for light in (RED, YELLOW)}
-    return {"warnings": heapq.nsmallest(KEPT_WARNINGS, items, key=_urgency),
-            "warning_counts": {**by_light, "total": len(items)}, "warning_kinds": kinds}
+    if panel.shown is None:
+        items = [i for node_items in panel.items.values() for i in node_items]
+        kinds = warning_counts(items)  # the same count the bulletin prints
+        by_light = {light: sum(k.get(light, 0) for k in kinds.values()) for light in (RED, YELLOW)}
+        panel.shown = {"warnings": heapq.nsmallest(KEPT_WARNINGS, items, key=_urgency),
+                       "warning_counts": {**by_light, "total": len(items)}, "warning_kinds": kinds}
+    return dict(panel.shown)
