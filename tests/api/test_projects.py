@@ -146,3 +146,19 @@ def test_the_list_takes_the_same_queries_for_3_or_33_projects(cast, world, djang
         make_project(cast, f"Q-{i:02d}", nodes="1.1")
     with django_assert_num_queries(17):
         assert len(client.get(url).json()["results"]) == 33
+
+
+@pytest.mark.parametrize("fields", [
+    {},
+    {"stage": "前期", "planned_start": "2023-02-01", "annual_plan": "3000"},              # late to start: red
+    {"stage": "在建", "actual_start": "2022-11-05", "total_investment": "80000"},        # 开工未入库
+    {"stage": "在建", "actual_start": "2023-03-01", "annual_plan": "5000", "in_statistics": "是"},  # nothing done
+])
+def test_a_project_created_over_rest_answers_with_the_lights_a_read_gives_it(cast, world, fields):
+    client = cast.client("coordinator")
+    created = client.post(BASE, json.dumps({"code": "P-LIT", "name": "灯色", **fields}),
+                          content_type="application/json")
+    assert created.status_code == 201, created.content
+    read = client.get(f"{BASE}/P-LIT").json()
+    body = created.json()
+    assert (body["light"], body["lights"]) == (read["light"], read["lights"])

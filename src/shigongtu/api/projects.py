@@ -31,7 +31,7 @@ from shigongtu.projects.models import (
 )
 from shigongtu.projects.rules import bonds as bond_rules
 from shigongtu.projects.selectors.filters import ProjectFilter, attach_lights
-from shigongtu.projects.selectors.warnings import project_warnings, warnings_document
+from shigongtu.projects.selectors.warnings import lights_by_project, project_warnings, warnings_document
 from shigongtu.projects.services import approvals as approval_services
 from shigongtu.projects.services import bonds
 from shigongtu.projects.services import problems as problem_services
@@ -293,11 +293,15 @@ def _data(payload: Schema) -> dict[str, Any]:
     return data
 
 
-def _fresh(project: Project, as_of: dt.date | None = None) -> Project:
+def _fresh(project: Project, as_of: dt.date | None = None, *, created: bool = False) -> Project:
+    """The project as the API shows it, with its lights at ``as_of``; one ``created`` in this
+    request holds nothing yet, so only its own fields are judged (the same warnings, fewer reads)."""
     project = Project.objects.select_related("lead_unit", "plan").prefetch_related("nodes").get(pk=project.pk)
-    as_of = as_of or default_as_of(project.plan)
-    attach_lights([project], as_of, month_of(as_of, project.plan), ProjectSettings.rules_for(project.plan),
-                  project.plan.year, plan=project.plan)
+    plan = project.plan
+    as_of = as_of or default_as_of(plan)
+    warned = lights_by_project(project_warnings(plan, as_of, [project.pk], bare=True)) if created else None
+    attach_lights([project], as_of, month_of(as_of, plan), ProjectSettings.rules_for(plan), plan.year, plan=plan,
+                  warned=warned)
     return project
 
 
@@ -350,7 +354,7 @@ def list_projects(request: HttpRequest, code: str, page: PageNo = 1, page_size: 
 @router.post("/plans/{code}/projects", response={201: ProjectOut})
 def create_project(request: HttpRequest, code: str, payload: ProjectIn) -> Any:
     plan = _plan(request, code, MANAGE)
-    return 201, _fresh(project_services.save_project(plan, _data(payload), user=request.user))
+    return 201, _fresh(project_services.save_project(plan, _data(payload), user=request.user), created=True)
 
 
 @router.get("/plans/{code}/projects/warnings")

@@ -198,10 +198,12 @@ def ytd_through(plan: Plan, month: int, project_ids: list[int] | None = None,
 
 def project_warnings(plan: Plan, as_of: dt.date, project_ids: list[int] | None = None, *,
                      pk_range: tuple[int, int] | None = None,
-                     ytd: Mapping[int, Decimal] | None = None) -> list[ProjectWarning]:
+                     ytd: Mapping[int, Decimal] | None = None, bare: bool = False) -> list[ProjectWarning]:
     """Every project warning of the plan (or of the given projects, or of those whose id is in
     ``pk_range`` [low, high): a large plan read a slice at a time) at ``as_of``, red first.
-    ``ytd``: the plan's :func:`ytd_through` at as-of's month, when a caller reading slices has it."""
+    ``ytd``: the plan's :func:`ytd_through` at as-of's month, when a caller reading slices has it.
+    ``bare``: the given projects were created in this transaction and hold nothing yet (no reports,
+    approvals, problems or bonds), so only their own dates and amounts can warn."""
     r = ProjectSettings.rules_for(plan)
     month = month_of(as_of, plan)
     projects = Project.objects.filter(plan=plan)
@@ -216,7 +218,9 @@ def project_warnings(plan: Plan, as_of: dt.date, project_ids: list[int] | None =
                              "annual_plan", "in_statistics", "statistics_date")
     rows = {p.pk: p for p in projects}
     narrowed = project_ids is not None or pk_range is not None
-    if ytd is None and project_ids is not None and pk_range is None:
+    if bare:
+        ytd = {}
+    elif ytd is None and project_ids is not None and pk_range is None:
         ytd = ytd_through(plan, month, list(project_ids))  # by the projects' own index, no join
     elif ytd is None:
         ytd = ytd_through(plan, month, where=related if narrowed else None)
@@ -239,12 +243,13 @@ def project_warnings(plan: Plan, as_of: dt.date, project_ids: list[int] | None =
                           "expected_share": share_since(r.curve, start_month(p.actual_start, plan.year),
                                                         month) if p.actual_start else None}
             found.append(ProjectWarning(LIGHT_KIND[kind], p.code, p.name, light, detail))
-    found += _approval_warnings(rows, as_of, related)
-    found += _problem_warnings(plan, rows, as_of, related)
-    if project_ids is not None and pk_range is None:  # by the projects' own index, no join of the plan
-        found += bond_warnings(plan, as_of, r, project_ids=list(project_ids))
-    else:
-        found += bond_warnings(plan, as_of, r, where=related if narrowed else None)
+    if not bare:  # (a project just created has nothing attached to warn about)
+        found += _approval_warnings(rows, as_of, related)
+        found += _problem_warnings(plan, rows, as_of, related)
+        if project_ids is not None and pk_range is None:  # by the projects' own index, no join of the plan
+            found += bond_warnings(plan, as_of, r, project_ids=list(project_ids))
+        else:
+            found += bond_warnings(plan, as_of, r, where=related if narrowed else None)
     order = {RED: 0, YELLOW: 1}
     found.sort(key=lambda w: (order[w.light], w.project, KINDS.index(w.kind)))
     return found
