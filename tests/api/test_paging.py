@@ -78,9 +78,30 @@ def test_reports_filter_by_front_unit_and_text_and_page_by_cursor(many):
     assert client.get("/api/v1/plans/JY-T/reports?cursor=bm9wZQ").status_code == 422
 
 
+def test_reports_of_several_months_page_by_cursor_in_the_list_order(many):
+    for t in (2, 5, 11):
+        services.file_report(many.node(f"3.{t}"), "2023-04", {"progress": 5})
+    services.file_report(many.node("3.7"), "2023-06", {"progress": 70})
+    client = many.client("viewer")
+    whole = [(r["period"], r["node"]) for r in client.get("/api/v1/plans/JY-T/reports?front=3&offset=1").json()]
+    first = client.get("/api/v1/plans/JY-T/reports?front=3&limit=4")
+    seen, cursor = [(r["period"], r["node"]) for r in first.json()], first["X-Next-Cursor"]
+    while cursor:
+        page = client.get(f"/api/v1/plans/JY-T/reports?front=3&limit=4&cursor={cursor}")
+        seen += [(r["period"], r["node"]) for r in page.json()]
+        cursor = page.get("X-Next-Cursor")
+    assert first["X-Total-Count"] == "16"
+    assert seen[0] == ("2023-06", "3.7") and seen[1:4] == [("2023-05", "3.1"), ("2023-05", "3.2"), ("2023-05", "3.3")]
+    assert seen[1:] == whole  # offset=1 skips the first: the same order both ways
+    assert seen[-3:] == [("2023-04", "3.2"), ("2023-04", "3.5"), ("2023-04", "3.11")]
+    wrong = client.get("/api/v1/plans/JY-T/reports?front=3&cursor=WzUsIjAwMDAwMyIsMSwxXQ")  # [5, "000003", 1, 1]
+    assert wrong.status_code == 422
+
+
 def test_a_page_of_nodes_or_reports_keeps_its_queries(many, django_assert_max_num_queries):
     client = many.client("viewer")
     client.get("/api/v1/plans/JY-T/nodes?front=3&limit=5")
+    client.get("/api/v1/plans/JY-T/reports?front=9&limit=5")  # the plan's report months, read once
     with django_assert_max_num_queries(7):  # session, user, scope, plan, default date, revision, nodes
         client.get("/api/v1/plans/JY-T/nodes?front=3&limit=5")
     with django_assert_max_num_queries(8):

@@ -45,6 +45,14 @@ def page(qs: QuerySet[Any], cursor: str | None, limit: int) -> keyset.Page:
         raise bad_cursor(cursor or "") from None
 
 
+def page_by(qs: QuerySet[Any], values: list[Any], cursor: str | None, limit: int) -> keyset.Page:
+    """:func:`page` read one value of the ordering's leading column at a time (``keyset.page_by``)."""
+    try:
+        return keyset.page_by(qs, values, cursor, limit)
+    except (keyset.BadCursor, TypeError):
+        raise bad_cursor(cursor or "") from None
+
+
 def annotate(request: HttpRequest, response: HttpResponse, total: int, next_cursor: str | None) -> None:
     """The total and the next page of a bare-list answer, in its headers."""
     response["X-Total-Count"] = str(total)

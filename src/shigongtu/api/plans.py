@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -20,9 +22,11 @@ from shigongtu.orgs.access import MANAGE, REPORT, VIEW, scoped
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans import browse, services
 from shigongtu.plans.documents import tree_document, warnings_document
-from shigongtu.plans.models import Indicator, Node, Plan, Report, StatisticValue
+from shigongtu.plans.figures import report_months
+from shigongtu.plans.models import Indicator, Node, Plan, Report, StatisticValue, code_sort_key
 from shigongtu.plans.selectors import default_as_of, get_rollup
 from shigongtu.utilities import keyset
+from shigongtu.utilities.cache import cached_for_plan
 
 router = Router(tags=["blueprint"])
 Light = Literal["red", "yellow", "green", "pending", "done", "cancelled"]
@@ -422,18 +426,26 @@ def plan_reports(request: HttpRequest, response: HttpResponse, code: str, status
     if period:
         qs = qs.filter(period=period)
     root = under or front
-    if root:
-        qs = qs.filter(Q(node__code=root) | Q(node__code__startswith=root + "."))
+    if root:  # the subtree's codes are one range of sort keys: an index walk in the list's order
+        key = code_sort_key(root)
+        qs = qs.filter(Q(node__code=root) | Q(node__code__startswith=root + "."),
+                       node__sort_key__gte=key, node__sort_key__lt=key + "/")
     if unit:
         qs = qs.filter(node__lead_unit_id=unit)
     if q:
         qs = qs.filter(Q(node__title__icontains=q) | Q(narrative__icontains=q))
+    # counted once per plan revision and filter (paging on through the same filter reads it back)
+    filters = json.dumps([status, period, root, unit, q], ensure_ascii=False)
+    total = cached_for_plan(plan, f"api:reports:count:{hashlib.sha256(filters.encode()).hexdigest()[:20]}",
+                            qs.count, int)
     if cursor or offset == 0:
-        found = paging.page(qs, cursor, limit)
+        # month by month (a plan's reports are of its year): each page walks the nodes in order
+        months = [period] if period else report_months(plan)
+        found = paging.page_by(qs, months, cursor, limit)
         by_id = _report_qs().in_bulk(found.keys)
-        paging.annotate(request, response, qs.count(), found.next)
+        paging.annotate(request, response, total, found.next)
         return [by_id[k] for k in found.keys if k in by_id]
-    paging.annotate(request, response, qs.count(), None)
+    paging.annotate(request, response, total, None)
     return _report_qs().filter(pk__in=list(qs.values_list("pk", flat=True)[offset: offset + limit])).order_by(
         "-period", "node__sort_key", "-submitted_seq", "-id")
 

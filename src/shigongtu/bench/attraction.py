@@ -28,7 +28,7 @@ from django.test import Client
 
 from shigongtu.attraction import selectors
 from shigongtu.attraction.models import FundArrival, Lead, LeadEvent
-from shigongtu.bench.util import QueryCounter, cpu_timed, percentiles, timed
+from shigongtu.bench.util import QueryCounter, cpu_timed, percentiles, settle, timed
 from shigongtu.ledgers.engine import import_ledger
 from shigongtu.orgs.models import Membership, OrgUnit
 from shigongtu.plans.models import Plan
@@ -154,10 +154,7 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
                              "reimport_seconds": round(again_s, 3), "reimport_unchanged": again.unchanged,
                              "target_seconds": 5}
         figures["fund_records"] = _funds(plan, rng)
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cur:
-                for model in (Lead, FundArrival, LeadEvent):
-                    cur.execute(f"VACUUM ANALYZE {model._meta.db_table}")
+        settle(Lead, FundArrival, LeadEvent)
         client = Client()
         client.force_login(user)
         as_of = "as_of=2023-06-30"

@@ -24,7 +24,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 
-from shigongtu.bench.util import QueryCounter, cpu_timed, percentiles, timed
+from shigongtu.bench.util import QueryCounter, cpu_timed, percentiles, settle, timed
 from shigongtu.enterprises import selectors
 from shigongtu.enterprises.models import Enterprise, TierRecord
 from shigongtu.enterprises.rules import tiers as T
@@ -105,10 +105,7 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
                              "cpu_us_per_row": round(cpu_s / n * 1e6, 1), "created": result.created,
                              "target_seconds": 10}
         figures["tier_records"] = n + second_tiers(zone)
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cur:
-                for model in (Enterprise, TierRecord):
-                    cur.execute(f"VACUUM ANALYZE {model._meta.db_table}")
+        settle(Enterprise, TierRecord)
         figures["tier_counts"] = _counts(zone, repeat)
         user = get_user_model().objects.create_user(f"bench-e-{tag.lower()}", password=uuid.uuid4().hex)
         Membership.objects.create(user=user, unit=zone, role="coordinator")

@@ -25,7 +25,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.test import Client
 
-from shigongtu.bench.util import QueryCounter, percentiles, timed
+from shigongtu.bench.util import QueryCounter, percentiles, settle, timed
 from shigongtu.orgs.models import Membership, OrgUnit
 from shigongtu.plans.models import Indicator, Node, Plan, code_sort_key
 from shigongtu.plans.selectors import compute_indicators
@@ -148,11 +148,7 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
     code = "BENCH-P-" + uuid.uuid4().hex[:6].upper()
     build_s, built = timed(lambda: build(code, n))
     plan = built["plan"]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:  # what autovacuum does shortly after a bulk load
-            for model in (Project, InvestmentReport, Project.nodes.through):
-                table = model._meta.db_table
-                cur.execute(f"VACUUM ANALYZE {table}")
+    settle(Project, InvestmentReport, Project.nodes.through)
     figures: dict[str, Any] = {"projects": built["projects"], "reports": built["reports"],
                                "build_seconds": round(build_s, 2)}
     user = None

@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
-from shigongtu.bench.util import QueryCounter, cpu_timed, percentiles, timed
+from shigongtu.bench.util import QueryCounter, cpu_timed, percentiles, settle, timed
 from shigongtu.ledgers.engine import import_ledger
 from shigongtu.orgs.models import Membership, OrgUnit
 from shigongtu.plans.models import Plan
@@ -140,10 +140,7 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
                              "cpu_us_per_row": round(cpu_s / n * 1e6, 1), "created": result.created, "target_s": 10}
         entries_s, entries = timed(lambda: add_progress(plan))
         figures["progress_entries"] = {"rows": entries, "seconds": round(entries_s, 2)}
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cur:
-                for model in (SupervisionItem, ItemEvent):
-                    cur.execute(f"VACUUM ANALYZE {model._meta.db_table}")
+        settle(SupervisionItem, ItemEvent)
         client = Client()
         client.force_login(user)
         samples, queries, by_filter = [], 0, {}

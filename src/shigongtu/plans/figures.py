@@ -304,3 +304,28 @@ def latest_reported_period(plan: Plan) -> str | None:
     """The latest period any counting report of the plan is for (None without any), kept by the read model."""
     found = LATEST.get(plan)
     return found if isinstance(found, str) else None
+
+
+def _months(plan: Plan, key: Any) -> tuple[str, ...]:
+    """The months of the plan's year that hold any report, latest first (one probe a month)."""
+    months = [f"{plan.year:04d}-{m:02d}" for m in range(12, 0, -1)]
+    return tuple(m for m in months if Report.objects.filter(node__plan=plan, period=m).exists())
+
+
+def _bring_months(plan: Plan, key: Any, value: tuple[str, ...], changes: Changes) -> tuple[str, ...] | None:
+    if not changes.nodes:
+        return value
+    added = set(Report.objects.filter(node_id__in=list(changes.nodes)).values_list("period", flat=True).distinct())
+    if added <= set(value):
+        return value
+    return tuple(sorted(set(value) | added, reverse=True))
+
+
+MONTHS: Memo[tuple[str, ...]] = Memo("report_months", _months, patch=_bring_months)
+
+
+def report_months(plan: Plan) -> list[str]:
+    """The months that hold reports of the plan, latest first, kept by the read model (a filed
+    report adds its month; a month emptied stays listed until anything else rebuilds it, and
+    reading it finds nothing)."""
+    return list(MONTHS.get(plan))

@@ -141,6 +141,8 @@ class Node(models.Model):
         verbose_name_plural = _("任务节点")
         ordering = ["plan", "sort_key"]
         constraints = [models.UniqueConstraint(fields=["plan", "code"], name="node_unique_code_in_plan")]
+        # a subtree in tree order is one range of it: the report list walks it a page at a time
+        indexes = [models.Index(fields=["plan", "sort_key"], name="node_plan_sort_key")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
