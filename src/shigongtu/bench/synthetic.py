@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
+from shigongtu.bench.util import settle
 from shigongtu.orgs.models import OrgUnit
 from shigongtu.plans import services
 from shigongtu.plans.models import Indicator, Node, Plan, Report, code_sort_key
@@ -58,6 +59,7 @@ def build_plan(code: str, branching: tuple[int, ...] = (10, 10, 10, 20), months:
         for i, front in enumerate(Node.objects.filter(plan=plan, depth=0)[:5]):
             Indicator.objects.create(plan=plan, node=front, name=f"指标{i}", unit="亿元", kind="flow",
                                      target=Decimal(100), headline=True)
+    settle(Node, Report)
     return {"plan": plan, "nodes": total, "leaves": len(leaves), "reports": seq}
 
 

@@ -16,9 +16,10 @@ def settle(*models: Any) -> None:
 
     if connection.vendor != "postgresql":
         return
+    verb = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"  # (VACUUM cannot run in a transaction)
     with connection.cursor() as cur:
         for model in models:
-            cur.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+            cur.execute(f"{verb} {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
