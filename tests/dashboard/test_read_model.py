@@ -238,3 +238,25 @@ def test_investment_alone_moves_the_fronts_project_lights_without_building_the_c
         InvestmentTotal.objects.update(stale=True)
         assert kept == dataclasses.replace(build_dashboard(plan, AS_OF), built_ms=0.0)
     assert len(seen) == 2  # P-1's light moved with its investment, and back
+
+
+def test_an_indicator_warning_leaves_the_list_when_its_source_catches_up(dash: Any) -> None:
+    plan, p1 = dash.plan, dash.plan.projects.get(code="P-1")
+    ind = services.save_indicator(dash.node("1.1"), {"name": "项目投资", "unit": "万元", "kind": "flow",
+                                                     "target": 6000})
+    Indicator.objects.filter(pk=ind.pk).update(source="projects.investment")
+    services.bump_revision(plan)
+    plan.refresh_from_db()
+
+    def listed() -> list[Any]:
+        plan.refresh_from_db()
+        return [w for w in month_figures(plan, AS_OF).warnings if w.indicator == "项目投资"]
+
+    assert listed()  # 1,500 of 6,000 by June: behind
+    for amount in (4000, 0):
+        submit_investment(p1, {"period": "2023-06", "amount": amount}, today=TODAY)
+        kept = listed()
+        clear_cache()
+        InvestmentTotal.objects.update(stale=True)
+        assert kept == listed()
+        assert bool(kept) == (amount == 0)  # caught up with 4,000 in June, behind again without

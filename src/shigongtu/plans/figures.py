@@ -17,6 +17,7 @@ Each equals its fresh build (``selectors.fresh_month_figures``, ``compute_report
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -118,23 +119,48 @@ def _own(plan: Plan, as_of: dt.date, rollup: Rollup, ids: Iterable[int] | None) 
     return out
 
 
-def _listed(rollup: Rollup, own: dict[int, list[Warning]], judged: list[IndicatorOut]) -> list[Warning]:
-    codes = {m.id: m.code for m in rollup.meta.values()}
+def _by_node(rollup: Rollup, judged: list[IndicatorOut]) -> dict[int, list[Warning]]:
+    """The indicators' warnings, per node."""
     by_node: dict[int, list[Warning]] = {}
-    for w in indicator_warnings(judged, codes):
+    for w in indicator_warnings(judged, rollup.codes):
         by_node.setdefault(w.node_id, []).append(w)
+    return by_node
+
+
+def _of_node(mine: list[Warning] | None, theirs: list[Warning] | None) -> list[Warning]:
+    """One node's warnings in the listed order: its own, its indicators', its missing report."""
+    if mine and not theirs and len(mine) == 1:
+        return [mine[0]]
+    ws = [w for w in (mine or ()) if w.kind != "missing_report"] + (theirs or []) + [
+        w for w in (mine or ()) if w.kind == "missing_report"]
+    return sorted(ws, key=_order_key)
+
+
+def _listed(rollup: Rollup, own: dict[int, list[Warning]], judged: list[IndicatorOut]) -> list[Warning]:
+    by_node = _by_node(rollup, judged)
     found: list[Warning] = []
     for node_id in rollup.order:
         mine, theirs = own.get(node_id), by_node.get(node_id)
-        if not mine and not theirs:
-            continue
-        if mine and not theirs and len(mine) == 1:
-            found.append(mine[0])
-            continue
-        ws = [w for w in (mine or ()) if w.kind != "missing_report"] + (theirs or []) + [
-            w for w in (mine or ()) if w.kind == "missing_report"]
-        found += sorted(ws, key=_order_key)
+        if mine or theirs:
+            found += _of_node(mine, theirs)
     return found
+
+
+def _relisted(rollup: Rollup, listed: list[Warning], own: dict[int, list[Warning]], before: list[IndicatorOut],
+              judged: list[IndicatorOut], ids: set[int]) -> list[Warning]:
+    """``listed`` brought forward (a new list): the warnings of ``ids`` and of the indicators' nodes,
+    before and now, listed again and put back in their places in the code order."""
+    by_node = _by_node(rollup, judged)
+    touched = set(ids) | set(_by_node(rollup, before)) | set(by_node)
+    pos = rollup.positions
+    kept = [w for w in listed if w.node_id not in touched]
+    keys = [pos[w.node_id] for w in kept]
+    for node_id in sorted((n for n in touched if n in pos), key=pos.__getitem__, reverse=True):
+        mine, theirs = own.get(node_id), by_node.get(node_id)
+        if mine or theirs:  # right to left: the places found in ``keys`` stay true to the left
+            at = bisect_left(keys, pos[node_id])
+            kept[at:at] = _of_node(mine, theirs)
+    return kept
 
 
 def _warnings(plan: Plan, as_of: Any) -> _Warnings:
@@ -154,8 +180,8 @@ def _bring_warnings(plan: Plan, as_of: Any, value: _Warnings, changes: Changes) 
         value.own.update(_own(plan, as_of, rollup, ids))
     judged = INDICATORS.get(plan, as_of)[1]
     if ids or (judged is not value.judged and judged != value.judged):
+        value.listed = _relisted(rollup, value.listed, value.own, value.judged, judged, ids)
         value.judged = judged
-        value.listed = _listed(rollup, value.own, judged)
     value.revision = rollup.revision
     return value
 

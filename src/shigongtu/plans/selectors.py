@@ -66,6 +66,9 @@ class Rollup:
     order: list[int]  # node ids in natural code order
     _children: dict[int | None, list[int]] | None = field(default=None, repr=False)
     _lead_units: frozenset[int] | None = field(default=None, repr=False)
+    _fronts: dict[str, int] | None = field(default=None, repr=False)
+    _positions: dict[int, int] | None = field(default=None, repr=False)
+    _codes: dict[int, str] | None = field(default=None, repr=False)
     # what the journal changed since the full build: (revision, ids whose result changed), and the
     # revision before the oldest entry kept
     log: list[tuple[int, frozenset[int]]] = field(default_factory=list, repr=False)
@@ -95,6 +98,28 @@ class Rollup:
             if meta.code == code:
                 return self.state.results[node_id]
         return None
+
+    @property
+    def positions(self) -> dict[int, int]:
+        """Node id → its place in the natural code order, read once per roll-up."""
+        if self._positions is None:
+            self._positions = {node_id: i for i, node_id in enumerate(self.order)}
+        return self._positions
+
+    @property
+    def codes(self) -> dict[int, str]:
+        """Node id → code, read once per roll-up."""
+        if self._codes is None:
+            self._codes = {node_id: m.code for node_id, m in self.meta.items()}
+        return self._codes
+
+    @property
+    def fronts(self) -> dict[str, int]:
+        """Front code → node id (the nodes at depth 0, in order), read once per roll-up."""
+        if self._fronts is None:
+            results = self.state.results
+            self._fronts = {self.meta[i].code: i for i in self.order if results[i].depth == 0}
+        return self._fronts
 
     @property
     def lead_units(self) -> frozenset[int]:
@@ -346,9 +371,10 @@ def compute_indicators(plan: Plan, as_of: dt.date, indicators: list[Indicator] |
 
 def reported_periods(plan: Plan, period: str, node_ids: Iterable[int] | None = None) -> dict[int, set[str]]:
     out: dict[int, set[str]] = defaultdict(set)
-    rows = Report.objects.filter(node__plan=plan, period=period, status__in=COUNTING)
-    if node_ids is not None:
-        rows = rows.filter(node_id__in=list(node_ids))
+    if node_ids is not None:  # some of the plan's nodes: by their own index (the month's rows are the plan's bulk)
+        rows = Report.objects.filter(node_id__in=list(node_ids), period=period, status__in=COUNTING)
+    else:
+        rows = Report.objects.filter(node__plan=plan, period=period, status__in=COUNTING)
     for node_id in rows.values_list("node_id", flat=True):
         out[node_id].add(period)
     return out

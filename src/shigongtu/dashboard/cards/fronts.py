@@ -56,8 +56,7 @@ class _Tally:
 
 
 def _fronts_of(rollup: Rollup) -> dict[str, int]:
-    metas, results = rollup.meta, rollup.results
-    return {metas[i].code: i for i in rollup.order if results[i].depth == 0}
+    return rollup.fronts
 
 
 def _tally(plan: Plan, key: Hashable, ctx: CardContext) -> _Tally:
