@@ -13,6 +13,7 @@ import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.db import connection
@@ -65,10 +66,6 @@ class Rollup:
     meta: dict[int, NodeMeta]
     order: list[int]  # node ids in natural code order
     _children: dict[int | None, list[int]] | None = field(default=None, repr=False)
-    _lead_units: frozenset[int] | None = field(default=None, repr=False)
-    _fronts: dict[str, int] | None = field(default=None, repr=False)
-    _positions: dict[int, int] | None = field(default=None, repr=False)
-    _codes: dict[int, str] | None = field(default=None, repr=False)
     # what the journal changed since the full build: (revision, ids whose result changed), and the
     # revision before the oldest entry kept
     log: list[tuple[int, frozenset[int]]] = field(default_factory=list, repr=False)
@@ -99,35 +96,28 @@ class Rollup:
                 return self.state.results[node_id]
         return None
 
-    @property
+    # Read once per roll-up (a bring-forward moves results, never the nodes, their order or depth):
+
+    @cached_property
     def positions(self) -> dict[int, int]:
-        """Node id → its place in the natural code order, read once per roll-up."""
-        if self._positions is None:
-            self._positions = {node_id: i for i, node_id in enumerate(self.order)}
-        return self._positions
+        """Node id → its place in the natural code order."""
+        return {node_id: i for i, node_id in enumerate(self.order)}
 
-    @property
+    @cached_property
     def codes(self) -> dict[int, str]:
-        """Node id → code, read once per roll-up."""
-        if self._codes is None:
-            self._codes = {node_id: m.code for node_id, m in self.meta.items()}
-        return self._codes
+        """Node id → code."""
+        return {node_id: m.code for node_id, m in self.meta.items()}
 
-    @property
+    @cached_property
     def fronts(self) -> dict[str, int]:
-        """Front code → node id (the nodes at depth 0, in order), read once per roll-up."""
-        if self._fronts is None:
-            results = self.state.results
-            self._fronts = {self.meta[i].code: i for i in self.order if results[i].depth == 0}
-        return self._fronts
+        """Front code → node id (the nodes at depth 0, in order)."""
+        results = self.state.results
+        return {self.meta[i].code: i for i in self.order if results[i].depth == 0}
 
-    @property
+    @cached_property
     def lead_units(self) -> frozenset[int]:
-        """The lead units of the plan's nodes (read once per roll-up: a bring-forward moves results,
-        never the nodes)."""
-        if self._lead_units is None:
-            self._lead_units = frozenset(m.lead_unit_id for m in self.meta.values() if m.lead_unit_id)
-        return self._lead_units
+        """The lead units of the plan's nodes."""
+        return frozenset(m.lead_unit_id for m in self.meta.values() if m.lead_unit_id)
 
     def children(self) -> dict[int | None, list[int]]:
         if self._children is None:

@@ -70,8 +70,7 @@ def _finish(plan: Plan, project: Project, report: InvestmentReport, before: tota
     """After one report is saved: the project's 本年累计, its month's plan-wide sums (adjusted by the
     report's difference), the history, the revision (journalled as this project's investment)."""
     refresh_totals([project.pk])
-    totals.adjust(plan.pk, report.period, before,
-                  totals.Counted.of(report.status, report.amount, report.stats_amount, project.stage))
+    totals.adjust(plan.pk, report.period, before, _counted(report, project))
     audit.record_many([item], actor_name(user))
     bump_revision(plan, projects=[project.pk], aspect=INVESTMENT)
 
